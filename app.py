@@ -1,0 +1,61 @@
+"""公告台 — the notice desk. `flask --app app run` or `make run`."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+
+def _instance_secret(app: Flask) -> str:
+    """A stable secret kept in instance/: status-page links are derived from it, so it must
+    survive restarts (set SECRET_KEY in the environment to manage it yourself)."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        DATABASE_URL=os.environ.get("DATABASE_URL")
+        or f"sqlite:///{Path(app.instance_path) / 'notices.db'}",
+        # Form posts are a few KB; refuse anything larger before parsing it (Flask has no limit).
+        MAX_CONTENT_LENGTH=256 * 1024,
+        MAX_FORM_MEMORY_SIZE=64 * 1024,
+        MAX_FORM_PARTS=200,
+        SESSION_COOKIE_HTTPONLY=True,
+        # Lax: the desk's cookies are not sent on cross-site POSTs (CSRF defence in depth).
+        SESSION_COOKIE_SAMESITE="Lax",
+        # Secure cookies need HTTPS; production sets SESSION_COOKIE_SECURE=1 (see README).
+        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
+        PERMANENT_SESSION_LIFETIME=12 * 3600,
+        WTF_CSRF_TIME_LIMIT=3600,
+        # Rate limits and login throttles must be shared by all gunicorn workers: Redis in
+        # production (RATELIMIT_STORAGE_URI=redis://…); memory is per process.
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        RATELIMIT_HEADERS_ENABLED=True,
+        RENDER_TIMEOUT_SECONDS=float(os.environ.get("RENDER_TIMEOUT_SECONDS", "20")),
+        DEMO_DATA=True,
+    )
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or _instance_secret(app)
+
+    from views import extensions
+    extensions.init_app(app)
+
+    from views import api, submit
+    app.register_blueprint(submit.bp)
+    app.register_blueprint(api.bp)
+
+    import cli
+    cli.init_app(app)
+    return app

@@ -1,0 +1,42 @@
+"""Demo data: the 13 notices of the seed page's classified column, each with its own text and
+facts, submitted as an advertiser would (checked, typeset, priced), into an empty database."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from notices.catalogue import CATALOGUE
+from notices.checks import check_notice
+from notices.deadlines import open_issue_dates
+from store.models import Notice
+from store.operations import Advertiser, submit_notice
+from store.settings import load_publisher
+from views import printing
+from views.extensions import get_db
+
+DEMO_ADVERTISER = Advertiser(name="示例数据（样张分类广告栏）", phone="", email="")
+
+
+def load_demo(app: Flask, path: Path) -> int:
+    db = get_db()
+    with db.session() as s:
+        if s.scalar(select(func.count()).select_from(Notice)):
+            return 0
+        publisher = load_publisher(s)
+    now = app.config.get("NOW") or datetime.now().astimezone()
+    issue = open_issue_dates(publisher.calendar, now, count=1)[0]
+    count = 0
+    for i, item in enumerate(json.loads(path.read_text(encoding="utf-8"))):
+        result = check_notice(item["type"], item["fields"], item["text"], issue, calendar=publisher.calendar,
+                              now=now, missing_glyphs=printing.missing_glyphs)
+        if not result.ok:
+            raise ValueError(f"demo notice {i + 1} does not pass its checks: {result.errors}")
+        quote = printing.quote_notice(publisher, result, CATALOGUE[item["type"]], with_png=False)
+        submit_notice(db, result, DEMO_ADVERTISER, f"demo:seed:{i + 1}", lines=quote.lines,
+                      price_cents=quote.price_cents, author="demo")
+        count += 1
+    return count

@@ -1,0 +1,126 @@
+"""The advertiser's notice form, built from the catalogue declaration of its type.
+
+WTForms renders the inputs, carries the CSRF token and coerces values; the rules themselves live in
+notices.checks (one source for form, API and desk), and `run_checks` files each finding under the
+input it concerns, so the page shows every message next to what has to be corrected.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import Optional
+
+from notices import catalogue as cat
+from notices.catalogue import NoticeType
+from notices.checks import CheckResult, TEXT_FIELD, DATE_FIELD, check_notice
+
+ADVERTISER_NAME_MAX = 60
+ADVERTISER_PHONE_MAX = 30
+ADVERTISER_EMAIL_MAX = 120
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class NoticeFormBase(FlaskForm):
+    submission_key = HiddenField()
+    composed_hash = HiddenField()     # hash of the text we composed: unchanged text is recomposed
+    preview_token = HiddenField()     # what the advertiser saw (text, date, price) before confirming
+    publication_date = SelectField("刊登日期", choices=[], validate_choice=False)
+    text = TextAreaField("公告正文", validators=[Optional()])
+    advertiser_name = StringField("联系人姓名")
+    advertiser_phone = StringField("联系电话")
+    advertiser_email = StringField("电子邮箱（选填）")
+
+    notice_type: NoticeType
+    variant: str | None = None
+
+    def ensure_submission_key(self) -> str:
+        if not re.fullmatch(r"[0-9a-f]{32}", self.submission_key.data or ""):
+            self.submission_key.data = uuid.uuid4().hex
+        return self.submission_key.data
+
+    def type_fields(self):
+        """(catalogue field, WTForms field) for the inputs of this type and variant, in order."""
+        return [(f, self[f.name]) for f in self.notice_type.fields_for(self.variant) if f.name != "variant"]
+
+    def field_values(self) -> dict[str, str]:
+        values = {}
+        for f, wt in self.type_fields():
+            data = wt.data
+            values[f.name] = ("1" if data else "") if f.kind == cat.BOOL else (data or "")
+        if self.variant:
+            values["variant"] = self.variant
+        return values
+
+    def run_checks(self, text: str | None, **kwargs) -> CheckResult:
+        result = check_notice(self.notice_type.code, self.field_values(), text, self.publication_date.data or None,
+                              **kwargs)
+        by_name = {f.name: wt for f, wt in self.type_fields()}
+        for finding in result.errors:
+            target = by_name.get(finding.field) or {TEXT_FIELD: self.text, DATE_FIELD: self.publication_date}.get(
+                finding.field)
+            if target is not None:
+                target.errors = list(target.errors or []) + [finding.message]
+        # Show the normalised values back in the inputs.
+        for name, wt in by_name.items():
+            if name in result.fields and not isinstance(wt, BooleanField) and not wt.errors:
+                if cat.DATE == self.notice_type.field(name).kind:
+                    continue
+                wt.data = result.fields[name]
+        return result
+
+    def check_advertiser(self) -> bool:
+        ok = True
+        for field, limit, label in ((self.advertiser_name, ADVERTISER_NAME_MAX, "联系人姓名"),
+                                    (self.advertiser_phone, ADVERTISER_PHONE_MAX, "联系电话")):
+            value = (field.data or "").strip()
+            field.data = value
+            if not value:
+                field.errors = [f"请填写{label}，报社审核时可能需要与您联系。"]
+                ok = False
+            elif len(value) > limit:
+                field.errors = [f"{label}最多{limit}个字。"]
+                ok = False
+        from notices.text import find_forbidden
+        for field in (self.advertiser_name, self.advertiser_phone, self.advertiser_email):
+            if find_forbidden(field.data or ""):
+                field.errors = ["含有看不见的控制字符，请删除后重新输入。"]
+                ok = False
+        digits = re.sub(r"\D", "", self.advertiser_phone.data or "")
+        if self.advertiser_phone.data and not 7 <= len(digits) <= 20:
+            self.advertiser_phone.errors = ["电话号码位数不对，例如：13800138000 或 020-87750217。"]
+            ok = False
+        email = (self.advertiser_email.data or "").strip()
+        self.advertiser_email.data = email
+        if email and (len(email) > ADVERTISER_EMAIL_MAX or not EMAIL.fullmatch(email)):
+            self.advertiser_email.errors = ["电子邮箱格式不对，例如：name@example.com。"]
+            ok = False
+        return ok
+
+
+def _wtforms_field(f: cat.Field):
+    kwargs = {"default": f.default or None}
+    if f.kind == cat.CHOICE:
+        return RadioField(f.label, choices=list(f.choices), validate_choice=False, **kwargs)
+    if f.kind == cat.BOOL:
+        return BooleanField(f.label)
+    if f.kind == cat.LONGTEXT:
+        return TextAreaField(f.label, **kwargs)
+    return StringField(f.label, **kwargs)
+
+
+_FORM_CLASSES: dict[tuple[str, str | None], type[NoticeFormBase]] = {}
+
+
+def notice_form_class(notice_type: NoticeType, variant: str | None = None) -> type[NoticeFormBase]:
+    """A form class for one type (and, for 遗失声明, one variant), built once and cached."""
+    key = (notice_type.code, variant)
+    if key not in _FORM_CLASSES:
+        attrs = {"notice_type": notice_type, "variant": variant}
+        for f in notice_type.fields_for(variant):
+            if f.name != "variant":
+                attrs[f.name] = _wtforms_field(f)
+        _FORM_CLASSES[key] = type(f"NoticeForm_{notice_type.code}_{variant}", (NoticeFormBase,), attrs)
+    return _FORM_CLASSES[key]

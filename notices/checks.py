@@ -1,0 +1,346 @@
+"""Everything checked about a notice before anyone at the newspaper sees it.
+
+`check_notice` is the one entry point, used by the web form, the JSON API, the editor's desk
+(re-checks after an edit) and the typesetting CLI. It returns the normalised fields and text and
+a list of findings: errors block, warnings are shown and kept with the notice for the editor,
+info says what was (or was not) checked.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field as dc_field
+from datetime import date, datetime
+from typing import Mapping
+
+from notices import catalogue as cat
+from notices.catalogue import CATALOGUE, Field, NoticeType, _truthy
+from notices.dates import find_dates, format_date, parse_date, parse_dates
+from notices.deadlines import (PublishingCalendar, Window, add_statutory_days, copy_deadline_for,
+                               format_date_cn, is_open, statutory_window)
+from notices.identifiers import CHECKS
+from notices.money import find_amounts, format_amount, parse_amount
+from notices.text import find_forbidden, forbidden_message, normalise_field, normalise_text
+from notices.wording import compose_text
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+TEXT_FIELD = "text"                 # findings about the notice body
+DATE_FIELD = "publication_date"     # findings about the chosen issue date
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str
+    code: str
+    message: str
+    field: str | None = None
+
+    def as_json(self) -> dict:
+        return {"level": self.level, "code": self.code, "message": self.message, "field": self.field}
+
+
+@dataclass
+class CheckResult:
+    notice_type: NoticeType | None
+    fields: dict[str, str]
+    text: str
+    title: str
+    composed: bool
+    publication_date: date | None
+    findings: list[Finding] = dc_field(default_factory=list)
+    changes: list[str] = dc_field(default_factory=list)     # what normalisation changed
+    windows: list[Window] = dc_field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == WARNING]
+
+    @property
+    def infos(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == INFO]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def errors_by_field(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for f in self.errors:
+            out.setdefault(f.field or "_notice", []).append(f.message)
+        return out
+
+    def add(self, level: str, code: str, message: str, field: str | None = None) -> None:
+        self.findings.append(Finding(level, code, message, field))
+
+    def as_json(self) -> dict:
+        return {
+            "type": self.notice_type.code if self.notice_type else None,
+            "title": self.title, "text": self.text, "composed": self.composed,
+            "fields": self.fields,
+            "publication_date": self.publication_date.isoformat() if self.publication_date else None,
+            "errors": [f.as_json() for f in self.errors],
+            "warnings": [f.as_json() for f in self.warnings],
+            "info": [f.as_json() for f in self.infos],
+            "changes": list(self.changes),
+            "windows": [{"label": w.label, "starts": w.starts.isoformat(), "ends": w.ends.isoformat(),
+                         "days": w.days, "article": w.article} for w in self.windows],
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+def _check_field(result: CheckResult, f: Field, raw: object) -> None:
+    value = "" if raw is None else str(raw)
+    if f.kind == cat.BOOL:
+        result.fields[f.name] = "1" if _truthy(value) or raw is True else ""
+        return
+    forbidden = find_forbidden(value)
+    if forbidden:
+        result.add(ERROR, "forbidden-character", forbidden_message(forbidden, f.label), f.name)
+        result.fields[f.name] = value
+        return
+    norm = normalise_field(value)
+    value = norm.text
+    result.changes.extend(f"{f.label}：{c}" for c in norm.changes)
+    result.fields[f.name] = value
+    if len(value) > f.max_length:
+        result.add(ERROR, "too-long", f"{f.label}最多{f.max_length}个字，现为{len(value)}个字。", f.name)
+        return
+    if not value:
+        if f.required:
+            example = f"，{f.help}" if f.help.startswith("例如") else ""
+            result.add(ERROR, "required", f"请填写{f.label}{example}。", f.name)
+        return
+
+    if f.kind == cat.CHOICE:
+        allowed = [v for v, _ in f.choices]
+        if value not in allowed:
+            result.add(ERROR, "choice", f"{f.label}请从以下选项中选择：{'、'.join(l for _, l in f.choices)}。", f.name)
+    elif f.kind == cat.DATE:
+        d = parse_date(value)
+        if d is None:
+            result.add(ERROR, "date", f"{f.label}不是有效日期，例如：2026-11-01 或 2026年11月1日。", f.name)
+        else:
+            result.fields[f.name] = d.isoformat()
+    elif f.kind == cat.DATES:
+        ds = parse_dates(value)
+        if ds is None:
+            result.add(ERROR, "dates", f"{f.label}中有无法识别的日期，例如：2020年9月19日、2020年9月20日。", f.name)
+        else:
+            result.fields[f.name] = "、".join(d.isoformat() for d in ds)
+    elif f.kind == cat.MONEY:
+        if parse_amount(value) is None:
+            result.add(ERROR, "money", f"{f.label}无法识别为金额，例如：1000万元 或 壹仟万元。", f.name)
+    elif f.kind in cat.IDENTIFIER_KINDS:
+        check = CHECKS[f.kind](value)
+        result.fields[f.name] = check.value
+        if check.severity == "error":
+            result.add(ERROR, f.kind, f"{f.label}：{check.message}", f.name)
+        elif check.severity == "warning":
+            result.add(WARNING, f.kind, f"{f.label}：{check.message}", f.name)
+    elif f.kind == cat.PHONE:
+        if not re.fullmatch(r"[\d\s()（）+\-－—转、,，/]{7,30}", value) or not 7 <= len(_digits(value)) <= 24:
+            result.add(WARNING, "phone", f"{f.label}“{value}”看起来不像电话号码，例如：020-87750217 或 13800138000。", f.name)
+
+
+def _check_type_rules(result: CheckResult, t: NoticeType) -> None:
+    f = result.fields
+    failed = {x.field for x in result.errors}
+    variant = t.variant_of(f)
+    for names, message, variants in t.group_rules:
+        if (not variants or variant in variants) and not any(f.get(n) for n in names):
+            result.add(ERROR, "one-of", message, names[0])
+    if t.code == "capital-reduction" and not {"capital_before", "capital_after"} & failed:
+        before, after = parse_amount(f.get("capital_before", "")), parse_amount(f.get("capital_after", ""))
+        if before is not None and after is not None and after >= before:
+            result.add(ERROR, "must-reduce",
+                       f"减资后注册资本（{format_amount(after)}）应低于原注册资本（{format_amount(before)}），请核对。",
+                       "capital_after")
+    if t.code == "merger":
+        if f.get("merger_form") == "新设合并" and not f.get("new_company"):
+            result.add(ERROR, "required", "新设合并请填写新设公司名称，例如：广州某某控股有限公司。", "new_company")
+        names = [f.get(f"party{i}_name") for i in (1, 2, 3) if f.get(f"party{i}_name")]
+        if len(set(names)) < len(names):
+            result.add(ERROR, "duplicate-party", "合并各方的名称不能重复。", "party2_name")
+        for i in (1, 2, 3):
+            if f.get(f"party{i}_uscc") and not f.get(f"party{i}_name"):
+                result.add(ERROR, "required", f"填写了合并方{'一二三'[i - 1]}的代码，请同时填写其名称。", f"party{i}_name")
+    if t.code == "division":
+        for i in (1, 2, 3):
+            if f.get(f"result{i}_capital") and not f.get(f"result{i}_name"):
+                result.add(ERROR, "required", f"填写了分立后公司{'一二三'[i - 1]}的注册资本，请同时填写其名称。",
+                           f"result{i}_name")
+
+
+def _strip_title(result: CheckResult, text: str, t: NoticeType) -> str:
+    for title in (t.titles or (t.title,)):
+        if text.startswith(title):
+            result.changes.append(f"删除了正文开头的标题“{title}”（标题会自动加粗印在公告开头）")
+            return text[len(title):].lstrip(" 　:：")
+    return text
+
+
+def _field_in_text(f: Field, value: str, text: str) -> bool:
+    if f.kind == cat.MONEY:
+        amount = parse_amount(value)
+        return amount is None or any(a == amount for _, _, a in find_amounts(text))
+    if f.kind == cat.DATE:
+        d = parse_date(value)
+        return d is None or any(x == d for _, _, x in find_dates(text))
+    if f.kind == cat.DATES:
+        wanted = parse_dates(value) or []
+        found = [x for _, _, x in find_dates(text)]
+        return all(d in found for d in wanted)
+    if f.kind == cat.PHONE:
+        return _digits(value) in _digits(text)
+    if f.kind in cat.IDENTIFIER_KINDS:
+        return value.upper() in text.upper()
+    return value in text
+
+
+def _check_text(result: CheckResult, t: NoticeType) -> None:
+    text, fields = result.text, result.fields
+    variant = t.variant_of(fields)
+    failed = {x.field for x in result.errors}
+    for f in t.fields_for(variant):
+        value = fields.get(f.name, "")
+        if not f.in_text or not value or f.name in failed:
+            continue
+        if not _field_in_text(f, value, text):
+            shown = value if f.kind not in (cat.DATE, cat.DATES) else value.replace("-", "年", 1)
+            if f.kind == cat.DATE and parse_date(value):
+                shown = format_date(parse_date(value))
+            result.add(ERROR, "field-not-in-text",
+                       f"正文与所填“{f.label}”不一致：正文中找不到“{shown}”。请在正文中写明，或改正所填内容。", TEXT_FIELD)
+    for phrase in t.required:
+        if phrase.applies(fields) and not phrase.pattern.search(text):
+            result.add(ERROR, f"missing:{phrase.code}", phrase.message, TEXT_FIELD)
+    tail = re.sub(r"[。！!.\s]+$", "", text)[-24:]
+    if not any(c in tail for c in t.closings):
+        result.add(ERROR, "closing", f"正文应以{'、'.join('“' + c + '”' for c in t.closings)}结尾。", TEXT_FIELD)
+    for phrase in t.warns:
+        if phrase.applies(fields) and phrase.pattern.search(text):
+            result.add(WARNING, phrase.code, phrase.message, TEXT_FIELD)
+    for phrase in t.recommended:
+        if phrase.applies(fields) and not phrase.pattern.search(text):
+            result.add(WARNING, f"missing:{phrase.code}", phrase.message, TEXT_FIELD)
+
+
+def _check_dates(result: CheckResult, t: NoticeType, calendar: PublishingCalendar, now: datetime,
+                 require_open: bool) -> None:
+    pub, fields = result.publication_date, result.fields
+    if pub is not None and require_open and not is_open(calendar, pub, now):
+        deadline = copy_deadline_for(calendar, pub)
+        if pub.weekday() not in calendar.weekdays or pub in calendar.closed_dates:
+            message = f"{format_date_cn(pub)}本报不出版，请另选刊登日期。"
+        else:
+            message = (f"{format_date_cn(pub)}的截稿时间（{format_date_cn(deadline.date())} "
+                       f"{deadline:%H:%M}）已过，请另选刊登日期。")
+        result.add(ERROR, "issue-closed", message, DATE_FIELD)
+    if t.deadline and t.deadline.applies(fields):
+        start = parse_date(fields.get(t.deadline.from_field, ""))
+        label = t.field(t.deadline.from_field).label
+        if start is None:
+            result.add(INFO, "window-not-checked",
+                       f"未填写{label}，未核对{t.deadline.label}（{t.deadline.article}）。", t.deadline.from_field)
+        else:
+            window = statutory_window(start, t.deadline.days, t.deadline.label, t.deadline.article)
+            result.windows.append(window)
+            if pub is not None and pub < start:
+                result.add(ERROR, "date-order", f"刊登日期不能早于{label}（{format_date_cn(start)}）。", t.deadline.from_field)
+            elif pub is not None and pub > window.ends:
+                result.add(WARNING, "late",
+                           f"计划刊登日期{format_date_cn(pub)}已超过{t.deadline.label}：{label}{format_date_cn(start)}起"
+                           f"{t.deadline.days}日，截至{format_date_cn(window.ends)}（{t.deadline.article}）。"
+                           "逾期公告可能不被登记机关认可，请尽快刊登或咨询登记机关。", DATE_FIELD)
+            elif pub is not None:
+                result.add(INFO, "window-ok", f"{t.deadline.label}截至{format_date_cn(window.ends)}，"
+                                              f"计划刊登日期在期限内。", DATE_FIELD)
+    if t.creditor_days and pub is not None and not _truthy(fields.get("covers_losses")):
+        window = statutory_window(pub, t.creditor_days, "债权人期限（自公告之日起四十五日）", "《公司法》")
+        result.windows.append(window)
+        result.add(INFO, "creditor-window", f"债权人期限自刊登之日起四十五日，至{format_date_cn(window.ends)}。", DATE_FIELD)
+    if pub is not None:
+        for name in ("original_dates", "original_date"):
+            if name in fields and fields[name] and not any(x.field == name for x in result.errors):
+                ds = parse_dates(fields[name]) or []
+                if any(d >= pub for d in ds):
+                    label = t.field(name).label
+                    result.add(ERROR, "date-order", f"{label}应早于本次刊登日期（{format_date_cn(pub)}）。", name)
+        for name in ("resolved_on", "group_formed_on"):
+            d = parse_date(fields.get(name, ""))
+            if d and d > now.date() and not any(x.field == name for x in result.errors):
+                result.add(WARNING, "future-date", f"{t.field(name).label}{format_date_cn(d)}晚于今天，请核对。", name)
+
+
+def check_notice(type_code: str, fields: Mapping[str, object] | None, text: str | None = None,
+                 publication_date: str | date | None = None, *, calendar: PublishingCalendar | None = None,
+                 now: datetime | None = None, require_open: bool = True,
+                 missing_glyphs=None) -> CheckResult:
+    """Check a notice as submitted. `text` None or blank means: compose it from the fields.
+
+    `require_open` is off where an editor re-checks a notice already scheduled into an issue.
+    `missing_glyphs(text) -> str` (from the typesetting engine) reports characters no font prints.
+    """
+    calendar = calendar or PublishingCalendar()
+    now = now or datetime.now().astimezone()
+    fields = fields or {}
+    t = CATALOGUE.get(type_code or "")
+    result = CheckResult(t, {}, "", t.title if t else "", composed=False, publication_date=None)
+    if t is None:
+        result.add(ERROR, "unknown-type", f"没有“{type_code}”这种公告类型，可选：{'、'.join(CATALOGUE)}。", "type")
+        return result
+
+    if isinstance(publication_date, date):
+        result.publication_date = publication_date
+    elif publication_date:
+        result.publication_date = parse_date(str(publication_date))
+        if result.publication_date is None:
+            result.add(ERROR, "date", "刊登日期不是有效日期，例如：2026-12-01。", DATE_FIELD)
+
+    variant_field = next((f for f in t.fields if f.name == "variant"), None)
+    if variant_field:
+        _check_field(result, variant_field, fields.get("variant"))
+    variant = t.variant_of(result.fields)
+    for f in t.fields_for(variant):
+        if f is not variant_field:
+            _check_field(result, f, fields.get(f.name, f.default if f.name not in fields else None))
+    result.title = t.printed_title(result.fields)
+    _check_type_rules(result, t)
+
+    raw_text = "" if text is None else str(text)
+    if not raw_text.strip():
+        result.composed = True
+        if result.errors:
+            result.text = ""
+        else:
+            result.text = compose_text(t, result.fields)
+    else:
+        forbidden = find_forbidden(raw_text, multiline=True)
+        if forbidden:
+            result.add(ERROR, "forbidden-character", forbidden_message(forbidden, "公告正文"), TEXT_FIELD)
+            result.text = raw_text
+        else:
+            norm = normalise_text(raw_text)
+            result.changes.extend(f"公告正文：{c}" for c in norm.changes)
+            result.text = _strip_title(result, norm.text, t)
+    if len(result.text) > cat.BODY_MAX:
+        result.add(ERROR, "too-long", f"公告正文最多{cat.BODY_MAX}个字，现为{len(result.text)}个字。", TEXT_FIELD)
+    if result.text and not any(x.code == "forbidden-character" and x.field == TEXT_FIELD for x in result.errors):
+        _check_text(result, t)
+        if missing_glyphs:
+            missing = missing_glyphs(result.title + result.text)
+            if missing:
+                result.add(ERROR, "missing-glyph",
+                           f"正文中的“{'”“'.join(missing)}”字本报字库没有，印出来会是空框。请改用常用字，"
+                           "或与本报联系造字。", TEXT_FIELD)
+    _check_dates(result, t, calendar, now, require_open)
+    for note in t.notes:
+        result.add(INFO, "note", note)
+    return result

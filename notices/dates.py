@@ -1,0 +1,61 @@
+"""Dates as advertisers write them: 2020年09月19日, 2020年9月19日, 二〇二〇年九月十九日, 2020-09-19."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN = "〇零○Ｏ一二三四五六七八九十"
+
+DATE_PATTERN = re.compile(
+    r"(?P<y>\d{4})\s*(?:年|-|/|\.)\s*(?P<m>\d{1,2})\s*(?:月|-|/|\.)\s*(?P<d>\d{1,2})(?:\s*日|号)?"
+    rf"|(?P<cy>[{_CN}]{{4}})年(?P<cm>[{_CN}]{{1,2}})月(?P<cd>[{_CN}]{{1,3}})[日号]")
+
+
+def _cn_number(text: str) -> int:
+    """Small Chinese numerals of a date: 九 → 9, 十九 → 19, 二十 → 20, 三十一 → 31."""
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+    return int("".join(str(_CN_DIGITS[c]) for c in text))
+
+
+def _from_match(m: re.Match) -> date | None:
+    try:
+        if m.group("y"):
+            return date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        return date(_cn_number(m.group("cy")), _cn_number(m.group("cm")), _cn_number(m.group("cd")))
+    except (ValueError, KeyError):
+        return None
+
+
+def parse_date(value: str) -> date | None:
+    """One date, the whole value; None if it is not a real date."""
+    value = (value or "").strip()
+    m = DATE_PATTERN.fullmatch(value)
+    return _from_match(m) if m else None
+
+
+def find_dates(text: str) -> list[tuple[int, int, date]]:
+    """Every real date written in a text, with its span."""
+    found = []
+    for m in DATE_PATTERN.finditer(text or ""):
+        d = _from_match(m)
+        if d:
+            found.append((m.start(), m.end(), d))
+    return found
+
+
+def parse_dates(value: str) -> list[date] | None:
+    """A list of dates separated by 、，, ; or spaces; None when any part is not a date."""
+    parts = [p for p in re.split(r"[、，,；;\s和及]+", (value or "").strip()) if p]
+    dates = [parse_date(p) for p in parts]
+    if not dates or any(d is None for d in dates):
+        return None
+    return dates
+
+
+def format_date(d: date) -> str:
+    """House style of the seed page: 2020年09月19日 (month and day in two digits)."""
+    return f"{d.year}年{d.month:02d}月{d.day:02d}日"

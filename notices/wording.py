@@ -1,0 +1,193 @@
+"""The standard wording of each notice type, composed from its fields.
+
+House style follows the seed page's classified column (e.g. "统一社会信用代码：…，声明作废。"),
+except where its wording is legally unsound: the 减资公告 and 清算公告 on that page say
+"逾期不申报，视为放弃权利" and (in a 减资公告) "申报债权"; the composed text uses the statute's own
+words instead (CL 224, 235). The composed text is the body printed after the bold title.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Mapping
+
+from notices.catalogue import CATALOGUE, NoticeType, _truthy
+from notices.dates import format_date, parse_date, parse_dates
+from notices.money import format_amount, parse_amount
+
+Fields = Mapping[str, str]
+
+# CL 224 / 220: the creditors' right, in the statute's words.
+CREDITOR_DEMAND_SENTENCE = ("请债权人自接到本公司通知之日起三十日内，未接到通知的自本公告见报之日起四十五日内，"
+                            "有权要求本公司清偿债务或者提供相应的担保。")
+
+
+def _v(fields: Fields, name: str) -> str:
+    return (fields.get(name) or "").strip()
+
+
+def money_text(value: str) -> str:
+    """An amount as it should print: digits in newspaper style (1000万元), uppercase kept as typed."""
+    value = (value or "").strip()
+    amount = parse_amount(value)
+    if amount is None:
+        return value
+    if re.fullmatch(r"[\d,.]+", value):
+        return format_amount(amount)
+    if value.endswith("万") or value.endswith("亿") or re.search(r"[\d零壹贰叁肆伍陆柒捌玖拾佰仟]$", value):
+        value += "元"
+    return value
+
+
+def date_text(value: str) -> str:
+    d = parse_date(value)
+    return format_date(d) if d else value
+
+
+def _contact(fields: Fields, prefix: str = "联系") -> str:
+    parts = []
+    if _v(fields, "contact_person"):
+        parts.append(f"联系人：{_v(fields, 'contact_person')}")
+    if _v(fields, "contact_phone"):
+        parts.append(f"联系电话：{_v(fields, 'contact_phone')}")
+    if _v(fields, "contact_address"):
+        parts.append(f"地址：{_v(fields, 'contact_address')}")
+    return "，".join(parts) + "。" if parts else ""
+
+
+def _with_code(name: str, code: str) -> str:
+    return f"{name}（统一社会信用代码：{code}）" if code else name
+
+
+# ---------------------------------------------------------------------------------------------
+def compose_lost_document(f: Fields) -> str:
+    holder, variant = _v(f, "holder"), _v(f, "variant")
+    if variant == "seal":
+        text = f"{holder}遗失{_v(f, 'seal_kind')}一枚"
+        if _v(f, "uscc"):
+            text += f"，统一社会信用代码：{_v(f, 'uscc')}"
+        if _v(f, "seal_code"):
+            text += f"，印章编码：{_v(f, 'seal_code')}"
+        return text + "，声明作废。"
+    if variant == "document":
+        text = f"{holder}遗失{_v(f, 'document_name')}"
+        if _v(f, "document_note"):
+            text += f"（{_v(f, 'document_note')}）"
+        if _v(f, "id_card"):
+            text += f"，身份证号码：{_v(f, 'id_card')}"
+        if _v(f, "document_number"):
+            text += f"，编号：{_v(f, 'document_number')}"
+        return text + "，特此声明。"
+    text = f"{holder}遗失营业执照{_v(f, 'licence_copy')}"
+    if _v(f, "uscc"):
+        text += f"，统一社会信用代码：{_v(f, 'uscc')}"
+    if _v(f, "regno"):
+        text += f"，注册号：{_v(f, 'regno')}"
+    if _v(f, "licence_serial"):
+        text += f"，编号：{_v(f, 'licence_serial')}"
+    return text + "，声明作废。"
+
+
+def compose_revocation(f: Fields) -> str:
+    dates = parse_dates(_v(f, "original_dates")) or []
+    date_list = "、".join(format_date(d) for d in dates) or _v(f, "original_dates")
+    channel = _v(f, "original_channel")
+    verb = "刊登" if "《" in channel or channel.startswith("本报") else "公示"
+    respectively = "分别" if len(dates) > 1 else ""
+    text = (f"{_with_code(_v(f, 'company'), _v(f, 'uscc'))}撤销{date_list}在{channel}{respectively}"
+            f"{'对外' if verb == '公示' else ''}{verb}的{_v(f, 'revoked_items')}")
+    if _truthy(f.get("dissolve_group")):
+        text += "，并解散清算组"
+    return text + "。该公司继续经营，特此公告。"
+
+
+def compose_liquidation(f: Fields) -> str:
+    text = (f"{_with_code(_v(f, 'company'), _v(f, 'uscc'))}{_v(f, 'cause')}，已成立清算组，进行清算。"
+            "请债权人自接到本公司通知之日起三十日内，未接到通知的自本公告见报之日起四十五日内，"
+            "向本公司清算组申报债权，并提供相关证明材料。")
+    contact = _contact(f)
+    if contact:
+        text += f"清算组{contact}"
+    return text + "特此公告。"
+
+
+def compose_capital_reduction(f: Fields) -> str:
+    text = (f"{_with_code(_v(f, 'company'), _v(f, 'uscc'))}{_v(f, 'decision')}，注册资本由"
+            f"{money_text(_v(f, 'capital_before'))}减少至{money_text(_v(f, 'capital_after'))}。")
+    if _truthy(f.get("covers_losses")):
+        # CL 225: reduction to cover losses — no distribution to shareholders, no creditor sentence.
+        text += "本次减资用于弥补亏损，不向股东分配，也不免除股东缴纳出资的义务。"
+    else:
+        text += CREDITOR_DEMAND_SENTENCE
+    contact = _contact(f)
+    if contact:
+        text += contact
+    return text + "本公司将向公司登记机关申请变更登记。特此公告。"
+
+
+def compose_merger(f: Fields) -> str:
+    parties = [(_v(f, f"party{i}_name"), _v(f, f"party{i}_uscc")) for i in (1, 2, 3)]
+    parties = [p for p in parties if p[0]]
+    named = "与".join(_with_code(n, c) for n, c in parties) if len(parties) < 3 else \
+        "、".join(_with_code(n, c) for n, c in parties[:-1]) + "与" + _with_code(*parties[-1])
+    others = "、".join(n for n, _ in parties[1:])
+    capital = money_text(_v(f, "capital_after"))
+    if _v(f, "merger_form") == "新设合并":
+        new = _v(f, "new_company")
+        all_names = "、".join(n for n, _ in parties)
+        text = (f"{named}经各自股东会决议，以新设合并方式合并设立{new}"
+                f"{f'（注册资本{capital}）' if capital else ''}，合并后{all_names}解散。"
+                f"合并各方的债权、债务由合并后新设的{new}承继。")
+    else:
+        survivor = parties[0][0] if parties else ""
+        text = (f"{named}经各自股东会决议，由{survivor}吸收合并{others}。合并后{survivor}存续"
+                f"{f'，注册资本为{capital}' if capital else ''}，{others}解散。"
+                f"合并各方的债权、债务由合并后存续的{survivor}承继。")
+    text += CREDITOR_DEMAND_SENTENCE.replace("本公司", "公司")
+    contact = _contact(f)
+    if contact:
+        text += contact
+    return text + "特此公告。"
+
+
+def compose_division(f: Fields) -> str:
+    results = []
+    for i in (1, 2, 3):
+        name = _v(f, f"result{i}_name")
+        if name:
+            capital = money_text(_v(f, f"result{i}_capital"))
+            results.append(f"{name}（注册资本{capital}）" if capital else name)
+    listed = "、".join(results[:-1]) + "和" + results[-1] if len(results) > 1 else "".join(results)
+    form = _v(f, "division_form") or "存续分立"
+    text = f"{_with_code(_v(f, 'company'), _v(f, 'uscc'))}经股东会决议，以{form}方式分立为{listed}。"
+    if form == "新设分立":
+        text += f"分立后{_v(f, 'company')}解散。"
+    text += "公司分立前的债务由分立后的公司承担连带责任，但公司在分立前与债权人就债务清偿达成的书面协议另有约定的除外。"
+    contact = _contact(f)
+    if contact:
+        text += contact
+    return text + "特此公告。"
+
+
+def compose_correction(f: Fields) -> str:
+    newspaper = _v(f, "original_newspaper")
+    page = _v(f, "original_page")
+    where = f"{newspaper}{date_text(_v(f, 'original_date'))}{f'第{page}版' if page else ''}"
+    return (f"{_v(f, 'subject')}于{where}刊登的{_v(f, 'original_title')}中，"
+            f"“{_v(f, 'wrong_text')}”应为“{_v(f, 'correct_text')}”，特此更正。")
+
+
+COMPOSERS: dict[str, Callable[[Fields], str]] = {
+    "lost-document": compose_lost_document,
+    "revocation": compose_revocation,
+    "liquidation": compose_liquidation,
+    "capital-reduction": compose_capital_reduction,
+    "merger": compose_merger,
+    "division": compose_division,
+    "correction": compose_correction,
+}
+assert set(COMPOSERS) == set(CATALOGUE), "every catalogue type needs its composer"
+
+
+def compose_text(notice_type: NoticeType, fields: Fields) -> str:
+    """The standard body (after the title) of a notice of this type."""
+    return COMPOSERS[notice_type.code](fields)

@@ -1,0 +1,131 @@
+// Live checks while the advertiser types, and a draft kept in this browser.
+// The form works completely without this script: every check also runs on the server when
+// "检查并预览" is pressed.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.notice-form");
+  if (!form) return;
+  var draftKey = form.dataset.draftKey;
+  var IDENTIFIER_KINDS = ["uscc", "regno", "id-card", "seal-code", "licence-serial"];
+  var SKIP = ["csrf_token", "submission_key", "preview_token", "action"];
+
+  function fieldBox(name) { return form.querySelector('.field[data-field="' + name + '"]'); }
+
+  // --- draft: saved on every change, restored into an untouched form --------------------------
+  function saveDraft() {
+    var data = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || SKIP.indexOf(el.name) >= 0) return;
+      if (el.type === "radio") { if (el.checked) data[el.name] = el.value; }
+      else if (el.type === "checkbox") { data[el.name] = el.checked; }
+      else if (el.tagName !== "BUTTON") { data[el.name] = el.value; }
+    });
+    try { localStorage.setItem(draftKey, JSON.stringify(data)); } catch (e) { /* private mode: no draft */ }
+  }
+  function restoreDraft() {
+    var typed = Array.prototype.some.call(form.querySelectorAll("input[type=text],input:not([type]),textarea"),
+      function (el) { return el.value.trim() !== ""; });
+    if (typed) return;                       // the server re-showed a form: it wins
+    var raw; try { raw = localStorage.getItem(draftKey); } catch (e) { return; }
+    if (!raw) return;
+    var data; try { data = JSON.parse(raw); } catch (e) { return; }
+    var restored = false;
+    Object.keys(data).forEach(function (name) {
+      var els = form.querySelectorAll('[name="' + name + '"]');
+      Array.prototype.forEach.call(els, function (el) {
+        if (el.type === "radio") { el.checked = el.value === data[name]; }
+        else if (el.type === "checkbox") { el.checked = !!data[name]; }
+        else if (el.tagName !== "SELECT" || Array.prototype.some.call(el.options, function (o) { return o.value === data[name]; })) {
+          if (data[name]) { el.value = data[name]; restored = true; }
+        }
+      });
+    });
+    if (restored) {
+      var note = document.createElement("div");
+      note.className = "banner info";
+      note.setAttribute("role", "status");
+      note.textContent = "已恢复您上次在本机填写但未提交的内容。";
+      form.parentNode.insertBefore(note, form);
+    }
+  }
+
+  // --- identifier checks as you type ------------------------------------------------------------
+  var timers = {};
+  function checkIdentifier(box, input) {
+    var live = box.querySelector(".live");
+    var value = input.value.trim();
+    if (!value) { live.textContent = ""; live.className = "live"; return; }
+    fetch(form.dataset.identifierCheck, {
+      method: "POST", headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({kind: box.dataset.kind, value: value})
+    }).then(function (r) { return r.json(); }).then(function (res) {
+      if (input.value.trim() !== value) return;
+      live.textContent = res.message || "";
+      live.className = "live " + (res.severity || "");
+    }).catch(function () { live.textContent = ""; });
+  }
+
+  // --- whole-form live check (debounced) --------------------------------------------------------
+  var liveTimer = null, textarea = form.querySelector("textarea[name=text]");
+  var composedHash = form.querySelector("input[name=composed_hash]");
+  function liveCheck() {
+    var body = new FormData(form);
+    body.set("action", "check");
+    fetch(form.dataset.live, {method: "POST", body: body, headers: {"X-CSRFToken": body.get("csrf_token")}})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (res) {
+        if (!res) return;
+        form.querySelectorAll(".field .live-error").forEach(function (el) { el.remove(); });
+        Object.keys(res.errors).forEach(function (name) {
+          var box = fieldBox(name);
+          if (!box) return;
+          // Only speak about fields the advertiser has already filled or the text.
+          var input = box.querySelector("input,textarea,select");
+          if (name !== "text" && input && !input.value) return;
+          res.errors[name].forEach(function (msg) {
+            var p = document.createElement("p"); p.className = "error-message live-error"; p.textContent = msg;
+            box.appendChild(p);
+          });
+        });
+        if (res.text && composedHash.value && textarea && document.activeElement !== textarea) {
+          textarea.value = res.text; composedHash.value = res.composed_hash;
+        } else if (res.text && !textarea.value.trim()) {
+          textarea.value = res.text; composedHash.value = res.composed_hash;
+        }
+        var box = form.querySelector(".live-findings");
+        box.innerHTML = "";
+        (res.warnings || []).forEach(function (w) {
+          var p = document.createElement("p"); p.className = "live warning"; p.textContent = "注意：" + w.message; box.appendChild(p);
+        });
+        box.hidden = !(res.warnings || []).length;
+      }).catch(function () { /* offline: the server check on submit still runs */ });
+  }
+
+  form.addEventListener("input", function (ev) {
+    saveDraft();
+    var box = ev.target.closest(".field");
+    if (box && IDENTIFIER_KINDS.indexOf(box.dataset.kind) >= 0) {
+      clearTimeout(timers[box.dataset.field]);
+      timers[box.dataset.field] = setTimeout(function () { checkIdentifier(box, ev.target); }, 300);
+    }
+    if (ev.target === textarea) composedHash.value = composedHash.value && "";
+    clearTimeout(liveTimer);
+    liveTimer = setTimeout(liveCheck, 700);
+  });
+  form.addEventListener("change", saveDraft);
+  // A double click must not send two requests; the server is idempotent anyway.
+  form.addEventListener("submit", function (ev) {
+    var btn = ev.submitter;
+    if (form.dataset.sending === "1") { ev.preventDefault(); return; }
+    form.dataset.sending = "1";
+    if (btn) setTimeout(function () { btn.disabled = true; }, 0);
+    setTimeout(function () { form.dataset.sending = ""; if (btn) btn.disabled = false; }, 8000);
+  });
+  restoreDraft();
+  form.querySelectorAll(".field").forEach(function (box) {
+    if (IDENTIFIER_KINDS.indexOf(box.dataset.kind) >= 0) {
+      var input = box.querySelector("input");
+      if (input && input.value) checkIdentifier(box, input);
+    }
+  });
+})();

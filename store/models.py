@@ -1,0 +1,183 @@
+"""SQLAlchemy models. Schema changes go through Alembic (migrations/versions/)."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint,
+                        Index)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+# Notice statuses, in the order a notice moves through them.
+SUBMITTED, CHANGES_REQUESTED, REJECTED, APPROVED, SCHEDULED, PUBLISHED, WITHDRAWN = (
+    "submitted", "changes_requested", "rejected", "approved", "scheduled", "published", "withdrawn")
+STATUS_LABELS = {
+    SUBMITTED: "待审核", CHANGES_REQUESTED: "需修改", REJECTED: "未通过", APPROVED: "已通过",
+    SCHEDULED: "已排期", PUBLISHED: "已刊登", WITHDRAWN: "已撤回",
+}
+
+
+class Notice(Base):
+    __tablename__ = "notices"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    # One submission, one notice: a retried or double-clicked form carries the same key.
+    submission_key: Mapped[str] = mapped_column(String(160), unique=True)
+    type_code: Mapped[str] = mapped_column(String(32), index=True)
+    title: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(24), index=True, default=SUBMITTED)
+    requested_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    issue_date: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    advertiser_name: Mapped[str] = mapped_column(String(60), default="")
+    advertiser_phone: Mapped[str] = mapped_column(String(30), default="")
+    advertiser_email: Mapped[str] = mapped_column(String(120), default="")
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"), nullable=True)
+    current_revision: Mapped[int] = mapped_column(Integer, default=1)
+    # Carried in the editor's form; an UPDATE … WHERE version = :v catches a lost update.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    price_cents: Mapped[int] = mapped_column(Integer, default=0)
+    lines: Mapped[int] = mapped_column(Integer, default=0)
+    paid_cents: Mapped[int] = mapped_column(Integer, default=0)
+    schedule_override: Mapped[str] = mapped_column(Text, default="")
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    published_page: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    published_column: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    verification_code: Mapped[str] = mapped_column(String(16), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    revisions: Mapped[list["NoticeRevision"]] = relationship(
+        back_populates="notice", order_by="NoticeRevision.number", cascade="all, delete-orphan")
+    api_key: Mapped["ApiKey | None"] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def revision(self) -> "NoticeRevision":
+        return next(r for r in self.revisions if r.number == self.current_revision)
+
+    @property
+    def owed_cents(self) -> int:
+        return max(self.price_cents - self.paid_cents, 0)
+
+
+class NoticeRevision(Base):
+    """A version of a notice's text. Revision 1 is what the advertiser confirmed; it is kept forever."""
+    __tablename__ = "notice_revisions"
+    __table_args__ = (UniqueConstraint("notice_id", "number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    fields_json: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    # sha256 of the text: the confirmed text never changes silently (checked on every read for print).
+    text_hash: Mapped[str] = mapped_column(String(64))
+    findings_json: Mapped[str] = mapped_column(Text, default="[]")
+    windows_json: Mapped[str] = mapped_column(Text, default="[]")
+    lines: Mapped[int] = mapped_column(Integer, default=0)
+    price_cents: Mapped[int] = mapped_column(Integer, default=0)
+    author: Mapped[str] = mapped_column(String(80), default="")   # "advertiser", "api:NAME", "editor:NAME"
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    notice: Mapped[Notice] = relationship(back_populates="revisions")
+
+    @property
+    def fields(self) -> dict:
+        return json.loads(self.fields_json)
+
+    @property
+    def findings(self) -> list[dict]:
+        return json.loads(self.findings_json)
+
+    @property
+    def windows(self) -> list[dict]:
+        return json.loads(self.windows_json)
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    credit_account: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class User(Base):
+    """An editor (role editor) or administrator (role admin) of the newspaper."""
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), default="editor")
+    # Bumped at logout and password change: every session minted before it stops working.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEntry(Base):
+    """Append-only, hash-chained: hash = sha256(prev_hash + canonical JSON of the entry)."""
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    notice_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    details_json: Mapped[str] = mapped_column(Text, default="{}")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(24))
+    receipt_no: Mapped[str] = mapped_column(String(60))
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Export(Base):
+    __tablename__ = "exports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    issue_date: Mapped[date] = mapped_column(Date, index=True)
+    pdf_hash: Mapped[str] = mapped_column(String(64))
+    revisions_json: Mapped[str] = mapped_column(Text)     # [[notice reference, revision number], …]
+    pages: Mapped[int] = mapped_column(Integer, default=1)
+    actor: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class IssueState(Base):
+    __tablename__ = "issues"
+    issue_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")   # open | published
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    published_by: Mapped[str] = mapped_column(String(80), default="")
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value_json: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+Index("ix_notices_status_issue", Notice.status, Notice.issue_date)

@@ -1,0 +1,199 @@
+"""The few writes that matter, each one transaction: submitting a notice, API keys, the audit log."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from notices.checks import CheckResult
+from store.db import Database
+from store.models import ApiKey, AuditEntry, Notice, NoticeRevision, SUBMITTED, utcnow
+
+# Crockford's base32 without I, L, O, U: no 0/O or 1/I confusion when read over the phone.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_PREFIX = "GG"       # 公告
+REFERENCE_RANDOM_CHARS = 8    # 40 random bits: not guessable, not sequential
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def new_reference() -> str:
+    body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_RANDOM_CHARS))
+    return f"{REFERENCE_PREFIX}-{body[:4]}-{body[4:]}"
+
+
+def clean_reference(value: str) -> str:
+    """Accept a reference as people type it back: lower case, without dashes, O for 0."""
+    raw = "".join(c for c in (value or "").upper() if c.isalnum()).replace("O", "0").replace("I", "1")
+    raw = raw.replace("L", "1")
+    if len(raw) == len(REFERENCE_PREFIX) + REFERENCE_RANDOM_CHARS and raw.startswith(REFERENCE_PREFIX):
+        body = raw[len(REFERENCE_PREFIX):]
+        return f"{REFERENCE_PREFIX}-{body[:4]}-{body[4:]}"
+    return value or ""
+
+
+def status_secret(secret_key: str, reference: str) -> str:
+    """The secret of a notice's status page, derived (HMAC) rather than stored, so that a
+    retried submission can show its receipt again. Rotating SECRET_KEY invalidates the links."""
+    mac = hmac.new(secret_key.encode(), f"status:{reference}".encode(), hashlib.sha256).digest()
+    return "".join(REFERENCE_ALPHABET[b % 32] for b in mac[:16]).lower()
+
+
+def check_status_secret(secret_key: str, reference: str, candidate: str) -> bool:
+    return hmac.compare_digest(status_secret(secret_key, reference), (candidate or "").lower())
+
+
+def verification_code(secret_key: str, reference: str, revision_hash: str) -> str:
+    mac = hmac.new(secret_key.encode(), f"verify:{reference}:{revision_hash}".encode(), hashlib.sha256).digest()
+    return "".join(REFERENCE_ALPHABET[b % 32] for b in mac[:10])
+
+
+@dataclass
+class Advertiser:
+    name: str
+    phone: str
+    email: str = ""
+
+
+@dataclass
+class Submitted:
+    notice: Notice
+    created: bool          # False: an earlier submission with the same key was found
+    same_content: bool     # for a replay: whether the replayed content equals the stored one
+
+
+def _revision_payload(result: CheckResult) -> dict:
+    return {"fields_json": json.dumps(result.fields, ensure_ascii=False, sort_keys=True),
+            "text": result.text, "text_hash": text_hash(result.text),
+            "findings_json": json.dumps([f.as_json() for f in result.findings], ensure_ascii=False),
+            "windows_json": json.dumps(result.as_json()["windows"], ensure_ascii=False)}
+
+
+def submit_notice(db: Database, result: CheckResult, advertiser: Advertiser, submission_key: str, *,
+                  lines: int, price_cents: int, author: str, api_key_id: int | None = None) -> Submitted:
+    """Store a checked notice exactly once per submission key.
+
+    The unique constraint on submission_key is what makes a retry safe (reliability.md: kill -9
+    during a storm left 22 committed-but-unacknowledged rows; a retry with the same key and a
+    unique constraint made 0 duplicates). The caller has already refused results with errors.
+    """
+    assert result.ok and result.notice_type is not None
+    payload = _revision_payload(result)
+    existing = _find_by_key(db, submission_key)
+    if existing is not None:
+        return Submitted(existing, False, existing.revision.text_hash == payload["text_hash"])
+    for _attempt in range(5):
+        try:
+            with db.write() as s:
+                notice = Notice(reference=new_reference(), submission_key=submission_key,
+                                type_code=result.notice_type.code, title=result.title, status=SUBMITTED,
+                                requested_date=result.publication_date, advertiser_name=advertiser.name,
+                                advertiser_phone=advertiser.phone, advertiser_email=advertiser.email,
+                                api_key_id=api_key_id, current_revision=1, version=1,
+                                price_cents=price_cents, lines=lines)
+                notice.revisions.append(NoticeRevision(number=1, lines=lines, price_cents=price_cents,
+                                                       author=author, **payload))
+                s.add(notice)
+                s.flush()
+                append_audit(s, author, "submit", notice.id,
+                             {"reference": notice.reference, "type": notice.type_code,
+                              "text_hash": payload["text_hash"], "price_cents": price_cents})
+            return Submitted(notice, True, True)
+        except IntegrityError:
+            existing = _find_by_key(db, submission_key)
+            if existing is not None:   # a concurrent retry won the race: same notice
+                return Submitted(existing, False, existing.revision.text_hash == payload["text_hash"])
+            # otherwise a reference collision (1 in 2^40 per pair): draw again
+    raise RuntimeError("could not allocate a unique reference")
+
+
+def _find_by_key(db: Database, submission_key: str) -> Notice | None:
+    with db.session() as s:
+        notice = s.scalar(select(Notice).where(Notice.submission_key == submission_key))
+        if notice is not None:
+            _ = notice.revisions  # load while the session is open
+        return notice
+
+
+def get_notice(session: Session, reference: str) -> Notice | None:
+    return session.scalar(select(Notice).where(Notice.reference == clean_reference(reference)))
+
+
+# ---------------------------------------------------------------------------------------------
+# API keys: shown once, stored as a SHA-256 hash (a key is 256 random bits, so no slow hash is needed).
+API_KEY_PREFIX = "ggk_"
+
+
+def create_api_key(db: Database, name: str, credit_account: bool = False) -> str:
+    prefix = secrets.token_hex(4)
+    key = f"{API_KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    with db.write() as s:
+        s.add(ApiKey(name=name, prefix=prefix, key_hash=hashlib.sha256(key.encode()).hexdigest(),
+                     credit_account=credit_account))
+        append_audit(s, "cli", "api-key-created", None, {"name": name, "prefix": prefix})
+    return key
+
+
+def find_api_key(session: Session, key: str) -> ApiKey | None:
+    parts = (key or "").split("_")
+    if len(parts) < 3 or not key.startswith(API_KEY_PREFIX):
+        return None
+    row = session.scalar(select(ApiKey).where(ApiKey.prefix == parts[1]))
+    if row is None or row.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(row.key_hash, hashlib.sha256(key.encode()).hexdigest()):
+        return None
+    return row
+
+
+# ---------------------------------------------------------------------------------------------
+# The audit log: append-only, each entry chained to the previous one by hash.
+GENESIS_HASH = "0" * 64
+
+
+def _entry_digest(prev_hash: str, at: str, actor: str, action: str, notice_id, details_json: str) -> str:
+    canonical = json.dumps([prev_hash, at, actor, action, notice_id, details_json], ensure_ascii=False,
+                           separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _at_text(at) -> str:
+    # Timestamps are hashed as UTC text with microseconds; SQLite drops the tzinfo on read.
+    return at.replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
+def append_audit(session: Session, actor: str, action: str, notice_id: int | None, details: dict) -> AuditEntry:
+    """Append one entry inside the caller's write transaction (which holds the write lock on
+    SQLite; on PostgreSQL the advisory lock below serialises appenders so the chain stays linear)."""
+    if session.bind.dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(7_240_301)))
+    last = session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
+    prev = last.hash if last else GENESIS_HASH
+    at = utcnow()
+    details_json = json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)
+    entry = AuditEntry(at=at, actor=actor, action=action, notice_id=notice_id, details_json=details_json,
+                       prev_hash=prev, hash=_entry_digest(prev, _at_text(at), actor, action, notice_id, details_json))
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def verify_audit_chain(session: Session) -> list[int]:
+    """Ids of entries whose hash or link does not verify (empty: the history is intact)."""
+    bad, prev = [], GENESIS_HASH
+    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+        digest = _entry_digest(entry.prev_hash, _at_text(entry.at), entry.actor, entry.action, entry.notice_id,
+                               entry.details_json)
+        if entry.prev_hash != prev or digest != entry.hash:
+            bad.append(entry.id)
+        prev = entry.hash
+    return bad

@@ -1,0 +1,62 @@
+"""Publisher settings: stored as JSON in the settings table, merged over these defaults."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from notices.catalogue import DEFAULT_TYPE_ORDER
+from notices.deadlines import PublishingCalendar
+from store.models import Setting
+
+PUBLISHER_KEY = "publisher"
+
+
+@dataclass
+class Publisher:
+    newspaper: str = "本报"
+    # The contact box that closes the classified column (lines from the seed page).
+    contact_lines: list[str] = field(default_factory=lambda: ["欢迎刊登 各类公告", "联系电话：87750217 87133731"])
+    weekdays: list[int] = field(default_factory=lambda: list(range(7)))   # daily
+    copy_deadline: str = "15:00"
+    days_before: int = 1
+    closed_dates: list[str] = field(default_factory=list)
+    # ID numbers in notices print masked unless the newspaper decides otherwise (privacy).
+    print_id_numbers: str = "masked"    # masked | full
+    type_order: list[str] = field(default_factory=lambda: list(DEFAULT_TYPE_ORDER))
+    layout: dict = field(default_factory=dict)      # typesetting.LayoutSettings fields overriding defaults
+    rate_card: dict = field(default_factory=dict)   # typesetting.RateCard fields overriding defaults
+
+    @property
+    def calendar(self) -> PublishingCalendar:
+        from notices.dates import parse_date
+        hh, mm = (int(x) for x in self.copy_deadline.split(":"))
+        return PublishingCalendar(weekdays=frozenset(self.weekdays), copy_deadline=time(hh, mm),
+                                  days_before=self.days_before,
+                                  closed_dates=frozenset(d for d in map(parse_date, self.closed_dates) if d))
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def load_publisher(session: Session) -> Publisher:
+    row = session.scalar(select(Setting).where(Setting.key == PUBLISHER_KEY))
+    publisher = Publisher()
+    if row is not None:
+        stored = json.loads(row.value_json)
+        for key, value in stored.items():
+            if hasattr(publisher, key):
+                setattr(publisher, key, value)
+    return publisher
+
+
+def save_publisher(session: Session, publisher: Publisher) -> None:
+    row = session.get(Setting, PUBLISHER_KEY)
+    value = json.dumps(publisher.as_dict(), ensure_ascii=False, sort_keys=True)
+    if row is None:
+        session.add(Setting(key=PUBLISHER_KEY, value_json=value))
+    else:
+        row.value_json = value

@@ -1,0 +1,198 @@
+"""JSON API v1 for agencies. Errors are JSON with a stable code and a Chinese message."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import wraps
+
+from flask import Blueprint, current_app, g, jsonify, request
+
+from notices.catalogue import CATALOGUE
+from notices.identifiers import CHECKS
+from store.operations import Advertiser, find_api_key, get_notice, submit_notice
+from store.settings import load_publisher
+from views import printing
+from views.extensions import csrf, get_db, limiter, read_session
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)   # no cookies here: every state change is authenticated by an API key header
+
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:\-]{8,100}")
+MAX_FIELDS = 60
+MAX_VALUE = 2000
+
+
+def api_error(status: int, code: str, message: str, **extra):
+    body = {"error": {"code": code, "message": message, **extra}}
+    return jsonify(body), status
+
+
+def _api_key_value() -> str:
+    auth = request.headers.get("Authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip()
+    return request.headers.get("X-API-Key", "").strip()
+
+
+def require_key(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        key = find_api_key(read_session(), _api_key_value())
+        if key is None:
+            return api_error(401, "unauthorized", "缺少或无效的 API 密钥（请在 Authorization: Bearer … 中提供）。")
+        g.api_key = key
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def _json_body():
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return None, api_error(400, "invalid_json", "请求体须为 JSON 对象。")
+    return data, None
+
+
+def _notice_input(data: dict):
+    code = data.get("type")
+    fields = data.get("fields") or {}
+    text = data.get("text")
+    if not isinstance(code, str) or code not in CATALOGUE:
+        return None, api_error(422, "unknown_type", f"没有这种公告类型，可选：{'、'.join(CATALOGUE)}。")
+    if not isinstance(fields, dict) or len(fields) > MAX_FIELDS or any(
+            not isinstance(k, str) or not isinstance(v, (str, int, float, bool)) or (isinstance(v, str) and len(v) > MAX_VALUE)
+            for k, v in fields.items()):
+        return None, api_error(422, "invalid_fields", "fields 须为“字段名: 文本值”的对象，字段和值不能过多过长。")
+    if text is not None and not isinstance(text, str):
+        return None, api_error(422, "invalid_text", "text 须为文本。")
+    pub = data.get("publication_date")
+    if pub is not None and not isinstance(pub, str):
+        return None, api_error(422, "invalid_date", "publication_date 须为 YYYY-MM-DD 格式的文本。")
+    fields = {k: ("1" if v is True else "" if v is False else str(v)) for k, v in fields.items()}
+    return (code, fields, text, pub), None
+
+
+def _now():
+    return current_app.config.get("NOW") or datetime.now().astimezone()
+
+
+def _check(code, fields, text, pub):
+    publisher = load_publisher(read_session())
+    from notices.checks import check_notice
+    result = check_notice(code, fields, text, pub, calendar=publisher.calendar, now=_now(),
+                          missing_glyphs=printing.missing_glyphs)
+    quote = None
+    if result.ok:
+        quote = printing.quote_notice(publisher, result, CATALOGUE[code], with_png=False)
+    return result, quote
+
+
+def _check_body(result, quote) -> dict:
+    body = result.as_json()
+    body["ok"] = result.ok
+    body["errors_by_field"] = result.errors_by_field()
+    if quote is not None:
+        body["lines"] = quote.lines
+        body["price"] = {"amount": quote.price_cents / 100, "currency": "CNY", "explanation": quote.explanation}
+    return body
+
+
+@bp.get("/notice-types")
+def notice_types():
+    return jsonify({"notice_types": [t.as_json() for t in CATALOGUE.values()]})
+
+
+@bp.post("/identifiers/check")
+@limiter.limit("600/minute")
+def check_identifier():
+    data, error = _json_body()
+    if error:
+        return error
+    kind, value = data.get("kind"), data.get("value")
+    if kind not in CHECKS:
+        return api_error(422, "unknown_kind", f"kind 须为以下之一：{'、'.join(CHECKS)}。")
+    if not isinstance(value, str) or len(value) > 64:
+        return api_error(422, "invalid_value", "value 须为不超过64个字符的文本。")
+    check = CHECKS[kind](value)
+    return jsonify({"kind": kind, "value": check.value, "valid": check.valid, "severity": check.severity,
+                    "message": check.message, "position": check.position, "expected": check.expected})
+
+
+@bp.post("/notices/check")
+@require_key
+@limiter.limit("300/minute")
+def check_notice_view():
+    data, error = _json_body()
+    if error:
+        return error
+    parsed, error = _notice_input(data)
+    if error:
+        return error
+    try:
+        result, quote = _check(*parsed)
+    except printing.RenderError as exc:
+        return api_error(503, "render_failed", f"排版失败：{exc}")
+    return jsonify(_check_body(result, quote))
+
+
+@bp.post("/notices")
+@require_key
+@limiter.limit("300/minute")
+def create_notice():
+    idem = request.headers.get("Idempotency-Key", "")
+    if not IDEMPOTENCY_KEY.fullmatch(idem):
+        return api_error(400, "idempotency_key_required",
+                         "请在 Idempotency-Key 请求头中提供本次提交的唯一键（8–100个字母、数字或 -_.:），重试时使用同一个键。")
+    data, error = _json_body()
+    if error:
+        return error
+    parsed, error = _notice_input(data)
+    if error:
+        return error
+    contact = data.get("contact") or {}
+    if not isinstance(contact, dict):
+        return api_error(422, "invalid_contact", "contact 须为对象：{\"name\": …, \"phone\": …, \"email\": …}。")
+    name, phone, email = (str(contact.get(k) or "").strip() for k in ("name", "phone", "email"))
+    contact_errors = {}
+    if not name or len(name) > 60:
+        contact_errors["contact.name"] = ["请提供联系人姓名（不超过60字）。"]
+    if not 7 <= len(re.sub(r"\D", "", phone)) <= 20 or len(phone) > 30:
+        contact_errors["contact.phone"] = ["请提供有效的联系电话，例如：020-87750217。"]
+    if len(email) > 120:
+        contact_errors["contact.email"] = ["电子邮箱过长。"]
+    try:
+        result, quote = _check(*parsed)
+    except printing.RenderError as exc:
+        return api_error(503, "render_failed", f"排版失败：{exc}")
+    if not result.ok or contact_errors:
+        errors = result.errors_by_field()
+        errors.update(contact_errors)
+        return api_error(422, "invalid_notice", "公告未通过检查，请按 errors 逐项改正。", errors=errors,
+                         check=_check_body(result, quote))
+    submitted = submit_notice(get_db(), result, Advertiser(name, phone, email), f"api:{g.api_key.id}:{idem}",
+                              lines=quote.lines, price_cents=quote.price_cents, author=f"api:{g.api_key.name}",
+                              api_key_id=g.api_key.id)
+    if not submitted.created and not submitted.same_content:
+        return api_error(409, "idempotency_key_reused",
+                         "该 Idempotency-Key 已用于另一则内容不同的公告。新公告请使用新的键。",
+                         reference=submitted.notice.reference)
+    return jsonify(_notice_json(submitted.notice)), (201 if submitted.created else 200)
+
+
+def _notice_json(notice) -> dict:
+    return {"reference": notice.reference, "status": notice.status, "status_label": notice.status_label,
+            "type": notice.type_code, "title": notice.title,
+            "requested_date": notice.requested_date.isoformat() if notice.requested_date else None,
+            "issue_date": notice.issue_date.isoformat() if notice.issue_date else None,
+            "text": notice.revision.text, "text_hash": notice.revision.text_hash,
+            "lines": notice.lines, "price": {"amount": notice.price_cents / 100, "currency": "CNY"},
+            "paid": {"amount": notice.paid_cents / 100, "currency": "CNY"},
+            "reason": notice.decision_reason or None}
+
+
+@bp.get("/notices/<reference>")
+@require_key
+def get_notice_view(reference):
+    notice = get_notice(read_session(), reference)
+    if notice is None or notice.api_key_id != g.api_key.id:
+        return api_error(404, "not_found", "没有这个编号的公告（只能查询本密钥提交的公告）。")
+    return jsonify(_notice_json(notice))

@@ -1,0 +1,100 @@
+"""Flask services wired by init_app: database, CSRF, rate limits, templates, error pages."""
+from __future__ import annotations
+
+from flask import Flask, current_app, g, render_template, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from store.db import Database
+
+csrf = CSRFProtect()
+# Keyed by client address; storage shared across workers via RATELIMIT_STORAGE_URI (Redis).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def get_db() -> Database:
+    return current_app.extensions["notice_db"]
+
+
+def read_session():
+    """A read session for this request, closed at teardown."""
+    if "db_session" not in g:
+        g.db_session = get_db().session()
+    return g.db_session
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["notice_db"] = Database(app.config["DATABASE_URL"])
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    @app.teardown_appcontext
+    def _close_session(_exc):
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error):
+        # A form whose token expired must never lose what was typed: the submit view re-shows it.
+        handler = app.config.get("CSRF_RESHOW", {}).get(request.endpoint)
+        if handler is not None:
+            return handler(error)
+        return render_template("error.html", title="页面已过期",
+                               message="页面停留时间过长或来源不明，安全校验未通过。请返回上一页刷新后重试。"), 400
+
+    @app.errorhandler(404)
+    def _not_found(_error):
+        if request.path.startswith("/api/"):
+            from views.api import api_error
+            return api_error(404, "not_found", "没有这个地址。")
+        return render_template("error.html", title="找不到页面", message="您访问的页面不存在，或链接已失效。"), 404
+
+    @app.errorhandler(413)
+    def _too_large(_error):
+        if request.path.startswith("/api/"):
+            from views.api import api_error
+            return api_error(413, "too_large", "提交的内容过大。")
+        return render_template("error.html", title="内容过大",
+                               message="提交的内容超过了允许的大小，请删减后重试。"), 413
+
+    @app.errorhandler(429)
+    def _too_many(_error):
+        if request.path.startswith("/api/"):
+            from views.api import api_error
+            return api_error(429, "rate_limited", "请求过于频繁，请稍后再试。")
+        return render_template("error.html", title="请求过于频繁", message="请稍等一分钟后再试。"), 429
+
+    @app.after_request
+    def _security_headers(response):
+        # The pages use no third-party resources; inline PNG previews are data: URIs.
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")  # status links carry a secret
+        return response
+
+    @app.context_processor
+    def _helpers():
+        return {"has_endpoint": lambda name: name in app.view_functions}
+
+    from notices.deadlines import format_date_cn
+
+    @app.template_filter("cn_date")
+    def _cn_date(value):
+        if not value:
+            return ""
+        if isinstance(value, str):
+            from notices.dates import parse_date
+            value = parse_date(value) or value
+            if isinstance(value, str):
+                return value
+        return format_date_cn(value)
+
+    @app.template_filter("yuan")
+    def _yuan(cents):
+        cents = int(cents or 0)
+        return f"¥{cents // 100}" if cents % 100 == 0 else f"¥{cents / 100:.2f}"

@@ -1,0 +1,203 @@
+"""Advertisers: choose a notice type, fill the form, preview, confirm, follow the notice."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime
+
+from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
+                   url_for)
+
+from forms.notice import notice_form_class
+from notices.catalogue import CATALOGUE
+from notices.deadlines import open_issue_dates, format_date_cn
+from store.operations import (Advertiser, check_status_secret, clean_reference, get_notice,
+                              status_secret, submit_notice, text_hash)
+from store.settings import load_publisher
+from views import printing
+from views.extensions import get_db, limiter, read_session
+
+bp = Blueprint("submit", __name__)
+
+# Catalogue entries as the advertiser sees them: 遗失声明 is offered once per variant.
+ENTRIES = (
+    ("lost-document", "licence", "遗失营业执照", "营业执照正本、副本遗失，登报声明作废"),
+    ("lost-document", "seal", "遗失印章", "公章、财务章、合同章、发票章、法人名章遗失"),
+    ("lost-document", "document", "遗失证件或文件", "个人证件、收据、认购书、房产证明等遗失"),
+    ("capital-reduction", None, "减资公告", "公司减少注册资本，通知债权人"),
+    ("liquidation", None, "清算公告／注销公告", "公司解散清算，通知债权人申报债权"),
+    ("revocation", None, "撤销公告", "撤销此前公示的清算组备案、债权人公告等"),
+    ("merger", None, "合并公告", "吸收合并或新设合并"),
+    ("division", None, "分立公告", "存续分立或新设分立"),
+    ("correction", None, "更正声明", "更正已刊登公告中的错误"),
+)
+
+
+def _now() -> datetime:
+    return current_app.config.get("NOW") or datetime.now().astimezone()
+
+
+@bp.get("/")
+def index():
+    return render_template("submit/index.html", entries=ENTRIES)
+
+
+def _type_and_variant(code: str):
+    notice_type = CATALOGUE.get(code)
+    if notice_type is None:
+        abort(404)
+    variant = None
+    if any(f.name == "variant" for f in notice_type.fields):
+        variant = request.values.get("variant")
+        allowed = [v for v, _ in notice_type.field("variant").choices]
+        if variant not in allowed:
+            variant = allowed[0]
+    return notice_type, variant
+
+
+def _form(notice_type, variant, publisher, formdata=None):
+    form = notice_form_class(notice_type, variant)(formdata=formdata)
+    dates = open_issue_dates(publisher.calendar, _now(), count=30)
+    form.publication_date.choices = [(d.isoformat(), f"{format_date_cn(d)}（{'一二三四五六日'[d.weekday()]}）")
+                                     for d in dates]
+    if not form.publication_date.data and dates:
+        form.publication_date.data = dates[0].isoformat()
+    form.ensure_submission_key()
+    return form
+
+
+def _preview_token(result, quote) -> str:
+    """Binds a confirmation to exactly what was previewed: text, title, date and price."""
+    message = "|".join([result.title, result.text, str(result.publication_date), str(quote.price_cents)])
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), message.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _render(form, notice_type, variant, *, result=None, quote=None, messages=(), status=200):
+    entry_title = next(e[2] for e in ENTRIES if e[0] == notice_type.code and e[1] in (variant, None))
+    return render_template("submit/form.html", form=form, notice_type=notice_type, variant=variant,
+                           entry_title=entry_title, result=result, quote=quote, messages=messages,
+                           variants=[e for e in ENTRIES if e[0] == notice_type.code]), status
+
+
+@bp.get("/submit/<code>")
+def notice_form(code):
+    notice_type, variant = _type_and_variant(code)
+    publisher = load_publisher(read_session())
+    form = _form(notice_type, variant, publisher)
+    return _render(form, notice_type, variant)
+
+
+def _check(form, publisher, action):
+    text = form.text.data
+    if action == "compose" or (form.composed_hash.data and text_hash((text or "").strip()) == form.composed_hash.data):
+        text = None   # the advertiser did not touch the composed text: compose it again from the fields
+    result = form.run_checks(text, calendar=publisher.calendar, now=_now(),
+                             missing_glyphs=printing.missing_glyphs)
+    form.text.data = result.text
+    form.composed_hash.data = text_hash(result.text) if result.composed else ""
+    return result
+
+
+@bp.post("/submit/<code>")
+@limiter.limit("120/minute")
+def submit_form(code):
+    notice_type, variant = _type_and_variant(code)
+    publisher = load_publisher(read_session())
+    form = _form(notice_type, variant, publisher, formdata=request.form)
+    action = request.form.get("action", "check")
+    result = _check(form, publisher, action)
+    advertiser_ok = form.check_advertiser() if action == "confirm" else True
+    quote = None
+    messages = []
+    if result.ok:
+        try:
+            quote = printing.quote_notice(publisher, result, notice_type)
+        except printing.RenderError as exc:
+            messages.append(("error", f"排版预览未能生成：{exc}。请稍后再试，或联系报社。"))
+    if action == "confirm" and result.ok and quote is not None and advertiser_ok:
+        if not hmac.compare_digest(form.preview_token.data or "", _preview_token(result, quote)):
+            messages.append(("warning", "公告内容、刊登日期或价格与您上次预览时不同，请核对下面新的预览和价格后再点“确认提交”。"))
+        else:
+            submitted = submit_notice(
+                get_db(), result,
+                Advertiser(form.advertiser_name.data, form.advertiser_phone.data, form.advertiser_email.data),
+                "web:" + form.ensure_submission_key(), lines=quote.lines, price_cents=quote.price_cents,
+                author="advertiser")
+            ref = submitted.notice.reference
+            secret = status_secret(current_app.config["SECRET_KEY"], ref)
+            return redirect(url_for("submit.receipt", reference=ref, secret=secret,
+                                    again="" if submitted.same_content else "1"), code=303)
+    if quote is not None:
+        form.preview_token.data = _preview_token(result, quote)
+    status = 422 if (not result.ok or not advertiser_ok) and action == "confirm" else 200
+    return _render(form, notice_type, variant, result=result, quote=quote, messages=messages, status=status)
+
+
+def reshow_after_csrf_error(_error):
+    """An expired CSRF token: show the form again with everything typed, and a new token."""
+    code = (request.view_args or {}).get("code", "")
+    notice_type, variant = _type_and_variant(code)
+    publisher = load_publisher(read_session())
+    form = _form(notice_type, variant, publisher, formdata=request.form)
+    return _render(form, notice_type, variant, status=400, messages=[(
+        "warning", "页面停留时间较长，安全校验已过期。您填写的内容都还在，请核对后再点一次按钮。")])
+
+
+@bp.record_once
+def _register_reshow(state):
+    state.app.config.setdefault("CSRF_RESHOW", {})["submit.submit_form"] = reshow_after_csrf_error
+
+
+@bp.post("/submit/<code>/live")
+@limiter.limit("240/minute")
+def live_check(code):
+    """Live checks while the advertiser types (JavaScript); the same checks as the form's button."""
+    notice_type, variant = _type_and_variant(code)
+    publisher = load_publisher(read_session())
+    form = _form(notice_type, variant, publisher, formdata=request.form)
+    result = _check(form, publisher, request.form.get("action", "check"))
+    errors = {}
+    for name in [f.name for f, _ in form.type_fields()] + ["text", "publication_date"]:
+        if form[name].errors:
+            errors[name] = list(form[name].errors)
+    return jsonify({"text": result.text, "composed_hash": form.composed_hash.data, "errors": errors,
+                    "warnings": [f.as_json() for f in result.warnings],
+                    "info": [f.as_json() for f in result.infos], "changes": result.changes,
+                    "ok": result.ok})
+
+
+# ---------------------------------------------------------------------------------------------
+def _notice_or_404(reference, secret):
+    notice = get_notice(read_session(), reference)
+    if notice is None or not check_status_secret(current_app.config["SECRET_KEY"], notice.reference, secret):
+        abort(404)   # the same answer for a wrong secret as for no notice: references can't be probed
+    return notice
+
+
+@bp.get("/receipt/<reference>/<secret>")
+def receipt(reference, secret):
+    notice = _notice_or_404(reference, secret)
+    return render_template("submit/receipt.html", notice=notice, secret=secret,
+                           again=request.args.get("again") == "1")
+
+
+@bp.get("/status/<reference>/<secret>")
+def status(reference, secret):
+    notice = _notice_or_404(reference, secret)
+    publisher = load_publisher(read_session())
+    return render_template("submit/status.html", notice=notice, secret=secret, publisher=publisher,
+                           type=CATALOGUE[notice.type_code])
+
+
+@bp.route("/status", methods=["GET", "POST"])
+@limiter.limit("30/minute", methods=["POST"])
+def find_status():
+    error = None
+    if request.method == "POST":
+        reference = clean_reference(request.form.get("reference", ""))
+        secret = (request.form.get("secret", "") or "").strip()
+        notice = get_notice(read_session(), reference)
+        if notice and check_status_secret(current_app.config["SECRET_KEY"], notice.reference, secret):
+            return redirect(url_for("submit.status", reference=notice.reference, secret=secret.lower()), code=303)
+        error = "编号或查询码不对，请核对回执上的编号和查询码。"
+    return render_template("submit/find_status.html", error=error), (400 if error else 200)
