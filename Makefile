@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 DEBIAN_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium chromium-driver
 export FLASK_APP := app
 
-.PHONY: run test check system-deps venv bench serve-production
+.PHONY: run test check system-deps venv bench serve
 
 system-deps:
 	@scripts/install-system-deps.sh $(DEBIAN_PACKAGES)
@@ -30,3 +30,7 @@ test: system-deps venv
 
 bench: system-deps venv
 	$(BIN)/python benchmarks/bench_typesetting.py
+
+# Production on one machine: gunicorn + PostgreSQL + Redis (see README, "Production").
+serve: system-deps venv
+	scripts/serve-production.sh

@@ -56,6 +56,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(submit.bp)
     app.register_blueprint(api.bp)
 
+    from views import desk
+    desk.init_app(app)    # editor desk, login, public verification, proof of publication
+
     import cli
     cli.init_app(app)
     return app

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from store import migrate
@@ -43,6 +45,61 @@ def create_api_key_command(name, credit):
     click.echo(key)
 
 
+@click.command("create-editor")
+@with_appcontext
+@click.argument("name")
+@click.option("--admin", is_flag=True, help="管理员：还可以管理编辑账号和报社设置")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读取密码（一行），供脚本使用")
+def create_editor_command(name, admin, password_stdin):
+    """Create an editor account (asks for the password twice unless --password-stdin)."""
+    from store import desk_ops
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("密码", hide_input=True, confirmation_prompt="再输一次")
+    try:
+        user = desk_ops.create_user(get_db(), name, password, role="admin" if admin else "editor", actor="cli",
+                                    hasher=desk_ops.password_hasher(current_app.config.get("PASSWORD_HASHER_PARAMS")))
+    except desk_ops.DeskError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"已开设{'管理员' if admin else '编辑'}账号“{user.username}”。")
+
+
+@click.command("export-column")
+@with_appcontext
+@click.argument("issue_date")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="付印PDF写到这个文件")
+@click.option("--continue-overflow", is_flag=True, help="排不下的公告续排到下一页")
+def export_column_command(issue_date, output, continue_overflow):
+    """Export an issue's classified column as the print PDF (recorded like an export from the desk)."""
+    from datetime import date
+
+    from store.desk_ops import DeskError
+    from store.settings import load_publisher
+    from views import printing
+    from views.desk import export_column
+    try:
+        day = date.fromisoformat(issue_date)
+    except ValueError:
+        raise click.BadParameter("日期请写成 YYYY-MM-DD，例如 2026-12-01。", param_hint="ISSUE_DATE") from None
+    with get_db().session() as s:
+        publisher = load_publisher(s)
+    try:
+        outcome = export_column(publisher, day, actor="cli", continue_overflow=continue_overflow)
+    except DeskError as exc:
+        raise click.ClickException(exc.message) from None
+    except printing.RenderError as exc:
+        raise click.ClickException(f"排版失败：{exc}") from None
+    Path(output).write_bytes(outcome.pdf)
+    click.echo(f"已导出 {day.isoformat()}：{len(outcome.placed)} 则公告，{outcome.export.pages} 页，"
+               f"写入 {output}（导出记录 #{outcome.export.id}，SHA-256 {outcome.export.pdf_hash}）。")
+    if outcome.overflow:
+        click.echo(f"注意：{len(outcome.overflow)} 则排不下，未在PDF中：{'、'.join(outcome.overflow)}。"
+                   "请改期，或加 --continue-overflow 续排到下一页。", err=True)
+
+
 def init_app(app: Flask) -> None:
-    for command in (upgrade_db_command, load_demo_command, create_api_key_command):
+    for command in (upgrade_db_command, load_demo_command, create_api_key_command, create_editor_command,
+                    export_column_command):
         app.cli.add_command(command)

@@ -11,6 +11,7 @@ import uuid
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from notices import catalogue as cat
@@ -103,7 +104,7 @@ class NoticeFormBase(FlaskForm):
 def _wtforms_field(f: cat.Field):
     kwargs = {"default": f.default or None}
     if f.kind == cat.CHOICE:
-        return RadioField(f.label, choices=list(f.choices), validate_choice=False, **kwargs)
+        return RadioField(f.label, choices=[SelectChoice(v, l) for v, l in f.choices], validate_choice=False, **kwargs)
     if f.kind == cat.BOOL:
         return BooleanField(f.label)
     if f.kind == cat.LONGTEXT:

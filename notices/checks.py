@@ -266,6 +266,12 @@ def _check_dates(result: CheckResult, t: NoticeType, calendar: PublishingCalenda
         window = statutory_window(pub, t.creditor_days, "债权人期限（自公告之日起四十五日）", "《公司法》")
         result.windows.append(window)
         result.add(INFO, "creditor-window", f"债权人期限自刊登之日起四十五日，至{format_date_cn(window.ends)}。", DATE_FIELD)
+    for window in result.windows:
+        if window.provisional:
+            result.add(INFO, "window-provisional",
+                       f"{window.ends.year}年的法定节假日调休安排尚未公布，“{window.label}”截止日按周末顺延估算"
+                       f"（{format_date_cn(window.ends)}），请以公布的安排为准。", DATE_FIELD)
+            break
     if pub is not None:
         for name in ("original_dates", "original_date"):
             if name in fields and fields[name] and not any(x.field == name for x in result.errors):

@@ -387,9 +387,8 @@ def _step_whitespace(s: str, rec: _Changes, body: bool) -> str:
     stays; line breaks join the paragraph."""
     def repl(m: re.Match) -> str:
         run = m.group()
+        # The text is stripped first, so a run always has a character on both sides.
         left, right = _at(s, m.start() - 1), _at(s, m.end())
-        if left is None or right is None:
-            return ""                                   # leading/trailing: not reported
         keep = not (_is_cjk_context(left) or _is_cjk_context(right))
         new = " " if keep else ""
         if any(c in _LINE_BREAKS for c in run):

@@ -145,6 +145,8 @@ class AuditEntry(Base):
 
 class Payment(Base):
     __tablename__ = "payments"
+    # A double-submitted payment form carries the same receipt number: it is recorded once.
+    __table_args__ = (UniqueConstraint("notice_id", "receipt_no"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
     amount_cents: Mapped[int] = mapped_column(Integer)
@@ -160,6 +162,8 @@ class Export(Base):
     issue_date: Mapped[date] = mapped_column(Date, index=True)
     pdf_hash: Mapped[str] = mapped_column(String(64))
     revisions_json: Mapped[str] = mapped_column(Text)     # [[notice reference, revision number], …]
+    # {reference: {"page": 1, "column": 2, "lines": 5}}: publishing takes page and column from here.
+    placements_json: Mapped[str] = mapped_column(Text, default="{}")
     pages: Mapped[int] = mapped_column(Integer, default=1)
     actor: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

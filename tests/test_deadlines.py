@@ -202,6 +202,14 @@ def test_open_issue_dates_same_day_copy():
     assert open_issue_dates(same_day, datetime(2026, 3, 10, 2, 0, tzinfo=UTC), 1) == [D(2026, 3, 11)]
 
 
+def test_open_issue_dates_counts_days_in_beijing_not_in_the_callers_zone():
+    # 00:30 on Mar 10 in Auckland is 19:30 on Mar 9 in Beijing: Mar 9's issue (copy until
+    # 23:00 the same day) is still open although the caller's own date is already Mar 10.
+    late_copy = PublishingCalendar(copy_deadline=time(23, 0), days_before=0)
+    now = datetime(2026, 3, 10, 0, 30, tzinfo=ZoneInfo("Pacific/Auckland"))
+    assert open_issue_dates(late_copy, now, 2) == [D(2026, 3, 9), D(2026, 3, 10)]
+
+
 def test_open_issue_dates_default_count_and_edges():
     now = datetime(2026, 3, 9, 0, 0, tzinfo=UTC)
     assert len(open_issue_dates(DAILY, now)) == 30

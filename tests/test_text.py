@@ -229,6 +229,7 @@ def test_normalise_text_table(raw, expected, changes):
     "详见https://example.com/a(b)c。",
     "邮箱：a.b-c@x.com.cn。",
     "No.1",
+    "域名：广州日报.com",
     "1.本公司",
     "Guangzhou XX Co., Ltd.",
     "Hello, world! Is it 3:00? Yes; it is (roughly).",
@@ -298,7 +299,7 @@ _PIECES = (list("本公司遗失营业执照广州市天河区万元年月日〇
               "15:00", "...", "--", "Co., Ltd."])
 _MIXED = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
 _ANY = st.one_of(_MIXED, st.text(max_size=40))
-_SETTINGS = settings(max_examples=300, database=None, deadline=None,
+_SETTINGS = settings(max_examples=200, database=None, deadline=None,
                      suppress_health_check=[HealthCheck.too_slow])
 
 

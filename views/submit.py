@@ -8,6 +8,8 @@ from datetime import datetime
 from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
                    url_for)
 
+from wtforms.fields.choices import SelectChoice
+
 from forms.notice import notice_form_class
 from notices.catalogue import CATALOGUE
 from notices.deadlines import open_issue_dates, format_date_cn
@@ -58,7 +60,7 @@ def _type_and_variant(code: str):
 def _form(notice_type, variant, publisher, formdata=None):
     form = notice_form_class(notice_type, variant)(formdata=formdata)
     dates = open_issue_dates(publisher.calendar, _now(), count=30)
-    form.publication_date.choices = [(d.isoformat(), f"{format_date_cn(d)}（{'一二三四五六日'[d.weekday()]}）")
+    form.publication_date.choices = [SelectChoice(d.isoformat(), f"{format_date_cn(d)}（周{'一二三四五六日'[d.weekday()]}）")
                                      for d in dates]
     if not form.publication_date.data and dates:
         form.publication_date.data = dates[0].isoformat()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 21:05:30.614483
+Create Date: 2026-11-26 21:13:52.024919
 """
 from alembic import op
 import sqlalchemy as sa
@@ -48,6 +48,7 @@ def upgrade() -> None:
     sa.Column('issue_date', sa.Date(), nullable=False),
     sa.Column('pdf_hash', sa.String(length=64), nullable=False),
     sa.Column('revisions_json', sa.Text(), nullable=False),
+    sa.Column('placements_json', sa.Text(), nullable=False),
     sa.Column('pages', sa.Integer(), nullable=False),
     sa.Column('actor', sa.String(length=80), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -83,7 +84,6 @@ def upgrade() -> None:
     op.create_table('notices',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('reference', sa.String(length=16), nullable=False),
-    sa.Column('secret_hash', sa.String(length=64), nullable=False),
     sa.Column('submission_key', sa.String(length=160), nullable=False),
     sa.Column('type_code', sa.String(length=32), nullable=False),
     sa.Column('title', sa.String(length=16), nullable=False),
@@ -147,7 +147,8 @@ def upgrade() -> None:
     sa.Column('recorded_by', sa.String(length=80), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['notice_id'], ['notices.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('notice_id', 'receipt_no')
     )
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_payments_notice_id'), ['notice_id'], unique=False)

@@ -1,0 +1,142 @@
+"""The advertiser's web form, without JavaScript: fill, correct, preview, confirm, follow."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import load_samples, make_app
+
+SAMPLES = load_samples()
+CONTACT = {"advertiser_name": "陈小明", "advertiser_phone": "13800138000"}
+
+
+def form_url(name):
+    sample = SAMPLES[name]
+    variant = sample["fields"].get("variant")
+    return f"/submit/{sample['type']}" + (f"?variant={variant}" if variant else "")
+
+
+def hidden(html, name):
+    m = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html) or re.search(rf'value="([^"]*)"[^>]*name="{name}"', html)
+    return m.group(1) if m else ""
+
+
+def post_data(name, html, **extra):
+    sample = SAMPLES[name]
+    data = {k: v for k, v in sample["fields"].items() if k != "variant"}
+    data.update(CONTACT, publication_date="2026-11-28", submission_key=hidden(html, "submission_key"))
+    data.update(extra)
+    return data
+
+
+def test_index_lists_every_entry(client):
+    html = client.get("/").get_data(as_text=True)
+    for title in ("遗失营业执照", "遗失印章", "遗失证件或文件", "减资公告", "清算公告", "撤销公告", "合并公告", "分立公告", "更正声明"):
+        assert title in html
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_each_type_can_be_filled_previewed_and_confirmed(client, name):
+    page = client.get(form_url(name))
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    preview = client.post(form_url(name), data=post_data(name, html, action="check"))
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200, html
+    assert "有 " not in html or "处需要改正" not in html
+    assert 'src="data:image/png;base64,' in html and "确认提交" in html
+    token = hidden(html, "preview_token")
+    text = re.search(r'<textarea[^>]*name="text"[^>]*>\s*(.*?)</textarea>', html, re.S).group(1)
+    confirm = client.post(form_url(name), data=post_data(name, html, action="confirm", preview_token=token,
+                                                         text=text, composed_hash=hidden(html, "composed_hash")))
+    assert confirm.status_code == 303, confirm.get_data(as_text=True)
+    receipt = client.get(confirm.headers["Location"])
+    body = receipt.get_data(as_text=True)
+    assert "公告已受理" in body and re.search(r"GG-[0-9A-Z]{4}-[0-9A-Z]{4}", body)
+    status_link = re.search(r'href="(/status/[^"]+)"', body).group(1)
+    assert "待审核" in client.get(status_link).get_data(as_text=True)
+
+
+def test_error_is_shown_next_to_the_field_and_can_be_corrected(client):
+    name = "lost-document:licence"
+    html = client.get(form_url(name)).get_data(as_text=True)
+    bad = client.post(form_url(name), data=post_data(name, html, action="check", uscc="91440106MA5CL12T4F"))
+    page = bad.get_data(as_text=True)
+    assert "处需要改正" in page and "第18位校验码应为 G" in page
+    assert "确认提交" not in page
+    assert 'value="91440106MA5CL12T4F"' in page       # what was typed is kept
+    good = client.post(form_url(name), data=post_data(name, page, action="check"))
+    assert "确认提交" in good.get_data(as_text=True)
+
+
+def test_double_submit_stores_one_notice(app, client):
+    name = "correction"
+    html = client.get(form_url(name)).get_data(as_text=True)
+    html = client.post(form_url(name), data=post_data(name, html, action="check")).get_data(as_text=True)
+    data = post_data(name, html, action="confirm", preview_token=hidden(html, "preview_token"),
+                     composed_hash=hidden(html, "composed_hash"))
+    first = client.post(form_url(name), data=data)
+    second = client.post(form_url(name), data=data)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"].split("?")[0] == second.headers["Location"].split("?")[0]
+    from sqlalchemy import func, select
+    from store.models import Notice
+    with app.extensions["notice_db"].session() as s:
+        assert s.scalar(select(func.count()).select_from(Notice)) == 1
+
+
+def test_confirm_without_the_previewed_content_asks_to_check_again(client):
+    name = "correction"
+    html = client.get(form_url(name)).get_data(as_text=True)
+    html = client.post(form_url(name), data=post_data(name, html, action="check")).get_data(as_text=True)
+    data = post_data(name, html, action="confirm", preview_token=hidden(html, "preview_token"),
+                     composed_hash=hidden(html, "composed_hash"), publication_date="2026-11-29")
+    response = client.post(form_url(name), data=data)
+    assert response.status_code == 200
+    assert "与您上次预览时不同" in response.get_data(as_text=True)
+
+
+def test_status_page_needs_its_secret(client):
+    name = "correction"
+    html = client.get(form_url(name)).get_data(as_text=True)
+    html = client.post(form_url(name), data=post_data(name, html, action="check")).get_data(as_text=True)
+    confirm = client.post(form_url(name), data=post_data(name, html, action="confirm",
+                                                         preview_token=hidden(html, "preview_token"),
+                                                         composed_hash=hidden(html, "composed_hash")))
+    _, ref, secret = confirm.headers["Location"].split("?")[0].strip("/").split("/")[-3:]
+    assert client.get(f"/status/{ref}/{secret}").status_code == 200
+    assert client.get(f"/status/{ref}/{'a' * len(secret)}").status_code == 404
+    assert client.get(f"/receipt/{ref}/wrong").status_code == 404
+    found = client.post("/status", data={"reference": ref.lower().replace("-", ""), "secret": secret})
+    assert found.status_code == 303
+
+
+def test_expired_csrf_token_keeps_everything_typed(sqlite_app):
+    app = make_app(sqlite_app.config["DATABASE_URL"], WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    name = "capital-reduction"
+    html = client.get(form_url(name)).get_data(as_text=True)
+    data = post_data(name, html, action="check", csrf_token="expired-or-forged")
+    response = client.post(form_url(name), data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "安全校验已过期" in page and "您填写的内容都还在" in page
+    assert 'value="广州市示例建材有限公司"' in page and 'value="伍佰万元"' in page
+    # …and with the fresh token from that page the same post goes through.
+    data["csrf_token"] = hidden(page, "csrf_token")
+    assert "确认提交" in client.post(form_url(name), data=data).get_data(as_text=True)
+
+
+def test_text_normalisation_is_shown(client):
+    name = "lost-document:document"
+    html = client.get(form_url(name)).get_data(as_text=True)
+    text = "陈小明遗失广州市示例置业有限公司开具的购房收据(房号：示例花园3栋1201房),编号：0012345,特此声明."
+    page = client.post(form_url(name), data=post_data(name, html, action="check", text=text)).get_data(as_text=True)
+    assert "已自动规范的写法" in page and "（房号" in page
+
+
+def test_pages_are_chinese_and_work_on_a_phone(client):
+    html = client.get("/submit/capital-reduction").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in html and 'name="viewport"' in html
+    assert "统一社会信用代码" in html and "例如：91440101MA5ACCGH4P" in html

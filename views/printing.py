@@ -1,0 +1,101 @@
+"""The app's side of the typesetting engine: what a notice looks like in print, and its price.
+
+The preview the advertiser sees, the price and the column the editor exports all come from the
+same engine and the same publisher settings, so the three always agree.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import typesetting
+from typesetting import RenderError  # noqa: F401  (re-exported for the views)
+
+from notices.catalogue import NoticeType
+from notices.identifiers import check_id_card, mask_id_card
+from store.settings import Publisher
+
+PREVIEW_DPI = 200
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+
+
+@dataclass(frozen=True)
+class Quote:
+    lines: int
+    price_cents: int
+    explanation: str
+    png_data_uri: str = ""
+    png_width_css: int = 0
+
+
+def layout_settings(publisher: Publisher) -> "typesetting.LayoutSettings":
+    return _layout_settings(json.dumps(publisher.layout, sort_keys=True), publisher.newspaper,
+                            tuple(publisher.contact_lines), tuple(publisher.type_order))
+
+
+@lru_cache(maxsize=32)
+def _layout_settings(layout_json: str, newspaper: str, contact_lines: tuple, type_order: tuple):
+    # Cached: the engine's own caches are keyed by the settings object's value.
+    return typesetting.LayoutSettings.from_dict({
+        **json.loads(layout_json), "newspaper_name": newspaper, "contact_lines": list(contact_lines),
+        "type_order": list(type_order)})
+
+
+def rate_card(publisher: Publisher) -> "typesetting.RateCard":
+    return typesetting.RateCard.from_dict(publisher.rate_card)
+
+
+def printable_text(publisher: Publisher, text: str) -> str:
+    """The text as it prints: ID numbers masked unless the newspaper prints them in full."""
+    if publisher.print_id_numbers == "full":
+        return text
+
+    def _mask(m: re.Match) -> str:
+        value = m.group(0)
+        return mask_id_card(value) if check_id_card(value).valid else value
+    return ID_NUMBER.sub(_mask, text)
+
+
+def quote_notice(publisher: Publisher, result, notice_type: NoticeType, *, with_png: bool = True) -> Quote:
+    """Set the notice at the column width, count its lines, price it from the rate card."""
+    settings = layout_settings(publisher)
+    body = printable_text(publisher, result.text)
+    set_notice = typesetting.set_notice(result.title, body, settings)
+    quote = typesetting.quote_price(set_notice.line_count, len(result.text),
+                                    notice_type.price_category_for(result.fields), rate_card(publisher))
+    png_uri, width = "", 0
+    if with_png:
+        png = typesetting.render_notice_png(result.title, body, settings, dpi=PREVIEW_DPI)
+        png_uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        # Shown at 1.5× its printed size on screen: small newspaper type is hard to read otherwise.
+        width = round(settings.column_width_pt / 72 * 96 * 1.5)
+    return Quote(quote.lines, quote.amount_cents, quote.explanation, png_uri, width)
+
+
+def missing_glyphs(text: str) -> list[str]:
+    """Characters no font of the column can print (they would come out as empty boxes)."""
+    return list(dict.fromkeys(typesetting.find_missing_characters("", text, _default_settings())))
+
+
+@lru_cache(maxsize=1)
+def _default_settings():
+    # The fonts, not the geometry, decide what can print; the publisher cannot change fonts per notice.
+    return typesetting.LayoutSettings()
+
+
+def column_items(publisher: Publisher, notices) -> list["typesetting.ColumnItem"]:
+    """Notices in the publisher's order of types, then in order of submission."""
+    order = {code: i for i, code in enumerate(publisher.type_order)}
+    ordered = sorted(notices, key=lambda n: (order.get(n.type_code, len(order)), n.created_at, n.id))
+    return [typesetting.ColumnItem(key=n.reference, label=f"{n.title} {n.reference}", title=n.title,
+                                   body=printable_text(publisher, n.revision.text), type_code=n.type_code)
+            for n in ordered]
+
+
+def render_issue_column(publisher: Publisher, notices, issue_date: date, continue_overflow: bool = False):
+    return typesetting.render_column(column_items(publisher, notices), layout_settings(publisher), issue_date,
+                                     continue_overflow=continue_overflow, rate_card=rate_card(publisher))
