@@ -78,7 +78,8 @@
         form.querySelectorAll(".field .live-error").forEach(function (el) { el.remove(); });
         Object.keys(res.errors).forEach(function (name) {
           var box = fieldBox(name);
-          if (!box) return;
+          // Identifier fields have their own live message (checkIdentifier) already.
+          if (!box || IDENTIFIER_KINDS.indexOf(box.dataset.kind) >= 0) return;
           // Only speak about fields the advertiser has already filled or the text.
           var input = box.querySelector("input,textarea,select");
           if (name !== "text" && input && !input.value) return;
