@@ -17,6 +17,7 @@ from typesetting import RenderError  # noqa: F401  (re-exported for the views)
 
 from notices.catalogue import NoticeType
 from notices.identifiers import check_id_card, mask_id_card
+from store.operations import text_hash
 from store.settings import Publisher
 
 PREVIEW_DPI = 200
@@ -87,12 +88,24 @@ def _default_settings():
     return typesetting.LayoutSettings()
 
 
+class AlteredText(RuntimeError):
+    """A stored revision's text no longer matches the hash taken when it was confirmed."""
+
+
+def verified_text(revision) -> str:
+    """The revision's text, refusing to print it if it changed since it was confirmed."""
+    if text_hash(revision.text) != revision.text_hash:
+        raise AlteredText(f"公告 {revision.notice.reference} 第{revision.number}版的正文与确认时的摘要不符，"
+                          "已停止排版，请检查数据库。")
+    return revision.text
+
+
 def column_items(publisher: Publisher, notices) -> list["typesetting.ColumnItem"]:
     """Notices in the publisher's order of types, then in order of submission."""
     order = {code: i for i, code in enumerate(publisher.type_order)}
     ordered = sorted(notices, key=lambda n: (order.get(n.type_code, len(order)), n.created_at, n.id))
     return [typesetting.ColumnItem(key=n.reference, label=f"{n.title} {n.reference}", title=n.title,
-                                   body=printable_text(publisher, n.revision.text), type_code=n.type_code)
+                                   body=printable_text(publisher, verified_text(n.revision)), type_code=n.type_code)
             for n in ordered]
 
 
