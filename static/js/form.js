@@ -10,6 +10,13 @@
   var SKIP = ["csrf_token", "submission_key", "preview_token", "action"];
 
   function fieldBox(name) { return form.querySelector('.field[data-field="' + name + '"]'); }
+  // Whether the advertiser has given this field a value yet (a radio group: one is chosen).
+  function answered(box) {
+    var radios = box.querySelectorAll("input[type=radio]");
+    if (radios.length) return Array.prototype.some.call(radios, function (r) { return r.checked; });
+    var input = box.querySelector("input,textarea,select");
+    return !!(input && input.value);
+  }
 
   // --- draft: saved on every change, restored into an untouched form --------------------------
   function saveDraft() {
@@ -81,8 +88,7 @@
           // Identifier fields have their own live message (checkIdentifier) already.
           if (!box || IDENTIFIER_KINDS.indexOf(box.dataset.kind) >= 0) return;
           // Only speak about fields the advertiser has already filled or the text.
-          var input = box.querySelector("input,textarea,select");
-          if (name !== "text" && input && !input.value) return;
+          if (name !== "text" && !answered(box)) return;
           res.errors[name].forEach(function (msg) {
             var p = document.createElement("p"); p.className = "error-message live-error"; p.textContent = msg;
             box.appendChild(p);
@@ -106,6 +112,9 @@
     saveDraft();
     var box = ev.target.closest(".field");
     if (box && IDENTIFIER_KINDS.indexOf(box.dataset.kind) >= 0) {
+      // The server's message was about the value before this edit: the live one replaces it.
+      box.querySelectorAll(".error-message:not(.live-error)").forEach(function (el) { el.remove(); });
+      box.classList.remove("has-error");
       clearTimeout(timers[box.dataset.field]);
       timers[box.dataset.field] = setTimeout(function () { checkIdentifier(box, ev.target); }, 300);
     }
@@ -124,7 +133,8 @@
   });
   restoreDraft();
   form.querySelectorAll(".field").forEach(function (box) {
-    if (IDENTIFIER_KINDS.indexOf(box.dataset.kind) >= 0) {
+    // Fields the server already judged keep the server's message; the others get a live one.
+    if (IDENTIFIER_KINDS.indexOf(box.dataset.kind) >= 0 && !box.classList.contains("has-error")) {
       var input = box.querySelector("input");
       if (input && input.value) checkIdentifier(box, input);
     }
