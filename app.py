@@ -49,8 +49,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or _instance_secret(app)
 
-    from views import extensions
+    from views import errors, extensions
     extensions.init_app(app)
+    errors.init_app(app)     # 503 page (not a 500) when the database cannot save: disk full, locked, down
 
     from views import api, submit
     app.register_blueprint(submit.bp)

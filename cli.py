@@ -89,7 +89,7 @@ def export_column_command(issue_date, output, continue_overflow):
         outcome = export_column(publisher, day, actor="cli", continue_overflow=continue_overflow)
     except DeskError as exc:
         raise click.ClickException(exc.message) from None
-    except printing.RenderError as exc:
+    except (printing.RenderError, printing.AlteredText) as exc:
         raise click.ClickException(f"排版失败：{exc}") from None
     Path(output).write_bytes(outcome.pdf)
     click.echo(f"已导出 {day.isoformat()}：{len(outcome.placed)} 则公告，{outcome.export.pages} 页，"

@@ -1,0 +1,243 @@
+"""The editor desk's forms. Every one is a FlaskForm, so every POST carries the CSRF token.
+
+Forms that change a notice carry its version (a hidden field): the operation updates the row only
+`WHERE version = :v`, so a form loaded before someone else's change cannot overwrite it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import typing
+
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, FloatField, HiddenField, IntegerField, PasswordField, RadioField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from forms.notice import notice_form_class
+from forms.validators import ClockTime, NoInvisibleCharacters, WholeNumber, YuanAmount, parse_yuan
+from notices.catalogue import CATALOGUE, NoticeType
+from store.desk_ops import PASSWORD_MAX, PAYMENT_METHODS, RECEIPT_MAX, ROLE_LABELS
+
+REASON_MAX = 500
+NOTE_MAX = 200
+NEWSPAPER_MAX = 30
+CONTACT_LINES_MAX = 6
+CONTACT_LINE_MAX = 40
+WEEKDAY_LABELS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms 3.3 wants them (tuples are deprecated, and warnings fail tests)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class LoginForm(FlaskForm):
+    username = StringField("账号", validators=[DataRequired("请填写账号。"), Length(max=60)])
+    password = PasswordField("密码", validators=[DataRequired("请填写密码。"), Length(max=PASSWORD_MAX)])
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("当前密码", validators=[DataRequired("请填写当前密码。")])
+    new = PasswordField("新密码", validators=[DataRequired("请填写新密码。")])
+    confirm = PasswordField("再输一次新密码", validators=[EqualTo("new", "两次输入的新密码不一致。")])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class VersionedForm(FlaskForm):
+    version = HiddenField(validators=[WholeNumber()])
+
+
+class DecisionForm(VersionedForm):
+    reason = TextAreaField("原因（广告客户会看到）",
+                           validators=[Optional(), Length(max=REASON_MAX, message=f"原因最多{REASON_MAX}字。"),
+                                       NoInvisibleCharacters(multiline=True)])
+
+
+class ScheduleForm(VersionedForm):
+    # The choice is checked by desk_ops.schedule (a publishing day, not past, not published), so
+    # that a date beyond the menu (an issue page further ahead) can be posted too.
+    issue_date = SelectField("刊登日期", choices=[], validate_choice=False,
+                             validators=[DataRequired("请选择刊登日期。")])
+    override_reason = StringField("不付款先排期的理由（未付款时必填，记入日志）",
+                                  validators=[Optional(), Length(max=REASON_MAX), NoInvisibleCharacters()])
+
+
+class PaymentForm(VersionedForm):
+    amount = StringField("金额（元）", validators=[DataRequired("请填写金额，例如：320。"), YuanAmount()])
+    method = RadioField("付款方式", choices=choices(PAYMENT_METHODS.items()), default="counter",
+                        validators=[InputRequired("请选择付款方式。")])
+    receipt_no = StringField("收据号或流水号", validators=[
+        DataRequired("请填写收据号或流水号，例如：GZ2026-001234。"),
+        Length(max=RECEIPT_MAX, message=f"最多{RECEIPT_MAX}个字。"), NoInvisibleCharacters()])
+
+
+class EditorCreateForm(FlaskForm):
+    username = StringField("账号", validators=[DataRequired("请填写账号，例如：zhang.wei 或 张伟。"), Length(max=30)])
+    password = PasswordField("初始密码", validators=[DataRequired("请填写初始密码。")])
+    confirm = PasswordField("再输一次", validators=[EqualTo("password", "两次输入的密码不一致。")])
+    role = RadioField("角色", choices=choices(ROLE_LABELS.items()), default="editor")
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("新密码", validators=[DataRequired("请填写新密码。")])
+    confirm = PasswordField("再输一次", validators=[EqualTo("password", "两次输入的密码不一致。")])
+
+
+# ---------------------------------------------------------------------------------------------
+# Editing a notice: the advertiser's form of its type (same fields, same checks) plus version and note.
+
+_EDIT_CLASSES: dict[tuple[str, str | None], type] = {}
+
+
+def edit_form_class(notice_type: NoticeType, variant: str | None):
+    key = (notice_type.code, variant)
+    if key not in _EDIT_CLASSES:
+        base = notice_form_class(notice_type, variant)
+        attrs = {
+            "version": HiddenField(validators=[WholeNumber()]),
+            "note": StringField("修改说明（记入日志，例如：按客户电话更正地址）",
+                                validators=[Optional(), Length(max=NOTE_MAX), NoInvisibleCharacters()]),
+        }
+        _EDIT_CLASSES[key] = type(f"DeskEdit_{notice_type.code}_{variant}", (base,), attrs)
+    return _EDIT_CLASSES[key]
+
+
+# ---------------------------------------------------------------------------------------------
+# Publisher settings. The layout and rate-card inputs are derived from the typesetting dataclasses
+# (declared once there); a field's Chinese label comes from its metadata["label"] when the engine
+# gives one, else from LABELS below, else its name.
+
+LABELS = {
+    "area_width_mm": "版心宽度（毫米）", "area_height_mm": "版心高度（毫米）", "columns": "栏数",
+    "gutter_mm": "栏间距（毫米）", "column_rules": "栏与栏之间加线", "column_rule_weight_pt": "栏线粗细（磅）",
+    "body_font": "正文字体", "body_size_pt": "正文字号（磅）", "leading_pt": "行距（磅）",
+    "title_font": "标题字体", "title_weight": "标题字重（400–900）", "header_text": "栏头文字",
+    "header_height_mm": "栏头高度（毫米）", "notice_spacing_pt": "公告间距（磅）", "bleed_mm": "出血（毫米）",
+    "crop_marks": "印裁切标记", "currency_symbol": "货币符号",
+    # PriceRule
+    "model": "计价方式", "flat_cents": "每则（元）", "per_line_cents": "每行（元）", "min_lines": "起价行数",
+    "chars_per_line": "每行字数", "line_basis": "计行方式", "base_cents": "起价（元）", "base_chars": "起价含字数",
+    "per_extra_char_cents": "超出每字（元）",
+}
+RULE_LABELS = {"default": "其他公告（默认）", "licence": "遗失营业执照", "seal": "遗失印章",
+               "document": "遗失证件或文件"}
+RULE_CHOICES = {
+    "model": (("per_line", "按行"), ("flat", "按则"), ("block", "按字数")),
+    "line_basis": (("typeset", "按实际排出的行数"), ("characters", "按字数折算行数")),
+}
+EXCLUDED_SETTINGS = {"newspaper_name", "newspaper", "contact_lines", "type_order", "icc_profile_path"}
+
+
+def _label(f: dataclasses.Field) -> str:
+    return f.metadata.get("label") or LABELS.get(f.name) or f.name
+
+
+def settings_fields(cls) -> list[tuple[str, str, type, object, str]]:
+    """(name, label, python type, default, help) of a settings dataclass, for the fields an editor
+    can set in a form (numbers, text and switches). Lists, optional paths and nested objects are
+    left out; the newspaper's name and contact lines are the publisher's own fields."""
+    hints = typing.get_type_hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        kind = hints.get(f.name)
+        if f.name in EXCLUDED_SETTINGS or kind not in (int, float, str, bool):
+            continue
+        default = f.default if f.default is not dataclasses.MISSING else (
+            f.default_factory() if f.default_factory is not dataclasses.MISSING else None)
+        out.append((f.name, _label(f), kind, default, f.metadata.get("help", "")))
+    return out
+
+
+def rule_fields(rule_cls) -> list[tuple[str, str]]:
+    """(name, label) of a rate-card rule's fields (PriceRule), in declaration order."""
+    return [(f.name, _label(f)) for f in dataclasses.fields(rule_cls)]
+
+
+def rate_rules(rate_cls) -> list[tuple[str, str]]:
+    """(rule key, label): the default rule, then each category of the engine's default card."""
+    card = rate_cls()
+    return [("default", RULE_LABELS["default"])] + [(k, RULE_LABELS.get(k, k)) for k in card.categories]
+
+
+def cents_text(cents: int) -> str:
+    return f"{cents // 100}" if cents % 100 == 0 else f"{cents / 100:.2f}"
+
+
+def parse_price(text: str | None) -> int | None:
+    """A price in yuan, zero allowed (a rule that does not use it), as cents."""
+    value = (text or "").strip().lstrip("¥￥").rstrip("元")
+    if value in ("0", "0.0", "0.00"):
+        return 0
+    return parse_yuan(value)
+
+
+class PriceInYuan:
+    def __init__(self, message: str = "请填写金额（元），例如：50 或 1.80；不用的填0。"):
+        self.message = message
+
+    def __call__(self, form, field):
+        if parse_price(field.data) is None:
+            raise ValidationError(self.message)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SettingsFormBase(FlaskForm):
+    newspaper = StringField("报纸名称", validators=[DataRequired("请填写报纸名称，例如：广州日报。"),
+                                                 Length(max=NEWSPAPER_MAX), NoInvisibleCharacters()])
+    contact_lines = TextAreaField("栏末联系方式（每行一条）", validators=[
+        Optional(), NoInvisibleCharacters(multiline=True)])
+    weekdays = MultiCheckboxField("出版日", choices=choices((str(i), label) for i, label in enumerate(WEEKDAY_LABELS)),
+                                  validators=[DataRequired("至少选一个出版日。")])
+    copy_deadline = StringField("截稿时间", validators=[DataRequired("请填写截稿时间，例如：15:00。"), ClockTime()])
+    days_before = IntegerField("提前天数（截稿在出版日前几天）",
+                               validators=[InputRequired("请填写天数，例如：1。"),
+                                           NumberRange(0, 14, "提前天数应为0到14。")])
+    closed_dates = TextAreaField("休刊日期（每行一个，例如：2027-02-10）", validators=[Optional()])
+    print_id_numbers = RadioField("身份证号码见报方式", choices=choices([("masked", "隐去中间部分（440106********123X）"),
+                                                                  ("full", "全号刊登")]), default="masked")
+
+
+@functools.lru_cache(maxsize=4)
+def settings_form_class(layout_cls, rate_cls):
+    """The settings form: the fixed publisher fields, one input per notice type for its position
+    in the column, one per layout setting, and one per field of each rate-card rule."""
+    attrs = {}
+    for code, t in CATALOGUE.items():
+        attrs[f"order__{code}"] = IntegerField(f"{t.title}", validators=[
+            InputRequired("请填写顺序号。"), NumberRange(1, 99, "顺序号为1到99。")])
+    for name, label, kind, _default, hint in settings_fields(layout_cls):
+        key = f"layout__{name}"
+        if kind is bool:
+            attrs[key] = BooleanField(label, description=hint)
+        elif kind is int:
+            attrs[key] = IntegerField(label, description=hint, validators=[InputRequired(f"请填写{label}。")])
+        elif kind is float:
+            attrs[key] = FloatField(label, description=hint, validators=[InputRequired(f"请填写{label}。")])
+        else:
+            attrs[key] = StringField(label, description=hint, validators=[
+                DataRequired(f"请填写{label}。"), Length(max=60), NoInvisibleCharacters()])
+    rule_cls = type(rate_cls().default)
+    for rule, rule_label in rate_rules(rate_cls):
+        for name, label in rule_fields(rule_cls):
+            key = f"rate__{rule}__{name}"
+            full = f"{rule_label}：{label}"
+            if name in RULE_CHOICES:
+                attrs[key] = SelectField(full, choices=choices(RULE_CHOICES[name]))
+            elif name.endswith("_cents"):
+                attrs[key] = StringField(full, validators=[PriceInYuan()])
+            else:
+                attrs[key] = IntegerField(full, validators=[InputRequired(f"请填写{full}。"),
+                                                            NumberRange(0, 10_000, "应为0到10000的整数。")])
+    attrs["rate__currency_symbol"] = StringField("货币符号", default="¥", validators=[
+        DataRequired("请填写货币符号，例如：¥。"), Length(max=3), NoInvisibleCharacters()])
+    return type("SettingsForm", (SettingsFormBase,), attrs)

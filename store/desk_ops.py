@@ -1,0 +1,585 @@
+"""The editor desk's writes: accounts, decisions, edits, schedule, payments, export, publish.
+
+Each operation is one write transaction (BEGIN IMMEDIATE on SQLite) that also appends its audit
+entry, so a change and its record of who made it commit or vanish together.
+
+Lost updates (reliability.md: SQLAlchemy's version_id_col alone did not catch B loading the
+form, A saving, B posting) are caught by carrying Notice.version in every editor form and
+changing the row only with `UPDATE notices SET … WHERE id = :id AND version = :v`: a row count of
+0 means someone else changed the notice since the editor loaded it, and nothing is written.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field as dc_field
+from datetime import date, datetime
+from typing import Callable, Iterable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from notices.checks import CheckResult
+from store.db import Database
+from store.models import (APPROVED, CHANGES_REQUESTED, PUBLISHED, REJECTED, SCHEDULED, SUBMITTED, AuditEntry,
+                          Export, IssueState, Notice, NoticeRevision, Payment, User, utcnow)
+from store.operations import _revision_payload, append_audit, text_hash, verification_code
+from store.settings import Publisher, save_publisher
+
+# ---------------------------------------------------------------------------------------------
+# Errors the desk shows to the editor (messages in Chinese, saying what to do).
+
+
+class DeskError(Exception):
+    """An operation refused for a reason the editor can act on."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field      # the form input the message belongs under, if any
+
+
+class Conflict(DeskError):
+    """The notice changed since the editor loaded it (version mismatch): nothing was written."""
+
+    def __init__(self, notice: Notice | None):
+        super().__init__("这则公告在您打开之后已被其他编辑修改，您的操作没有保存。请查看最新内容后再操作。")
+        self.notice = notice
+
+
+# ---------------------------------------------------------------------------------------------
+# Accounts
+
+EDITOR, ADMIN = "editor", "admin"
+ROLE_LABELS = {EDITOR: "编辑", ADMIN: "管理员"}
+USERNAME = re.compile(r"[\w.\-]{2,30}")      # \w includes 汉字: 张编辑 is a fine account name
+PASSWORD_MIN = 10       # OWASP ASVS 2.1.1 asks for at least 12 for new systems; 10 + argon2id + throttling
+PASSWORD_MAX = 128      # bound the work argon2 does on attacker-chosen input
+
+
+def normalise_username(value: str) -> str:
+    return unicodedata.normalize("NFKC", (value or "").strip()).lower()
+
+
+def username_problem(username: str) -> str | None:
+    if not USERNAME.fullmatch(username or ""):
+        return "账号名为2–30个字，可用汉字、字母、数字和 . _ -，不能有空格，例如：zhang.wei 或 张伟。"
+    return None
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    if len(password or "") < PASSWORD_MIN:
+        return f"密码至少{PASSWORD_MIN}个字符，建议用一句好记的话，例如：报纸每天三点截稿2026。"
+    if len(password) > PASSWORD_MAX:
+        return f"密码最多{PASSWORD_MAX}个字符。"
+    if username and normalise_username(password) == username:
+        return "密码不能与账号名相同。"
+    return None
+
+
+def password_hasher(params: dict | None = None) -> PasswordHasher:
+    """argon2id (Werkzeug's default scrypt is below OWASP's minimum, reliability.md). The
+    library defaults are RFC 9106's "low memory" profile: t=3, m=64 MiB, p=4."""
+    return PasswordHasher(**(params or {}))
+
+
+def _actor(user: User) -> str:
+    return f"editor:{user.username}"
+
+
+def create_user(db: Database, username: str, password: str, *, role: str = EDITOR, actor: str,
+                hasher: PasswordHasher) -> User:
+    username = normalise_username(username)
+    problem = username_problem(username) or password_problem(password, username)
+    if problem:
+        raise DeskError(problem)
+    if role not in ROLE_LABELS:
+        raise DeskError("角色只能是编辑或管理员。")
+    password_hash = hasher.hash(password)     # slow: outside the write transaction
+    try:
+        with db.write() as s:
+            if s.scalar(select(User).where(User.username == username)) is not None:
+                raise DeskError(f"账号“{username}”已存在。")
+            user = User(username=username, password_hash=password_hash, role=role, session_epoch=0, active=True)
+            s.add(user)
+            s.flush()
+            append_audit(s, actor, "editor-created", None, {"username": username, "role": role})
+    except IntegrityError:
+        raise DeskError(f"账号“{username}”已存在。") from None
+    return user
+
+
+# A hash to verify against when the account does not exist, so that the answer takes as long
+# for an unknown name as for a wrong password (no account enumeration by timing).
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    key = repr((hasher.time_cost, hasher.memory_cost, hasher.parallelism))
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = hasher.hash("not a password of anyone")
+    return _DUMMY_HASHES[key]
+
+
+def _verify(hasher: PasswordHasher, password_hash: str, password: str) -> bool:
+    try:
+        return hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(db: Database, username: str, password: str, *, address: str,
+                 hasher: PasswordHasher) -> User | None:
+    """Check a login and record it (success or failure) in the audit log."""
+    username = normalise_username(username)[:60]
+    with db.session() as s:
+        user = s.scalar(select(User).where(User.username == username))
+    ok = _verify(hasher, user.password_hash if user else _dummy_hash(hasher), (password or "")[:PASSWORD_MAX])
+    ok = ok and user is not None and user.active
+    new_hash = hasher.hash(password) if ok and hasher.check_needs_rehash(user.password_hash) else None
+    with db.write() as s:
+        if not ok:
+            reason = "no-such-user" if user is None else ("inactive" if not user.active else "wrong-password")
+            append_audit(s, "anonymous", "login-failed", None,
+                         {"username": username, "address": address, "reason": reason})
+            return None
+        row = s.get(User, user.id)
+        if new_hash:
+            row.password_hash = new_hash
+        append_audit(s, _actor(row), "login", None, {"address": address})
+        return row
+
+
+def end_sessions(db: Database, user_id: int, *, action: str, actor: str, details: dict | None = None) -> User:
+    """Bump the user's session epoch: every session minted before stops working (logout)."""
+    with db.write() as s:
+        user = s.get(User, user_id)
+        user.session_epoch += 1
+        append_audit(s, actor, action, None, {"username": user.username, **(details or {})})
+        return user
+
+
+def change_password(db: Database, user_id: int, current: str, new: str, *, hasher: PasswordHasher) -> User:
+    with db.session() as s:
+        user = s.get(User, user_id)
+    if not _verify(hasher, user.password_hash, (current or "")[:PASSWORD_MAX]):
+        raise DeskError("当前密码不对。")
+    problem = password_problem(new, user.username)
+    if problem:
+        raise DeskError(problem)
+    new_hash = hasher.hash(new)
+    with db.write() as s:
+        row = s.get(User, user_id)
+        row.password_hash = new_hash
+        row.session_epoch += 1          # every other session of this account ends
+        append_audit(s, _actor(row), "password-changed", None, {"username": row.username})
+        return row
+
+
+def reset_password(db: Database, target_id: int, new: str, *, actor: str, hasher: PasswordHasher) -> User:
+    with db.session() as s:
+        user = s.get(User, target_id)
+    if user is None:
+        raise DeskError("没有这个账号。")
+    problem = password_problem(new, user.username)
+    if problem:
+        raise DeskError(problem)
+    new_hash = hasher.hash(new)
+    with db.write() as s:
+        row = s.get(User, target_id)
+        row.password_hash = new_hash
+        row.session_epoch += 1
+        append_audit(s, actor, "password-reset", None, {"username": row.username})
+        return row
+
+
+def set_active(db: Database, target_id: int, active: bool, *, actor: str) -> User:
+    with db.write() as s:
+        row = s.get(User, target_id)
+        if row is None:
+            raise DeskError("没有这个账号。")
+        if not active and row.role == ADMIN:
+            others = s.scalar(select(func.count()).select_from(User).where(
+                User.role == ADMIN, User.active.is_(True), User.id != row.id))
+            if not others:
+                raise DeskError("这是唯一可用的管理员账号，不能停用。请先为另一人开设管理员账号。")
+        row.active = active
+        row.session_epoch += 1          # a deactivated editor is logged out everywhere at once
+        append_audit(s, actor, "editor-activated" if active else "editor-deactivated", None,
+                     {"username": row.username})
+        return row
+
+
+# ---------------------------------------------------------------------------------------------
+# Notices: decisions, edits, schedule, payments
+
+
+def load_notice(session: Session, reference: str) -> Notice | None:
+    return session.scalar(select(Notice).where(Notice.reference == reference)
+                          .options(selectinload(Notice.revisions), selectinload(Notice.api_key)))
+
+
+def _guarded_update(s: Session, notice: Notice, version: int, allowed: Iterable[str] | None, **values) -> Notice:
+    """UPDATE notices SET … WHERE id = :id AND version = :v (AND status IN allowed).
+
+    Nothing is written unless the row is still the one the editor saw; then the ORM object is
+    refreshed from the database so that callers see what was stored."""
+    stmt = (update(Notice).where(Notice.id == notice.id, Notice.version == version)
+            .values(version=version + 1, updated_at=utcnow(), **values)
+            .execution_options(synchronize_session=False))
+    if allowed is not None:
+        stmt = stmt.where(Notice.status.in_(list(allowed)))
+    if s.execute(stmt).rowcount != 1:
+        s.refresh(notice)
+        if notice.version != version:
+            raise Conflict(notice)
+        raise DeskError(f"这则公告当前状态为“{notice.status_label}”，不能进行此操作。")
+    s.refresh(notice)
+    return notice
+
+
+def _notice_for_write(s: Session, reference: str) -> Notice:
+    notice = load_notice(s, reference)
+    if notice is None:
+        raise DeskError("没有这个编号的公告。")
+    return notice
+
+
+DECIDABLE = (SUBMITTED, CHANGES_REQUESTED, APPROVED)
+
+
+def approve(db: Database, reference: str, version: int, *, actor: str) -> Notice:
+    with db.write() as s:
+        notice = _notice_for_write(s, reference)
+        _guarded_update(s, notice, version, (SUBMITTED, CHANGES_REQUESTED), status=APPROVED, decision_reason="")
+        append_audit(s, actor, "approve", notice.id, {"reference": reference, "revision": notice.current_revision})
+        return notice
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DeskError("请写明原因，广告客户会在进度页上看到，例如：营业执照编号与执照不符，请核对后重新提交。")
+    return reason
+
+
+def reject(db: Database, reference: str, version: int, reason: str, *, actor: str) -> Notice:
+    reason = _reason(reason)
+    with db.write() as s:
+        notice = _notice_for_write(s, reference)
+        _guarded_update(s, notice, version, DECIDABLE, status=REJECTED, decision_reason=reason)
+        append_audit(s, actor, "reject", notice.id, {"reference": reference, "reason": reason})
+        return notice
+
+
+def request_changes(db: Database, reference: str, version: int, reason: str, *, actor: str) -> Notice:
+    reason = _reason(reason)
+    with db.write() as s:
+        notice = _notice_for_write(s, reference)
+        _guarded_update(s, notice, version, DECIDABLE, status=CHANGES_REQUESTED, decision_reason=reason)
+        append_audit(s, actor, "request-changes", notice.id, {"reference": reference, "reason": reason})
+        return notice
+
+
+EDITABLE = (SUBMITTED, CHANGES_REQUESTED, APPROVED, SCHEDULED)
+
+
+def edit_text(db: Database, reference: str, version: int, result: CheckResult, *, lines: int, price_cents: int,
+              note: str, actor: str) -> Notice:
+    """A new revision (number + 1) with the re-checked text; revision 1 is never touched."""
+    assert result.ok
+    payload = _revision_payload(result)
+    with db.write() as s:
+        notice = _notice_for_write(s, reference)
+        if notice.issue_date and _issue_published(s, notice.issue_date):
+            raise DeskError("这则公告所在的一期已经刊登，不能再修改。")
+        previous = notice.revision
+        number = notice.current_revision + 1
+        _guarded_update(s, notice, version, EDITABLE, current_revision=number, lines=lines,
+                        price_cents=price_cents, title=result.title)
+        s.add(NoticeRevision(notice_id=notice.id, number=number, lines=lines, price_cents=price_cents,
+                             author=actor, note=(note or "").strip(), **payload))
+        s.flush()
+        append_audit(s, actor, "edit", notice.id, {
+            "reference": reference, "revision": number, "previous_text_hash": previous.text_hash,
+            "text_hash": payload["text_hash"], "lines": lines, "price_cents": price_cents,
+            "note": (note or "").strip()})
+        s.refresh(notice, ["revisions"])
+        return notice
+
+
+ISSUE_LOCK_SPACE = 7_240_302
+
+
+def _lock_issue(s: Session, issue_date: date) -> None:
+    """Serialise scheduling into, exporting and publishing one issue. SQLite's BEGIN IMMEDIATE
+    already holds the database's write lock; on PostgreSQL a transaction-scoped advisory lock per
+    issue date keeps a notice from being scheduled into an issue while it is being published."""
+    if s.bind.dialect.name == "postgresql":
+        s.execute(select(func.pg_advisory_xact_lock(ISSUE_LOCK_SPACE, issue_date.toordinal())))
+
+
+def _issue_published(s: Session, issue_date: date) -> bool:
+    state = s.get(IssueState, issue_date)
+    return state is not None and state.status == "published"
+
+
+def can_schedule_unpaid(notice: Notice) -> bool:
+    return notice.owed_cents == 0 or bool(notice.api_key and notice.api_key.credit_account)
+
+
+def schedule(db: Database, reference: str, version: int, issue_date: date, *, actor: str,
+             override_reason: str = "", today: date, is_publishing_day: Callable[[date], bool]) -> Notice:
+    """Approved (or already scheduled) → scheduled for `issue_date`.
+
+    Only paid notices or those of an agency with a credit account go into print, unless the
+    editor gives a reason (an override, audited). Editors may schedule into an issue already
+    closed for advertisers (copy deadline passed) until it is published."""
+    override_reason = (override_reason or "").strip()
+    if issue_date < today:
+        raise DeskError(f"{issue_date:%Y-%m-%d} 已经过去，请选今天或以后的出版日。", "issue_date")
+    if not is_publishing_day(issue_date):
+        raise DeskError(f"{issue_date:%Y-%m-%d} 本报不出版，请另选日期。", "issue_date")
+    with db.write() as s:
+        _lock_issue(s, issue_date)
+        notice = _notice_for_write(s, reference)
+        if _issue_published(s, issue_date):
+            raise DeskError(f"{issue_date:%Y-%m-%d} 这一期已经刊登，不能再排入。", "issue_date")
+        if notice.status == SCHEDULED and notice.issue_date and _issue_published(s, notice.issue_date):
+            raise DeskError("这则公告所在的一期已经刊登。", "issue_date")
+        values = {"status": SCHEDULED, "issue_date": issue_date}
+        override = False
+        if not can_schedule_unpaid(notice):
+            if not override_reason:
+                raise DeskError(f"这则公告尚欠 ¥{notice.owed_cents / 100:.2f}，付款后才能排期。"
+                                "如确需先刊登后付款，请在“不付款先排期的理由”中写明原因。", "override_reason")
+            values["schedule_override"] = override_reason
+            override = True
+        previous = notice.issue_date if notice.status == SCHEDULED else None
+        _guarded_update(s, notice, version, (APPROVED, SCHEDULED), **values)
+        if override:
+            append_audit(s, actor, "schedule-override", notice.id, {
+                "reference": reference, "reason": override_reason, "owed_cents": notice.owed_cents})
+        append_audit(s, actor, "schedule", notice.id, {
+            "reference": reference, "issue_date": issue_date.isoformat(),
+            "previous_issue_date": previous.isoformat() if previous else None})
+        return notice
+
+
+def unschedule(db: Database, reference: str, version: int, *, actor: str) -> Notice:
+    with db.write() as s:
+        notice = _notice_for_write(s, reference)
+        previous = notice.issue_date
+        if previous and _issue_published(s, previous):
+            raise DeskError("这一期已经刊登，不能撤出。")
+        _guarded_update(s, notice, version, (SCHEDULED,), status=APPROVED, issue_date=None)
+        append_audit(s, actor, "unschedule", notice.id, {
+            "reference": reference, "previous_issue_date": previous.isoformat() if previous else None})
+        return notice
+
+
+PAYMENT_METHODS = {"counter": "柜台", "bank": "银行转账", "agency": "代理记账"}
+RECEIPT_MAX = 60
+
+
+def record_payment(db: Database, reference: str, version: int, *, amount_cents: int, method: str,
+                   receipt_no: str, actor: str) -> Notice:
+    receipt_no = (receipt_no or "").strip()
+    if method not in PAYMENT_METHODS:
+        raise DeskError("请选择付款方式：柜台、银行转账或代理记账。")
+    if not receipt_no or len(receipt_no) > RECEIPT_MAX:
+        raise DeskError(f"请填写收据号或流水号（不超过{RECEIPT_MAX}个字），例如：GZ2026-001234。")
+    if amount_cents <= 0:
+        raise DeskError("金额须大于零，例如：320 或 320.50。")
+    with db.write() as s:
+        notice = _notice_for_write(s, reference)
+        if amount_cents > notice.owed_cents:
+            raise DeskError(f"金额超过尚欠的 ¥{notice.owed_cents / 100:.2f}，请核对。")
+        # A double-clicked form carries the same receipt number: record it once.
+        if s.scalar(select(Payment).where(Payment.notice_id == notice.id, Payment.receipt_no == receipt_no)):
+            raise DeskError(f"收据号 {receipt_no} 已为这则公告登记过。")
+        _guarded_update(s, notice, version, None, paid_cents=Notice.paid_cents + amount_cents)
+        s.add(Payment(notice_id=notice.id, amount_cents=amount_cents, method=method, receipt_no=receipt_no,
+                      recorded_by=actor))
+        append_audit(s, actor, "payment", notice.id, {
+            "reference": reference, "amount_cents": amount_cents, "method": method, "receipt_no": receipt_no,
+            "paid_cents": notice.paid_cents})
+        return notice
+
+
+# ---------------------------------------------------------------------------------------------
+# Issues: export and publish
+
+IN_ISSUE = (SCHEDULED, PUBLISHED)
+
+
+def issue_notices(session: Session, issue_date: date) -> list[Notice]:
+    """The notices of an issue: scheduled ones, and once published those that were printed."""
+    return list(session.scalars(
+        select(Notice).where(Notice.issue_date == issue_date, Notice.status.in_(IN_ISSUE))
+        .options(selectinload(Notice.revisions), selectinload(Notice.api_key))
+        .order_by(Notice.created_at, Notice.id)))
+
+
+def issue_state(session: Session, issue_date: date) -> IssueState | None:
+    return session.get(IssueState, issue_date)
+
+
+def last_export(session: Session, issue_date: date) -> Export | None:
+    return session.scalar(select(Export).where(Export.issue_date == issue_date)
+                          .order_by(Export.id.desc()).limit(1))
+
+
+@dataclass
+class ExportOutcome:
+    export: Export
+    pdf: bytes
+    placed: list[tuple[str, int]]
+    overflow: list[str] = dc_field(default_factory=list)
+    column: object = None            # the ColumnResult, for callers that show it
+
+
+def placements_by_key(column) -> dict:
+    """The engine's placements keyed by notice reference (it gives a tuple of Placement)."""
+    placements = column.placements
+    if isinstance(placements, dict):
+        return dict(placements)
+    return {p.key: p for p in placements}
+
+
+def _placement_fields(p) -> dict:
+    # A notice taller than a column continues in the next ones: it is "in" the column it starts in.
+    return {"page": int(p.page), "column": int(p.column), "lines": int(getattr(p, "lines", 0) or 0)}
+
+
+def _key(item) -> str:
+    return item if isinstance(item, str) else getattr(item, "key", str(item))
+
+
+def export_issue(db: Database, issue_date: date, *, actor: str, render: Callable[[list[Notice]], object]) -> ExportOutcome:
+    """Render the issue's column and record the export (sha256, revisions, placements).
+
+    `render(notices)` returns the typesetting ColumnResult (pdf, placements, overflow, pages).
+    Rendering happens outside the write transaction (it takes a second); the transaction then
+    checks that no notice of the issue changed meanwhile, so the record describes the PDF exactly.
+    """
+    with db.session() as s:
+        notices = issue_notices(s, issue_date)
+    if not notices:
+        raise DeskError(f"{issue_date:%Y-%m-%d} 没有排期的公告，无可导出。")
+    for n in notices:
+        # The confirmed text never changes silently: checked on every read for print.
+        if text_hash(n.revision.text) != n.revision.text_hash:
+            raise DeskError(f"公告 {n.reference} 第{n.current_revision}版的正文与其校验值不符，已停止导出。请联系技术人员。")
+    column = render(notices)
+    pdf = column.pdf
+    placements = {key: _placement_fields(p) for key, p in placements_by_key(column).items()}
+    rendered = {n.reference: n.current_revision for n in notices}
+    placed = [(n.reference, n.current_revision) for n in notices if n.reference in placements]
+    overflow = [_key(o) for o in (column.overflow or [])]
+    digest = hashlib.sha256(pdf).hexdigest()
+    with db.write() as s:
+        _lock_issue(s, issue_date)
+        now_in_issue = {n.reference: n.current_revision for n in s.scalars(
+            select(Notice).where(Notice.issue_date == issue_date, Notice.status.in_(IN_ISSUE)))}
+        if now_in_issue != rendered:
+            raise DeskError("导出期间这一期的排期或正文有变动，请重新导出。")
+        export = Export(issue_date=issue_date, pdf_hash=digest, revisions_json=json.dumps(placed, ensure_ascii=False),
+                        placements_json=json.dumps(placements, ensure_ascii=False, sort_keys=True),
+                        pages=int(column.pages), actor=actor)
+        s.add(export)
+        s.flush()
+        append_audit(s, actor, "export", None, {
+            "issue_date": issue_date.isoformat(), "export_id": export.id, "sha256": digest,
+            "revisions": placed, "overflow": overflow, "pages": int(column.pages)})
+    return ExportOutcome(export, pdf, placed, overflow, column)
+
+
+def publish_issue(db: Database, issue_date: date, *, actor: str, secret_key: str) -> list[Notice]:
+    """Mark the issue published: its scheduled notices become 已刊登 with the page and column of
+    the last export and a verification code. Refused unless the last export is exactly what is
+    scheduled now (every notice, at its current revision, placed in the PDF)."""
+    with db.write() as s:
+        _lock_issue(s, issue_date)
+        if _issue_published(s, issue_date):
+            raise DeskError(f"{issue_date:%Y-%m-%d} 这一期已标记为刊登。")
+        export = last_export(s, issue_date)
+        if export is None:
+            raise DeskError("这一期还没有导出付印PDF。请先导出，核对无误后再标记刊登。")
+        notices = issue_notices(s, issue_date)
+        if not notices:
+            raise DeskError("这一期没有排期的公告。")
+        exported = {ref: rev for ref, rev in json.loads(export.revisions_json)}
+        placements = json.loads(export.placements_json or "{}")
+        current = {n.reference: n.current_revision for n in notices}
+        if exported != current:
+            missing = sorted(set(current) - set(exported))
+            changed = sorted(r for r in set(current) & set(exported) if current[r] != exported[r])
+            gone = sorted(set(exported) - set(current))
+            parts = []
+            if missing:
+                parts.append("未在最后导出的PDF中（排不下或导出后才排入）：" + "、".join(missing))
+            if changed:
+                parts.append("导出后正文有修改：" + "、".join(changed))
+            if gone:
+                parts.append("导出后已撤出或改期：" + "、".join(gone))
+            raise DeskError("最后一次导出的PDF与当前排期不一致，请重新导出后再标记刊登。" + "；".join(parts))
+        published = []
+        for n in notices:
+            place = placements.get(n.reference) or {}
+            code = verification_code(secret_key, n.reference, n.revision.text_hash)
+            _guarded_update(s, n, n.version, (SCHEDULED,), status=PUBLISHED, published_page=place.get("page"),
+                            published_column=place.get("column"), verification_code=code)
+            published.append(n)
+        state = s.get(IssueState, issue_date)
+        if state is None:
+            state = IssueState(issue_date=issue_date)
+            s.add(state)
+        state.status = "published"
+        state.published_at = utcnow()
+        state.published_by = actor
+        append_audit(s, actor, "publish", None, {
+            "issue_date": issue_date.isoformat(), "export_id": export.id, "sha256": export.pdf_hash,
+            "revisions": [[n.reference, n.current_revision] for n in published]})
+        for n in published:
+            append_audit(s, actor, "published", n.id, {
+                "reference": n.reference, "issue_date": issue_date.isoformat(), "page": n.published_page,
+                "column": n.published_column, "revision": n.current_revision, "export_id": export.id})
+        return published
+
+
+# ---------------------------------------------------------------------------------------------
+# Publisher settings
+
+def save_settings(db: Database, before: Publisher, after: Publisher, *, actor: str) -> list[str]:
+    """Store the settings; the audit entry names each changed setting with old and new values."""
+    old, new = before.as_dict(), after.as_dict()
+    changed = sorted(k for k in new if old.get(k) != new.get(k))
+    if not changed:
+        return []
+    with db.write() as s:
+        save_publisher(s, after)
+        append_audit(s, actor, "settings", None, {k: {"from": old.get(k), "to": new.get(k)} for k in changed})
+    return changed
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the audit log (the app has no way to change it: no update, no delete anywhere)
+
+def audit_entries(session: Session, *, notice_id: int | None = None, before_id: int | None = None,
+                  limit: int = 100) -> list[AuditEntry]:
+    stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if notice_id is not None:
+        stmt = stmt.where(AuditEntry.notice_id == notice_id)
+    if before_id is not None:
+        stmt = stmt.where(AuditEntry.id < before_id)
+    return list(session.scalars(stmt))
+
+
+def utc_text(at: datetime) -> str:
+    return at.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S") + " UTC"

@@ -1,0 +1,172 @@
+"""From submission to proof of publication, on SQLite and PostgreSQL, through the pages."""
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+
+from sqlalchemy import select
+
+from store.models import AuditEntry, Export, IssueState
+from store.operations import create_api_key, verification_code
+from tests.desk_support import (ISSUE, LICENCE, PERSON, app, approve_pay_schedule, editor_client, fetch,  # noqa: F401
+                                pdf_text, secret, squash, submit, version)
+from tests.conftest import load_seed
+from views.extensions import get_db
+
+
+def _api_submit(app, client, index=LICENCE):
+    with app.app_context():
+        key = create_api_key(get_db(), "某某代理记账公司")
+    item = load_seed()[index]
+    r = client.post("/api/v1/notices", headers={"Authorization": f"Bearer {key}", "Idempotency-Key": uuid.uuid4().hex},
+                    json={"type": item["type"], "fields": item["fields"], "text": item["text"],
+                          "publication_date": ISSUE.isoformat(),
+                          "contact": {"name": "李四", "phone": "020-87750217"}})
+    assert r.status_code == 201, r.get_json()
+    return r.get_json()["reference"], item
+
+
+def _actions(app):
+    with app.app_context():
+        with get_db().session() as s:
+            return [e.action for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+
+
+def test_submission_to_proof_of_publication(app, client):
+    reference, item = _api_submit(app, client)
+    editor = editor_client(app)
+
+    # Review queue lists it; its page shows the check results, preview and price.
+    queue = editor.get("/desk/").get_data(as_text=True)
+    assert reference in queue
+    page = editor.get(f"/desk/notices/{reference}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "审核通过" in html and "data:image/png;base64," in html and "尚欠" in html
+
+    approve_pay_schedule(app, editor, reference)
+    notice = fetch(app, reference)
+    assert notice.status == "scheduled" and notice.issue_date == ISSUE and notice.owed_cents == 0
+
+    # The issue page shows the notice; export renders the real column PDF and records it.
+    issue_page = editor.get(f"/desk/issues/{ISSUE.isoformat()}").get_data(as_text=True)
+    assert reference in issue_page
+    export = editor.post(f"/desk/issues/{ISSUE.isoformat()}/export")
+    assert export.status_code == 200 and export.mimetype == "application/pdf"
+    pdf = export.data
+    assert pdf.startswith(b"%PDF")
+    assert item["fields"]["holder"] in squash(pdf_text(pdf))
+    with app.app_context():
+        with get_db().session() as s:
+            row = s.scalar(select(Export).order_by(Export.id.desc()))
+            assert row.pdf_hash == hashlib.sha256(pdf).hexdigest()
+            assert json.loads(row.revisions_json) == [[reference, 1]]
+            placement = json.loads(row.placements_json)[reference]
+
+    # Publishing moves it to 已刊登 with the page and column of the export and a verification code.
+    r = editor.post(f"/desk/issues/{ISSUE.isoformat()}/publish", data={"confirm": "1"})
+    assert r.status_code == 303
+    notice = fetch(app, reference)
+    assert notice.status == "published"
+    assert (notice.published_page, notice.published_column) == (placement["page"], placement["column"])
+    assert notice.verification_code == verification_code(app.config["SECRET_KEY"], reference,
+                                                         notice.revision.text_hash)
+    with app.app_context():
+        with get_db().session() as s:
+            assert s.get(IssueState, ISSUE).status == "published"
+
+    # The advertiser's status page shows it and links to the proof; the proof reads back right.
+    status = client.get(f"/status/{reference}/{secret(app, reference)}").get_data(as_text=True)
+    assert "已刊登" in status and "proof.pdf" in status
+    proof = client.get(f"/status/{reference}/{secret(app, reference)}/proof.pdf")
+    assert proof.status_code == 200 and proof.mimetype == "application/pdf"
+    text = squash(pdf_text(proof.data))
+    assert "示例日报" in text or "本报" in text      # the publisher's name (default settings)
+    assert "见报证明" in text
+    assert "2026年11月27日" in text
+    assert f"第{notice.published_page}版第{notice.published_column}栏" in text
+    assert reference in text and notice.verification_code in text
+    assert squash(notice.revision.text) in text
+    assert "/verify/" + reference in text
+    # Its last page carries the notice exactly as the column's engine set it (text kept, not an image).
+    import pypdfium2 as pdfium
+    doc = pdfium.PdfDocument(proof.data)
+    last = doc[len(doc) - 1].get_textpage().get_text_range()
+    doc.close()
+    assert "见报版样" in last and squash(notice.revision.text) in squash(last)
+
+    # Everything is in the audit log, in order.
+    actions = _actions(app)
+    for action in ("submit", "login", "approve", "payment", "schedule", "export", "publish", "published"):
+        assert action in actions
+    assert actions.index("approve") < actions.index("payment") < actions.index("schedule") \
+        < actions.index("export") < actions.index("publish")
+
+
+def test_export_column_cli_writes_and_records_the_pdf(app, tmp_path):
+    reference = submit(app)
+    editor = editor_client(app)
+    approve_pay_schedule(app, editor, reference)
+    out = tmp_path / "column.pdf"
+    result = app.test_cli_runner().invoke(args=["export-column", ISSUE.isoformat(), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    pdf = out.read_bytes()
+    assert pdf.startswith(b"%PDF")
+    with app.app_context():
+        with get_db().session() as s:
+            row = s.scalar(select(Export))
+            assert row.actor == "cli" and row.pdf_hash == hashlib.sha256(pdf).hexdigest()
+            assert json.loads(row.revisions_json) == [[reference, 1]]
+    bad = app.test_cli_runner().invoke(args=["export-column", "2026-12-31", "--output", str(tmp_path / "x.pdf")])
+    assert bad.exit_code != 0 and "没有排期的公告" in bad.output
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_reject_and_request_changes_reach_the_status_page(app, client):
+    editor = editor_client(app)
+    first, second = submit(app), submit(app, PERSON)
+    r = editor.post(f"/desk/notices/{first}/reject", data={"version": version(app, first), "reason": ""})
+    assert r.status_code == 422 and "请写明原因" in r.get_data(as_text=True)
+    assert fetch(app, first).status == "submitted"
+    r = editor.post(f"/desk/notices/{first}/reject",
+                    data={"version": version(app, first), "reason": "执照编号与执照不符，请核对。"})
+    assert r.status_code == 303
+    page = client.get(f"/status/{first}/{secret(app, first)}").get_data(as_text=True)
+    assert "未通过" in page and "执照编号与执照不符，请核对。" in page
+    r = editor.post(f"/desk/notices/{second}/request-changes",
+                    data={"version": version(app, second), "reason": "请补充房号。"})
+    assert r.status_code == 303
+    page = client.get(f"/status/{second}/{secret(app, second)}").get_data(as_text=True)
+    assert "需修改" in page and "请补充房号。" in page
+    # A rejected notice cannot be approved by a crafted post.
+    r = editor.post(f"/desk/notices/{first}/approve", data={"version": version(app, first)})
+    assert r.status_code == 409 and fetch(app, first).status == "rejected"
+
+
+def test_publish_refused_without_export_and_after_a_change(app):
+    reference = submit(app)
+    editor = editor_client(app)
+    approve_pay_schedule(app, editor, reference)
+    r = editor.post(f"/desk/issues/{ISSUE.isoformat()}/publish", data={"confirm": "1"}, follow_redirects=True)
+    assert "还没有导出" in r.get_data(as_text=True)
+    assert editor.post(f"/desk/issues/{ISSUE.isoformat()}/export").status_code == 200
+    # An edit after the export: the PDF no longer shows what would be published.
+    notice = fetch(app, reference)
+    r = editor.post(f"/desk/notices/{reference}/edit", data={
+        "version": str(notice.version), "action": "save", "note": "客户来电更正",
+        "text": notice.revision.text.replace("声明作废", "特此声明作废"), **notice.revision.fields})
+    assert r.status_code == 303, r.get_data(as_text=True)
+    r = editor.post(f"/desk/issues/{ISSUE.isoformat()}/publish", data={"confirm": "1"}, follow_redirects=True)
+    assert "导出后正文有修改" in r.get_data(as_text=True)
+    assert fetch(app, reference).status == "scheduled"
+    assert editor.post(f"/desk/issues/{ISSUE.isoformat()}/export").status_code == 200
+    r = editor.post(f"/desk/issues/{ISSUE.isoformat()}/publish", data={"confirm": "1"})
+    assert fetch(app, reference).status == "published"
+    assert fetch(app, reference).current_revision == 2
+    # Published: no more edits, no more scheduling into that issue.
+    other = submit(app, PERSON)
+    editor.post(f"/desk/notices/{other}/approve", data={"version": version(app, other)})
+    r = editor.post(f"/desk/notices/{other}/schedule", data={
+        "version": version(app, other), "issue_date": ISSUE.isoformat(), "override_reason": "测试"})
+    assert r.status_code == 422 and "已经刊登" in r.get_data(as_text=True)

@@ -1,0 +1,976 @@
+"""The editor desk: review queue, notice pages (decide, edit, pay, schedule), issue planning
+(column, export, publish), audit log, publisher settings and editor accounts.
+
+Views stay thin: the writes are store.desk_ops (one transaction each, with its audit entry);
+the typesetting comes from views.printing. Every page works without JavaScript.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field as dc_field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from types import SimpleNamespace
+
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from forms.desk import (CONTACT_LINE_MAX, CONTACT_LINES_MAX, ActionForm, DecisionForm, EditorCreateForm, PaymentForm,
+                        ResetPasswordForm, ScheduleForm, cents_text, edit_form_class, parse_price, rate_rules,
+                        rule_fields, settings_fields, settings_form_class)
+from forms.validators import parse_yuan
+from notices.catalogue import CATALOGUE
+from notices.deadlines import copy_deadline_for, format_date_cn, is_open, is_publishing_day
+from store import desk_ops
+from store.desk_ops import PAYMENT_METHODS, ROLE_LABELS, Conflict, DeskError
+from store.models import (APPROVED, CHANGES_REQUESTED, PUBLISHED, REJECTED, STATUS_LABELS, SUBMITTED,
+                          WITHDRAWN, AuditEntry, Export, IssueState, Notice, Payment, User)
+from store.operations import status_secret, verify_audit_chain
+from store.settings import Publisher, load_publisher
+from views import printing
+from views.auth import hasher, login_manager
+from views.extensions import get_db, read_session
+
+bp = Blueprint("desk", __name__, url_prefix="/desk")
+
+QUEUE_LIMIT = 200
+AUDIT_PAGE = 100
+SCHEDULE_DAYS_AHEAD = 30        # publishing days offered in the schedule menu
+OPEN_STATUSES = (SUBMITTED, CHANGES_REQUESTED, APPROVED)
+INACTIVE_STATUSES = (PUBLISHED, REJECTED, WITHDRAWN)
+ACTION_LABELS = {
+    "submit": "提交", "login": "登录", "login-failed": "登录失败", "logout": "退出", "approve": "审核通过",
+    "reject": "不予刊登", "request-changes": "要求修改", "edit": "修改正文", "schedule": "排期",
+    "unschedule": "撤出排期", "schedule-override": "未付款先排期", "payment": "登记付款", "export": "导出付印PDF",
+    "publish": "标记整期刊登", "published": "刊登", "settings": "修改设置", "editor-created": "开设账号",
+    "editor-deactivated": "停用账号", "editor-activated": "启用账号", "password-changed": "修改密码",
+    "password-reset": "重设密码", "api-key-created": "创建API密钥",
+}
+
+
+@bp.before_request
+def _require_login():
+    # Every desk page needs an editor; anonymous visitors (and advertisers, who have no desk
+    # account) are sent to the login page.
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+
+
+def _require_admin():
+    if not current_user.is_admin:
+        abort(403)
+
+
+@bp.app_errorhandler(403)
+def _forbidden(_error):
+    return render_template("error.html", title="没有权限",
+                           message="这一页只有管理员可以使用。如需修改报社设置或编辑账号，请联系管理员。"), 403
+
+
+# ---------------------------------------------------------------------------------------------
+# Time and the publishing calendar
+
+def now() -> datetime:
+    return current_app.config.get("NOW") or datetime.now().astimezone()
+
+
+def today(publisher: Publisher) -> date:
+    return now().astimezone(publisher.calendar.tz).date()
+
+
+def next_issue_after_today(publisher: Publisher) -> date:
+    """The first publishing day after today: a window ending before it cannot wait for it."""
+    cal, day = publisher.calendar, today(publisher)
+    for n in range(1, 400):
+        candidate = day + timedelta(days=n)
+        if is_publishing_day(cal, candidate):
+            return candidate
+    return day + timedelta(days=1)
+
+
+def urgent_windows(notice: Notice, next_issue: date) -> list[dict]:
+    """Statutory windows of the current revision that end before the next issue."""
+    if notice.status in INACTIVE_STATUSES:
+        return []
+    return [w for w in notice.revision.windows if w.get("ends", "9999") < next_issue.isoformat()]
+
+
+def schedule_choices(publisher: Publisher, s, current: date | None = None) -> list[tuple[str, str]]:
+    """Publishing days from today on, the issues already published left out. Issues past the copy
+    deadline are still offered to editors (marked), until they are published."""
+    cal, day, moment = publisher.calendar, today(publisher), now()
+    published = {d for (d,) in s.execute(select(IssueState.issue_date).where(
+        IssueState.status == "published", IssueState.issue_date >= day))}
+    out = []
+    for n in range(0, 400):
+        d = day + timedelta(days=n)
+        if is_publishing_day(cal, d) and d not in published:
+            note = "" if is_open(cal, d, moment) else "（已截稿）"
+            out.append((d.isoformat(), f"{format_date_cn(d)}（周{'一二三四五六日'[d.weekday()]}）{note}"))
+        if len(out) >= SCHEDULE_DAYS_AHEAD:
+            break
+    if current and current.isoformat() not in dict(out) and current not in published:
+        out.insert(0, (current.isoformat(), format_date_cn(current)))
+    return out
+
+
+def _parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        abort(404)
+
+
+# ---------------------------------------------------------------------------------------------
+# Review queue
+
+STATUS_FILTERS = [("open", "待处理"), *[(k, v) for k, v in STATUS_LABELS.items()], ("all", "全部")]
+
+
+@bp.get("/")
+def queue():
+    s = read_session()
+    publisher = load_publisher(s)
+    status = request.args.get("status", "open")
+    if status not in dict(STATUS_FILTERS):
+        status = "open"
+    type_code = request.args.get("type", "")
+    if type_code not in CATALOGUE:
+        type_code = ""
+    issue = None
+    if request.args.get("date"):
+        try:
+            issue = date.fromisoformat(request.args["date"])
+        except ValueError:
+            flash("日期格式不对，请按 2026-12-01 填写。", "warning")
+    stmt = select(Notice).options(selectinload(Notice.revisions), selectinload(Notice.api_key))
+    if status == "open":
+        stmt = stmt.where(Notice.status.in_(OPEN_STATUSES))
+    elif status != "all":
+        stmt = stmt.where(Notice.status == status)
+    if type_code:
+        stmt = stmt.where(Notice.type_code == type_code)
+    if issue:
+        stmt = stmt.where(or_(Notice.issue_date == issue,
+                              (Notice.issue_date.is_(None)) & (Notice.requested_date == issue)))
+    stmt = stmt.order_by(Notice.requested_date, Notice.created_at).limit(QUEUE_LIMIT + 1)
+    notices = list(s.scalars(stmt))
+    more = len(notices) > QUEUE_LIMIT
+    notices = notices[:QUEUE_LIMIT]
+    next_issue = next_issue_after_today(publisher)
+    rows = [SimpleNamespace(notice=n, urgent=urgent_windows(n, next_issue),
+                            findings=n.revision.findings) for n in notices]
+    rows.sort(key=lambda r: (not r.urgent,))          # urgent first, otherwise by requested date
+    counts = dict(s.execute(select(Notice.status, func.count()).group_by(Notice.status)).all())
+    counts["open"] = sum(counts.get(k, 0) for k in OPEN_STATUSES)
+    counts["all"] = sum(v for k, v in counts.items() if k != "open")
+    return render_template("desk/queue.html", rows=rows, more=more, status=status, type_code=type_code,
+                           issue=issue, statuses=STATUS_FILTERS, counts=counts, catalogue=CATALOGUE,
+                           next_issue=next_issue, limit=QUEUE_LIMIT)
+
+
+# ---------------------------------------------------------------------------------------------
+# One notice
+
+def _notice_or_404(reference: str) -> Notice:
+    notice = desk_ops.load_notice(read_session(), reference)
+    if notice is None:
+        abort(404)
+    return notice
+
+
+@lru_cache(maxsize=256)
+def _cached_quote(publisher_json: str, type_code: str, title: str, text: str, fields_json: str):
+    # A notice page is viewed many times while its text stays the same: render its preview once.
+    publisher = Publisher(**json.loads(publisher_json))
+    view = SimpleNamespace(title=title, text=text, fields=json.loads(fields_json))
+    return printing.quote_notice(publisher, view, CATALOGUE[type_code], with_png=True)
+
+
+def _preview(publisher: Publisher, notice: Notice):
+    revision = notice.revision
+    try:
+        return _cached_quote(json.dumps(publisher.as_dict(), sort_keys=True, ensure_ascii=False), notice.type_code,
+                             notice.title, revision.text, revision.fields_json), None
+    except printing.RenderError as exc:
+        return None, f"排版预览未能生成：{exc}"
+
+
+def _versioned(form_cls, notice: Notice, **kwargs):
+    form = form_cls(**kwargs)
+    form.version.data = str(notice.version)
+    return form
+
+
+def _render_notice(notice: Notice, *, decision_form=None, schedule_form=None, payment_form=None, status=200):
+    s = read_session()
+    publisher = load_publisher(s)
+    quote, preview_error = _preview(publisher, notice)
+    if schedule_form is None:
+        schedule_form = _versioned(ScheduleForm, notice)
+        default = notice.issue_date or notice.requested_date
+        if default:
+            schedule_form.issue_date.data = default.isoformat()
+    schedule_form.issue_date.choices = schedule_choices(publisher, s, notice.issue_date)
+    payments = list(s.scalars(select(Payment).where(Payment.notice_id == notice.id).order_by(Payment.id)))
+    findings = notice.revision.findings
+    next_issue = next_issue_after_today(publisher)
+    return render_template(
+        "desk/notice.html", notice=notice, revision=notice.revision, quote=quote, preview_error=preview_error,
+        errors=[f for f in findings if f["level"] == "error"],
+        warnings=[f for f in findings if f["level"] == "warning"],
+        infos=[f for f in findings if f["level"] == "info"],
+        windows=notice.revision.windows, urgent=urgent_windows(notice, next_issue), next_issue=next_issue,
+        decision_form=decision_form or _versioned(DecisionForm, notice),
+        schedule_form=schedule_form, payment_form=payment_form or _versioned(PaymentForm, notice),
+        payments=payments, methods=PAYMENT_METHODS,
+        can_schedule_unpaid=desk_ops.can_schedule_unpaid(notice), notice_type=CATALOGUE[notice.type_code],
+        status_url=url_for("submit.status", reference=notice.reference,
+                           secret=status_secret(current_app.config["SECRET_KEY"], notice.reference),
+                           _external=True),
+        issue_published=bool(notice.issue_date and (desk_ops.issue_state(s, notice.issue_date) or
+                                                    SimpleNamespace(status="")).status == "published"),
+    ), status
+
+
+@bp.get("/notices/<reference>")
+def notice(reference):
+    return _render_notice(_notice_or_404(reference))
+
+
+@bp.get("/notices/<reference>/<any(approve, reject, 'request-changes', schedule, unschedule, payments):action>")
+def notice_action_get(reference, action):
+    """A refused form is shown again at its POST address; reloading that page (or a bookmark)
+    sends GET: take the editor back to the notice instead of a 405."""
+    return redirect(url_for("desk.notice", reference=reference), code=303)
+
+
+@bp.get("/issues/<day>/<any(export, publish):action>")
+def issue_action_get(day, action):
+    return redirect(url_for("desk.issue", day=_parse_date(day).isoformat()), code=303)
+
+
+def _after_action(notice: Notice, message: str):
+    flash(message, "success")
+    return redirect(url_for("desk.notice", reference=notice.reference), code=303)
+
+
+def _refused(notice: Notice, exc: DeskError, **forms):
+    flash(exc.message, "error")
+    if isinstance(exc, Conflict):
+        return redirect(url_for("desk.notice", reference=notice.reference), code=303)
+    return _render_notice(desk_ops.load_notice(read_session(), notice.reference) or notice, status=409, **forms)
+
+
+def _decision(reference: str, operation, message: str, needs_reason: bool):
+    notice = _notice_or_404(reference)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _render_notice(notice, decision_form=form, status=422)
+    try:
+        if needs_reason:
+            operation(get_db(), notice.reference, int(form.version.data), form.reason.data or "",
+                      actor=current_user.actor)
+        else:
+            operation(get_db(), notice.reference, int(form.version.data), actor=current_user.actor)
+    except DeskError as exc:
+        if not isinstance(exc, Conflict) and needs_reason:
+            form.reason.errors = [exc.message]
+            return _render_notice(notice, decision_form=form, status=422)
+        return _refused(notice, exc)
+    return _after_action(notice, message)
+
+
+@bp.post("/notices/<reference>/approve")
+def approve(reference):
+    return _decision(reference, desk_ops.approve, "已审核通过。登记付款后即可排期。", needs_reason=False)
+
+
+@bp.post("/notices/<reference>/reject")
+def reject(reference):
+    return _decision(reference, desk_ops.reject, "已不予刊登，原因会显示在客户的进度页上。", needs_reason=True)
+
+
+@bp.post("/notices/<reference>/request-changes")
+def request_changes(reference):
+    return _decision(reference, desk_ops.request_changes, "已要求客户修改，意见会显示在客户的进度页上。",
+                     needs_reason=True)
+
+
+@bp.post("/notices/<reference>/schedule")
+def schedule(reference):
+    notice = _notice_or_404(reference)
+    publisher = load_publisher(read_session())
+    form = ScheduleForm()
+    form.issue_date.choices = schedule_choices(publisher, read_session(), notice.issue_date)
+    back = request.form.get("back")
+    if not form.validate_on_submit():
+        if form.version.errors or form.errors.get("csrf_token"):
+            abort(400)
+        return _render_notice(notice, schedule_form=form, status=422)
+    try:
+        issue = date.fromisoformat(form.issue_date.data)
+    except ValueError:
+        form.issue_date.errors = ["请选择刊登日期。"]
+        return _render_notice(notice, schedule_form=form, status=422)
+    try:
+        desk_ops.schedule(get_db(), notice.reference, int(form.version.data), issue, actor=current_user.actor,
+                          override_reason=form.override_reason.data or "", today=today(publisher),
+                          is_publishing_day=lambda d: is_publishing_day(publisher.calendar, d))
+    except DeskError as exc:
+        if isinstance(exc, Conflict):
+            return _refused(notice, exc)
+        if back == "issue":
+            flash(f"{notice.reference}：{exc.message}", "error")
+            return redirect(url_for("desk.issue", day=(notice.issue_date or issue).isoformat()), code=303)
+        form[exc.field or "issue_date"].errors = [exc.message]
+        return _render_notice(notice, schedule_form=form, status=422)
+    flash(f"已排入 {format_date_cn(issue)} 刊登。", "success")
+    if back == "issue":
+        return redirect(url_for("desk.issue", day=issue.isoformat()), code=303)
+    return redirect(url_for("desk.notice", reference=notice.reference), code=303)
+
+
+@bp.post("/notices/<reference>/unschedule")
+def unschedule(reference):
+    notice = _notice_or_404(reference)
+    form = DecisionForm()
+    previous = notice.issue_date
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        desk_ops.unschedule(get_db(), notice.reference, int(form.version.data), actor=current_user.actor)
+    except DeskError as exc:
+        return _refused(notice, exc)
+    flash(f"已从 {format_date_cn(previous)} 撤出，公告回到“已通过”。", "success")
+    if request.form.get("back") == "issue" and previous:
+        return redirect(url_for("desk.issue", day=previous.isoformat()), code=303)
+    return redirect(url_for("desk.notice", reference=notice.reference), code=303)
+
+
+@bp.post("/notices/<reference>/payments")
+def record_payment(reference):
+    notice = _notice_or_404(reference)
+    form = PaymentForm()
+    if not form.validate_on_submit():
+        return _render_notice(notice, payment_form=form, status=422)
+    try:
+        desk_ops.record_payment(get_db(), notice.reference, int(form.version.data),
+                                amount_cents=parse_yuan(form.amount.data), method=form.method.data,
+                                receipt_no=form.receipt_no.data, actor=current_user.actor)
+    except DeskError as exc:
+        if not isinstance(exc, Conflict):
+            form.amount.errors = [exc.message]
+            return _render_notice(notice, payment_form=form, status=422)
+        return _refused(notice, exc)
+    return _after_action(notice, "付款已登记。")
+
+
+# ---------------------------------------------------------------------------------------------
+# Editing the text: re-checked, a new revision; a stale form is refused with both texts shown
+
+def _edit_form(notice: Notice, formdata=None):
+    notice_type = CATALOGUE[notice.type_code]
+    fields = notice.revision.fields
+    variant = fields.get("variant") if any(f.name == "variant" for f in notice_type.fields) else None
+    cls = edit_form_class(notice_type, variant)
+    if formdata is None:
+        data = {f.name: fields.get(f.name, "") for f in notice_type.fields_for(variant) if f.name != "variant"}
+        for f in notice_type.fields_for(variant):
+            if f.kind == "bool":
+                data[f.name] = bool(fields.get(f.name))
+        form = cls(data={**data, "text": notice.revision.text, "version": str(notice.version)})
+    else:
+        form = cls(formdata=formdata)
+    pub = (notice.issue_date or notice.requested_date)
+    form.publication_date.choices = [(pub.isoformat(), format_date_cn(pub))] if pub else []
+    form.publication_date.data = pub.isoformat() if pub else ""
+    return form, notice_type, variant
+
+
+def _run_edit_checks(form, publisher):
+    return form.run_checks(form.text.data, calendar=publisher.calendar, now=now(), require_open=False,
+                           missing_glyphs=printing.missing_glyphs)
+
+
+@bp.route("/notices/<reference>/edit", methods=["GET", "POST"])
+def edit(reference):
+    notice = _notice_or_404(reference)
+    publisher = load_publisher(read_session())
+    if notice.status not in desk_ops.EDITABLE:
+        flash(f"这则公告当前状态为“{notice.status_label}”，不能再修改正文。", "warning")
+        return redirect(url_for("desk.notice", reference=notice.reference), code=303)
+    if request.method == "GET":
+        form, notice_type, variant = _edit_form(notice)
+        return render_template("desk/edit.html", notice=notice, form=form, notice_type=notice_type,
+                               result=None, quote=None)
+    form, notice_type, variant = _edit_form(notice, request.form)
+    if not form.validate_on_submit() and (form.version.errors or form.note.errors or "csrf_token" in form.errors):
+        return render_template("desk/edit.html", notice=notice, form=form, notice_type=notice_type,
+                               result=None, quote=None), 422
+    result = _run_edit_checks(form, publisher)
+    quote, message = None, None
+    if result.ok:
+        try:
+            quote = printing.quote_notice(publisher, result, notice_type,
+                                          with_png=request.form.get("action") != "save")
+        except printing.RenderError as exc:
+            message = f"排版失败：{exc}"
+    unchanged = (result.text == notice.revision.text and result.fields == notice.revision.fields)
+    if request.form.get("action") == "save" and result.ok and quote is not None:
+        if unchanged:
+            flash("正文和各项内容都没有改动，未生成新版本。", "info")
+            return redirect(url_for("desk.notice", reference=notice.reference), code=303)
+        try:
+            desk_ops.edit_text(get_db(), notice.reference, int(form.version.data), result, lines=quote.lines,
+                               price_cents=quote.price_cents, note=form.note.data or "", actor=current_user.actor)
+        except Conflict:
+            return _conflict(notice.reference, form, result, notice_type)
+        except DeskError as exc:
+            message = exc.message
+        else:
+            flash(f"已保存为第 {notice.current_revision + 1} 版（{quote.lines} 行，{quote.price_cents / 100:.2f} 元）。",
+                  "success")
+            return redirect(url_for("desk.notice", reference=notice.reference), code=303)
+    status = 422 if not result.ok or message else 200
+    return render_template("desk/edit.html", notice=notice, form=form, notice_type=notice_type, result=result,
+                           quote=quote, message=message, unchanged=unchanged), status
+
+
+def _conflict(reference: str, form, result, notice_type):
+    """Someone saved (or decided, scheduled, recorded a payment) since this form was loaded.
+    Show what is stored now and what this editor typed; nothing was overwritten."""
+    s = read_session()
+    s.expire_all()
+    current = desk_ops.load_notice(s, reference)
+    latest = desk_ops.audit_entries(s, notice_id=current.id, limit=5)
+    form.version.data = str(current.version)       # saving again now is a deliberate choice
+    return render_template("desk/conflict.html", notice=current, form=form, notice_type=notice_type,
+                           yours=result.text, theirs=current.revision.text, latest=latest,
+                           action_labels=ACTION_LABELS), 409
+
+
+# ---------------------------------------------------------------------------------------------
+# History and the audit log (read only: the app has no way to change an entry)
+
+@bp.get("/notices/<reference>/history")
+def history(reference):
+    notice = _notice_or_404(reference)
+    s = read_session()
+    entries = list(reversed(desk_ops.audit_entries(s, notice_id=notice.id, limit=1000)))
+    payments = list(s.scalars(select(Payment).where(Payment.notice_id == notice.id).order_by(Payment.id)))
+    return render_template("desk/history.html", notice=notice, entries=entries, payments=payments,
+                           action_labels=ACTION_LABELS, methods=PAYMENT_METHODS, details=_details)
+
+
+DETAIL_LABELS = {
+    "reference": "编号", "revision": "版本", "issue_date": "刊登日期", "previous_issue_date": "原刊登日期",
+    "page": "版", "column": "栏", "export_id": "导出号", "reason": "原因", "amount_cents": "金额",
+    "method": "方式", "receipt_no": "收据号", "paid_cents": "累计已付", "owed_cents": "尚欠",
+    "text_hash": "正文摘要", "previous_text_hash": "原正文摘要", "lines": "行数", "price_cents": "价格",
+    "note": "说明", "username": "账号", "address": "地址", "role": "角色", "sha256": "PDF摘要",
+    "revisions": "所含版本", "overflow": "排不下", "pages": "页数", "type": "类型", "name": "名称",
+    "prefix": "前缀",
+}
+
+
+def _value_text(key: str, value) -> str:
+    if value is None or value == [] or value == "":
+        return "—"
+    if key == "type" and value in CATALOGUE:
+        return CATALOGUE[value].title
+    if key.endswith("_cents") and isinstance(value, int):
+        return f"¥{value / 100:.2f}"
+    if key == "method":
+        return PAYMENT_METHODS.get(value, value)
+    if key == "role":
+        return ROLE_LABELS.get(value, value)
+    if key == "reason" and value in ("wrong-password", "no-such-user", "inactive"):
+        return {"wrong-password": "密码不对", "no-such-user": "无此账号", "inactive": "账号已停用"}[value]
+    if key == "revisions" and isinstance(value, list):
+        return "、".join(f"{r[0]} 第{r[1]}版" if isinstance(r, list) and len(r) == 2 else str(r) for r in value)
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _details(entry: AuditEntry) -> list[tuple[str, str, str]]:
+    """(label, shown value, full value) for each detail of an entry, in Chinese."""
+    try:
+        data = json.loads(entry.details_json)
+    except ValueError:
+        return [("内容", entry.details_json, entry.details_json)]
+    if not isinstance(data, dict):
+        return [("内容", entry.details_json, entry.details_json)]
+    out = []
+    for key, value in data.items():
+        if entry.action == "settings" and isinstance(value, dict) and set(value) == {"from", "to"}:
+            full = f"{_value_text(key, value['from'])} → {_value_text(key, value['to'])}"
+            out.append((SETTING_LABELS.get(key, key), full[:160] + ("…" if len(full) > 160 else ""), full))
+            continue
+        full = _value_text(key, value)
+        shown = full[:12] + "…" if key.endswith("hash") or key == "sha256" else full
+        out.append((DETAIL_LABELS.get(key, key), shown, full))
+    return out
+
+
+@bp.get("/audit")
+def audit():
+    s = read_session()
+    bad = verify_audit_chain(s)
+    before = request.args.get("before", type=int)
+    entries = desk_ops.audit_entries(s, before_id=before, limit=AUDIT_PAGE)
+    total = s.scalar(select(func.count()).select_from(AuditEntry))
+    refs = dict(s.execute(select(Notice.id, Notice.reference).where(
+        Notice.id.in_({e.notice_id for e in entries if e.notice_id}))).all())
+    return render_template("desk/audit.html", bad=bad, bad_set=set(bad), entries=entries, total=total,
+                           refs=refs, action_labels=ACTION_LABELS, details=_details,
+                           older=entries[-1].id if len(entries) == AUDIT_PAGE else None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Issues: plan, see the column, export, publish
+
+@dataclass
+class ColumnView:
+    result: object
+    pngs: list[str] = dc_field(default_factory=list)
+    placements: dict = dc_field(default_factory=dict)
+    overflow: list[str] = dc_field(default_factory=list)
+    error: str = ""
+
+
+_COLUMN_CACHE: "OrderedDict[str, ColumnView]" = OrderedDict()
+_COLUMN_LOCK = threading.Lock()
+COLUMN_CACHE_SIZE = 8
+PAGE_PNG_SCALE = 1.5       # 108 dpi: a 250 mm page is ~1060 px wide, sharp when shown at ~800 px
+
+
+def _column_key(publisher: Publisher, issue: date, notices: list[Notice]) -> str:
+    parts = [issue.isoformat(), json.dumps(publisher.as_dict(), sort_keys=True, ensure_ascii=False)]
+    parts += [f"{n.reference}:{n.current_revision}:{n.revision.text_hash}:{n.type_code}" for n in notices]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _page_pngs(pdf: bytes) -> list[str]:
+    import pypdfium2 as pdfium
+    out = []
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        for i in range(len(doc)):
+            page = doc[i]
+            image = page.render(scale=PAGE_PNG_SCALE).to_pil()
+            buf = io.BytesIO()
+            image.save(buf, format="PNG", optimize=True)
+            out.append("data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii"))
+            page.close()
+    finally:
+        doc.close()
+    return out
+
+
+def column_view(publisher: Publisher, issue: date, notices: list[Notice], *, with_pngs: bool = True) -> ColumnView:
+    """The column as it will print (cached by content: a page view re-renders only after a change)."""
+    if not notices:
+        return ColumnView(None)
+    key = _column_key(publisher, issue, notices)
+    with _COLUMN_LOCK:
+        cached = _COLUMN_CACHE.get(key)
+        if cached is not None and (cached.pngs or not with_pngs or cached.error):
+            _COLUMN_CACHE.move_to_end(key)
+            return cached
+    try:
+        result = printing.render_issue_column(publisher, notices, issue)
+    except (printing.RenderError, printing.AlteredText) as exc:
+        return ColumnView(None, error=str(exc))
+    view = ColumnView(result, placements=desk_ops.placements_by_key(result),
+                      overflow=[desk_ops._key(o) for o in (result.overflow or [])])
+    if with_pngs:
+        view.pngs = _page_pngs(result.pdf)
+    with _COLUMN_LOCK:
+        _COLUMN_CACHE[key] = view
+        while len(_COLUMN_CACHE) > COLUMN_CACHE_SIZE:
+            _COLUMN_CACHE.popitem(last=False)
+    return view
+
+
+def _fill(result) -> list[list[float]]:
+    """Fraction of each column used, per page (the engine's fill[page][column])."""
+    if result is None:
+        return []
+    return [[float(v) for v in columns] for columns in (getattr(result, "fill", None) or ())]
+
+
+def _group_by_type(publisher: Publisher, notices: list[Notice]) -> list[tuple[str, list[Notice]]]:
+    order = {code: i for i, code in enumerate(publisher.type_order)}
+    groups: dict[str, list[Notice]] = {}
+    for n in sorted(notices, key=lambda n: (order.get(n.type_code, len(order)), n.created_at, n.id)):
+        groups.setdefault(n.type_code, []).append(n)
+    return [(CATALOGUE[code].title if code in CATALOGUE else code, items) for code, items in groups.items()]
+
+
+@bp.get("/issues/")
+def issues():
+    s = read_session()
+    publisher = load_publisher(s)
+    cal, day, moment = publisher.calendar, today(publisher), now()
+    dates = []
+    d = day - timedelta(days=7)
+    while len([x for x in dates if x >= day]) < 14 and d < day + timedelta(days=400):
+        if is_publishing_day(cal, d):
+            dates.append(d)
+        d += timedelta(days=1)
+    counts = dict(s.execute(select(Notice.issue_date, func.count()).where(
+        Notice.status.in_(desk_ops.IN_ISSUE), Notice.issue_date.is_not(None)).group_by(Notice.issue_date)).all())
+    dates = sorted(set(dates) | {d for d in counts if d >= day - timedelta(days=7)})
+    states = {st.issue_date: st for st in s.scalars(select(IssueState).where(IssueState.issue_date.in_(dates)))}
+    exports = dict(s.execute(select(Export.issue_date, func.max(Export.created_at)).where(
+        Export.issue_date.in_(dates)).group_by(Export.issue_date)).all())
+    waiting = s.scalar(select(func.count()).select_from(Notice).where(Notice.status == APPROVED))
+    rows = [SimpleNamespace(day=d, count=counts.get(d, 0), state=states.get(d), exported=exports.get(d),
+                            open=is_open(cal, d, moment), deadline=copy_deadline_for(cal, d),
+                            past=d < day) for d in dates]
+    return render_template("desk/issues.html", rows=rows, today=day, waiting=waiting)
+
+
+@bp.get("/issues/goto")
+def issue_goto():
+    try:
+        day = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        flash("请选择一个日期，例如：2026-12-01。", "warning")
+        return redirect(url_for("desk.issues"), code=303)
+    return redirect(url_for("desk.issue", day=day.isoformat()), code=303)
+
+
+@bp.get("/issues/<day>")
+def issue(day):
+    issue_date = _parse_date(day)
+    s = read_session()
+    publisher = load_publisher(s)
+    notices = desk_ops.issue_notices(s, issue_date)
+    state = desk_ops.issue_state(s, issue_date)
+    published = bool(state and state.status == "published")
+    next_issue = next_issue_after_today(publisher)
+    column = column_view(publisher, issue_date, notices)
+    candidates = list(s.scalars(select(Notice).where(Notice.status == APPROVED)
+                                .options(selectinload(Notice.revisions), selectinload(Notice.api_key))
+                                .order_by(Notice.requested_date, Notice.created_at).limit(QUEUE_LIMIT)))
+    candidates.sort(key=lambda n: (not urgent_windows(n, next_issue), n.requested_date != issue_date))
+    exports = list(s.scalars(select(Export).where(Export.issue_date == issue_date).order_by(Export.id.desc())))
+    export_current = bool(exports) and {r: v for r, v in json.loads(exports[0].revisions_json)} == {
+        n.reference: n.current_revision for n in notices}
+    choices = schedule_choices(publisher, s)
+    urgent = {n.reference: urgent_windows(n, next_issue) for n in notices + candidates}
+    return render_template(
+        "desk/issue.html", issue_date=issue_date, notices=notices, groups=_group_by_type(publisher, notices),
+        state=state, published=published, column=column, fill=_fill(column.result),
+        candidates=candidates, exports=exports, export_current=export_current, choices=choices,
+        urgent=urgent, urgent_waiting=[n for n in candidates if urgent[n.reference]], next_issue=next_issue,
+        export_counts={e.id: len(json.loads(e.revisions_json)) for e in exports},
+        open_for_advertisers=is_open(publisher.calendar, issue_date, now()),
+        deadline=copy_deadline_for(publisher.calendar, issue_date),
+        publishing_day=is_publishing_day(publisher.calendar, issue_date),
+        action_form=ActionForm(), total_lines=sum(n.lines for n in notices),
+        unpaid=[n for n in notices if n.owed_cents and not (n.api_key and n.api_key.credit_account)])
+
+
+@bp.get("/issues/<day>/preview.pdf")
+def issue_preview(day):
+    """The column as it stands, to look at (not recorded: the print PDF is the export)."""
+    issue_date = _parse_date(day)
+    s = read_session()
+    publisher = load_publisher(s)
+    notices = desk_ops.issue_notices(s, issue_date)
+    column = column_view(publisher, issue_date, notices, with_pngs=False)
+    if column.result is None:
+        flash(column.error or "这一期还没有排期的公告。", "warning")
+        return redirect(url_for("desk.issue", day=issue_date.isoformat()), code=303)
+    return Response(column.result.pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="preview-{issue_date.isoformat()}.pdf"',
+        "Cache-Control": "no-store"})
+
+
+def export_column(publisher: Publisher, issue_date: date, *, actor: str, continue_overflow: bool = False):
+    """Render and record one export (used by the issue page and by `flask export-column`)."""
+    return desk_ops.export_issue(
+        get_db(), issue_date, actor=actor,
+        render=lambda notices: printing.render_issue_column(publisher, notices, issue_date,
+                                                            continue_overflow=continue_overflow))
+
+
+@bp.post("/issues/<day>/export")
+def issue_export(day):
+    issue_date = _parse_date(day)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    publisher = load_publisher(read_session())
+    try:
+        outcome = export_column(publisher, issue_date, actor=current_user.actor,
+                                continue_overflow=request.form.get("continue_overflow") == "1")
+    except (DeskError, printing.RenderError, printing.AlteredText) as exc:
+        flash(getattr(exc, "message", None) or f"排版失败：{exc}", "error")
+        return redirect(url_for("desk.issue", day=issue_date.isoformat()), code=303)
+    return Response(outcome.pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="column-{issue_date.isoformat()}-{outcome.export.id}.pdf"',
+        "X-Export-Id": str(outcome.export.id), "X-Export-SHA256": outcome.export.pdf_hash,
+        "Cache-Control": "no-store"})
+
+
+@bp.post("/issues/<day>/publish")
+def issue_publish(day):
+    issue_date = _parse_date(day)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if request.form.get("confirm") != "1":
+        flash("请先勾选“我已核对最后导出的付印PDF”。", "warning")
+        return redirect(url_for("desk.issue", day=issue_date.isoformat()), code=303)
+    try:
+        published = desk_ops.publish_issue(get_db(), issue_date, actor=current_user.actor,
+                                           secret_key=current_app.config["SECRET_KEY"])
+    except DeskError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"{format_date_cn(issue_date)} 已标记刊登，{len(published)} 则公告状态改为“已刊登”，客户可下载见报证明。",
+              "success")
+    return redirect(url_for("desk.issue", day=issue_date.isoformat()), code=303)
+
+
+# ---------------------------------------------------------------------------------------------
+# Publisher settings (admin)
+
+def _typesetting_classes():
+    import typesetting
+    return typesetting.LayoutSettings, typesetting.RateCard
+
+
+def _settings_form(publisher: Publisher, formdata=None):
+    layout_cls, rate_cls = _typesetting_classes()
+    cls = settings_form_class(layout_cls, rate_cls)
+    if formdata is not None:
+        return cls(formdata=formdata), layout_cls, rate_cls
+    data = {"newspaper": publisher.newspaper, "contact_lines": "\n".join(publisher.contact_lines),
+            "weekdays": [str(d) for d in publisher.weekdays], "copy_deadline": publisher.copy_deadline,
+            "days_before": publisher.days_before, "closed_dates": "\n".join(publisher.closed_dates),
+            "print_id_numbers": publisher.print_id_numbers}
+    for i, code in enumerate(_full_type_order(publisher), start=1):
+        data[f"order__{code}"] = i
+    for name, _label, _kind, default, _hint in settings_fields(layout_cls):
+        data[f"layout__{name}"] = publisher.layout.get(name, default)
+    try:
+        card = printing.rate_card(publisher).to_dict()
+    except (ValueError, TypeError):
+        card = rate_cls().to_dict()           # a stored card the engine no longer accepts: show defaults
+    data["rate__currency_symbol"] = card["currency_symbol"]
+    rule_cls = type(rate_cls().default)
+    for rule, _label in rate_rules(rate_cls):
+        values = card["default"] if rule == "default" else card["categories"].get(rule, card["default"])
+        for name, _l in rule_fields(rule_cls):
+            value = values.get(name)
+            data[f"rate__{rule}__{name}"] = cents_text(value) if name.endswith("_cents") else value
+    return cls(data=data), layout_cls, rate_cls
+
+
+def _full_type_order(publisher: Publisher) -> list[str]:
+    order = [c for c in publisher.type_order if c in CATALOGUE]
+    return order + [c for c in CATALOGUE if c not in order]
+
+
+def _publisher_from_form(form, before: Publisher, layout_cls, rate_cls) -> Publisher | None:
+    """The new settings, or None with the problems filed under the inputs (in Chinese)."""
+    from notices.dates import parse_date
+    ok = True
+    lines = [ln.strip() for ln in (form.contact_lines.data or "").splitlines() if ln.strip()]
+    if not lines or len(lines) > CONTACT_LINES_MAX or any(len(ln) > CONTACT_LINE_MAX for ln in lines):
+        form.contact_lines.errors = [f"联系方式1到{CONTACT_LINES_MAX}行，每行不超过{CONTACT_LINE_MAX}字，"
+                                     "例如：联系电话：87750217 87133731"]
+        ok = False
+    closed, bad = [], []
+    for item in (form.closed_dates.data or "").split():
+        d = parse_date(item.strip("，,"))
+        (closed.append(d.isoformat()) if d else bad.append(item))
+    if bad:
+        form.closed_dates.errors = [f"无法识别的日期：{'、'.join(bad[:5])}。请每行写一个日期，例如：2027-02-10。"]
+        ok = False
+    positions = {code: form[f"order__{code}"].data for code in CATALOGUE}
+    if len(set(positions.values())) != len(positions):
+        form[f"order__{next(iter(CATALOGUE))}"].errors = ["各类公告的顺序号不能重复。"]
+        ok = False
+    if not ok:
+        return None
+    after = Publisher(**before.as_dict())
+    after.newspaper = form.newspaper.data.strip()
+    after.contact_lines = lines
+    after.weekdays = sorted(int(x) for x in form.weekdays.data)
+    after.copy_deadline = form.copy_deadline.data
+    after.days_before = form.days_before.data
+    after.closed_dates = sorted(set(closed))
+    after.print_id_numbers = "full" if form.print_id_numbers.data == "full" else "masked"
+    after.type_order = sorted(CATALOGUE, key=lambda c: positions[c])
+    # Only what differs from the engine's default is stored: a setting the admin never touched
+    # follows the engine when its default improves.
+    layout = {}
+    for name, _label, kind, default, _hint in settings_fields(layout_cls):
+        value = form[f"layout__{name}"].data
+        value = value.strip() if isinstance(value, str) else value
+        if value != default:
+            layout[name] = value
+    after.layout = layout
+    rule_cls = type(rate_cls().default)
+    rules = {}
+    for rule, _label in rate_rules(rate_cls):
+        rules[rule] = {name: (parse_price(form[f"rate__{rule}__{name}"].data) if name.endswith("_cents")
+                              else form[f"rate__{rule}__{name}"].data)
+                       for name, _l in rule_fields(rule_cls)}
+    card = {"default": rules.pop("default"), "categories": rules,
+            "currency_symbol": form.rate__currency_symbol.data.strip()}
+    after.rate_card = {} if card == rate_cls().to_dict() else card
+    # The engine has the last word on layout and prices (and its messages are Chinese).
+    try:
+        settings = printing.layout_settings(after)
+        import typesetting
+        typesetting.set_notice("遗失声明", "某某有限公司遗失营业执照副本，声明作废。", settings)   # fonts exist
+    except (ValueError, TypeError, printing.RenderError) as exc:
+        form.layout_error = str(exc)
+        return None
+    try:
+        printing.rate_card(after)
+    except (ValueError, TypeError) as exc:
+        form.rate_error = str(exc)
+        return None
+    return after
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    _require_admin()
+    s = read_session()
+    before = load_publisher(s)
+    if request.method == "POST":
+        form, layout_cls, rate_cls = _settings_form(before, request.form)
+        if form.validate_on_submit():
+            after = _publisher_from_form(form, before, layout_cls, rate_cls)
+            if after is not None:
+                changed = desk_ops.save_settings(get_db(), before, after, actor=current_user.actor)
+                flash("设置已保存：" + "、".join(SETTING_LABELS.get(k, k) for k in changed) + "。" if changed
+                      else "没有改动。", "success" if changed else "info")
+                return redirect(url_for("desk.settings"), code=303)
+        status = 422
+    else:
+        form, layout_cls, rate_cls = _settings_form(before)
+        status = 200
+    rule_cls = type(rate_cls().default)
+    return render_template(
+        "desk/settings.html", form=form, layout_fields=[f for f in form if f.name.startswith("layout__")],
+        order_fields=[f for f in form if f.name.startswith("order__")],
+        rules=[(rule, label, [form[f"rate__{rule}__{name}"] for name, _l in rule_fields(rule_cls)])
+               for rule, label in rate_rules(rate_cls)],
+        rule_headers=[label for _n, label in rule_fields(rule_cls)],
+        layout_error=getattr(form, "layout_error", ""), rate_error=getattr(form, "rate_error", "")), status
+
+
+SETTING_LABELS = {"newspaper": "报纸名称", "contact_lines": "联系方式", "weekdays": "出版日", "copy_deadline": "截稿时间",
+                  "days_before": "提前天数", "closed_dates": "休刊日期", "print_id_numbers": "身份证号码见报方式",
+                  "type_order": "公告顺序", "layout": "版面", "rate_card": "价目表"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Editor accounts (admin)
+
+def _render_editors(create_form=None, reset_forms=None, status=200):
+    users = list(read_session().scalars(select(User).order_by(User.username)))
+    reset_forms = reset_forms or {}
+    return render_template("desk/editors.html", users=users, form=create_form or EditorCreateForm(),
+                           reset_forms={u.id: reset_forms.get(u.id) or ResetPasswordForm(prefix=f"u{u.id}")
+                                        for u in users},
+                           action_form=ActionForm(), roles=ROLE_LABELS), status
+
+
+@bp.route("/editors", methods=["GET", "POST"])
+def editors():
+    _require_admin()
+    if request.method == "GET":
+        return _render_editors()
+    form = EditorCreateForm()
+    if form.validate_on_submit():
+        try:
+            desk_ops.create_user(get_db(), form.username.data, form.password.data, role=form.role.data,
+                                 actor=current_user.actor, hasher=hasher())
+        except DeskError as exc:
+            (form.password if "密码" in exc.message else form.username).errors = [exc.message]
+        else:
+            flash(f"已开设账号“{desk_ops.normalise_username(form.username.data)}”。请把初始密码当面告诉对方，"
+                  "并请其登录后修改。", "success")
+            return redirect(url_for("desk.editors"), code=303)
+    return _render_editors(create_form=form, status=422)
+
+
+@bp.post("/editors/<int:user_id>/active")
+def editor_active(user_id):
+    _require_admin()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    active = request.form.get("active") == "1"
+    try:
+        user = desk_ops.set_active(get_db(), user_id, active, actor=current_user.actor)
+    except DeskError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"账号“{user.username}”已{'启用' if active else '停用，其所有登录已退出'}。", "success")
+    return redirect(url_for("desk.editors"), code=303)
+
+
+@bp.post("/editors/<int:user_id>/password")
+def editor_password(user_id):
+    _require_admin()
+    form = ResetPasswordForm(prefix=f"u{user_id}")
+    if form.validate_on_submit():
+        try:
+            user = desk_ops.reset_password(get_db(), user_id, form.password.data, actor=current_user.actor,
+                                           hasher=hasher())
+        except DeskError as exc:
+            form.password.errors = [exc.message]
+        else:
+            flash(f"已重设“{user.username}”的密码，其所有登录已退出。", "success")
+            return redirect(url_for("desk.editors"), code=303)
+    return _render_editors(reset_forms={user_id: form}, status=422)
+
+
+def init_app(app) -> None:
+    from views import auth, proof, verify
+    auth.init_app(app)
+    app.register_blueprint(bp)
+    app.register_blueprint(verify.bp)
+    app.register_blueprint(proof.bp)
+
+    # Editors must never meet Werkzeug's English pages. 403 is above; 405 (a POST address opened
+    # with GET) and 500 get the site's Chinese page too — JSON under /api/, like the 404 handler.
+    @app.errorhandler(405)
+    def _method_not_allowed(_error):
+        if request.path.startswith("/api/"):
+            from views.api import api_error
+            return api_error(405, "method_not_allowed", "这个地址不支持此请求方法，请查阅接口说明。")
+        return render_template("error.html", title="无法这样打开此页",
+                               message="这个地址用于提交表单，不能直接打开。请返回上一页重新操作。"), 405
+
+    @app.errorhandler(500)
+    def _internal_error(_error):
+        if request.path.startswith("/api/"):
+            from views.api import api_error
+            return api_error(500, "internal_error", "服务器出错，请稍后重试；如仍不行，请联系报社。")
+        return render_template("error.html", title="服务器出错",
+                               message="服务器出错，您的操作可能没有完成。请稍后重试；如仍不行，请联系报社技术人员。"), 500
+
+    @app.context_processor
+    def _desk_helpers():
+        return {"status_labels": STATUS_LABELS, "utc": desk_ops.utc_text}
