@@ -14,10 +14,11 @@ from notices.checks import check_notice
 from notices.deadlines import open_issue_dates
 from store.models import Notice
 from store.operations import Advertiser, submit_notice
-from store.settings import load_publisher
+from store.settings import load_publisher, save_publisher
 from views import printing
 from views.extensions import get_db
 
+DEMO_NEWSPAPER = "演示日报"
 DEMO_ADVERTISER = Advertiser(name="示例数据（样张分类广告栏）", phone="", email="")
 
 
@@ -27,6 +28,11 @@ def load_demo(app: Flask, path: Path) -> int:
         if s.scalar(select(func.count()).select_from(Notice)):
             return 0
         publisher = load_publisher(s)
+    if not publisher.newspaper:
+        # The demo needs a name to print; it says it is a demo, and the admin changes it in /desk/settings.
+        publisher.newspaper = DEMO_NEWSPAPER
+        with db.write() as s:
+            save_publisher(s, publisher)
     now = app.config.get("NOW") or datetime.now().astimezone()
     issue = open_issue_dates(publisher.calendar, now, count=1)[0]
     count = 0

@@ -194,6 +194,9 @@ class MultiCheckboxField(SelectMultipleField):
 class SettingsFormBase(FlaskForm):
     newspaper = StringField("报纸名称", validators=[DataRequired("请填写报纸名称，例如：广州日报。"),
                                                  Length(max=NEWSPAPER_MAX), NoInvisibleCharacters()])
+    office_phone = StringField("报社联系电话（显示给客户）", validators=[
+        DataRequired("请填写联系电话，例如：87750217 87133731。"), Length(max=60), NoInvisibleCharacters()])
+    page_labels = StringField("分类公告所在版面（选填）", validators=[Optional(), Length(max=120), NoInvisibleCharacters()])
     contact_lines = TextAreaField("栏末联系方式（每行一条）", validators=[
         Optional(), NoInvisibleCharacters(multiline=True)])
     weekdays = MultiCheckboxField("出版日", choices=choices((str(i), label) for i, label in enumerate(WEEKDAY_LABELS)),

@@ -85,6 +85,16 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class Note:
+    """Advice shown with the form and kept with the notice (info, never blocks)."""
+    text: str
+    variants: tuple[str, ...] = ()     # lost-document: only for these variants
+
+    def applies_to(self, variant: str | None) -> bool:
+        return not self.variants or variant in self.variants
+
+
+@dataclass(frozen=True)
 class NoticeType:
     code: str
     title: str
@@ -98,7 +108,7 @@ class NoticeType:
     creditor_days: int | None = None     # creditors' window from publication, shown to the advertiser
     titles: tuple[str, ...] = ()         # alternative printed titles (清算公告 / 注销公告)
     price_category: str = "notice"
-    notes: tuple[str, ...] = ()          # advice shown with the form (info, never blocks)
+    notes: tuple[Note, ...] = ()
     group_rules: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = ()
     # (fields of which at least one is needed, message, variants it applies to)
 
@@ -115,6 +125,9 @@ class NoticeType:
         if not any(f.name == "variant" for f in self.fields):
             return None
         return fields.get("variant") or None
+
+    def notes_for(self, variant: str | None) -> tuple[Note, ...]:
+        return tuple(n for n in self.notes if n.applies_to(variant))
 
     def printed_title(self, fields: Mapping[str, str]) -> str:
         chosen = fields.get("heading")
@@ -275,8 +288,9 @@ LOST_DOCUMENT = NoticeType(
     ),
     closings=("声明作废", "特此声明", "现声明作废"),
     group_rules=((("uscc", "regno"), "统一社会信用代码和注册号至少填写一项，例如：91440101MA5ACCGH4P", ("licence",)),),
-    notes=("营业执照遗失，法定途径是在国家企业信用信息公示系统公示声明作废（《市场主体登记管理条例》第三十七条）；"
-           "登报声明仍可作为补充。印章遗失一般还需向公安机关报备。",),
+    notes=(Note("营业执照遗失，法定途径是在国家企业信用信息公示系统公示声明作废（《市场主体登记管理条例》第三十七条）；"
+                "登报声明仍可作为补充。", ("licence",)),
+           Note("印章遗失一般还需向当地公安机关报备，并按要求重新刻制。", ("seal",))),
     price_category="document",
 )
 
@@ -321,7 +335,7 @@ LIQUIDATION = NoticeType(
     # CL 235: 清算组应当自成立之日起十日内通知债权人，并于六十日内在报纸上或者国家企业信用信息公示系统公告。
     deadline=Deadline("group_formed_on", 60, "法定刊登期限（清算组成立之日起六十日内）", "《公司法》第二百三十五条"),
     creditor_days=45,
-    notes=("简易注销须在国家企业信用信息公示系统公示（《公司法》第二百四十条），本报公告不能替代。",),
+    notes=(Note("简易注销须在国家企业信用信息公示系统公示（《公司法》第二百四十条），本报公告不能替代。"),),
 )
 
 CAPITAL_REDUCTION = NoticeType(

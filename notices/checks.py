@@ -347,6 +347,6 @@ def check_notice(type_code: str, fields: Mapping[str, object] | None, text: str 
                            f"正文中的“{'”“'.join(missing)}”字本报字库没有，印出来会是空框。请改用常用字，"
                            "或与本报联系造字。", TEXT_FIELD)
     _check_dates(result, t, calendar, now, require_open)
-    for note in t.notes:
-        result.add(INFO, "note", note)
+    for note in t.notes_for(variant):
+        result.add(INFO, "note", note.text)
     return result

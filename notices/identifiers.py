@@ -141,6 +141,12 @@ def _division(code: str) -> str | None:
         info.update(props)
     if "county" not in info:
         return None
+    if code[4:] != "00" and code[2:] != "0000":
+        # The table names a county without its prefecture (440106 → 天河区); the prefecture is
+        # the same code ending in 00 (440100 → 广州市).
+        prefecture = _division_name_only(code[:4] + "00")
+        if prefecture and prefecture != info.get("province"):
+            info["prefecture"] = prefecture
     names = []
     for entry in info["county"].split(","):
         if not entry.startswith("["):
@@ -152,9 +158,21 @@ def _division(code: str) -> str | None:
     return "、".join(_place(info, name, start, end) for start, end, name in names)
 
 
+def _division_name_only(code: str) -> str | None:
+    info: dict[str, str] = {}
+    for _part, props in numdb.get("cn/loc").info(code):
+        info.update(props)
+    county = info.get("county")
+    if not county:
+        return None
+    return county.split(",")[-1].split("]")[-1]
+
+
 def _place(info: dict[str, str], name: str, start: int | None, end: int | None) -> str:
     province = info.get("province", "")
-    place = name if name.startswith(province) else province + name
+    prefecture = info.get("prefecture", "")
+    place = name if name.startswith(province) else province + (
+        "" if not prefecture or name.startswith(prefecture) else prefecture) + name
     if end is not None:
         place += f"（{start}–{end}年）" if start is not None else f"（{end}年前）"
     return place

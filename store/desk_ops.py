@@ -15,8 +15,9 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field as dc_field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Callable, Iterable
+from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -29,10 +30,13 @@ from store.db import Database
 from store.models import (APPROVED, CHANGES_REQUESTED, PUBLISHED, REJECTED, SCHEDULED, SUBMITTED, AuditEntry,
                           Export, IssueState, Notice, NoticeRevision, Payment, User, utcnow)
 from store.operations import _revision_payload, append_audit, text_hash, verification_code
-from store.settings import Publisher, save_publisher
+from store.settings import Publisher, load_publisher, save_publisher
 
 # ---------------------------------------------------------------------------------------------
 # Errors the desk shows to the editor (messages in Chinese, saying what to do).
+
+
+NEWSPAPER_NOT_SET = "尚未设置报纸名称：付印版面和见报证明都须写明报纸名称。请管理员在“设置”中填写后再导出。"
 
 
 class DeskError(Exception):
@@ -470,6 +474,9 @@ def export_issue(db: Database, issue_date: date, *, actor: str, render: Callable
     """
     with db.session() as s:
         notices = issue_notices(s, issue_date)
+        newspaper = load_publisher(s).newspaper
+    if not newspaper:
+        raise DeskError(NEWSPAPER_NOT_SET)
     if not notices:
         raise DeskError(f"{issue_date:%Y-%m-%d} 没有排期的公告，无可导出。")
     for n in notices:
@@ -581,5 +588,11 @@ def audit_entries(session: Session, *, notice_id: int | None = None, before_id: 
     return list(session.scalars(stmt))
 
 
-def utc_text(at: datetime) -> str:
-    return at.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S") + " UTC"
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def local_time_text(at: datetime) -> str:
+    """Stored in UTC (SQLite returns it naive); shown in Beijing time, which the editors live in."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    return at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")

@@ -17,7 +17,12 @@ PUBLISHER_KEY = "publisher"
 
 @dataclass
 class Publisher:
-    newspaper: str = "本报"
+    # No default name: a proof of publication that does not name the paper is worthless, so the
+    # desk refuses to export or publish until an administrator has set it.
+    newspaper: str = ""
+    office_phone: str = "87750217 87133731"        # shown to advertisers (status page, messages)
+    # The newspaper's page labels of the classified column: page 1 of an export is page_labels[0].
+    page_labels: list[str] = field(default_factory=list)
     # The contact box that closes the classified column (lines from the seed page).
     contact_lines: list[str] = field(default_factory=lambda: ["欢迎刊登 各类公告", "联系电话：87750217 87133731"])
     weekdays: list[int] = field(default_factory=lambda: list(range(7)))   # daily
@@ -37,6 +42,14 @@ class Publisher:
         return PublishingCalendar(weekdays=frozenset(self.weekdays), copy_deadline=time(hh, mm),
                                   days_before=self.days_before,
                                   closed_dates=frozenset(d for d in map(parse_date, self.closed_dates) if d))
+
+    def page_text(self, page: int | None) -> str:
+        """Where a notice printed, as a proof states it: "A12版", or the page of the column."""
+        if page is None:
+            return ""
+        if 0 < page <= len(self.page_labels) and self.page_labels[page - 1]:
+            return f"{self.page_labels[page - 1]}版"
+        return f"分类广告第{page}页"
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -32,8 +32,20 @@ LICENCE = 4                          # seed notice: 广州斐泽展览策划有�
 PERSON = 0                           # seed notice: 范海英遗失认购书
 
 
+TEST_NEWSPAPER = "测试日报"
+
+
 def desk_app(database_url, **config):
-    return make_app(database_url, **{"PASSWORD_HASHER_PARAMS": FAST_HASH, **config})
+    """The app with the newspaper's name set, as an administrator does before the first export."""
+    app = make_app(database_url, **{"PASSWORD_HASHER_PARAMS": FAST_HASH, **config})
+    from store.settings import load_publisher, save_publisher
+    db = app.extensions["notice_db"]
+    with db.write() as s:
+        publisher = load_publisher(s)
+        if not publisher.newspaper:
+            publisher.newspaper = TEST_NEWSPAPER
+            save_publisher(s, publisher)
+    return app
 
 
 @pytest.fixture

@@ -136,3 +136,12 @@ def test_oversize_body_is_refused_before_parsing(client, key):
                            headers=auth(key))
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "too_large"
+
+
+def test_issue_dates_and_the_default_publication_date(client, key):
+    dates = client.get("/api/v1/issue-dates").get_json()["issue_dates"]
+    # NOW is 2026-11-26 09:00 Beijing: that day's copy deadline (15:00 the day before) has passed.
+    assert dates[0] == {"date": "2026-11-27", "copy_deadline": "2026-11-26T15:00:00+08:00"}
+    sample = SAMPLES["correction"]
+    body = client.post("/api/v1/notices/check", json=sample, headers=auth(key)).get_json()
+    assert body["ok"] and body["publication_date"] == "2026-11-27"

@@ -64,7 +64,7 @@ def test_settings_saved_validated_and_audited(app):
     entry = _audit(app, "settings")[-1]
     details = json.loads(entry.details_json)
     assert entry.actor == "editor:boss"
-    assert details["newspaper"] == {"from": "本报", "to": "广州日报"} and "copy_deadline" in details
+    assert details["newspaper"] == {"from": "测试日报", "to": "广州日报"} and "copy_deadline" in details
 
 
 def test_settings_refused_with_chinese_messages_and_nothing_saved(app):
@@ -76,7 +76,7 @@ def test_settings_refused_with_chinese_messages_and_nothing_saved(app):
         r = admin.post("/desk/settings", data={**base, **change})
         assert r.status_code == 422, change
         assert message in r.get_data(as_text=True), change
-    assert _publisher(app).newspaper == "本报"
+    assert _publisher(app).newspaper == "测试日报"
     assert not _audit(app, "settings")
 
 

@@ -82,10 +82,10 @@ def test_submission_to_proof_of_publication(app, client):
     proof = client.get(f"/status/{reference}/{secret(app, reference)}/proof.pdf")
     assert proof.status_code == 200 and proof.mimetype == "application/pdf"
     text = squash(pdf_text(proof.data))
-    assert "示例日报" in text or "本报" in text      # the publisher's name (default settings)
+    assert "测试日报" in text      # the publisher's name, as the administrator set it
     assert "见报证明" in text
     assert "2026年11月27日" in text
-    assert f"第{notice.published_page}版第{notice.published_column}栏" in text
+    assert f"分类广告第{notice.published_page}页第{notice.published_column}栏" in text
     assert reference in text and notice.verification_code in text
     assert squash(notice.revision.text) in text
     assert "/verify/" + reference in text

@@ -47,7 +47,7 @@ def test_published_notice_found_by_name_code_reference_and_verification_code(app
         html = _search(client, q).get_data(as_text=True)
         assert reference in html, q
         assert hidden not in html, q
-        assert "2026年11月27日" in html and "第 3 版第 5 栏" in html
+        assert "2026年11月27日" in html and "分类广告第3页第 5 栏" in html
     assert "核验码相符" in _search(client, "7K3M9QXPAB").get_data(as_text=True)
     detail = client.get(f"/verify/{reference}", query_string={"code": "7K3M9QXPAB"}).get_data(as_text=True)
     assert "核验码相符" in detail and COMPANY in detail

@@ -68,6 +68,11 @@ def _notice_input(data: dict):
     if pub is not None and not isinstance(pub, str):
         return None, api_error(422, "invalid_date", "publication_date 须为 YYYY-MM-DD 格式的文本。")
     fields = {k: ("1" if v is True else "" if v is False else str(v)) for k, v in fields.items()}
+    if pub is None:
+        # No date asked for: the earliest issue still open, as the web form preselects.
+        from notices.deadlines import open_issue_dates
+        dates = open_issue_dates(load_publisher(read_session()).calendar, _now(), count=1)
+        pub = dates[0].isoformat() if dates else None
     return (code, fields, text, pub), None
 
 
@@ -99,6 +104,16 @@ def _check_body(result, quote) -> dict:
 @bp.get("/notice-types")
 def notice_types():
     return jsonify({"notice_types": [t.as_json() for t in CATALOGUE.values()]})
+
+
+@bp.get("/issue-dates")
+def issue_dates():
+    """The issue dates still open for submissions, with their copy deadlines."""
+    from notices.deadlines import copy_deadline_for, open_issue_dates
+    calendar = load_publisher(read_session()).calendar
+    return jsonify({"issue_dates": [
+        {"date": d.isoformat(), "copy_deadline": copy_deadline_for(calendar, d).isoformat()}
+        for d in open_issue_dates(calendar, _now(), count=30)]})
 
 
 @bp.post("/identifiers/check")

@@ -10,6 +10,7 @@ import base64
 import hashlib
 import io
 import json
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field as dc_field
@@ -760,6 +761,7 @@ def _settings_form(publisher: Publisher, formdata=None):
     if formdata is not None:
         return cls(formdata=formdata), layout_cls, rate_cls
     data = {"newspaper": publisher.newspaper, "contact_lines": "\n".join(publisher.contact_lines),
+            "office_phone": publisher.office_phone, "page_labels": "、".join(publisher.page_labels),
             "weekdays": [str(d) for d in publisher.weekdays], "copy_deadline": publisher.copy_deadline,
             "days_before": publisher.days_before, "closed_dates": "\n".join(publisher.closed_dates),
             "print_id_numbers": publisher.print_id_numbers}
@@ -810,6 +812,8 @@ def _publisher_from_form(form, before: Publisher, layout_cls, rate_cls) -> Publi
         return None
     after = Publisher(**before.as_dict())
     after.newspaper = form.newspaper.data.strip()
+    after.office_phone = form.office_phone.data.strip()
+    after.page_labels = [p for p in re.split(r"[、，,\s]+", form.page_labels.data or "") if p]
     after.contact_lines = lines
     after.weekdays = sorted(int(x) for x in form.weekdays.data)
     after.copy_deadline = form.copy_deadline.data
@@ -879,7 +883,7 @@ def settings():
         layout_error=getattr(form, "layout_error", ""), rate_error=getattr(form, "rate_error", "")), status
 
 
-SETTING_LABELS = {"newspaper": "报纸名称", "contact_lines": "联系方式", "weekdays": "出版日", "copy_deadline": "截稿时间",
+SETTING_LABELS = {"newspaper": "报纸名称", "office_phone": "报社联系电话", "page_labels": "版面", "contact_lines": "联系方式", "weekdays": "出版日", "copy_deadline": "截稿时间",
                   "days_before": "提前天数", "closed_dates": "休刊日期", "print_id_numbers": "身份证号码见报方式",
                   "type_order": "公告顺序", "layout": "版面", "rate_card": "价目表"}
 
@@ -973,4 +977,7 @@ def init_app(app) -> None:
 
     @app.context_processor
     def _desk_helpers():
-        return {"status_labels": STATUS_LABELS, "utc": desk_ops.utc_text}
+        helpers = {"status_labels": STATUS_LABELS, "local_time": desk_ops.local_time_text}
+        if request.path.startswith("/desk"):
+            helpers["publisher"] = load_publisher(read_session())
+        return helpers
