@@ -19,6 +19,7 @@ DEMO_FILE = Path(__file__).resolve().parent / "demo" / "seed-notices.json"
 
 
 @click.command("upgrade-db")
+@with_appcontext
 def upgrade_db_command():
     """Create or migrate the database to the current schema (Alembic)."""
     migrate.upgrade(current_app.config["DATABASE_URL"])
@@ -26,6 +27,7 @@ def upgrade_db_command():
 
 
 @click.command("load-demo")
+@with_appcontext
 def load_demo_command():
     """Load the seed page's 13 notices as demo data, into an empty database only."""
     from demo_data import load_demo
@@ -37,6 +39,7 @@ def load_demo_command():
 
 
 @click.command("create-api-key")
+@with_appcontext
 @click.argument("name")
 @click.option("--credit", is_flag=True, help="代理机构有记账额度（未付款也可排期）")
 def create_api_key_command(name, credit):
@@ -99,7 +102,40 @@ def export_column_command(issue_date, output, continue_overflow):
                    "请改期，或加 --continue-overflow 续排到下一页。", err=True)
 
 
+def compose_for_typesetting(type_code: str, data: dict) -> tuple[str, str, str]:
+    """(title, body, price category) of one item of `flask typeset`: fields are checked and
+    composed exactly as the web form does; a given text is checked for invisible characters and
+    normalised. Errors stop the command with the notice's Chinese messages."""
+    from notices.catalogue import CATALOGUE
+    from notices.checks import check_notice
+    from notices.text import find_forbidden, forbidden_message, normalise_text
+    notice_type = CATALOGUE.get(type_code)
+    if notice_type is None:
+        raise ValueError(f"没有“{type_code}”这种公告类型，可选：{'、'.join(CATALOGUE)}。")
+    if set(data) == {"text"}:
+        text = str(data["text"])
+        found = find_forbidden(text, multiline=True)
+        if found:
+            raise ValueError(forbidden_message(found, f"{notice_type.title}正文"))
+        return notice_type.title, normalise_text(text).text, notice_type.price_category
+    result = check_notice(type_code, data, None, None, require_open=False)
+    if not result.ok:
+        raise ValueError(f"{notice_type.title}：" + "；".join(e.message for e in result.errors))
+    return result.title, result.text, notice_type.price_category_for(result.fields)
+
+
+def _typesetting_provider():
+    from store.settings import load_publisher
+    from views import printing
+    with get_db().session() as s:
+        publisher = load_publisher(s)
+    return printing.layout_settings(publisher), printing.rate_card(publisher), compose_for_typesetting
+
+
 def init_app(app: Flask) -> None:
+    from typesetting.cli import typeset_command
+    app.extensions["typesetting.provider"] = _typesetting_provider
+    app.cli.add_command(typeset_command)
     for command in (upgrade_db_command, load_demo_command, create_api_key_command, create_editor_command,
                     export_column_command):
         app.cli.add_command(command)

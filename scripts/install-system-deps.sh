@@ -3,6 +3,7 @@
 # fonts-noto-cjk: Noto Serif/Sans CJK SC — without a CJK font every character prints as tofu.
 # libharfbuzz-subset0: WeasyPrint subsets fonts with it in 0.2 s instead of 11–16 s with fontTools.
 # poppler-utils: pdftoppm/pdffonts/pdftotext, to look at and check the PDFs.
+# libgs10-common: Ghostscript's CMYK ICC profile, with which the tests check PDF/X-4 output.
 # chromium, chromium-driver: the browser tests (Playwright drives Debian's Chromium).
 set -euo pipefail
 missing=()

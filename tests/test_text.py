@@ -346,3 +346,21 @@ def test_normalised_body_is_one_nfc_paragraph(text):
 @given(_ANY)
 def test_normalisation_adds_no_forbidden_characters(text):
     assert len(find_forbidden(normalise_text(text).text)) <= len(find_forbidden(text, multiline=True))
+
+
+# The typesetting engine normalises what it is given too (for callers outside the app); for text
+# the app has already normalised, it must change nothing, or the print would differ from what was
+# confirmed.
+from hypothesis import given, settings as hsettings, strategies as hst  # noqa: E402
+
+from typesetting import normalize_text as engine_normalize  # noqa: E402
+
+_NOTICE_CHARS = hst.sampled_from(list("广州市示例有限公司遗失营业执照正副本统一社会信用代码注册号声明作废特此公告债权人四十五日"
+                                      "0123456789ABCDEFGHJKLMNPQRTUWXY，。、；：？！（）“”《》 ,.;:?!()-/%"))
+
+
+@hsettings(max_examples=300, deadline=None, database=None)
+@given(hst.lists(_NOTICE_CHARS, min_size=1, max_size=80).map("".join))
+def test_engine_normalisation_leaves_app_normalised_text_alone(raw):
+    text = normalise_text(raw).text
+    assert engine_normalize(text) == text

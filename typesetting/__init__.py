@@ -1,0 +1,70 @@
+"""公告台's typesetting engine: one engine for the advertiser's preview, the price and the column.
+
+Public API (everything else in the package is internal):
+
+Settings
+    LayoutSettings(...)                      publisher's layout; .to_dict() / .from_dict(d)
+    RateCard(default, categories)            刊例; PriceRule("flat"|"per_line"|"block", ...);
+                                             .to_dict() / .from_dict(d)
+
+One notice
+    set_notice(title, body, settings) -> SetNotice
+        Break the notice into justified lines at the column width (cached per input).
+        SetNotice: .lines (SetLine: .title, .body, .letter_spacing_pt, .is_last),
+        .line_count, .height_pt / .height_mm, .char_count, .text, .missing
+    find_missing_characters(title, body, settings) -> str
+        Characters the print fonts lack (生僻字); the form should ask for another wording.
+    normalize_text(text) -> str
+        The text as it will print (spaces, half/full width); what the preview shows.
+    render_notice_png(title, body, settings, dpi=200) -> bytes
+    render_notice_pdf(title, body, settings) -> bytes
+    quote_price(line_count, char_count, category, rate_card) -> Quote
+        Quote(amount_cents, lines, explanation) e.g. "共5行，每行¥50，合计¥250".
+
+The column
+    render_column(items, settings, issue_date, continue_overflow=False, *, rate_card=None,
+                  limits=COLUMN_LIMITS)
+        -> ColumnResult(pdf, placements, overflow, fill, pages, warnings, render_cpu_s)
+        items: [ColumnItem(key, label, title, body, type_code, price_category=None)] in print
+        order; order_items(items, settings) groups them by settings.type_order.
+        Placement(key, label, page, column (1-based), y_mm (from the area's top edge), lines,
+        height_mm, price: Quote | None, segments, missing); OverflowItem(key, label, reason);
+        fill[page][column] = fraction of the column's height used.
+        A notice never splits across columns unless it is taller than a column: then it
+        continues at the top of the next columns of the same page (≥ 2 lines per part).
+
+Rendering runs in worker processes with a time and memory limit (RenderLimits(timeout_s,
+memory_mb); render functions take limits=); every failure raises RenderError (InputTooLarge,
+RenderTimeout) whose str() is a Chinese message for the user. warm_up() starts a worker ahead
+of the first preview; shutdown_renderer() stops idle ones. The CLI core is typesetting.cli
+(typeset_file, typeset_command - the only module that imports Flask).
+
+How lines are set (see linebreak.py): glyph advances come from HarfBuzz on the very font files
+fontconfig gives WeasyPrint; a dynamic programme breaks the text obeying 禁则 and keeping codes,
+numbers and dates whole where it can; every line but the last gets the letter-spacing that
+lands its last glyph on the column edge; WeasyPrint then draws the lines pre-broken. The line
+count is therefore known before rendering, and the price is a function of it.
+"""
+
+from .column import (ColumnItem, ColumnResult, OverflowItem, Placement, Segment, order_items,
+                     render_column)
+from .errors import InputTooLarge, RenderError, RenderTimeout
+from .linebreak import SetLine, SetNotice, find_missing_characters, set_notice
+from .preview import render_notice_pdf, render_notice_png
+from .pricing import PriceRule, Quote, RateCard, quote_price
+from .render import RenderLimits, shutdown_renderer
+from .settings import LayoutSettings
+from .text import normalize_text
+
+__all__ = [
+    "ColumnItem", "ColumnResult", "InputTooLarge", "LayoutSettings", "OverflowItem",
+    "Placement", "PriceRule", "Quote", "RateCard", "RenderError", "RenderLimits",
+    "RenderTimeout", "Segment", "SetLine", "SetNotice", "find_missing_characters",
+    "normalize_text", "order_items", "quote_price", "render_column", "render_notice_pdf",
+    "render_notice_png", "set_notice", "shutdown_renderer", "warm_up",
+]
+
+
+def warm_up() -> None:
+    """Start a render worker and render a sample notice, so the first preview is fast."""
+    render_notice_png("遗失声明", "预热排版引擎。", LayoutSettings(), dpi=72)

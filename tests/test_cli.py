@@ -1,0 +1,68 @@
+"""Commands for editors and scripts: typeset, create-api-key, load-demo."""
+from __future__ import annotations
+
+import json
+
+import pypdfium2 as pdfium
+
+from tests.conftest import load_samples, load_seed
+
+SAMPLES = load_samples()
+
+
+def _pdf_text(path) -> str:
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        return "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    finally:
+        doc.close()
+
+
+def test_typeset_text_and_field_items_with_report(sqlite_app, tmp_path):
+    items = [{"type": s["type"], "text": s["text"]} for s in load_seed()[:3]]
+    items.append({"type": "lost-document", "fields": SAMPLES["lost-document:licence"]["fields"]})
+    source = tmp_path / "notices.json"
+    source.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    output, report = tmp_path / "column.pdf", tmp_path / "report.json"
+    result = sqlite_app.test_cli_runner().invoke(args=["typeset", str(source), "--output", str(output),
+                                                       "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(report.read_text(encoding="utf-8"))
+    assert len(summary["notices"]) == 4 and summary["overflow"] == []
+    by_index = {n["index"]: n for n in summary["notices"]}
+    # The lost licence is priced flat from the rate card's "licence" category (¥300).
+    assert by_index[4]["price_cents"] == 30000
+    assert all(n["page"] == 1 and n["column"] >= 1 and n["lines"] >= 2 for n in summary["notices"])
+    text = "".join(_pdf_text(output).split())
+    for item in load_seed()[:3]:
+        assert item["text"] in text
+    assert "91440106MA5CL12T4G" in text and len(summary["fill"][0]) == 6
+
+
+def test_typeset_refuses_a_notice_that_fails_its_checks(sqlite_app, tmp_path):
+    fields = dict(SAMPLES["capital-reduction"]["fields"], capital_after="2000万元")
+    source = tmp_path / "notices.json"
+    source.write_text(json.dumps([{"type": "capital-reduction", "fields": fields}], ensure_ascii=False),
+                      encoding="utf-8")
+    result = sqlite_app.test_cli_runner().invoke(args=["typeset", str(source), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code != 0
+    assert "减资后注册资本" in result.output and "应低于" in result.output
+
+
+def test_create_api_key_prints_a_key_once(sqlite_app):
+    result = sqlite_app.test_cli_runner().invoke(args=["create-api-key", "某某代理"])
+    assert result.exit_code == 0
+    key = result.output.strip()
+    assert key.startswith("ggk_") and len(key) > 40
+    client = sqlite_app.test_client()
+    response = client.post("/api/v1/notices/check", json=SAMPLES["correction"],
+                           headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 200
+
+
+def test_load_demo_loads_the_seed_page_once(sqlite_app):
+    runner = sqlite_app.test_cli_runner()
+    first = runner.invoke(args=["load-demo"])
+    assert first.exit_code == 0 and "13" in first.output
+    second = runner.invoke(args=["load-demo"])
+    assert "未载入" in second.output

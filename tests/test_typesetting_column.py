@@ -1,0 +1,411 @@
+"""The classified column, read back from the PDF: every notice once, word for word, justified to
+the column edge, 禁则 on every line, on the line grid, fonts embedded, pure K, exact page boxes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pypdf
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings as hsettings, strategies as st
+
+from tests.test_typesetting_pdfread import (colour_operators, embedded_files, fonts,
+                                            read_glyphs, rgb_operators, text_layer)
+from typesetting import (ColumnItem, LayoutSettings, RateCard, RenderLimits, normalize_text,
+                         order_items, render_column, set_notice)
+from typesetting.markup import PageGeometry
+from typesetting.settings import MM_TO_PT
+
+DATA = Path(__file__).parent / "data"
+SEED = json.loads((DATA / "typeset-seed-notices.json").read_text(encoding="utf-8"))
+ISSUE = dt.date(2021, 1, 8)
+
+# What a Chinese reader must never see (the brief's lists; the engine's are larger).
+NO_LINE_START = set("，。、；：？！）」』】》…")
+NO_LINE_END = set("（「『【《“‘")
+
+EDGE_TOLERANCE_PT = 0.5
+MAX_GAP_EM = 0.25
+
+
+def seed_items() -> list[ColumnItem]:
+    return [ColumnItem(f"seed-{i}", f"{n['title']}#{i}", n["title"], n["text"], n["type"])
+            for i, n in enumerate(SEED)]
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def check_column(result, items, settings: LayoutSettings) -> dict:
+    """Every assertion a proof-reader and a printer would make. Returns lines per key."""
+    g = PageGeometry(settings)
+    body_em = settings.body_size_pt
+    glyphs = read_glyphs(result.pdf)
+    layer = text_layer(result.pdf)
+    by_key = {item.key: item for item in items}
+    placed_keys = [p.key for p in result.placements]
+    overflow_keys = [o.key for o in result.overflow]
+    # Every item exactly once: placed or reported, never both, never lost.
+    assert sorted(placed_keys + overflow_keys) == sorted(by_key)
+
+    lines_of: dict[str, list[list]] = {}
+    first_baselines = []
+    for placement in result.placements:
+        item = by_key[placement.key]
+        notice = set_notice(item.title, item.body, settings)
+        assert placement.lines == notice.line_count
+        printed_lines = []
+        for seg in placement.segments:
+            left = g.column_left(seg.column)
+            right = left + g.column_width
+            top = g.slug + seg.y_mm * MM_TO_PT
+            bottom = top + seg.lines * settings.leading_pt
+            inside = [gl for gl in glyphs if gl.page == seg.page and left - 1 <= gl.x <= right
+                      and top <= gl.y <= bottom]
+            rows = defaultdict(list)
+            for gl in inside:
+                rows[round(gl.y, 1)].append(gl)
+            baselines = sorted(rows)
+            assert len(baselines) == seg.lines, (placement.label, baselines)
+            # On the line grid: baselines one leading apart.
+            for a, b in zip(baselines, baselines[1:]):
+                assert abs(b - a - settings.leading_pt) < 0.02
+            first_baselines.append(baselines[0] - top)
+            for y in baselines:
+                printed_lines.append(sorted(rows[y], key=lambda gl: gl.x))
+        lines_of[placement.key] = printed_lines
+        # Word for word: the glyphs spell the notice, line by line as set.
+        assert ["".join(gl.text for gl in row) for row in printed_lines] == \
+            [line.text for line in notice.lines], placement.label
+        assert squeeze("".join(gl.text for row in printed_lines for gl in row)) == \
+            squeeze(normalize_text(item.title) + normalize_text(item.body))
+        for number, row in enumerate(printed_lines):
+            is_last = number == len(printed_lines) - 1
+            seg_left = min(gl.x for gl in row)
+            column_left = _column_of(row[0].x, g, settings)
+            column_right = column_left + g.column_width
+            assert abs(seg_left - column_left) < 0.01, (placement.label, number)
+            for a, b in zip(row, row[1:]):
+                extra = b.x - a.right
+                assert -0.01 <= extra < MAX_GAP_EM * body_em, (placement.label, number, a, b)
+                if is_last:
+                    assert abs(extra) < 0.01  # the last line is set solid, flush left
+            if not is_last:
+                assert abs(row[-1].right - column_right) <= EDGE_TOLERANCE_PT, \
+                    (placement.label, number, row[-1].right - column_right)
+            else:
+                assert row[-1].right <= column_right + 0.01
+            # 禁则
+            if number > 0:
+                assert row[0].text[0] not in NO_LINE_START, (placement.label, number)
+            if not is_last:
+                assert row[-1].text[-1] not in NO_LINE_END, (placement.label, number)
+    # The same baseline offset in every notice (the title line does not shift its notice).
+    assert max(first_baselines) - min(first_baselines) < 0.05
+
+    # The text layer a reader copies: each notice once, no inserted characters.
+    page_text = [squeeze("".join(ch for ch, _, _ in chars)) for chars in layer]
+    everything = "".join(page_text)
+    expected_counts = Counter(
+        squeeze(normalize_text(by_key[p.key].title) + normalize_text(by_key[p.key].body))
+        for p in result.placements if len(p.segments) == 1)
+    for text, count in expected_counts.items():
+        assert everything.count(text) == count, text
+    assert "\u200b" not in everything
+    # Print: fonts embedded as subsets, nothing in RGB.
+    assert fonts(result.pdf) and all(f["embedded"] and f["subset"] for f in fonts(result.pdf))
+    assert rgb_operators(result.pdf) == []
+    assert colour_operators(result.pdf)
+    assert embedded_files(result.pdf) == 0
+    return lines_of
+
+
+def _column_of(x: float, g: PageGeometry, settings: LayoutSettings) -> float:
+    """Left edge of the column containing x."""
+    for column in range(1, settings.columns + 1):
+        left = g.column_left(column)
+        if left - 1 <= x <= left + g.column_width:
+            return left
+    raise AssertionError(f"x={x} is in no column")
+
+
+@pytest.fixture(scope="module")
+def seed_column():
+    settings = LayoutSettings()
+    items = seed_items()
+    return items, settings, render_column(items, settings, ISSUE, rate_card=RateCard())
+
+
+def test_seed_column_reads_back_exactly(seed_column):
+    items, settings, result = seed_column
+    assert result.pages == 1 and result.overflow == ()
+    lines = check_column(result, items, settings)
+    assert len(lines) == 13
+
+
+def test_seed_column_prices_and_fill(seed_column):
+    items, settings, result = seed_column
+    first = result.placements[0]
+    assert first.price.explanation == f"共{first.lines}行，每行¥50，合计¥{50 * first.lines}"
+    assert first.price.amount_cents == 5000 * first.lines
+    assert len(result.fill) == 1 and len(result.fill[0]) == settings.columns
+    assert 0.9 < result.fill[0][0] <= 1.0  # column 1 is full
+    assert result.fill[0][-1] == 0.0
+
+
+def test_seed_column_header_and_contact_box(seed_column):
+    _, settings, result = seed_column
+    text = squeeze("".join(ch for ch, _, _ in text_layer(result.pdf)[0]))
+    assert text.startswith("分类广告")
+    assert "2021年1月8日" in text and settings.newspaper_name in text
+    assert text.endswith("欢迎刊登各类公告联系电话：8775021787133731")
+
+
+def test_seed_column_page_boxes_and_metadata(seed_column):
+    _, settings, result = seed_column
+    reader = pypdf.PdfReader(io.BytesIO(result.pdf))
+    page = reader.pages[0]
+    width, height = settings.area_width_mm * MM_TO_PT, settings.area_height_mm * MM_TO_PT
+    for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
+        assert [round(float(v), 3) for v in page[box]] == [0, 0, round(width, 3),
+                                                            round(height, 3)]
+    assert reader.metadata.title == "示例日报 分类广告 2021年1月8日"
+
+
+def test_column_rules_are_drawn_in_k(seed_column):
+    _, settings, result = seed_column
+    reader = pypdf.PdfReader(io.BytesIO(result.pdf))
+    content = reader.pages[0].get_contents().get_data()
+    # Rules are filled rectangles (WeasyPrint draws borders as fills) in DeviceCMYK K.
+    assert content.count(b"/DeviceCMYK cs") >= 1
+    assert b" rg" not in content and b" RG" not in content
+
+
+def _notice(draw, n):
+    names = ["广州市天河区石牌合亦汇商店", "广东甘全建材有限公司", "阳春市欣欣远阳汽车信息咨询有限公司",
+             "广州雅静服饰有限公司", "广州奥利给网络科技有限公司", "佛山市南海区桂城美嘉五金经营部"]
+    code_chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    uscc = draw(st.text(code_chars, min_size=18, max_size=18))
+    reg = draw(st.text("0123456789", min_size=15, max_size=15))
+    phone = draw(st.sampled_from(["020-87750217", "13800138000", "87133731"]))
+    date = f"{draw(st.integers(2015, 2025))}年{draw(st.integers(1, 12)):02d}月" \
+           f"{draw(st.integers(1, 28)):02d}日"
+    licence = "S" + draw(st.text("0123456789", min_size=13, max_size=13)) + "G"
+    pieces = [
+        f"{draw(st.sampled_from(names))}遗失营业执照正、副本，",
+        f"统一社会信用代码：{uscc}，",
+        f"注册号：{reg}，" if draw(st.booleans()) else "",
+        f"编号：{licence}，" if draw(st.booleans()) else "",
+        f"于{date}经股东会决议（联系电话：{phone}），",
+        draw(st.sampled_from(["", "请债权人自本公告见报之日起45日内向本公司申报债权，逾期不申报，视为放弃权利。",
+                              "“本公司”将依法办理注销登记……特此公告！"])),
+        "声明作废。",
+    ]
+    title = draw(st.sampled_from(["遗失声明", "减资公告", "注销公告", "清算公告", "更正声明"]))
+    return ColumnItem(f"gen-{n}", f"{title}#{n}", title, "".join(pieces), "lost-document")
+
+
+@st.composite
+def notice_batches(draw):
+    count = draw(st.integers(5, 25))
+    return [_notice(draw, n) for n in range(count)]
+
+
+# Each example renders a column (~1 s): few examples, and no shrinking (it would re-render for
+# minutes); a failure still prints the example.
+@hsettings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+           phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(notice_batches())
+def test_generated_columns_with_long_codes(items):
+    settings = LayoutSettings()
+    result = render_column(items, settings, ISSUE, continue_overflow=True)
+    assert result.overflow == ()
+    check_column(result, items, settings)
+
+
+def test_narrow_columns_force_code_breaks_and_still_justify():
+    # Eight columns in the same area: 10 characters a line; codes must break, never loosely.
+    settings = LayoutSettings(columns=8, gutter_mm=3.0)
+    assert settings.chars_per_line == 10
+    items = seed_items()
+    result = render_column(items, settings, ISSUE, continue_overflow=True)
+    check_column(result, items, settings)
+
+
+def test_overflow_is_reported_not_cut():
+    settings = LayoutSettings(area_height_mm=120, columns=3, area_width_mm=130)
+    items = seed_items()
+    result = render_column(items, settings, ISSUE)
+    assert result.pages == 1
+    assert result.overflow, "the small area cannot hold 13 notices"
+    placed = [p.key for p in result.placements]
+    # Order is kept: the placed ones are a prefix of the items, the rest overflow in order.
+    assert placed == [i.key for i in items[:len(placed)]]
+    assert [o.key for o in result.overflow] == [i.key for i in items[len(placed):]]
+    assert all(o.reason == "本版已排满" for o in result.overflow)
+    check_column(result, items, settings)
+    # The contact box still closes the page.
+    assert squeeze("".join(c for c, _, _ in text_layer(result.pdf)[0])).endswith(
+        "8775021787133731")
+
+
+def test_continue_overflow_makes_pages():
+    settings = LayoutSettings(area_height_mm=120, columns=3, area_width_mm=130)
+    items = seed_items() * 1
+    result = render_column(items, settings, ISSUE, continue_overflow=True)
+    assert result.overflow == ()
+    assert result.pages >= 2
+    assert len(result.fill) == result.pages
+    assert len(pypdf.PdfReader(io.BytesIO(result.pdf)).pages) == result.pages
+    check_column(result, items, settings)
+    texts = [squeeze("".join(c for c, _, _ in page)) for page in text_layer(result.pdf)]
+    assert texts[1].startswith("分类广告（续）")
+    assert "欢迎刊登" in texts[-1] and all("欢迎刊登" not in t for t in texts[:-1])
+
+
+def test_a_notice_taller_than_a_column_is_split_at_line_boundaries():
+    settings = LayoutSettings(area_height_mm=80, header_height_mm=10, columns=4,
+                              area_width_mm=170)
+    long_body = "本公司股东会决议，注册资本由原来1000万元人民币减少至100万元人民币。" * 12
+    items = [ColumnItem("a", "短", "遗失声明", SEED[0]["text"], "lost-document"),
+             ColumnItem("long", "长", "减资公告", long_body, "capital-reduction"),
+             ColumnItem("b", "后", "遗失声明", SEED[3]["text"], "lost-document")]
+    result = render_column(items, settings, ISSUE, continue_overflow=True)
+    long = next(p for p in result.placements if p.key == "long")
+    assert len(long.segments) >= 2
+    assert sum(s.lines for s in long.segments) == long.lines
+    assert all(s.lines >= 2 for s in long.segments)
+    columns = [(s.page, s.column) for s in long.segments]
+    assert columns == sorted(columns) and len(set(p for p, _ in columns)) == 1
+    for seg in long.segments[1:]:
+        assert seg.y_mm == pytest.approx(settings.header_height_mm)  # continues at the top
+    check_column(result, items, settings)
+
+
+def test_bleed_and_crop_marks():
+    settings = LayoutSettings(bleed_mm=3, crop_marks=True)
+    result = render_column(seed_items()[:3], settings, ISSUE)
+    page = pypdf.PdfReader(io.BytesIO(result.pdf)).pages[0]
+    w, h = settings.area_width_mm * MM_TO_PT, settings.area_height_mm * MM_TO_PT
+    trim = [float(v) for v in page["/TrimBox"]]
+    bleed = [float(v) for v in page["/BleedBox"]]
+    media = [float(v) for v in page["/MediaBox"]]
+    assert trim[2] - trim[0] == pytest.approx(w, abs=0.01)
+    assert trim[3] - trim[1] == pytest.approx(h, abs=0.01)
+    assert trim[0] - bleed[0] == pytest.approx(3 * MM_TO_PT, abs=0.01)
+    assert media[0] <= bleed[0] and media[2] >= bleed[2] and media[2] - trim[2] > 8 * MM_TO_PT
+    # Marks are drawn by us in registration colour (all four inks), never RGB.
+    assert rgb_operators(result.pdf) == []
+    content = page.get_contents().get_data()
+    assert b"1 1 1 1 scn" in content
+    check_column(result, seed_items()[:3], settings)
+
+
+def test_order_items_groups_by_type_stably():
+    settings = LayoutSettings()
+    items = order_items(seed_items(), settings)
+    codes = [i.type_code for i in items]
+    assert codes == sorted(codes, key=settings.type_order.index)
+    lost = [i.key for i in items if i.type_code == "lost-document"]
+    assert lost == [i.key for i in seed_items() if i.type_code == "lost-document"]
+
+
+def test_duplicate_keys_are_refused():
+    item = seed_items()[0]
+    with pytest.raises(ValueError):
+        render_column([item, item], LayoutSettings(), ISSUE)
+
+
+def test_a_bad_item_goes_to_overflow_with_its_reason():
+    items = seed_items()[:2] + [ColumnItem("empty", "空白", "遗失声明", "   ", "lost-document")]
+    result = render_column(items, LayoutSettings(), ISSUE)
+    assert [o.key for o in result.overflow] == ["empty"]
+    assert "公告正文为空" in result.overflow[0].reason
+
+
+def test_missing_characters_are_reported_in_the_column():
+    body = "张𪚥遗失身份证，声明作废。"
+    result = render_column([ColumnItem("x", "缺字", "遗失声明", body, "lost-document")],
+                           LayoutSettings(), ISSUE)
+    assert result.placements[0].missing == "𪚥"
+    assert any("𪚥" in w for w in result.warnings)
+
+
+def test_pdf_x4_with_a_cmyk_profile():
+    profile = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+    if not profile.exists():
+        pytest.skip("no CMYK ICC profile on this machine (Debian: apt-get install "
+                    "libgs10-common gives /usr/share/color/icc/ghostscript/default_cmyk.icc)")
+    settings = LayoutSettings(icc_profile_path=str(profile))
+    items = seed_items()
+    result = render_column(items, settings, ISSUE)
+    reader = pypdf.PdfReader(io.BytesIO(result.pdf))
+    intents = reader.trailer["/Root"]["/OutputIntents"]
+    intent = intents[0].get_object()
+    assert intent["/S"] == "/GTS_PDFX"
+    assert int(intent["/DestOutputProfile"].get_object()["/N"]) == 4
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert re.search(rb"PDF/X-4", xmp)
+    assert "/TrimBox" in reader.pages[0]
+    assert reader.metadata.title.startswith(settings.newspaper_name)
+    check_column(result, items, settings)
+
+
+@pytest.mark.parametrize("copies, how", [(4, "columns"), (10, "pages"), (12, "columns")])
+def test_a_column_rendered_by_two_workers_reads_back_as_one(copies, how):
+    """Big columns are rendered in two parts at once, joined page by page or laid over each
+    other column-wise; the result must be indistinguishable from one render."""
+    from typesetting.column import _plan_chunks
+    settings = LayoutSettings()
+    items = [ColumnItem(f"c{n}", f"#{n}", s["title"], s["text"] + f"（第{n}号）", s["type"])
+             for n, s in enumerate(SEED * copies)]
+    result = render_column(items, settings, ISSUE, continue_overflow=True)
+    pages = [[seg for p in result.placements for seg in p.segments if seg.page == number]
+             for number in range(1, result.pages + 1)]
+    chunks = _plan_chunks([[_Seg(s.lines, s.column) for s in page] for page in pages],
+                          settings, 2)
+    assert len(chunks) == 2 and (chunks[1].columns is not None) == (how == "columns")
+    assert len(pypdf.PdfReader(io.BytesIO(result.pdf)).pages) == result.pages
+    check_column(result, items, settings)
+    texts = [squeeze("".join(c for c, _, _ in page)) for page in text_layer(result.pdf)]
+    assert all(t.startswith("分类广告") for t in texts)
+    assert sum(t.count("欢迎刊登") for t in texts) == 1
+
+
+class _Seg:
+    """Just what _plan_chunks reads of a placed segment."""
+
+    def __init__(self, count, column):
+        self.count = count
+        self.column = column
+
+
+def test_two_columns_at_once_share_the_workers_without_deadlock():
+    """Each wants both workers; neither may hold one and wait for the other's forever."""
+    import threading
+    settings = LayoutSettings()
+    items = [ColumnItem(f"d{n}", f"#{n}", s["title"], s["text"] + f"（第{n}号）", s["type"])
+             for n, s in enumerate(SEED * 4)]
+    results, errors = [], []
+
+    def build():
+        try:
+            results.append(render_column(items, settings, ISSUE,
+                                         limits=RenderLimits(timeout_s=60)))
+        except Exception as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=build) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=90)
+    assert errors == [] and len(results) == 2
+    for result in results:
+        check_column(result, items, settings)

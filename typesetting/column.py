@@ -1,0 +1,513 @@
+"""The classified column: place set notices into the columns of the page area, then render.
+
+Measure, then place: every notice is set first (linebreak.set_notice, cached), so its height is
+known exactly; the notices are then placed top to bottom, column after column, in the caller's
+order. Nothing is cut: a notice that does not fit goes to `overflow` (or to the next page with
+continue_overflow=True), and so does everything after it - the order is the caller's and is kept.
+
+A notice never splits across columns, unless it is taller than a whole column: then it starts
+at the top of the next column (or in the current one if at least MIN_SPLIT_LINES lines fit
+there) and continues at the top of the following columns, never leaving a single line alone at
+either end; it must finish on the page it started on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputTooLarge, RenderError
+from .fonts import PANGO_SCALE, PX_PER_PT, load_face, shape_clusters
+from .linebreak import SetLine, SetNotice, set_notice
+from .markup import PRINT_CSS, PageGeometry, render_template
+from .pricing import Quote, RateCard, quote_price
+from .render import COLUMN_LIMITS, RenderLimits, pool_size, run_jobs
+from .settings import MM_TO_PT, LayoutSettings
+
+MAX_COLUMN_ITEMS = 2000
+MIN_SPLIT_LINES = 3
+_EPS = 1e-6
+_WEEKDAYS = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class ColumnItem:
+    """A notice for the column, in print order. price_category defaults to type_code."""
+
+    key: str
+    label: str
+    title: str
+    body: str
+    type_code: str
+    price_category: str | None = None
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of a notice's lines in one column (a notice has one unless it is split)."""
+
+    page: int
+    column: int
+    y_mm: float       # top of the first line, from the top edge of the area (trim)
+    first_line: int   # 0-based index into the notice's lines
+    lines: int
+
+
+@dataclass(frozen=True)
+class Placement:
+    key: str
+    label: str
+    page: int
+    column: int       # 1-based
+    y_mm: float       # top of the notice, from the top edge of the area (trim)
+    lines: int
+    height_mm: float
+    price: Quote | None
+    segments: tuple[Segment, ...]
+    missing: str = ""  # characters the fonts lack (printed as missing-glyph boxes)
+
+
+@dataclass(frozen=True)
+class OverflowItem:
+    key: str
+    label: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ColumnResult:
+    pdf: bytes
+    placements: tuple[Placement, ...]
+    overflow: tuple[OverflowItem, ...]
+    fill: tuple[tuple[float, ...], ...]  # per page, per column: fraction of the height used
+    pages: int
+    warnings: tuple[str, ...] = ()
+    render_cpu_s: float = 0.0  # CPU seconds the render workers spent (monitoring, benchmark)
+
+
+@dataclass
+class _Contact:
+    height: float
+    lines: list[dict] = field(default_factory=list)
+
+
+def contact_box(settings: LayoutSettings) -> _Contact:
+    """The publisher's bordered contact box: its lines (centred) and its height in points.
+
+    The first line is the call (欢迎刊登 各类公告) in bold sans a size up; the others are body
+    type. A line too wide for the box is first set a little smaller (down to 80 %), then broken
+    at its spaces, so a long phone list never overflows the border.
+    """
+    g = PageGeometry(settings)
+    inner = settings.column_width_pt - 2 * g.contact_border - 4.0
+    lines = []
+    for number, text in enumerate(settings.contact_lines):
+        if number == 0:
+            family, weight, size = settings.title_font, 700, settings.body_size_pt * 1.25
+        else:
+            family, weight, size = settings.body_font, 400, settings.body_size_pt
+        face = load_face(family, weight, size)
+
+        def width(s: str) -> float:
+            return sum(sum(a) for _, _, a in shape_clusters(face, s)) / PANGO_SCALE / PX_PER_PT
+
+        pieces = [text]
+        if width(text) * 0.8 > inner:
+            pieces = []
+            for word in text.split(" "):
+                if pieces and width(pieces[-1] + " " + word) * 0.8 <= inner:
+                    pieces[-1] += " " + word
+                else:
+                    pieces.append(word)
+        for piece in pieces:
+            w = width(piece)
+            piece_size = size if w <= inner else max(size * inner / w, 4.0)
+            lines.append({"text": piece, "font": family, "weight": weight,
+                          "size": round(piece_size - 0.005, 2),
+                          "line_height": size * 1.4 if number == 0 else settings.leading_pt})
+    height = 2 * g.contact_border + 2 * g.contact_padding + sum(l["line_height"] for l in lines)
+    return _Contact(height, lines)
+
+
+def order_items(items, settings: LayoutSettings, type_of=lambda item: item.type_code):
+    """Items grouped by the publisher's type order (stable; unknown types last, in order)."""
+    rank = {code: i for i, code in enumerate(settings.type_order)}
+    return sorted(items, key=lambda item: rank.get(type_of(item), len(rank)))
+
+
+# -- placement ------------------------------------------------------------------------------
+
+@dataclass
+class _Seg:
+    index: int
+    page: int
+    column: int
+    y: float  # pt from the top of the column area
+    first: int
+    count: int
+
+
+class _Placer:
+    def __init__(self, settings: LayoutSettings, contact_height: float):
+        self.s = settings
+        self.col_h = settings.column_height_pt
+        self.lead = settings.leading_pt
+        self.gap = settings.notice_spacing_pt
+        self.contact_height = contact_height
+
+    def fit(self, lines: int, col: int, y: float):
+        """Segments for a notice of `lines` lines starting at (col, y); None if the page is full."""
+        height = lines * self.lead
+        gap = self.gap if y > _EPS else 0.0
+        if y + gap + height <= self.col_h + _EPS:
+            return [(col, y + gap, 0, lines)], col, y + gap + height
+        if height <= self.col_h + _EPS:
+            if col < self.s.columns:
+                return [(col + 1, 0.0, 0, lines)], col + 1, height
+            return None
+        # Taller than a column: split at line boundaries.
+        segments = []
+        first = 0
+        avail = math.floor((self.col_h - y - gap) / self.lead + _EPS) if y > _EPS else \
+            math.floor(self.col_h / self.lead + _EPS)
+        if y > _EPS and avail < MIN_SPLIT_LINES:
+            col, y, gap = col + 1, 0.0, 0.0
+            avail = math.floor(self.col_h / self.lead + _EPS)
+        elif y <= _EPS:
+            gap = 0.0
+        top = y + gap
+        while first < lines:
+            if col > self.s.columns:
+                return None
+            count = min(avail, lines - first)
+            if lines - first - count == 1 and count > 2:
+                count -= 1  # never leave one line alone at the top of the next column
+            segments.append((col, top, first, count))
+            first += count
+            end_y = top + count * self.lead
+            if first < lines:
+                col, top = col + 1, 0.0
+                avail = math.floor(self.col_h / self.lead + _EPS)
+        return segments, col, end_y
+
+    def contact_fits(self, col: int, y: float):
+        gap = self.gap if y > _EPS else 0.0
+        if y + gap + self.contact_height <= self.col_h + _EPS:
+            return col, y + gap
+        if col < self.s.columns and self.contact_height <= self.col_h + _EPS:
+            return col + 1, 0.0
+        return None
+
+
+def _place(notices: list[SetNotice | None], settings: LayoutSettings, contact_height: float,
+           continue_overflow: bool):
+    """Returns (segments per page, contact position (page, col, y), overflow [(index, reason)])."""
+    placer = _Placer(settings, contact_height)
+    overflow: list[tuple[int, str]] = []
+    queue = [i for i, n in enumerate(notices) if n is not None]
+    pages: list[list[_Seg]] = []
+    contact = None
+    while True:
+        page = len(pages) + 1
+        placed: list[tuple[int, list, int, float]] = []  # (index, segments, col, y after)
+        col, y = 1, 0.0
+        position = 0
+        while position < len(queue):
+            index = queue[position]
+            result = placer.fit(notices[index].line_count, col, y)
+            if result is None:
+                if col == 1 and y <= _EPS:
+                    # Does not fit even an empty page: it never will.
+                    overflow.append((index, "公告太长，整版也排不下，请删减或分成几则"))
+                    queue.pop(position)
+                    continue
+                break
+            segments, col, y = result
+            placed.append((index, segments, col, y))
+            position += 1
+        rest = queue[position:]
+        box_alone = False
+        if not rest or not continue_overflow:
+            # This page ends the column: the contact box must close it. Give notices back
+            # (to the next page, or to overflow) until it fits after the last one.
+            kept = list(placed)
+            while True:
+                spot = placer.contact_fits(*(placed[-1][2:] if placed else (1, 0.0)))
+                if spot is not None or not placed:
+                    break
+                rest.insert(0, placed.pop()[0])
+            if continue_overflow and rest and not placed:
+                # Nothing would stay on this page: keep it full, the box gets a page of its own.
+                placed, rest, box_alone = kept, [], True
+            elif spot is not None and (not rest or not continue_overflow):
+                contact = (page, spot[0], spot[1])
+        pages.append([_Seg(index, page, c, top, first, count)
+                      for index, segments, _, _ in placed
+                      for c, top, first, count in segments])
+        if box_alone:
+            pages.append([])
+            contact = (page + 1, 1, 0.0)
+            break
+        if not rest:
+            break
+        if not continue_overflow:
+            overflow.extend((i, "本版已排满") for i in rest)
+            break
+        queue = rest
+    return pages, contact, overflow
+
+
+# -- the public entry point -----------------------------------------------------------------
+
+def _date_cn(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def render_column(items: list[ColumnItem], settings: LayoutSettings, issue_date: dt.date,
+                  continue_overflow: bool = False, *, rate_card: RateCard | None = None,
+                  limits: RenderLimits = COLUMN_LIMITS) -> ColumnResult:
+    """Set, place and render the classified column of one issue.
+
+    items are in print order (the caller groups them by type, see order_items). Returns the PDF
+    and where each notice went; notices that do not fit are in `overflow` (with
+    continue_overflow=True they continue on further pages instead).
+    """
+    if not isinstance(issue_date, dt.date):
+        raise TypeError("issue_date must be a datetime.date")
+    if len(items) > MAX_COLUMN_ITEMS:
+        raise InputTooLarge(f"一次最多排 {MAX_COLUMN_ITEMS} 则公告（现 {len(items)} 则），请分批排版。")
+    keys = [item.key for item in items]
+    if len(set(keys)) != len(keys):
+        raise ValueError("公告编号（key）重复，无法对应排版结果。")
+    icc = None
+    if settings.icc_profile_path:
+        icc = Path(settings.icc_profile_path)
+        if not icc.is_file():
+            raise RenderError(f"找不到版面设置中的 ICC 色彩配置文件：{icc}")
+
+    notices: list[SetNotice | None] = []
+    errors: dict[int, str] = {}
+    for index, item in enumerate(items):
+        try:
+            notices.append(set_notice(item.title, item.body, settings))
+        except RenderError as exc:
+            notices.append(None)
+            errors[index] = str(exc)
+
+    contact = contact_box(settings)
+    pages, contact_at, overflowed = _place(notices, settings, contact.height, continue_overflow)
+    overflowed = sorted([(i, reason) for i, reason in errors.items()] + overflowed)
+
+    g = PageGeometry(settings, contact.height)
+    lead = settings.leading_pt
+    by_index: dict[int, list[_Seg]] = {}
+    for page_segments in pages:
+        for seg in page_segments:
+            by_index.setdefault(seg.index, []).append(seg)
+
+    placements = []
+    for index, segs in sorted(by_index.items()):
+        item, notice = items[index], notices[index]
+        price = None
+        if rate_card is not None:
+            price = quote_price(notice.line_count, notice.char_count,
+                                item.price_category or item.type_code, rate_card)
+        to_mm = lambda y: round((g.header_height + y) / MM_TO_PT, 3)  # noqa: E731
+        placements.append(Placement(
+            key=item.key, label=item.label, page=segs[0].page, column=segs[0].column,
+            y_mm=to_mm(segs[0].y), lines=notice.line_count, height_mm=round(notice.height_mm, 3),
+            price=price, missing=notice.missing,
+            segments=tuple(Segment(s.page, s.column, to_mm(s.y), s.first, s.count)
+                           for s in segs)))
+
+    # Fill: the lowest point used in each column, over the column's height.
+    used = {(p, c): 0.0 for p in range(1, len(pages) + 1) for c in range(1, settings.columns + 1)}
+    for page_segments in pages:
+        for seg in page_segments:
+            key = (seg.page, seg.column)
+            used[key] = max(used[key], seg.y + seg.count * lead)
+    if contact_at:
+        key = (contact_at[0], contact_at[1])
+        used[key] = max(used[key], contact_at[2] + contact.height)
+    fill = tuple(tuple(round(min(used[(p, c)] / settings.column_height_pt, 4), 4)
+                       for c in range(1, settings.columns + 1))
+                 for p in range(1, len(pages) + 1))
+
+    # Render, on both workers at once when there is enough to share (see _plan_chunks).
+    assets = {"print.css": str(PRINT_CSS)}
+    if icc:
+        assets["output-intent.icc"] = str(icc)
+    chunks = _plan_chunks(pages, settings, workers=pool_size())
+    jobs = []
+    for chunk in chunks:
+        html = _column_html(notices, pages, chunk, contact, contact_at, settings, issue_date, g)
+        jobs.append({"kind": "column", "html": html, "assets": assets, "boxes": g.boxes(),
+                     "pages": len(chunk.pages), "pdf_variant": "pdf/x-4" if icc else None})
+    results = run_jobs(jobs, limits)
+    parts = [r["pdf"] for r in results]
+    if len(parts) == 1:
+        pdf = parts[0]
+    elif chunks[1].columns is not None:
+        pdf = _overlay_pdfs(parts[0], parts[1])
+    else:
+        pdf = _join_pdfs(parts)
+    warnings = [w for r in results for w in r.get("warnings", ())]
+    # Our templates reference nothing outside the bundle: a refused URL is a bug to see.
+    warnings += [f"排版时拒绝了外部资源：{url}" for r in results for url in r.get("refused", ())]
+    for placement in placements:
+        if placement.missing:
+            warnings.append(f"{placement.label}：字库缺字「{placement.missing}」，印出来是空框")
+    return ColumnResult(
+        pdf=pdf, placements=tuple(placements),
+        overflow=tuple(OverflowItem(items[i].key, items[i].label, reason)
+                       for i, reason in overflowed),
+        fill=fill, pages=len(pages), warnings=tuple(warnings),
+        render_cpu_s=round(sum(r.get("cpu_s", 0.0) for r in results), 3))
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """What one render job draws: some pages, all their columns or a range of them."""
+
+    pages: tuple[int, ...]            # 0-based page indexes
+    columns: range | None = None      # None: every column
+    furniture: bool = True            # header band, rules, contact box, crop marks
+
+
+# Below this many lines a second job costs more (its own fonts, PDF, merge) than it saves.
+MIN_LINES_TO_SHARE = 150
+
+
+def _plan_chunks(pages: list[list[_Seg]], settings: LayoutSettings, workers: int) -> list[_Chunk]:
+    """Share the rendering between two workers (WeasyPrint is single-threaded; two cores).
+
+    Whole pages when the pages divide evenly enough (the PDFs are then simply concatenated);
+    otherwise - one page, or four pages of which the last is nearly empty - every page is cut
+    between two columns, the left part with the header band, rules and contact box, the right
+    part alone, and the right part is laid over the left as a form XObject (_overlay_pdfs).
+    """
+    everything = _Chunk(tuple(range(len(pages))))
+    weights = [sum(seg.count for seg in page) for page in pages]
+    total = sum(weights)
+    if workers < 2 or total < MIN_LINES_TO_SHARE:
+        return [everything]
+    if len(pages) >= 2:
+        k = min(range(1, len(pages)), key=lambda k: abs(total - 2 * sum(weights[:k])))
+        if max(sum(weights[:k]), total - sum(weights[:k])) <= 0.55 * total:
+            return [_Chunk(tuple(range(k))), _Chunk(tuple(range(k, len(pages))))]
+    if settings.columns < 2:
+        return [everything]
+    by_column = [0] * (settings.columns + 1)
+    for page in pages:
+        for seg in page:
+            by_column[seg.column] += seg.count
+    # The left part also draws the furniture: count it as a few lines' work per page.
+    furniture = 20 * len(pages)
+    split = min(range(1, settings.columns),
+                key=lambda c: abs(furniture + sum(by_column[:c + 1]) - sum(by_column[c + 1:])))
+    if sum(by_column[split + 1:]) == 0:
+        return [everything]
+    return [_Chunk(everything.pages, range(1, split + 1), True),
+            _Chunk(everything.pages, range(split + 1, settings.columns + 1), False)]
+
+
+def _overlay_pdfs(base: bytes, top: bytes) -> bytes:
+    """Draw each page of `top` over the same page of `base`, as a form XObject.
+
+    A form XObject keeps the top page's content stream as it is (still compressed) with its own
+    resources, so nothing is parsed or renamed; readers and RIPs draw it like any other content.
+    Uses pypdf's _add_object (pypdf is pinned exactly in requirements.txt).
+    """
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject,
+                               EncodedStreamObject, FloatObject, NameObject)
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(base)))
+    overlay = PdfReader(io.BytesIO(top))
+    for number, (page, source) in enumerate(zip(writer.pages, overlay.pages)):
+        contents = source["/Contents"].get_object()
+        form = EncodedStreamObject()
+        form._data = contents._data  # the encoded bytes, as written by WeasyPrint
+        if "/Filter" in contents:
+            form[NameObject("/Filter")] = contents["/Filter"]
+        form[NameObject("/Type")] = NameObject("/XObject")
+        form[NameObject("/Subtype")] = NameObject("/Form")
+        form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in source.mediabox)
+        form[NameObject("/Resources")] = source["/Resources"].clone(writer)
+        name = NameObject(f"/Overlay{number}")
+        resources = page["/Resources"].get_object()
+        if "/XObject" not in resources:
+            resources[NameObject("/XObject")] = DictionaryObject()
+        resources["/XObject"].get_object()[name] = writer._add_object(form)
+        # WeasyPrint's page content leaves its y-flip in the graphics state: save the state
+        # before it and restore it before drawing the overlay in page space.
+        save, draw = DecodedStreamObject(), DecodedStreamObject()
+        save.set_data(b"q\n")
+        draw.set_data(f"\nQ q {name} Do Q\n".encode())
+        existing = page.raw_get("/Contents")  # the reference: a stream must stay indirect
+        streams = list(existing.get_object()) if isinstance(existing.get_object(),
+                                                            ArrayObject) else [existing]
+        page[NameObject("/Contents")] = ArrayObject(
+            [writer._add_object(save), *streams, writer._add_object(draw)])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _join_pdfs(parts: list[bytes]) -> bytes:
+    """Concatenate the pages of parts; the first part's catalog (PDF/X output intent, XMP)
+    and document information are kept."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(parts[0])))
+    for part in parts[1:]:
+        writer.append(PdfReader(io.BytesIO(part)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _column_html(notices, pages, chunk: _Chunk, contact, contact_at, settings, issue_date,
+                 g) -> str:
+    rule_x = [g.column_left(c) + g.column_width + settings.gutter_mm * MM_TO_PT / 2
+              for c in range(1, settings.columns)]
+    rule_height = g.area_height - g.header_height
+    date_text = f"{_date_cn(issue_date)}　星期{_WEEKDAYS[issue_date.weekday()]}"
+    page_models = []
+    for page_index in chunk.pages:
+        number = page_index + 1
+        segments = []
+        for seg in pages[page_index]:
+            if chunk.columns is not None and seg.column not in chunk.columns:
+                continue
+            lines: tuple[SetLine, ...] = notices[seg.index].lines[seg.first:seg.first + seg.count]
+            segments.append({"x": g.column_left(seg.column), "y": g.columns_top + seg.y,
+                             "lines": lines})
+        model = {
+            "furniture": chunk.furniture,
+            "header": settings.header_text + ("（续）" if number > 1 else ""),
+            "meta": f"{settings.newspaper_name}　{date_text}"
+                    + (f"　第{number}页" if len(pages) > 1 else ""),
+            "rules": [{"x": x, "top": g.columns_top, "height": rule_height} for x in rule_x]
+                     if settings.column_rules and settings.columns > 1 else [],
+            "segments": segments, "contact": None}
+        if contact_at and contact_at[0] == number and chunk.furniture:
+            model["contact"] = {"x": g.column_left(contact_at[1]),
+                                "y": g.columns_top + contact_at[2],
+                                "height": contact.height, "lines": contact.lines}
+        page_models.append(model)
+    return render_template(
+        "column.html", settings=settings, g=g, pages=page_models,
+        marks=g.crop_marks() if chunk.furniture else [],
+        all_lines=[line for page in page_models for seg in page["segments"]
+                   for line in seg["lines"]],
+        icc=bool(settings.icc_profile_path),
+        doc_title=f"{settings.newspaper_name} {settings.header_text} {_date_cn(issue_date)}",
+        doc_description=f"{settings.newspaper_name}{_date_cn(issue_date)}分类广告版，"
+                        f"共{sum(1 for n in notices if n)}则")

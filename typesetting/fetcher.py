@@ -1,0 +1,50 @@
+"""A deny-by-default URL fetcher for WeasyPrint: the renderer reads our own files and nothing else.
+
+WeasyPrint's default fetcher follows any URL in the document - http to internal services,
+file:///etc/passwd - and embeds what it gets (typesetting.md: linked CSS, @import, @font-face,
+<img> and attachments were all fetched). Notice text is escaped, so no markup of the advertiser's
+ever reaches WeasyPrint; this fetcher is the second wall in case something does. It serves only
+names under the private "asset:" scheme, each mapped to one file we chose (the bundled print CSS,
+the publisher's ICC profile), and refuses everything else: no http(s), no file:, no data:, no
+redirects (there is no network code path at all).
+
+WeasyPrint 70 needs a URLFetcher subclass (a plain function crashes), and every HTML() and CSS()
+must be given the instance explicitly, or it silently builds a permissive default one.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+ASSET_SCHEME = "asset:"
+
+
+class AssetOnlyFetcher(URLFetcher):
+    """Serve `asset:NAME` from an allow-list of files; refuse every other URL."""
+
+    def __init__(self, assets: dict[str, str]):
+        # allowed_protocols and allow_redirects only matter to the base class's fetch(), which
+        # we never call; they are set anyway so that no future code path widens the policy.
+        super().__init__(timeout=1, allowed_protocols=("asset",), allow_redirects=False,
+                         fail_on_errors=False)
+        self._assets = {name: Path(path) for name, path in assets.items()}
+        self.refused: list[str] = []   # every URL asked for and refused, for the job's report
+        self.served: list[str] = []
+
+    def fetch(self, url, headers=None):
+        name = url[len(ASSET_SCHEME):] if url.startswith(ASSET_SCHEME) else None
+        path = self._assets.get(name) if name is not None else None
+        if path is None:
+            self.refused.append(url[:200])
+            # WeasyPrint catches this, logs a warning and goes on without the resource.
+            raise ValueError(f"refused by the print renderer's URL policy: {url[:200]}")
+        self.served.append(url)
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
+
+    def open(self, url, data=None, timeout=None):
+        # OpenerDirector.open would reach urllib's handlers; route everything through fetch.
+        return self.fetch(url if isinstance(url, str) else url.full_url)

@@ -1,0 +1,418 @@
+"""Setting one notice: break it into justified lines at the column width (measure, then place).
+
+A notice is one paragraph: the title in bold sans, an ideographic space, then the body. We break
+it ourselves instead of letting WeasyPrint do it, because WeasyPrint 70 cannot justify Chinese
+(it stretches only U+0020). Each glyph cluster's advance comes from HarfBuzz on the very font
+files Pango uses (fonts.py); a dynamic programme picks the breaks; every line but the last then
+gets the CSS letter-spacing that makes its last glyph land on the column edge. The renderer
+draws each line pre-broken (white-space: pre), so the line count - and the price - are known
+before anything is rendered, and a notice set once (for its preview, say) is never broken
+into lines again for the column: set_notice is cached by its inputs.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .errors import InputTooLarge, RenderError
+from .fonts import (LATIN_LETTERS, PANGO_SCALE, PX_PER_PT, FontFace, load_face, missing_chars,
+                    shape_clusters, shape_runs)
+from .settings import LayoutSettings
+from .text import (NO_LINE_END, NO_LINE_START, break_allowed_inside_run, count_chars,
+                   normalize_text, protected_spans)
+
+# Input bounds (the renderer's cost grows with input: typesetting.md measured 10 KB → 1.2 s).
+# The longest real notices (merger, liquidation) are ~400 characters; 3,000 is generous.
+MAX_TITLE_CHARS = 30
+MAX_BODY_CHARS = 3000
+
+# Separates the run-in title from the body, as on the seed page ("遗失声明 范海英遗失…").
+TITLE_GAP = "\u3000"
+
+# Justification may add at most this much between two clusters (a quarter em is the limit the
+# column must respect; keep a little margin for the renderer's rounding).
+MAX_GAP_EM = 0.245
+
+_TITLE, _BODY = 0, 1
+
+
+@dataclass(frozen=True)
+class SetLine:
+    """One printed line: the part of the title and of the body it holds, and its spacing."""
+
+    title: str
+    body: str
+    letter_spacing_pt: float  # extra space after every cluster but the last (0 on the last line)
+    natural_width_pt: float   # width with no letter-spacing
+    gaps: int                 # clusters - 1: the gaps letter-spacing is added to
+    is_last: bool
+    # Letter-spacing in Pango units, as the renderer writes it (see _choose_spacing).
+    spacing_pu: int = 0
+
+    @property
+    def text(self) -> str:
+        return self.title + self.body
+
+    @property
+    def letter_spacing_css(self) -> str:
+        """CSS value that WeasyPrint turns back into exactly spacing_pu Pango units."""
+        if not self.spacing_pu:
+            return "0"
+        return f"{(self.spacing_pu + 0.5) / PANGO_SCALE:.6f}px"
+
+
+@dataclass(frozen=True)
+class SetNotice:
+    """A notice broken into lines at the column width: what prints, how tall, what it costs."""
+
+    title: str           # normalised title as printed
+    body: str            # normalised body as printed
+    lines: tuple[SetLine, ...]
+    leading_pt: float
+    char_count: int      # printed characters without spaces (for per-character rates)
+    missing: str         # characters the fonts lack (the form must ask for another wording)
+    loose_lines: int     # lines whose gaps exceed a quarter em (only when nothing else fits)
+    split_runs: int      # codes / numbers / dates broken across lines (only to avoid loose lines)
+    kinsoku_breaks: int  # breaks against 禁则 (only when the text leaves no other choice)
+
+    @property
+    def line_count(self) -> int:
+        return len(self.lines)
+
+    @property
+    def height_pt(self) -> float:
+        return len(self.lines) * self.leading_pt
+
+    @property
+    def height_mm(self) -> float:
+        return self.height_pt * 25.4 / 72
+
+    @property
+    def text(self) -> str:
+        """Title, ideographic space, body: the notice's text layer in the PDF."""
+        return (self.title + TITLE_GAP if self.title else "") + self.body
+
+
+@dataclass
+class _Cluster:
+    text: str
+    font: int
+    advances: tuple[int, ...]  # per glyph, Pango units
+    width_pt: float
+    is_space: bool
+    latin_run: bool  # shaped in a Latin-script run (its digits are the tabular ones)
+
+
+def set_notice(title: str, body: str, settings: LayoutSettings) -> SetNotice:
+    """Set a notice at the column width of settings. Cached by (title, body, settings)."""
+    if not isinstance(title, str) or not isinstance(body, str):
+        raise TypeError("title and body must be str")
+    # Bound the raw input before normalising it (normalisation is linear, but unbounded input
+    # is unbounded work); then bound what will print.
+    if len(title) > 4 * MAX_TITLE_CHARS or len(body) > 4 * MAX_BODY_CHARS:
+        raise InputTooLarge(f"公告过长：正文最多 {MAX_BODY_CHARS} 字，标题最多 {MAX_TITLE_CHARS} 字。")
+    return _set_notice_cached(title, body, settings)
+
+
+@lru_cache(maxsize=8192)
+def _set_notice_cached(title: str, body: str, settings: LayoutSettings) -> SetNotice:
+    title = normalize_text(title)
+    body = normalize_text(body)
+    if len(title) > MAX_TITLE_CHARS:
+        raise InputTooLarge(f"标题过长：最多 {MAX_TITLE_CHARS} 字（现 {len(title)} 字）。")
+    if len(body) > MAX_BODY_CHARS:
+        raise InputTooLarge(f"公告正文过长：最多 {MAX_BODY_CHARS} 字（现 {len(body)} 字），"
+                            "请删减后再提交。")
+    if not body:
+        raise RenderError("公告正文为空，请填写公告内容。")
+    title_face, body_face = faces(settings)
+    clusters = _clusters(title, body, title_face, body_face)
+    breaks = _break_classes(title, body, clusters)
+    width = settings.column_width_pt
+    em = settings.body_size_pt
+    ends, stats = _best_breaks(clusters, breaks, width, em)
+    lines = []
+    start = 0
+    for number, end in enumerate(ends):
+        is_last = number == len(ends) - 1
+        lines.append(_make_line(clusters[start:end], is_last, width, title_face, body_face))
+        start = end
+    missing = missing_chars(title_face, title) + missing_chars(body_face, body)
+    # Count loose lines on the final spacing (a line re-shaped alone can come out a little
+    # narrower than the breaker estimated).
+    loose = sum(1 for line in lines if line.letter_spacing_pt >= 0.25 * em)
+    return SetNotice(
+        title=title, body=body, lines=tuple(lines), leading_pt=settings.leading_pt,
+        char_count=count_chars(title, body), missing="".join(dict.fromkeys(missing)),
+        loose_lines=max(loose, stats[1]), split_runs=stats[2], kinsoku_breaks=stats[0])
+
+
+def faces(settings: LayoutSettings) -> tuple[FontFace, FontFace]:
+    """(title face, body face) at the body size, as fontconfig resolves them."""
+    return (load_face(settings.title_font, settings.title_weight, settings.body_size_pt),
+            load_face(settings.body_font, 400, settings.body_size_pt))
+
+
+def find_missing_characters(title: str, body: str, settings: LayoutSettings) -> str:
+    """Characters of the notice the print fonts cannot show (rare 生僻字), in order, once each.
+
+    The form should tell the advertiser, e.g. 「“𠀾”字库中没有，请改用常用字或图片说明」, rather than
+    let the column print a missing-glyph box.
+    """
+    title_face, body_face = faces(settings)
+    missing = missing_chars(title_face, normalize_text(title))
+    missing += missing_chars(body_face, normalize_text(body))
+    return "".join(dict.fromkeys(missing))
+
+
+# -- clusters and break classes -------------------------------------------------------------
+
+def _clusters(title: str, body: str, title_face: FontFace, body_face: FontFace) -> list[_Cluster]:
+    out: list[_Cluster] = []
+    for text, face, font in ((title + TITLE_GAP if title else "", title_face, _TITLE),
+                             (body, body_face, _BODY)):
+        to_pt = 1 / PANGO_SCALE / PX_PER_PT
+        for start, end, advances, latin_run in shape_runs(face, text):
+            piece = text[start:end]
+            out.append(_Cluster(piece, font, advances, sum(advances) * to_pt,
+                                piece == " ", latin_run))
+    return out
+
+
+# Break classes at the boundary before cluster k (k = 1 .. n-1). _RUN: inside a code or date
+# after a non-digit (2020年|09月, 020-|8775); _RUN_DIGITS: between two letters/digits.
+_FREE, _RUN, _RUN_DIGITS, _KINSOKU, _NEVER = 0, 1, 2, 3, 4
+
+
+def _break_classes(title: str, body: str, clusters: list[_Cluster]) -> list[int]:
+    n = len(clusters)
+    classes = [_FREE] * n  # index 0 unused
+    # Character offsets of each cluster in body (title clusters get -1).
+    body_offset = []
+    offset = 0
+    for cluster in clusters:
+        if cluster.font == _BODY:
+            body_offset.append(offset)
+            offset += len(cluster.text)
+        else:
+            body_offset.append(-1)
+    run_of = [False] * (len(body) + 1)  # run_of[i]: a run continues across body offset i
+    for start, end in protected_spans(body):
+        for i in range(start + 1, end):
+            run_of[i] = True
+    first_body = next((k for k, c in enumerate(clusters) if c.font == _BODY), n)
+    for k in range(1, n):
+        before, after = clusters[k - 1], clusters[k]
+        if after.is_space:
+            classes[k] = _NEVER  # break after the space instead; it then vanishes at line end
+        elif before.is_space:
+            classes[k] = _FREE
+        elif k <= first_body:
+            # Inside the title, or between the title's ideographic space and the body's first
+            # character: a line must not end or start with the gap.
+            classes[k] = _KINSOKU
+        elif after.text[0] in NO_LINE_START or before.text[-1] in NO_LINE_END:
+            classes[k] = _KINSOKU
+        elif run_of[body_offset[k]]:
+            if not break_allowed_inside_run(after.text[0]):
+                classes[k] = _KINSOKU
+            elif break_allowed_inside_run(before.text[-1]):
+                classes[k] = _RUN_DIGITS
+            else:
+                classes[k] = _RUN
+    return classes
+
+
+# -- the dynamic programme ------------------------------------------------------------------
+
+def _best_breaks(clusters: list[_Cluster], classes: list[int], width: float,
+                 em: float) -> tuple[list[int], tuple[int, int, int]]:
+    """Line ends minimising, in this order: 禁则 breaks, loose lines, split codes, line count,
+    codes split between two digits (rather than after 年/月/-), a lone last character, and the
+    sum of squared gaps. A fast pass tries only lines that are
+    neither loose nor against 禁则; if that finds no setting, a full pass allows both."""
+    result = _dp(clusters, classes, width, em, strict=True)
+    if result is None:
+        result = _dp(clusters, classes, width, em, strict=False)
+    assert result is not None  # the full pass can always break between any two clusters
+    return result
+
+
+def _dp(clusters, classes, width, em, strict):
+    n = len(clusters)
+    prefix = [0.0]
+    for cluster in clusters:
+        prefix.append(prefix[-1] + cluster.width_pt)
+    inf = None
+    # best[j] = (cost tuple, previous break) for a setting of clusters[:j] ending a line at j.
+    best: list = [inf] * (n + 1)
+    best[0] = ((0, 0, 0, 0, 0, 0, 0.0), -1)
+    max_gap = MAX_GAP_EM * em
+    epsilon = 1e-6
+    for j in range(1, n + 1):
+        if j < n and classes[j] == _NEVER:
+            continue
+        if strict and j < n and classes[j] == _KINSOKU:
+            continue
+        last = j == n
+        end_trim = j - 1 if (clusters[j - 1].is_space and not last) else j
+        # Widest line first: starts i >= i_min fit the width.
+        i_min = bisect.bisect_left(prefix, prefix[end_trim] - width - epsilon, 0, end_trim)
+        choice = inf
+        for i in range(max(i_min, 0), end_trim):
+            if best[i] is None:
+                continue
+            visible = end_trim - i
+            natural = prefix[end_trim] - prefix[i]
+            if natural > width + epsilon:
+                continue
+            loose = 0
+            badness = 0.0
+            if not last:
+                if visible < 2:
+                    gap = width  # a single cluster cannot be justified
+                else:
+                    gap = (width - natural) / (visible - 1)
+                if gap > max_gap:
+                    if strict:
+                        break  # every later start is looser still
+                    loose = 1
+                badness = (gap / em) ** 2
+            widow = 1 if last and visible == 1 and j > 1 else 0
+            kinsoku = 1 if (i > 0 and classes[i] == _KINSOKU) else 0
+            run = 1 if (i > 0 and classes[i] in (_RUN, _RUN_DIGITS)) else 0
+            digits = 1 if (i > 0 and classes[i] == _RUN_DIGITS) else 0
+            prev = best[i][0]
+            cost = (prev[0] + kinsoku, prev[1] + loose, prev[2] + run, prev[3] + 1,
+                    prev[4] + digits, prev[5] + widow, prev[6] + badness)
+            if choice is None or cost < choice[0]:
+                choice = (cost, i)
+        best[j] = choice
+    if best[n] is None:
+        return None
+    ends = []
+    j = n
+    while j > 0:
+        ends.append(j)
+        j = best[j][1]
+    ends.reverse()
+    cost = best[n][0]
+    # Count what the chosen setting did (the cost's first components count breaks at line
+    # starts: kinsoku and run breaks are charged to the line after them).
+    return ends, (cost[0], cost[1], cost[2])
+
+
+# -- one line: exact width and the spacing that ends it on the column edge --------------------
+
+def _make_line(clusters: list[_Cluster], is_last: bool, width: float,
+               title_face: FontFace, body_face: FontFace) -> SetLine:
+    if not is_last and clusters and clusters[-1].is_space:
+        clusters = clusters[:-1]  # the space a line breaks after is not printed
+    title = "".join(c.text for c in clusters if c.font == _TITLE)
+    body = "".join(c.text for c in clusters if c.font == _BODY)
+    boxes = []
+    for text, face, font in ((title, title_face, _TITLE), (body, body_face, _BODY)):
+        if not text:
+            continue
+        own = [c for c in clusters if c.font == font]
+        if LATIN_LETTERS.search(text) or any(c.latin_run for c in own):
+            # Pango shapes the line alone: digits at its start take the script of what
+            # follows them here, not of what preceded them in the paragraph (fonts.py
+            # script_runs), and that changes their widths. Shape the line as Pango will.
+            advances = [a for _, _, a in shape_clusters(face, text)]
+        else:
+            # No Latin in the line nor around it: one Han run either way, so the paragraph's
+            # clusters are exactly the line's (and shaping twice is a third of the work).
+            advances = [c.advances for c in own]
+        boxes.append((face, advances))
+    gaps = sum(len(b[1]) for b in boxes) - 1
+    natural = sum(sum(sum(a) for a in b[1]) for b in boxes) / PANGO_SCALE / PX_PER_PT
+    if is_last or gaps < 1 or natural >= width:
+        return SetLine(title, body, 0.0, natural, max(gaps, 0), is_last, 0)
+    spacing_pu = _choose_spacing(boxes, width, (width - natural) / gaps)
+    return SetLine(title, body, spacing_pu / PANGO_SCALE / PX_PER_PT, natural, gaps, is_last,
+                   spacing_pu)
+
+
+def _choose_spacing(boxes, width_pt: float, ideal_pt: float) -> int:
+    """The letter-spacing (Pango units) whose drawn line ends nearest the column edge."""
+    # Lines of the same glyph widths (thirteen ideographs…) recur: key on widths, not text.
+    key = tuple((face.size_pu, tuple(clusters)) for face, clusters in boxes)
+    return _choose_spacing_cached(key, round(width_pt, 6), round(ideal_pt, 6))
+
+
+@lru_cache(maxsize=65536)
+def _choose_spacing_cached(key, width_pt: float, ideal_pt: float) -> int:
+    model = _DrawModel([(size_pu / PANGO_SCALE, clusters) for size_pu, clusters in key])
+    gaps = model.gaps
+    spacing = max(0, round(ideal_pt * PX_PER_PT * PANGO_SCALE))
+    # Newton steps absorb the renderer's systematic rounding, then a local search (the drawn
+    # end is a step function of the spacing: each glyph's TJ correction is truncated).
+    for _ in range(3):
+        step = round((width_pt - model.line_end_pt(spacing)) * PX_PER_PT * PANGO_SCALE / gaps)
+        if not step:
+            break
+        spacing = max(0, spacing + step)
+    candidates = range(max(0, spacing - 5), spacing + 6)
+    return min(candidates, key=lambda c: (abs(model.line_end_pt(c) - width_pt), c))
+
+
+class _DrawModel:
+    """Where WeasyPrint 70 draws the right edge of a line's last glyph, from the line's start.
+
+    This mirrors, for pre-broken lines with letter-spacing, what the pinned versions do:
+    Pango 1.50 splits each cluster's letter-spacing into a left half (added to the width and
+    x-offset of the cluster's first glyph) and a right half (added to the width of its last
+    glyph), and trims both at the ends of a text box; WeasyPrint's draw_first_line writes each
+    glyph's width from the font's own advance and corrects the pen with a TJ number truncated
+    to an integer (`int(kerning)`), so up to 1/1000 em is lost per glyph - up to 0.2 pt over a
+    line, which is why we predict it instead of ignoring it; a text box is `letter-spacing`
+    wider than its glyphs (line_break.line_size), which spaces the title box from the body box.
+    The column tests check the result on the PDF; re-check when bumping WeasyPrint or Pango.
+    """
+
+    def __init__(self, boxes):
+        # Per text box: font size (px) and per glyph (natural advance, font width,
+        # gets-left, gets-right, is-the-line's-last-glyph).
+        self.boxes = []
+        self.gaps = sum(len(clusters) for _, clusters in boxes) - 1
+        for size, clusters in boxes:
+            glyphs = []
+            last_cluster = len(clusters) - 1
+            for ci, advances in enumerate(clusters):
+                last_glyph = len(advances) - 1
+                for gi, natural in enumerate(advances):
+                    glyphs.append((natural, round(natural * 1000 / PANGO_SCALE / size),
+                                   ci > 0 and gi == 0, ci < last_cluster and gi == last_glyph))
+            self.boxes.append((size, glyphs))
+
+    def line_end_pt(self, spacing_pu: int) -> float:
+        left = spacing_pu // 2
+        if spacing_pu % PANGO_SCALE == 0:
+            left = (left + PANGO_SCALE // 2) & ~(PANGO_SCALE - 1)
+        right = spacing_pu - left
+        css_spacing_px = (spacing_pu + 0.5) / PANGO_SCALE if spacing_pu else 0.0
+        box_x = 0.0  # px
+        pen = 0.0
+        for size, glyphs in self.boxes:
+            pen = box_x
+            box_width_pu = 0
+            to_units = 1000 / PANGO_SCALE / size
+            for natural, font_width, gets_left, gets_right in glyphs:
+                extra_left = left if gets_left else 0
+                glyph_width = natural + extra_left + (right if gets_right else 0)
+                box_width_pu += glyph_width
+                offset = extra_left / size
+                kerning = font_width + offset - glyph_width * to_units
+                pen += (offset + font_width - (int(kerning) if kerning else 0)) * size / 1000
+            box_x += box_width_pu / PANGO_SCALE + css_spacing_px
+        # pen is past the last glyph's TJ correction; its right edge is origin + advance.
+        last_size, last_glyphs = self.boxes[-1]
+        natural, font_width, gets_left, gets_right = last_glyphs[-1]
+        glyph_width = natural + (left if gets_left else 0)
+        offset = (left if gets_left else 0) / last_size
+        kerning = font_width + offset - glyph_width * 1000 / PANGO_SCALE / last_size
+        correction = (int(kerning) if kerning else 0) * last_size / 1000
+        return (pen + correction) / PX_PER_PT

@@ -1,0 +1,41 @@
+"""The advertiser's preview: one notice as a PNG, set exactly as the column will print it."""
+
+from __future__ import annotations
+
+from .errors import RenderError
+from .linebreak import set_notice
+from .markup import PRINT_CSS, preview_geometry, render_template
+from .render import PREVIEW_LIMITS, RenderLimits, run_job
+from .settings import LayoutSettings
+
+MIN_DPI, MAX_DPI = 50, 600
+
+
+def notice_pdf_job(title: str, body: str, settings: LayoutSettings) -> dict:
+    notice = set_notice(title, body, settings)
+    g = preview_geometry(settings, notice.height_pt)
+    html = render_template(
+        "notice.html", settings=settings, g=g, lines=notice.lines, all_lines=notice.lines,
+        icc=False,
+        doc_title=f"{settings.newspaper_name} 公告预览", doc_description=notice.title)
+    # The preview PDF is rasterised and thrown away: skip compressing it (saves ~20 ms).
+    return {"kind": "preview", "html": html, "assets": {"print.css": str(PRINT_CSS)},
+            "boxes": g["boxes"], "pages": 1, "uncompressed": True}
+
+
+def render_notice_png(title: str, body: str, settings: LayoutSettings, dpi: int = 200, *,
+                      limits: RenderLimits = PREVIEW_LIMITS) -> bytes:
+    """PNG (grayscale, `dpi`) of the notice set at the column width, rendered via the PDF."""
+    if not MIN_DPI <= dpi <= MAX_DPI:
+        raise RenderError(f"预览分辨率应在 {MIN_DPI} 到 {MAX_DPI} dpi 之间。")
+    job = notice_pdf_job(title, body, settings)
+    job["png_dpi"] = dpi
+    return run_job(job, limits)["png"]
+
+
+def render_notice_pdf(title: str, body: str, settings: LayoutSettings, *,
+                      limits: RenderLimits = PREVIEW_LIMITS) -> bytes:
+    """The preview as a PDF (compressed), e.g. for a proof sent to the advertiser."""
+    job = notice_pdf_job(title, body, settings)
+    job["uncompressed"] = False
+    return run_job(job, limits)["pdf"]
