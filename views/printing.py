@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -35,15 +36,19 @@ class Quote:
 
 def layout_settings(publisher: Publisher) -> "typesetting.LayoutSettings":
     return _layout_settings(json.dumps(publisher.layout, sort_keys=True), publisher.newspaper,
-                            tuple(publisher.contact_lines), tuple(publisher.type_order))
+                            tuple(publisher.contact_lines), tuple(publisher.type_order),
+                            os.environ.get("PRINT_ICC_PROFILE") or None)
 
 
 @lru_cache(maxsize=32)
-def _layout_settings(layout_json: str, newspaper: str, contact_lines: tuple, type_order: tuple):
+def _layout_settings(layout_json: str, newspaper: str, contact_lines: tuple, type_order: tuple,
+                     icc_profile: str | None):
     # Cached: the engine's own caches are keyed by the settings object's value.
+    # The ICC profile is the machine's file (PRINT_ICC_PROFILE, set by whoever installs the
+    # server), never a path typed into a web page: the engine embeds that file in the PDF.
     return typesetting.LayoutSettings.from_dict({
         **json.loads(layout_json), "newspaper_name": newspaper, "contact_lines": list(contact_lines),
-        "type_order": list(type_order)})
+        "type_order": list(type_order), "icc_profile_path": icc_profile})
 
 
 def rate_card(publisher: Publisher) -> "typesetting.RateCard":
