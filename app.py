@@ -42,7 +42,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         RATELIMIT_HEADERS_ENABLED=True,
         RENDER_TIMEOUT_SECONDS=float(os.environ.get("RENDER_TIMEOUT_SECONDS", "20")),
-        DEMO_DATA=True,
+        # The site's public address, printed on proofs of publication (verification link).
+        PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", ""),
     )
     if test_config:
         app.config.update(test_config)

@@ -79,7 +79,7 @@ def proof(reference, secret):
         abort(404)
     publisher = load_publisher(s)
     layout = printing.layout_settings(publisher)
-    verify_url = url_for("verify.notice", reference=notice.reference, _external=True)
+    verify_url = public_url("verify.notice", reference=notice.reference)
     try:
         text = printing.printable_text(publisher, printing.verified_text(notice.revision))
         typeset = typesetting.render_notice_pdf(notice.title, text, layout)
@@ -88,7 +88,7 @@ def proof(reference, secret):
             "proof/proof.html", notice=notice, publisher=publisher, text=text, typeset_scale=scale,
             column_width_mm=round(layout.column_width_pt * 25.4 / 72, 2), body_size_pt=layout.body_size_pt,
             leading_pt=layout.leading_pt, verify_url=verify_url,
-            verify_search_url=url_for("verify.search", _external=True))
+            verify_search_url=public_url("verify.search"))
         pdf = render_proof_pdf(html, typeset)
     except (printing.RenderError, printing.AlteredText):
         current_app.logger.exception("proof of publication for %s failed", notice.reference)
@@ -97,3 +97,12 @@ def proof(reference, secret):
     filename = f"proof-{notice.reference}.pdf"
     return current_app.response_class(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An address printed on paper must be the site's public one (PUBLIC_BASE_URL, e.g.
+    https://gonggao.example.cn), not whatever host name the request happened to use."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or ""
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
