@@ -957,24 +957,6 @@ def init_app(app) -> None:
     app.register_blueprint(verify.bp)
     app.register_blueprint(proof.bp)
 
-    # Editors must never meet Werkzeug's English pages. 403 is above; 405 (a POST address opened
-    # with GET) and 500 get the site's Chinese page too — JSON under /api/, like the 404 handler.
-    @app.errorhandler(405)
-    def _method_not_allowed(_error):
-        if request.path.startswith("/api/"):
-            from views.api import api_error
-            return api_error(405, "method_not_allowed", "这个地址不支持此请求方法，请查阅接口说明。")
-        return render_template("error.html", title="无法这样打开此页",
-                               message="这个地址用于提交表单，不能直接打开。请返回上一页重新操作。"), 405
-
-    @app.errorhandler(500)
-    def _internal_error(_error):
-        if request.path.startswith("/api/"):
-            from views.api import api_error
-            return api_error(500, "internal_error", "服务器出错，请稍后重试；如仍不行，请联系报社。")
-        return render_template("error.html", title="服务器出错",
-                               message="服务器出错，您的操作可能没有完成。请稍后重试；如仍不行，请联系报社技术人员。"), 500
-
     @app.context_processor
     def _desk_helpers():
         helpers = {"status_labels": STATUS_LABELS, "local_time": desk_ops.local_time_text}

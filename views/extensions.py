@@ -24,6 +24,26 @@ def read_session():
     return g.db_session
 
 
+ERROR_PAGES = {
+    404: ("not_found", "没有这个地址。", "找不到页面", "您访问的页面不存在，或链接已失效。"),
+    405: ("method_not_allowed", "这个地址不支持此请求方法，请查阅接口说明。", "无法这样打开此页",
+          "这个地址用于提交表单，不能直接打开。请返回上一页重新操作。"),
+    413: ("too_large", "提交的内容过大。", "内容过大", "提交的内容超过了允许的大小，请删减后重试。"),
+    429: ("rate_limited", "请求过于频繁，请稍后再试。", "请求过于频繁", "请稍等一分钟后再试。"),
+    500: ("internal_error", "服务器出错，请稍后重试；如仍不行，请联系报社。", "服务器出错",
+          "服务器出错，您的操作可能没有完成。请稍后重试；如仍不行，请联系报社技术人员。"),
+}
+
+
+def _error_page(status: int, code: str, api_message: str, title: str, message: str):
+    def handler(_error):
+        if request.path.startswith("/api/"):
+            from views.api import api_error
+            return api_error(status, code, api_message)
+        return render_template("error.html", title=title, message=message), status
+    return handler
+
+
 def init_app(app: Flask) -> None:
     app.extensions["notice_db"] = Database(app.config["DATABASE_URL"])
     csrf.init_app(app)
@@ -44,27 +64,9 @@ def init_app(app: Flask) -> None:
         return render_template("error.html", title="页面已过期",
                                message="页面停留时间过长或来源不明，安全校验未通过。请返回上一页刷新后重试。"), 400
 
-    @app.errorhandler(404)
-    def _not_found(_error):
-        if request.path.startswith("/api/"):
-            from views.api import api_error
-            return api_error(404, "not_found", "没有这个地址。")
-        return render_template("error.html", title="找不到页面", message="您访问的页面不存在，或链接已失效。"), 404
-
-    @app.errorhandler(413)
-    def _too_large(_error):
-        if request.path.startswith("/api/"):
-            from views.api import api_error
-            return api_error(413, "too_large", "提交的内容过大。")
-        return render_template("error.html", title="内容过大",
-                               message="提交的内容超过了允许的大小，请删减后重试。"), 413
-
-    @app.errorhandler(429)
-    def _too_many(_error):
-        if request.path.startswith("/api/"):
-            from views.api import api_error
-            return api_error(429, "rate_limited", "请求过于频繁，请稍后再试。")
-        return render_template("error.html", title="请求过于频繁", message="请稍等一分钟后再试。"), 429
+    # Nobody meets Werkzeug's English pages: a Chinese page, or JSON with a stable code under /api/.
+    for status, (code, api_message, title, message) in ERROR_PAGES.items():
+        app.register_error_handler(status, _error_page(status, code, api_message, title, message))
 
     @app.after_request
     def _security_headers(response):
