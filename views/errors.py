@@ -25,10 +25,11 @@ from sqlalchemy.exc import OperationalError, TimeoutError as PoolTimeoutError
 RETRY_AFTER_SECONDS = 30
 TITLE = "暂时无法保存"
 SAVE_MESSAGE = "暂时无法保存，请稍后再试，您填写的内容仍在。"
+FORM_AGAIN = "请稍后点“检查并预览”，核对后再确认提交（同一张表单不会重复提交）。"
 READ_MESSAGE = "暂时无法打开此页，请稍后刷新重试。"
 API_MESSAGE = "暂时无法保存，请稍后用同一个 Idempotency-Key 重试（不会重复提交）。"
 
-# Endpoints whose form can be shown again with what was posted: endpoint -> re-show function.
+# Endpoints whose form is shown again with what was posted (the advertiser's notice form).
 _RESHOW_FORMS = ("submit.submit_form",)
 
 
@@ -50,7 +51,7 @@ def _reshow_notice_form():
     publisher = submit.load_publisher(submit.read_session())
     form = submit._form(notice_type, variant, publisher, formdata=request.form)
     page, _status = submit._render(form, notice_type, variant, status=503,
-                                   messages=[("error", SAVE_MESSAGE)])
+                                   messages=[("error", SAVE_MESSAGE + FORM_AGAIN)])
     return page
 
 
