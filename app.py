@@ -28,6 +28,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         or f"sqlite:///{Path(app.instance_path) / 'notices.db'}",
         # Form posts are a few KB; refuse anything larger before parsing it (Flask has no limit).
         MAX_CONTENT_LENGTH=256 * 1024,
+        # Multipart forms only: Werkzeug 3.1 does not apply these to urlencoded posts, whose
+        # fields notices/checks.py refuses by length before any per-character work.
         MAX_FORM_MEMORY_SIZE=64 * 1024,
         MAX_FORM_PARTS=200,
         SESSION_COOKIE_HTTPONLY=True,
@@ -41,7 +43,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         # production (RATELIMIT_STORAGE_URI=redis://…); memory is per process.
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         RATELIMIT_HEADERS_ENABLED=True,
-        RENDER_TIMEOUT_SECONDS=float(os.environ.get("RENDER_TIMEOUT_SECONDS", "20")),
         # The site's public address, printed on proofs of publication (verification link).
         PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", ""),
     )

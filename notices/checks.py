@@ -97,6 +97,11 @@ def _digits(value: str) -> str:
 
 def _check_field(result: CheckResult, f: Field, raw: object) -> None:
     value = "" if raw is None else str(raw)
+    if len(value) > 4 * f.max_length + 100:
+        # Far beyond the limit: refused before the character-by-character checks.
+        result.add(ERROR, "too-long", f"{f.label}最多{f.max_length}个字，现为{len(value)}个字。", f.name)
+        result.fields[f.name] = ""
+        return
     if f.kind == cat.BOOL:
         result.fields[f.name] = "1" if _truthy(value) or raw is True else ""
         return
@@ -303,6 +308,10 @@ def check_notice(type_code: str, fields: Mapping[str, object] | None, text: str 
         result.add(ERROR, "unknown-type", f"没有“{type_code}”这种公告类型，可选：{'、'.join(CATALOGUE)}。", "type")
         return result
 
+    if isinstance(publication_date, str) and find_forbidden(publication_date):
+        result.add(ERROR, "forbidden-character",
+                   forbidden_message(find_forbidden(publication_date), "刊登日期"), DATE_FIELD)
+        publication_date = None
     if isinstance(publication_date, date):
         result.publication_date = publication_date
     elif publication_date:
@@ -321,6 +330,11 @@ def check_notice(type_code: str, fields: Mapping[str, object] | None, text: str 
     _check_type_rules(result, t)
 
     raw_text = "" if text is None else str(text)
+    if len(raw_text) > 2 * cat.BODY_MAX:
+        # Refused before the normalisation passes, which cost time in proportion to the length.
+        result.add(ERROR, "too-long", f"公告正文最多{cat.BODY_MAX}个字，现为{len(raw_text)}个字。", TEXT_FIELD)
+        _check_dates(result, t, calendar, now, require_open)
+        return result
     if not raw_text.strip():
         result.composed = True
         if result.errors:

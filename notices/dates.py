@@ -9,7 +9,8 @@ _CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三":
 _CN = "〇零○Ｏ一二三四五六七八九十"
 
 DATE_PATTERN = re.compile(
-    r"(?P<y>\d{4})\s*(?:年|-|/|\.)\s*(?P<m>\d{1,2})\s*(?:月|-|/|\.)\s*(?P<d>\d{1,2})(?:\s*日|号)?"
+    # Only real spaces may sit inside a date (not \s: it also matches controls such as U+0085).
+    r"(?P<y>\d{4})[ 　]*(?:年|-|/|\.)[ 　]*(?P<m>\d{1,2})[ 　]*(?:月|-|/|\.)[ 　]*(?P<d>\d{1,2})(?:[ 　]*日|号)?"
     rf"|(?P<cy>[{_CN}]{{4}})年(?P<cm>[{_CN}]{{1,2}})月(?P<cd>[{_CN}]{{1,3}})[日号]")
 
 
@@ -32,7 +33,7 @@ def _from_match(m: re.Match) -> date | None:
 
 def parse_date(value: str) -> date | None:
     """One date, the whole value; None if it is not a real date."""
-    value = (value or "").strip()
+    value = (value or "").strip(" 　")
     m = DATE_PATTERN.fullmatch(value)
     return _from_match(m) if m else None
 

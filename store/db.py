@@ -3,8 +3,8 @@
 SQLite (the embedded default) is set up the way reliability.md measured to hold under several
 writers: WAL, synchronous=FULL, a busy timeout, and BEGIN IMMEDIATE for every write transaction
 (a deferred BEGIN failed 63 % of concurrent requests with "database is locked"; Python's default
-transaction handling silently stored duplicates). Reads use a separate engine with a plain
-deferred BEGIN, so readers never queue behind the write lock.
+transaction handling silently stored duplicates). Reads use a separate engine in autocommit
+mode, so readers never queue behind the write lock nor hold the WAL open.
 PostgreSQL is used when DATABASE_URL says so; both engines are then the same.
 """
 from __future__ import annotations
@@ -42,10 +42,13 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
+    if immediate:
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # The read engine sends no BEGIN at all: each SELECT is its own snapshot. An explicit BEGIN
+    # held a read transaction open for the whole request, and under load the WAL could never be
+    # checkpointed (measured: 58–60 MB of WAL for a 1.5 MB database after 15 s at 32 connections).
     return engine
 
 

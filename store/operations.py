@@ -38,7 +38,7 @@ def clean_reference(value: str) -> str:
     if len(raw) == len(REFERENCE_PREFIX) + REFERENCE_RANDOM_CHARS and raw.startswith(REFERENCE_PREFIX):
         body = raw[len(REFERENCE_PREFIX):]
         return f"{REFERENCE_PREFIX}-{body[:4]}-{body[4:]}"
-    return value or ""
+    return ""    # not a reference: nothing to look up (and nothing odd reaches the database)
 
 
 def status_secret(secret_key: str, reference: str) -> str:

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 
 from notices.catalogue import CATALOGUE
 from notices.identifiers import CHECKS
+from notices.text import find_forbidden, forbidden_message
 from store.operations import Advertiser, find_api_key, get_notice, submit_notice
 from store.settings import load_publisher
 from views import printing
@@ -46,7 +47,10 @@ def require_key(view):
 
 
 def _json_body():
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:        # a deeply nested body within the size limit
+        data = None
     if not isinstance(data, dict):
         return None, api_error(400, "invalid_json", "请求体须为 JSON 对象。")
     return data, None
@@ -168,9 +172,15 @@ def create_notice():
         return api_error(422, "invalid_contact", "contact 须为对象：{\"name\": …, \"phone\": …, \"email\": …}。")
     name, phone, email = (str(contact.get(k) or "").strip() for k in ("name", "phone", "email"))
     contact_errors = {}
-    if not name or len(name) > 60:
+    for key, value, label in (("name", name, "联系人姓名"), ("phone", phone, "联系电话"), ("email", email, "电子邮箱")):
+        found = find_forbidden(value)
+        if found:
+            contact_errors[f"contact.{key}"] = [forbidden_message(found, label)]
+    if contact_errors:
+        name = phone = email = ""
+    if (not name or len(name) > 60) and "contact.name" not in contact_errors:
         contact_errors["contact.name"] = ["请提供联系人姓名（不超过60字）。"]
-    if not 7 <= len(re.sub(r"\D", "", phone)) <= 20 or len(phone) > 30:
+    if (not 7 <= len(re.sub(r"\D", "", phone)) <= 20 or len(phone) > 30) and "contact.phone" not in contact_errors:
         contact_errors["contact.phone"] = ["请提供有效的联系电话，例如：020-87750217。"]
     if len(email) > 120:
         contact_errors["contact.email"] = ["电子邮箱过长。"]
