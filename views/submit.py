@@ -113,7 +113,8 @@ def submit_form(code):
     messages = []
     if result.ok:
         try:
-            quote = printing.quote_notice(publisher, result, notice_type)
+            # A confirmation that goes through needs the price, not the picture (it redirects).
+            quote = printing.quote_notice(publisher, result, notice_type, with_png=action != "confirm")
         except printing.RenderError as exc:
             messages.append(("error", f"排版预览未能生成：{exc}。请稍后再试，或联系报社。"))
     if action == "confirm" and result.ok and quote is not None and advertiser_ok:
@@ -131,6 +132,8 @@ def submit_form(code):
                                     again="" if submitted.same_content else "1"), code=303)
     if quote is not None:
         form.preview_token.data = _preview_token(result, quote)
+        if not quote.png_data_uri:    # a confirmation sent back to the page: show the picture again
+            quote = printing.quote_notice(publisher, result, notice_type)
     status = 422 if (not result.ok or not advertiser_ok) and action == "confirm" else 200
     return _render(form, notice_type, variant, result=result, quote=quote, messages=messages, status=status)
 
