@@ -28,6 +28,11 @@ run: system-deps venv
 test: system-deps venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Dependency audit: pip-audit against the pinned versions when its service answers, and always the
+# offline gate (every pin installed as pinned, WeasyPrint >= 70). The offline gate also runs in `make test`.
+check: venv
+	scripts/check-dependencies.sh
+
 bench: system-deps venv
 	$(BIN)/python benchmarks/bench_typesetting.py
 
