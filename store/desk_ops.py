@@ -290,6 +290,28 @@ def request_changes(db: Database, reference: str, version: int, reason: str, *, 
         return notice
 
 
+def resubmit_after_changes(db: Database, reference: str, version: int, result: CheckResult, *, lines: int,
+                           price_cents: int) -> Notice:
+    """The advertiser's revised notice after 需修改: a new revision, back in the review queue.
+    Guarded like an editor's edit: if the desk changed the notice meanwhile, nothing is written."""
+    assert result.ok
+    payload = _revision_payload(result)
+    with db.write() as s:
+        notice = _notice_for_write(s, reference)
+        previous = notice.revision
+        number = notice.current_revision + 1
+        _guarded_update(s, notice, version, (CHANGES_REQUESTED,), current_revision=number, lines=lines,
+                        price_cents=price_cents, title=result.title, status=SUBMITTED, decision_reason="",
+                        requested_date=result.publication_date)
+        s.add(NoticeRevision(notice_id=notice.id, number=number, lines=lines, price_cents=price_cents,
+                             author="advertiser", note="客户按编辑意见修改后重新提交", **payload))
+        s.flush()
+        append_audit(s, "advertiser", "resubmit", notice.id, {
+            "reference": reference, "revision": number, "previous_text_hash": previous.text_hash,
+            "text_hash": payload["text_hash"], "lines": lines, "price_cents": price_cents})
+        return notice
+
+
 EDITABLE = (SUBMITTED, CHANGES_REQUESTED, APPROVED, SCHEDULED)
 
 

@@ -140,3 +140,46 @@ def test_pages_are_chinese_and_work_on_a_phone(client):
     html = client.get("/submit/capital-reduction").get_data(as_text=True)
     assert '<html lang="zh-CN">' in html and 'name="viewport"' in html
     assert "统一社会信用代码" in html and "例如：91440101MA5ACCGH4P" in html
+
+
+def _confirmed(client, name):
+    html = client.get(form_url(name)).get_data(as_text=True)
+    html = client.post(form_url(name), data=post_data(name, html, action="check")).get_data(as_text=True)
+    confirm = client.post(form_url(name), data=post_data(name, html, action="confirm",
+                                                         preview_token=hidden(html, "preview_token"),
+                                                         composed_hash=hidden(html, "composed_hash")))
+    _, ref, secret = confirm.headers["Location"].split("?")[0].strip("/").split("/")[-3:]
+    return ref, secret
+
+
+def test_advertiser_revises_after_changes_are_requested(app, client):
+    from store import desk_ops
+    from store.operations import get_notice, verify_audit_chain
+    ref, secret = _confirmed(client, "lost-document:licence")
+    db = app.extensions["notice_db"]
+    with db.session() as s:
+        version = get_notice(s, ref).version
+    desk_ops.request_changes(db, ref, version, "执照编号少了一位，请核对后重新提交。", actor="editor:li")
+    status = client.get(f"/status/{ref}/{secret}").get_data(as_text=True)
+    assert "需修改" in status and "按意见修改并重新提交" in status
+
+    page = client.get(f"/status/{ref}/{secret}/revise").get_data(as_text=True)
+    assert "执照编号少了一位" in page and 'value="广州市示例贸易有限公司"' in page
+    data = post_data("lost-document:licence", page, action="check", licence_serial="S26120200112345",
+                     version=hidden(page, "version"), text="", composed_hash="")
+    checked = client.post(f"/status/{ref}/{secret}/revise", data=data).get_data(as_text=True)
+    assert "确认提交" in checked and "S26120200112345" in checked
+    data.update(action="confirm", preview_token=hidden(checked, "preview_token"),
+                composed_hash=hidden(checked, "composed_hash"))
+    done = client.post(f"/status/{ref}/{secret}/revise", data=data)
+    assert done.status_code == 303
+    with db.session() as s:
+        notice = get_notice(s, ref)
+        assert notice.status == "submitted" and notice.current_revision == 2 and notice.decision_reason == ""
+        assert [r.author for r in notice.revisions] == ["advertiser", "advertiser"]
+        assert "S26120200112345" in notice.revision.text and "S26120200112345" not in notice.revisions[0].text
+        assert verify_audit_chain(s) == []
+    # Back in the queue: the revise page now leads to the status page, and a stale form changes nothing.
+    assert client.get(f"/status/{ref}/{secret}/revise").status_code == 303
+    assert client.post(f"/status/{ref}/{secret}/revise", data=data).status_code == 303
+    assert client.get(f"/status/{ref}/wrongsecret/revise").status_code == 404

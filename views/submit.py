@@ -74,11 +74,11 @@ def _preview_token(result, quote) -> str:
     return hmac.new(current_app.config["SECRET_KEY"].encode(), message.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _render(form, notice_type, variant, *, result=None, quote=None, messages=(), status=200):
+def _render(form, notice_type, variant, *, result=None, quote=None, messages=(), status=200, revising=None):
     entry_title = next(e[2] for e in ENTRIES if e[0] == notice_type.code and e[1] in (variant, None))
     return render_template("submit/form.html", form=form, notice_type=notice_type, variant=variant,
                            entry_title=entry_title, result=result, quote=quote, messages=messages,
-                           variants=[e for e in ENTRIES if e[0] == notice_type.code]), status
+                           variants=[e for e in ENTRIES if e[0] == notice_type.code], revising=revising), status
 
 
 @bp.get("/submit/<code>")
@@ -206,3 +206,56 @@ def find_status():
             return redirect(url_for("submit.status", reference=notice.reference, secret=secret.lower()), code=303)
         error = "编号或查询码不对，请核对回执上的编号和查询码。"
     return render_template("submit/find_status.html", error=error), (400 if error else 200)
+
+
+# ---------------------------------------------------------------------------------------------
+# 需修改: the advertiser revises the notice and sends it back to the desk.
+@bp.route("/status/<reference>/<secret>/revise", methods=["GET", "POST"])
+@limiter.limit("120/minute", methods=["POST"])
+def revise(reference, secret):
+    notice = _notice_or_404(reference, secret)
+    if notice.status != "changes_requested":
+        return redirect(url_for("submit.status", reference=notice.reference, secret=secret), code=303)
+    notice_type = CATALOGUE[notice.type_code]
+    revision = notice.revision
+    variant = revision.fields.get("variant") if any(f.name == "variant" for f in notice_type.fields) else None
+    publisher = load_publisher(read_session())
+    revising = {"notice": notice, "secret": secret}
+    if request.method == "GET":
+        form = _form(notice_type, variant, publisher)
+        for f, wt in form.type_fields():
+            value = revision.fields.get(f.name, "")
+            wt.data = bool(value) if f.kind == "bool" else value
+        form.text.data = revision.text
+        form.advertiser_name.data, form.advertiser_phone.data = notice.advertiser_name, notice.advertiser_phone
+        form.advertiser_email.data = notice.advertiser_email
+        if notice.requested_date and notice.requested_date.isoformat() in [c.value for c in form.publication_date.choices]:
+            form.publication_date.data = notice.requested_date.isoformat()
+        return _render(form, notice_type, variant, revising=revising)
+    form = _form(notice_type, variant, publisher, formdata=request.form)
+    action = request.form.get("action", "check")
+    result = _check(form, publisher, action)
+    quote, messages = None, []
+    if result.ok:
+        try:
+            quote = printing.quote_notice(publisher, result, notice_type, with_png=action != "confirm")
+        except printing.RenderError as exc:
+            messages.append(("error", f"排版预览未能生成：{exc}。请稍后再试，或联系报社。"))
+    if action == "confirm" and result.ok and quote is not None:
+        if not hmac.compare_digest(form.preview_token.data or "", _preview_token(result, quote)):
+            messages.append(("warning", "公告内容、刊登日期或价格与您上次预览时不同，请核对下面新的预览和价格后再点“确认提交”。"))
+        else:
+            from store.desk_ops import DeskError, resubmit_after_changes
+            try:
+                resubmit_after_changes(get_db(), notice.reference, int(request.form.get("version", "0") or 0),
+                                       result, lines=quote.lines, price_cents=quote.price_cents)
+            except DeskError as exc:
+                messages.append(("error", exc.message))
+            else:
+                return redirect(url_for("submit.status", reference=notice.reference, secret=secret), code=303)
+    if quote is not None:
+        form.preview_token.data = _preview_token(result, quote)
+        if not quote.png_data_uri:
+            quote = printing.quote_notice(publisher, result, notice_type)
+    return _render(form, notice_type, variant, result=result, quote=quote, messages=messages, revising=revising,
+                   status=422 if action == "confirm" and not result.ok else 200)
