@@ -8,7 +8,7 @@ copied identifier could still show (an unlisted registration department, a histo
 code, an embedded organisation code that does not follow GB 11714) is a warning: the newspaper
 prints what the licence says, and the tool must never refuse a real code.
 
-Sources (see /work/shared/reference/notice-law.md §3):
+Sources (see ../shared/reference/notice-law.md §3):
 
 - 统一社会信用代码: GB 32100-2015 (check character, mod 31), embedding an organisation code
   per GB 11714 (check character, mod 11).
