@@ -6,12 +6,31 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import threading
 
 import pytest
 
 from tests.faults_support import count_rows, load_bench
 
 pytestmark = pytest.mark.slow
+
+
+def run_in_own_loop(coroutine):
+    """asyncio.run in a thread of its own: in the same pytest process Playwright's sync API (the
+    browser journeys) keeps an event loop running in the main thread, where asyncio.run refuses."""
+    outcome = {}
+
+    def target():
+        try:
+            outcome["result"] = asyncio.run(coroutine)
+        except BaseException as exc:     # handed back to the test's thread
+            outcome["error"] = exc
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
 
 
 def test_eight_connections_for_three_seconds_all_2xx_and_stored_equals_acknowledged(tmp_path, sqlite_template):
@@ -21,8 +40,8 @@ def test_eight_connections_for_three_seconds_all_2xx_and_stored_equals_acknowled
     seeded = bench.seed(url, api_keys=8, export_notices=0, status_notices=5)
     server = bench.start_server(url, tmp_path, workers=2, ratelimit_uri="memory://")
     try:
-        result = asyncio.run(bench.drive(server.port, connections=8, seconds=3.0, api_keys=seeded.api_keys,
-                                         status_paths=seeded.status_paths))
+        result = run_in_own_loop(bench.drive(server.port, connections=8, seconds=3.0, api_keys=seeded.api_keys,
+                                             status_paths=seeded.status_paths))
     finally:
         server.stop(graceful=False)
     result.stored = bench.count_stored(bench.BenchDatabase("sqlite", url), result.prefix)
