@@ -272,22 +272,22 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def reject(db: Database, reference: str, version: int, reason: str, *, actor: str) -> Notice:
+def _decide_with_reason(db: Database, reference: str, version: int, reason: str, status: str, action: str,
+                        actor: str) -> Notice:
     reason = _reason(reason)
     with db.write() as s:
         notice = _notice_for_write(s, reference)
-        _guarded_update(s, notice, version, DECIDABLE, status=REJECTED, decision_reason=reason)
-        append_audit(s, actor, "reject", notice.id, {"reference": reference, "reason": reason})
+        _guarded_update(s, notice, version, DECIDABLE, status=status, decision_reason=reason)
+        append_audit(s, actor, action, notice.id, {"reference": reference, "reason": reason})
         return notice
+
+
+def reject(db: Database, reference: str, version: int, reason: str, *, actor: str) -> Notice:
+    return _decide_with_reason(db, reference, version, reason, REJECTED, "reject", actor)
 
 
 def request_changes(db: Database, reference: str, version: int, reason: str, *, actor: str) -> Notice:
-    reason = _reason(reason)
-    with db.write() as s:
-        notice = _notice_for_write(s, reference)
-        _guarded_update(s, notice, version, DECIDABLE, status=CHANGES_REQUESTED, decision_reason=reason)
-        append_audit(s, actor, "request-changes", notice.id, {"reference": reference, "reason": reason})
-        return notice
+    return _decide_with_reason(db, reference, version, reason, CHANGES_REQUESTED, "request-changes", actor)
 
 
 def resubmit_after_changes(db: Database, reference: str, version: int, result: CheckResult, *, lines: int,

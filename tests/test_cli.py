@@ -3,19 +3,10 @@ from __future__ import annotations
 
 import json
 
-import pypdfium2 as pdfium
-
 from tests.conftest import load_samples, load_seed
+from tests.desk_support import pdf_text
 
 SAMPLES = load_samples()
-
-
-def _pdf_text(path) -> str:
-    doc = pdfium.PdfDocument(str(path))
-    try:
-        return "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
-    finally:
-        doc.close()
 
 
 def test_typeset_text_and_field_items_with_report(sqlite_app, tmp_path):
@@ -33,7 +24,7 @@ def test_typeset_text_and_field_items_with_report(sqlite_app, tmp_path):
     # The lost licence is priced flat from the rate card's "licence" category (¥300).
     assert by_index[4]["price_cents"] == 30000
     assert all(n["page"] == 1 and n["column"] >= 1 and n["lines"] >= 2 for n in summary["notices"])
-    text = "".join(_pdf_text(output).split())
+    text = "".join(pdf_text(output.read_bytes()).split())
     for item in load_seed()[:3]:
         assert item["text"] in text
     assert "91440106MA5CL12T4G" in text and len(summary["fill"][0]) == 6

@@ -98,13 +98,7 @@ def test_confirm_without_the_previewed_content_asks_to_check_again(client):
 
 
 def test_status_page_needs_its_secret(client):
-    name = "correction"
-    html = client.get(form_url(name)).get_data(as_text=True)
-    html = client.post(form_url(name), data=post_data(name, html, action="check")).get_data(as_text=True)
-    confirm = client.post(form_url(name), data=post_data(name, html, action="confirm",
-                                                         preview_token=hidden(html, "preview_token"),
-                                                         composed_hash=hidden(html, "composed_hash")))
-    _, ref, secret = confirm.headers["Location"].split("?")[0].strip("/").split("/")[-3:]
+    ref, secret = _confirmed(client, "correction")
     assert client.get(f"/status/{ref}/{secret}").status_code == 200
     assert client.get(f"/status/{ref}/{'a' * len(secret)}").status_code == 404
     assert client.get(f"/receipt/{ref}/wrong").status_code == 404

@@ -10,6 +10,7 @@ import re
 import pytest
 
 from tests.browser.conftest import Advertiser, desk_login, flask_cli
+from tests.desk_support import pdf_text
 
 pytestmark = pytest.mark.browser
 
@@ -17,22 +18,6 @@ EDITOR, PASSWORD = "zhang.bian", "报纸每天三点截稿2026"
 SEED_ADVERTISER = "示例数据"
 REJECTED_COMPANY = "广州奥利给网络科技有限公司"     # its text says “逾期不申报，视为放弃权利”
 REASON = "正文中“逾期不申报，视为放弃权利”与《公司法》司法解释（二）第十三条不符，请删除这句话后重新提交。"
-
-
-def pdf_text(data: bytes) -> str:
-    import pypdfium2 as pdfium
-    doc = pdfium.PdfDocument(data)
-    try:
-        parts = []
-        for i in range(len(doc)):
-            page = doc[i]
-            textpage = page.get_textpage()
-            parts.append(textpage.get_text_range())
-            textpage.close()
-            page.close()
-        return "\n".join(parts)
-    finally:
-        doc.close()
 
 
 def pdf_page_png(data: bytes, path) -> None:
