@@ -67,3 +67,21 @@ def test_preview_is_fast_enough_for_typing():
     # The target is 100 ms (benchmarks/bench_typesetting.py measures it); a shared CI machine
     # gets slack here so the suite does not flake.
     assert statistics.median(times) < 0.5
+
+
+def test_shared_font_subsets_draw_the_same_pixels():
+    """Previews reuse the worker's font subsets (subset_cache.py); the PNG must not change."""
+    from typesetting.preview import notice_pdf_job
+    from typesetting.render import PREVIEW_LIMITS, run_job
+
+    settings = LayoutSettings()
+    # A notice of common characters (served from the shared subset), one with characters
+    # outside GB 2312 level 1 (grows the shared subset), and the first again (a hit).
+    texts = [SEED[0]["text"], "广州市番禺区攀燊鑫淼贸易商行遗失公章一枚，声明作废。", SEED[0]["text"]]
+    for text in texts:
+        job = dict(notice_pdf_job("遗失声明", text, settings), png_dpi=150)
+        shared = run_job(dict(job, shared_subsets=True, keep_pdf=True), PREVIEW_LIMITS)
+        exact = run_job(dict(job, shared_subsets=False, keep_pdf=True), PREVIEW_LIMITS)
+        assert shared["png"] == exact["png"]
+        # The wrapper took effect: the shared subset holds far more glyphs than the notice.
+        assert len(shared["pdf"]) > 2 * len(exact["pdf"])

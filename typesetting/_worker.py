@@ -21,6 +21,8 @@ import struct
 import sys
 import traceback
 
+from . import subset_cache
+
 _HEADER = struct.Struct("!Q")
 
 
@@ -72,6 +74,7 @@ class Renderer:
     def __init__(self):
         from weasyprint.text.fonts import FontConfiguration
         self.font_config = FontConfiguration()
+        subset_cache.install()
         self.log = _Collect()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(self.log)
@@ -95,7 +98,11 @@ class Renderer:
         options = {"uncompressed_pdf": job.get("uncompressed", False)}
         if job.get("pdf_variant"):
             options["pdf_variant"] = job["pdf_variant"]
-        pdf = document.write_pdf(finisher=_set_boxes(job["boxes"]), **options)
+        if job.get("shared_subsets"):
+            with subset_cache.enabled():
+                pdf = document.write_pdf(finisher=_set_boxes(job["boxes"]), **options)
+        else:
+            pdf = document.write_pdf(finisher=_set_boxes(job["boxes"]), **options)
         result = {"ok": True, "pdf": pdf, "refused": fetcher.refused,
                   "warnings": list(self.log.messages)}
         if job.get("png_dpi"):

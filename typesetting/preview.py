@@ -30,6 +30,8 @@ def render_notice_png(title: str, body: str, settings: LayoutSettings, dpi: int 
         raise RenderError(f"预览分辨率应在 {MIN_DPI} 到 {MAX_DPI} dpi 之间。")
     job = notice_pdf_job(title, body, settings)
     job["png_dpi"] = dpi
+    # The PDF is only rasterised: its fonts may be the worker's shared subsets (subset_cache.py).
+    job["shared_subsets"] = True
     return run_job(job, limits)["png"]
 
 
