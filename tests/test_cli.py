@@ -57,3 +57,28 @@ def test_load_demo_loads_the_seed_page_once(sqlite_app):
     assert first.exit_code == 0 and "13" in first.output
     second = runner.invoke(args=["load-demo"])
     assert "未载入" in second.output
+
+
+def test_revoked_api_key_is_refused_and_the_revocation_audited(sqlite_app):
+    runner = sqlite_app.test_cli_runner()
+    key = runner.invoke(args=["create-api-key", "泄露代理"]).output.strip()
+    client = sqlite_app.test_client()
+    headers = {"Authorization": f"Bearer {key}"}
+    assert client.post("/api/v1/notices/check", json=SAMPLES["correction"], headers=headers).status_code == 200
+    listed = runner.invoke(args=["list-api-keys"])
+    prefix = key.split("_")[1]
+    assert f"ggk_{prefix}_…  泄露代理" in listed.output and "有效" in listed.output
+    assert key.split("_", 2)[2] not in listed.output        # the secret part is never shown
+    revoked = runner.invoke(args=["revoke-api-key", f"ggk_{prefix}"])
+    assert revoked.exit_code == 0 and "已吊销" in revoked.output
+    # Refused at once in this process, although the key was just used (and cached).
+    refused = client.post("/api/v1/notices/check", json=SAMPLES["correction"], headers=headers)
+    assert refused.status_code == 401
+    assert "已吊销" in runner.invoke(args=["list-api-keys"]).output
+    unknown = runner.invoke(args=["revoke-api-key", "ffffffff"])
+    assert unknown.exit_code != 0 and "没有前缀" in unknown.output
+    from store.models import AuditEntry
+    with sqlite_app.app_context():
+        with sqlite_app.extensions["notice_db"].session() as s:
+            actions = [e.action for e in s.query(AuditEntry).order_by(AuditEntry.id)]
+    assert actions[-1] == "api-key-revoked"

@@ -1,7 +1,11 @@
 """JSON API v1 for agencies. Errors are JSON with a stable code and a Chinese message."""
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+import time
+from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 
@@ -10,10 +14,10 @@ from flask import Blueprint, current_app, g, jsonify, request
 from notices.catalogue import CATALOGUE
 from notices.identifiers import CHECKS
 from notices.text import find_forbidden, forbidden_message
+from store import operations
 from store.operations import Advertiser, find_api_key, get_notice, submit_notice
-from store.settings import load_publisher
 from views import printing
-from views.extensions import csrf, get_db, limiter, read_session
+from views.extensions import csrf, get_db, limiter, public_publisher, read_session
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)   # no cookies here: every state change is authenticated by an API key header
@@ -35,10 +39,55 @@ def _api_key_value() -> str:
     return request.headers.get("X-API-Key", "").strip()
 
 
+@dataclass(frozen=True)
+class ApiClient:
+    """Who is calling: what the views need of an API key, detached from any session."""
+    id: int
+    name: str
+
+
+class _KeyCache:
+    """Valid keys seen in the last `ttl` seconds, by the SHA-256 of the key (never the key).
+
+    An agency's batch sends many requests with one key; this spares each one a query. Only
+    valid keys are kept (a stranger's guesses cannot fill it); a key revoked in another worker
+    stops working there within `ttl` seconds.
+    """
+
+    def __init__(self, ttl: float = 2.0, size: int = 1000):
+        self.ttl, self.size = ttl, size
+        self._entries: dict[str, tuple[float, ApiClient]] = {}
+        self._lock = threading.Lock()
+        self._revocations = operations.revocations
+
+    def lookup(self, value: str) -> ApiClient | None:
+        digest = hashlib.sha256(value.encode()).hexdigest()
+        now = time.monotonic()
+        with self._lock:
+            if self._revocations != operations.revocations:   # revoked in this process
+                self._entries.clear()
+                self._revocations = operations.revocations
+            entry = self._entries.get(digest)
+        if entry is not None and entry[0] > now:
+            return entry[1]
+        row = find_api_key(read_session(), value)
+        if row is None:
+            return None
+        client = ApiClient(row.id, row.name)
+        with self._lock:
+            if len(self._entries) >= self.size:
+                self._entries.clear()
+            self._entries[digest] = (now + self.ttl, client)
+        return client
+
+
+_keys = _KeyCache()
+
+
 def require_key(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
-        key = find_api_key(read_session(), _api_key_value())
+        key = _keys.lookup(_api_key_value())
         if key is None:
             return api_error(401, "unauthorized", "缺少或无效的 API 密钥（请在 Authorization: Bearer … 中提供）。")
         g.api_key = key
@@ -75,7 +124,7 @@ def _notice_input(data: dict):
     if pub is None:
         # No date asked for: the earliest issue still open, as the web form preselects.
         from notices.deadlines import open_issue_dates
-        dates = open_issue_dates(load_publisher(read_session()).calendar, _now(), count=1)
+        dates = open_issue_dates(public_publisher().calendar, _now(), count=1)
         pub = dates[0].isoformat() if dates else None
     return (code, fields, text, pub), None
 
@@ -85,7 +134,7 @@ def _now():
 
 
 def _check(code, fields, text, pub):
-    publisher = load_publisher(read_session())
+    publisher = public_publisher()
     from notices.checks import check_notice
     result = check_notice(code, fields, text, pub, calendar=publisher.calendar, now=_now(),
                           missing_glyphs=printing.missing_glyphs)
@@ -114,7 +163,7 @@ def notice_types():
 def issue_dates():
     """The issue dates still open for submissions, with their copy deadlines."""
     from notices.deadlines import copy_deadline_for, open_issue_dates
-    calendar = load_publisher(read_session()).calendar
+    calendar = public_publisher().calendar
     return jsonify({"issue_dates": [
         {"date": d.isoformat(), "copy_deadline": copy_deadline_for(calendar, d).isoformat()}
         for d in open_issue_dates(calendar, _now(), count=30)]})

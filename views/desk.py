@@ -53,7 +53,7 @@ ACTION_LABELS = {
     "unschedule": "撤出排期", "schedule-override": "未付款先排期", "payment": "登记付款", "export": "导出付印PDF",
     "publish": "标记整期刊登", "published": "刊登", "settings": "修改设置", "editor-created": "开设账号",
     "editor-deactivated": "停用账号", "editor-activated": "启用账号", "password-changed": "修改密码",
-    "password-reset": "重设密码", "api-key-created": "创建API密钥",
+    "password-reset": "重设密码", "api-key-created": "创建API密钥", "api-key-revoked": "吊销API密钥",
 }
 
 

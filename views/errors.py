@@ -48,7 +48,7 @@ def _reshow_notice_form():
     from views import submit
     code = (request.view_args or {}).get("code", "")
     notice_type, variant = submit._type_and_variant(code)
-    publisher = submit.load_publisher(submit.read_session())
+    publisher = submit.public_publisher()
     form = submit._form(notice_type, variant, publisher, formdata=request.form)
     page, _status = submit._render(form, notice_type, variant, status=503,
                                    messages=[("error", SAVE_MESSAGE + FORM_AGAIN)])

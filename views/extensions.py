@@ -7,6 +7,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from store.db import Database
+from store.settings import Publisher, PublisherCache
 
 csrf = CSRFProtect()
 # Keyed by client address; storage shared across workers via RATELIMIT_STORAGE_URI (Redis).
@@ -22,6 +23,11 @@ def read_session():
     if "db_session" not in g:
         g.db_session = get_db().session()
     return g.db_session
+
+
+def public_publisher() -> Publisher:
+    """The publisher's settings for the advertisers' pages and the API (cached: PublisherCache)."""
+    return current_app.extensions["publisher_cache"].get(read_session())
 
 
 ERROR_PAGES = {
@@ -46,6 +52,7 @@ def _error_page(status: int, code: str, api_message: str, title: str, message: s
 
 def init_app(app: Flask) -> None:
     app.extensions["notice_db"] = Database(app.config["DATABASE_URL"])
+    app.extensions["publisher_cache"] = PublisherCache(app.config.get("PUBLISHER_CACHE_SECONDS", 2.0))
     csrf.init_app(app)
     limiter.init_app(app)
 

@@ -15,9 +15,8 @@ from notices.catalogue import CATALOGUE
 from notices.deadlines import open_issue_dates, format_date_cn
 from store.operations import (Advertiser, check_status_secret, clean_reference, get_notice,
                               status_secret, submit_notice, text_hash)
-from store.settings import load_publisher
 from views import printing
-from views.extensions import get_db, limiter, read_session
+from views.extensions import get_db, limiter, public_publisher, read_session
 
 bp = Blueprint("submit", __name__)
 
@@ -84,7 +83,7 @@ def _render(form, notice_type, variant, *, result=None, quote=None, messages=(),
 @bp.get("/submit/<code>")
 def notice_form(code):
     notice_type, variant = _type_and_variant(code)
-    publisher = load_publisher(read_session())
+    publisher = public_publisher()
     form = _form(notice_type, variant, publisher)
     return _render(form, notice_type, variant)
 
@@ -104,7 +103,7 @@ def _check(form, publisher, action):
 @limiter.limit("120/minute")
 def submit_form(code):
     notice_type, variant = _type_and_variant(code)
-    publisher = load_publisher(read_session())
+    publisher = public_publisher()
     form = _form(notice_type, variant, publisher, formdata=request.form)
     action = request.form.get("action", "check")
     result = _check(form, publisher, action)
@@ -142,7 +141,7 @@ def reshow_after_csrf_error(_error):
     """An expired CSRF token: show the form again with everything typed, and a new token."""
     code = (request.view_args or {}).get("code", "")
     notice_type, variant = _type_and_variant(code)
-    publisher = load_publisher(read_session())
+    publisher = public_publisher()
     form = _form(notice_type, variant, publisher, formdata=request.form)
     return _render(form, notice_type, variant, status=400, messages=[(
         "warning", "页面停留时间较长，安全校验已过期。您填写的内容都还在，请核对后再点一次按钮。")])
@@ -158,7 +157,7 @@ def _register_reshow(state):
 def live_check(code):
     """Live checks while the advertiser types (JavaScript); the same checks as the form's button."""
     notice_type, variant = _type_and_variant(code)
-    publisher = load_publisher(read_session())
+    publisher = public_publisher()
     form = _form(notice_type, variant, publisher, formdata=request.form)
     result = _check(form, publisher, request.form.get("action", "check"))
     errors = {}
@@ -189,7 +188,7 @@ def receipt(reference, secret):
 @bp.get("/status/<reference>/<secret>")
 def status(reference, secret):
     notice = _notice_or_404(reference, secret)
-    publisher = load_publisher(read_session())
+    publisher = public_publisher()
     return render_template("submit/status.html", notice=notice, secret=secret, publisher=publisher,
                            type=CATALOGUE[notice.type_code])
 
@@ -219,7 +218,7 @@ def revise(reference, secret):
     notice_type = CATALOGUE[notice.type_code]
     revision = notice.revision
     variant = revision.fields.get("variant") if any(f.name == "variant" for f in notice_type.fields) else None
-    publisher = load_publisher(read_session())
+    publisher = public_publisher()
     revising = {"notice": notice, "secret": secret}
     if request.method == "GET":
         form = _form(notice_type, variant, publisher)
