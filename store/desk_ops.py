@@ -159,6 +159,13 @@ def authenticate(db: Database, username: str, password: str, *, address: str,
         return row
 
 
+def record_login_throttled(db: Database, username: str, address: str) -> None:
+    """A login refused by the throttle (too many failures), in the audit log."""
+    with db.write() as s:
+        append_audit(s, "anonymous", "login-throttled", None,
+                     {"username": normalise_username(username)[:60], "address": address})
+
+
 def end_sessions(db: Database, user_id: int, *, action: str, actor: str, details: dict | None = None) -> User:
     """Bump the user's session epoch: every session minted before stops working (logout)."""
     with db.write() as s:

@@ -201,6 +201,19 @@ def test_login_throttled_per_address_other_address_unaffected(limited_app):
     assert login(_from(limited_app, "198.51.100.4"), "carol").status_code == 303
 
 
+def test_throttled_attempts_are_audited_once_per_account_and_address(limited_app):
+    create_editor(limited_app, "erin")
+    attacker = _from(limited_app, "203.0.113.11")
+    for _ in range(5):
+        login(attacker, "erin", "guess guess guess")
+    for _ in range(4):   # a flood of refused attempts: one entry, not four
+        assert login(attacker, "erin", "guess guess guess").status_code == 429
+    with limited_app.extensions["notice_db"].session() as s:
+        entries = [e for e in s.query(AuditEntry).order_by(AuditEntry.id) if e.action == "login-throttled"]
+    assert len(entries) == 1
+    assert json.loads(entries[0].details_json) == {"username": "erin", "address": "203.0.113.11"}
+
+
 def test_successful_logins_do_not_count_towards_the_throttle(limited_app):
     create_editor(limited_app, "dave")
     client = _from(limited_app, "198.51.100.5")

@@ -8,6 +8,7 @@ a cookie captured before them no longer works anywhere.
 from __future__ import annotations
 
 import secrets
+import time
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -130,8 +131,21 @@ def login():
     return render_template("desk/login.html", form=form), (400 if request.method == "POST" else 200)
 
 
+# (username, address) -> when its throttling was last audited: a flood of refused attempts
+# writes one audit entry per pair per window and worker, not one per attempt.
+_throttle_audited: dict[tuple[str, str], float] = {}
+_THROTTLE_AUDIT_SECONDS = 15 * 60
+
+
 @bp.errorhandler(429)
 def _throttled(_error):
+    pair = (desk_ops.normalise_username(request.form.get("username", ""))[:60], request.remote_addr or "")
+    now = time.monotonic()
+    if now - _throttle_audited.get(pair, -_THROTTLE_AUDIT_SECONDS) >= _THROTTLE_AUDIT_SECONDS:
+        if len(_throttle_audited) > 10_000:
+            _throttle_audited.clear()
+        _throttle_audited[pair] = now
+        desk_ops.record_login_throttled(get_db(), *pair)
     return render_template("error.html", title="登录尝试过多",
                            message="这个账号或这台电脑登录失败的次数过多，请15分钟后再试。"
                                    "忘记密码请联系管理员重设。"), 429

@@ -48,7 +48,7 @@ SCHEDULE_DAYS_AHEAD = 30        # publishing days offered in the schedule menu
 OPEN_STATUSES = (SUBMITTED, CHANGES_REQUESTED, APPROVED)
 INACTIVE_STATUSES = (PUBLISHED, REJECTED, WITHDRAWN)
 ACTION_LABELS = {
-    "submit": "提交", "login": "登录", "login-failed": "登录失败", "logout": "退出", "approve": "审核通过",
+    "submit": "提交", "login": "登录", "login-failed": "登录失败", "login-throttled": "登录被限制", "logout": "退出", "approve": "审核通过",
     "reject": "不予刊登", "request-changes": "要求修改", "resubmit": "客户修改后重新提交", "edit": "修改正文", "schedule": "排期",
     "unschedule": "撤出排期", "schedule-override": "未付款先排期", "payment": "登记付款", "export": "导出付印PDF",
     "publish": "标记整期刊登", "published": "刊登", "settings": "修改设置", "editor-created": "开设账号",
