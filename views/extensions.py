@@ -25,6 +25,18 @@ def read_session():
     return g.db_session
 
 
+ACTOR_KINDS = {"editor": "编辑", "api": "代理（API）"}
+ACTOR_NAMES = {"advertiser": "客户", "anonymous": "匿名", "cli": "命令行", "system": "系统"}
+
+
+def actor_label(actor: str | None) -> str:
+    actor = actor or ""
+    kind, _, name = actor.partition(":")
+    if name and kind in ACTOR_KINDS:
+        return f"{ACTOR_KINDS[kind]} {name}"
+    return ACTOR_NAMES.get(actor, actor)
+
+
 def public_publisher() -> Publisher:
     """The publisher's settings for the advertisers' pages and the API (cached: PublisherCache)."""
     return current_app.extensions["publisher_cache"].get(read_session())
@@ -102,6 +114,11 @@ def init_app(app: Flask) -> None:
             if isinstance(value, str):
                 return value
         return format_date_cn(value)
+
+    @app.template_filter("who")
+    def _who(actor):
+        """Who did it, in Chinese: the audit log and revisions store "editor:li.bian", "api:某代理" …"""
+        return actor_label(actor)
 
     @app.template_filter("yuan")
     def _yuan(cents):

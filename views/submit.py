@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from forms.notice import notice_form_class
 from notices.catalogue import CATALOGUE
 from notices.deadlines import open_issue_dates, format_date_cn
+from notices.wording import compose_text
 from store.operations import (Advertiser, check_status_secret, clean_reference, get_notice,
                               status_secret, submit_notice, text_hash)
 from views import printing
@@ -226,6 +227,9 @@ def revise(reference, secret):
             value = revision.fields.get(f.name, "")
             wt.data = bool(value) if f.kind == "bool" else value
         form.text.data = revision.text
+        if compose_text(notice_type, revision.fields) == revision.text:
+            # A composed text, as on the first form: corrected fields compose it again.
+            form.composed_hash.data = text_hash(revision.text)
         form.advertiser_name.data, form.advertiser_phone.data = notice.advertiser_name, notice.advertiser_phone
         form.advertiser_email.data = notice.advertiser_email
         if notice.requested_date and notice.requested_date.isoformat() in [c.value for c in form.publication_date.choices]:
@@ -251,7 +255,8 @@ def revise(reference, secret):
             except DeskError as exc:
                 messages.append(("error", exc.message))
             else:
-                return redirect(url_for("submit.status", reference=notice.reference, secret=secret), code=303)
+                return redirect(url_for("submit.status", reference=notice.reference, secret=secret, resubmitted="1"),
+                                code=303)
     if quote is not None:
         form.preview_token.data = _preview_token(result, quote)
         if not quote.png_data_uri:

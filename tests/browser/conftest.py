@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -249,6 +250,17 @@ def fill_field(form, name: str, value: str) -> None:
         inputs.fill(value)
 
 
+def preview_is_shown(page) -> str:
+    """The preview image has loaded; returns the price line."""
+    img = page.locator("#preview img")
+    img.wait_for()
+    assert img.evaluate("i => i.complete && i.naturalWidth > 0"), "the preview image did not load"
+    assert img.get_attribute("src").startswith("data:image/png;base64,")
+    price = page.locator("#preview .price").inner_text()
+    assert re.search(r"¥\s*\d", price) or re.search(r"\d+(\.\d+)?\s*元", price), price
+    return price
+
+
 class Advertiser:
     """A member of the public filing one notice through the web form."""
 
@@ -292,7 +304,6 @@ class Advertiser:
 
     def confirm(self) -> str:
         """Press 确认提交 and land on the receipt; returns the reference."""
-        import re
         page = self.page
         page.get_by_role("button", name=re.compile(r"^确认提交")).click()
         page.wait_for_url("**/receipt/**")
@@ -330,3 +341,14 @@ def desk_login(page, base_url: str, username: str, password: str) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="登录").click()
     page.wait_for_url(base_url + "/desk/")
+
+
+def press(page, name, **kwargs):
+    """Press a button that posts a form, and wait for the page the server sends back."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=name, **kwargs).click()
+
+
+def flash(page) -> str:
+    """The desk's flashed messages (e.g. “已审核通过。…”)."""
+    return " ".join(page.locator(".banner").all_inner_texts())

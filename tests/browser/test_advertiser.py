@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.browser.conftest import CONTACT, Advertiser, fill_field
+from tests.browser.conftest import CONTACT, Advertiser, fill_field, preview_is_shown
 
 pytestmark = pytest.mark.browser
 
@@ -46,17 +46,6 @@ def assert_chinese_message(message: str) -> None:
 def no_horizontal_scroll(page) -> None:
     sizes = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert sizes[0] <= sizes[1], f"page wider than the screen on {page.url}: scrollWidth {sizes[0]} > {sizes[1]}"
-
-
-def preview_is_shown(page) -> str:
-    """The preview image has loaded; returns the price line."""
-    img = page.locator("#preview img")
-    img.wait_for()
-    assert img.evaluate("i => i.complete && i.naturalWidth > 0"), "the preview image did not load"
-    assert img.get_attribute("src").startswith("data:image/png;base64,")
-    price = page.locator("#preview .price").inner_text()
-    assert re.search(r"¥\s*\d", price) or re.search(r"\d+(\.\d+)?\s*元", price), price
-    return price
 
 
 def journey_with_mistake(page, base_url, shots, samples, name, *, tap=False, each_step=lambda page: None) -> str:

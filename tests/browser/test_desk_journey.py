@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import Advertiser, desk_login, flask_cli
+from tests.browser.conftest import Advertiser, desk_login, flash, flask_cli, press
 from tests.desk_support import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -34,16 +34,6 @@ def pdf_page_png(data: bytes, path) -> None:
 
 def compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
-
-
-def press(page, name, **kwargs):
-    """Press a button that posts a form, and wait for the page the server sends back."""
-    with page.expect_navigation():
-        page.get_by_role("button", name=name, **kwargs).click()
-
-
-def flash(page) -> str:
-    return " ".join(page.locator(".banner").all_inner_texts())
 
 
 @pytest.fixture(scope="module")
