@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -111,6 +112,9 @@ def export_column_command(issue_date, output, continue_overflow):
         raise click.BadParameter("日期请写成 YYYY-MM-DD，例如 2026-12-01。", param_hint="ISSUE_DATE") from None
     with get_db().session() as s:
         publisher = load_publisher(s)
+    # A batch job on the server the advertisers and editors are using: it yields the CPU to them
+    # (its render workers do so anyway), and takes no longer when nothing else runs.
+    os.nice(10)
     try:
         outcome = export_column(publisher, day, actor="cli", continue_overflow=continue_overflow)
     except DeskError as exc:

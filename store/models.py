@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timezone
 
-from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint,
+from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint,
                         Index)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -141,6 +141,8 @@ class AuditEntry(Base):
     details_json: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # 1: JSON-array digest (the first entries); 2: length-prefixed text, computable in SQL too.
+    digest_version: Mapped[int] = mapped_column(SmallInteger, default=2, server_default="1")
 
 
 class Payment(Base):

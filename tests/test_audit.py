@@ -30,7 +30,7 @@ def test_chain_verifies_and_page_says_so(app):
     editor.post(f"/desk/notices/{reference}/approve", data={"version": version(app, reference)})
     assert _verify(app) == []
     page = editor.get("/desk/audit").get_data(as_text=True)
-    assert "核验通过" in page and "审核通过" in page and "editor:editor1" in page
+    assert "核验通过" in page and "审核通过" in page and "编辑 editor1" in page
 
 
 def test_a_row_changed_in_the_database_is_detected(app):
@@ -90,3 +90,56 @@ def test_every_desk_action_is_audited_with_actor_and_utc_time(app):
     for action in ("login", "approve", "schedule-override", "schedule", "unschedule", "logout"):
         assert (action, "editor:editor1") in actions, action
     assert all(e.at is not None for e in _entries(app))
+
+
+def test_postgresql_and_python_compute_the_same_digest_for_awkward_text(app):
+    """On PostgreSQL the entry is hashed by audit_append() (migration 0002), on SQLite in Python;
+    verification is always Python's. Separators, newlines and non-BMP text in every field."""
+    from store.operations import append_audit
+    with app.app_context():
+        db = get_db()
+        for actor, notice_id, details in [("api:某|代理:1\n二", None, {"k": "a|b:c\nd", "e": "𠀀😀"}),
+                                          ("editor:x", 42, {}), ("", 0, {"": ""})]:
+            with db.write() as s:
+                append_audit(s, actor, "test|action", notice_id, details)
+    entries = _entries(app)
+    assert [e.digest_version for e in entries[-3:]] == [2, 2, 2]
+    assert entries[-3].actor == "api:某|代理:1\n二" and entries[-3].notice_id is None
+    assert _verify(app) == []
+
+
+def test_entries_written_before_digest_version_2_still_verify(tmp_path):
+    """A database with entries from before migration 0002 keeps them (version 1) and chains
+    new ones after them; a change to an old entry is still found."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import create_engine
+
+    from store import migrate
+    from store.db import Database
+    from store.operations import GENESIS_HASH, _at_text, _entry_digest, append_audit
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    migrate.upgrade(url, "0001")
+    engine = create_engine(url)
+    prev = GENESIS_HASH
+    with engine.begin() as conn:
+        for i in range(2):
+            at = datetime(2026, 11, 20, 8, i, tzinfo=timezone.utc)
+            digest = _entry_digest(prev, _at_text(at), "cli", "old", None, "{}")
+            conn.execute(text("INSERT INTO audit_log (at, actor, action, notice_id, details_json, prev_hash, hash) "
+                              "VALUES (:at, 'cli', 'old', NULL, '{}', :prev, :hash)"),
+                         {"at": at.replace(tzinfo=None), "prev": prev, "hash": digest})
+            prev = digest
+    engine.dispose()
+    migrate.upgrade(url)
+    db = Database(url)
+    with db.write() as s:
+        append_audit(s, "cli", "new", None, {"after": "upgrade"})
+    with db.session() as s:
+        assert [e.digest_version for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))] == [1, 1, 2]
+        assert verify_audit_chain(s) == []
+    with db.write() as s:
+        s.execute(text("UPDATE audit_log SET actor = 'someone' WHERE id = 1"))
+    with db.session() as s:
+        assert verify_audit_chain(s) == [1]
+    db.dispose()

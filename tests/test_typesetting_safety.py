@@ -190,3 +190,24 @@ def test_our_own_documents_ask_for_nothing_but_the_bundle():
     from tests.test_typesetting_column import seed_items
     result = render_column(seed_items(), LayoutSettings(), ISSUE)
     assert result.warnings == ()
+
+
+def test_render_workers_yield_the_cpu_to_the_web_server():
+    """nice 10, and where the kernel groups processes by session (autogroup), the worker's
+    group too - otherwise the nice does not count against the web server's group."""
+    import os
+    from pathlib import Path
+
+    from typesetting import LayoutSettings, render_notice_png
+    from typesetting.render import _get_pool
+
+    render_notice_png("遗失声明", "测试。", LayoutSettings(), dpi=72)
+    workers = [w for w in _get_pool()._idle if w.process.poll() is None]
+    assert workers
+    for worker in workers:
+        pid = worker.process.pid
+        assert os.getpriority(os.PRIO_PROCESS, pid) >= 10
+        assert os.getsid(pid) == pid                  # a session (and autogroup) of its own
+        autogroup = Path(f"/proc/{pid}/autogroup")
+        if autogroup.exists():
+            assert autogroup.read_text().split()[-1] == "10"
