@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, event, func, select, text
 
 import typesetting
 from store.models import Notice
@@ -532,3 +532,35 @@ def test_real_full_disk_answers_503_writes_nothing_and_recovers(database_on_tiny
         assert count_rows(url, "notices") == len(acknowledged) + 1
     finally:
         app.extensions["notice_db"].dispose()
+
+
+def test_sqlite_writers_queue_on_a_file_lock(tmp_path):
+    """Writers wait for each other on flock() (woken as soon as the lock is free), not in
+    SQLite's polling busy handler; the lock is held exactly for the write transaction."""
+    import fcntl
+
+    from store import migrate
+    from store.db import Database
+    url = f"sqlite:///{tmp_path / 'q.db'}"
+    migrate.upgrade(url)
+    db = Database(url)
+    lock_file = tmp_path / "q.db-writers.lock"
+
+    def try_lock() -> bool:
+        with open(lock_file, "a+b") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            return True
+
+    with db.write() as s:
+        s.execute(text("SELECT 1"))
+        assert not try_lock()          # a second writer would wait here
+    assert try_lock()
+    with pytest.raises(RuntimeError):
+        with db.write():
+            raise RuntimeError("a failed transaction")
+    assert try_lock()                  # released on failure too
+    db.dispose()

@@ -45,6 +45,13 @@ def flask_cli(server: dict, *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
+def create_editor(server: dict, name: str, password: str) -> str:
+    """An editor account on a live server (the administrator's command, as in the README)."""
+    out = flask_cli(server, "create-editor", name, "--password-stdin", stdin=password + "\n")
+    assert name in out
+    return name
+
+
 def _env(database: Path) -> dict:
     return dict(os.environ, DATABASE_URL=f"sqlite:///{database}", SECRET_KEY="browser-tests", PYTHONPATH=str(ROOT))
 

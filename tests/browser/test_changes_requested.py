@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import Advertiser, desk_login, flash, flask_cli, preview_is_shown, press
+from tests.browser.conftest import Advertiser, create_editor, desk_login, flash, preview_is_shown, press
 
 pytestmark = pytest.mark.browser
 
@@ -76,9 +76,7 @@ class Database:
 
 @pytest.fixture(scope="module")
 def editor(fresh_server):
-    out = flask_cli(fresh_server, "create-editor", EDITOR, "--password-stdin", stdin=PASSWORD + "\n")
-    assert EDITOR in out
-    return EDITOR
+    return create_editor(fresh_server, EDITOR, PASSWORD)
 
 
 def test_changes_requested_round_trip(new_page, fresh_server, editor, samples, shots):

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import Advertiser, desk_login, flash, flask_cli, press
+from tests.browser.conftest import Advertiser, create_editor, desk_login, flash, press
 from tests.desk_support import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -38,9 +38,7 @@ def compact(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def editor_account(fresh_server):
-    out = flask_cli(fresh_server, "create-editor", EDITOR, "--password-stdin", stdin=PASSWORD + "\n")
-    assert EDITOR in out
-    return EDITOR
+    return create_editor(fresh_server, EDITOR, PASSWORD)
 
 
 def test_from_submission_to_proof_of_publication(new_page, fresh_server, editor_account, samples, shots):
