@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -17,6 +16,20 @@ from store.operations import create_api_key, list_api_keys, revoke_api_key
 from views.extensions import get_db
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "seed-notices.json"
+
+
+def _publisher():
+    """The publisher's settings, or a message saying how to create the database."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from store.settings import load_publisher
+    try:
+        with get_db().session() as s:
+            return load_publisher(s)
+    except (OperationalError, ProgrammingError) as exc:
+        raise click.ClickException(
+            "数据库还没有建立或不是最新结构，请先运行：flask --app app upgrade-db"
+            f"（数据库：{get_db().engine.url.render_as_string(hide_password=True)}）") from exc
 
 
 @click.command("upgrade-db")
@@ -103,18 +116,13 @@ def export_column_command(issue_date, output, continue_overflow):
     from datetime import date
 
     from store.desk_ops import DeskError
-    from store.settings import load_publisher
     from views import printing
     from views.desk import export_column
     try:
         day = date.fromisoformat(issue_date)
     except ValueError:
         raise click.BadParameter("日期请写成 YYYY-MM-DD，例如 2026-12-01。", param_hint="ISSUE_DATE") from None
-    with get_db().session() as s:
-        publisher = load_publisher(s)
-    # A batch job on the server the advertisers and editors are using: it yields the CPU to them
-    # (its render workers do so anyway), and takes no longer when nothing else runs.
-    os.nice(10)
+    publisher = _publisher()
     try:
         outcome = export_column(publisher, day, actor="cli", continue_overflow=continue_overflow)
     except DeskError as exc:
@@ -152,10 +160,8 @@ def compose_for_typesetting(type_code: str, data: dict) -> tuple[str, str, str]:
 
 
 def _typesetting_provider():
-    from store.settings import load_publisher
     from views import printing
-    with get_db().session() as s:
-        publisher = load_publisher(s)
+    publisher = _publisher()
     return printing.layout_settings(publisher), printing.rate_card(publisher), compose_for_typesetting
 
 

@@ -82,3 +82,18 @@ def test_revoked_api_key_is_refused_and_the_revocation_audited(sqlite_app):
         with sqlite_app.extensions["notice_db"].session() as s:
             actions = [e.action for e in s.query(AuditEntry).order_by(AuditEntry.id)]
     assert actions[-1] == "api-key-revoked"
+
+
+def test_commands_on_a_database_not_yet_created_say_what_to_run(tmp_path):
+    from tests.conftest import make_app
+    app = make_app(f"sqlite:///{tmp_path / 'empty.db'}")
+    source = tmp_path / "notices.json"
+    source.write_text(json.dumps([{"type": "lost-document", "text": "测试遗失。"}], ensure_ascii=False),
+                      encoding="utf-8")
+    runner = app.test_cli_runner()
+    for args in (["typeset", str(source), "--output", str(tmp_path / "c.pdf")],
+                 ["export-column", "2026-11-28", "--output", str(tmp_path / "e.pdf")]):
+        result = runner.invoke(args=args)
+        assert result.exit_code != 0 and "upgrade-db" in result.output, result.output
+        assert "Traceback" not in result.output
+    app.extensions["notice_db"].dispose()
