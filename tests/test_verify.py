@@ -84,3 +84,20 @@ def test_search_is_rate_limited_per_address(limited_app):
     other = limited_app.test_client()
     other.environ_base["REMOTE_ADDR"] = "198.51.100.8"
     assert _search(other, "某某公司").status_code == 200
+
+
+def test_search_never_finds_a_notice_by_the_digits_the_paper_hid(app, client):
+    """ID numbers print masked (440106********2317): searching the hidden birth date must find
+    nothing, or the public page would reveal it four digits at a time."""
+    from tests.conftest import load_seed
+    item = load_seed()[PERSON]
+    text = item["text"].replace("遗失", "（身份证号码：440106198503172317）遗失", 1)
+    reference = submit(app, PERSON, text_override=text)
+    mark_published(app, reference)
+    name = text[:3]
+    assert reference in _search(client, name).get_data(as_text=True)
+    html = _search(client, "2317").get_data(as_text=True)          # printed: found
+    assert reference in html and "440106********2317" in html and "19850317" not in html
+    for hidden in ("1985", "0317", "8503", "03172", "19850"):
+        html = _search(client, hidden).get_data(as_text=True)
+        assert reference not in html and "没有找到" in html, hidden

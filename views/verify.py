@@ -9,7 +9,7 @@ import re
 import unicodedata
 
 from flask import Blueprint, abort, render_template, request
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select
 
 from notices.identifiers import CHECKS
 from notices.text import find_forbidden
@@ -58,8 +58,14 @@ def _classify(q: str) -> tuple[str, str]:
     return "name", q
 
 
-def search_published(session, kind: str, needle: str) -> tuple[str, list[Notice]]:
-    """Published notices matching the query (never any other)."""
+def search_published(session, kind: str, needle: str, printed) -> tuple[str, list[Notice]]:
+    """Published notices matching the query (never any other), in what was printed.
+
+    `printed(text)` is the text as the paper printed it (ID numbers masked): a search must not
+    find a notice by digits the paper hid, or "1985" and "1986" would reveal a birth date four
+    digits at a time. The database narrows the candidates on the stored text; the printed text
+    decides.
+    """
     base = _published(select(Notice).join(NoticeRevision, and_(
         NoticeRevision.notice_id == Notice.id, NoticeRevision.number == Notice.current_revision)))
     if kind == "reference":
@@ -69,10 +75,15 @@ def search_published(session, kind: str, needle: str) -> tuple[str, list[Notice]
         if found:
             return kind, found
         kind = "name"
-    stmt = base.where(or_(NoticeRevision.text.contains(needle, autoescape=True),
-                          NoticeRevision.fields_json.contains(needle, autoescape=True)))
-    stmt = stmt.order_by(Notice.issue_date.desc(), Notice.id.desc()).limit(RESULTS_MAX)
-    return kind, list(session.scalars(stmt))
+    stmt = base.where(NoticeRevision.text.contains(needle, autoescape=True))
+    stmt = stmt.order_by(Notice.issue_date.desc(), Notice.id.desc())
+    results = []
+    for notice in session.scalars(stmt.limit(RESULTS_MAX * 10)):
+        if needle in printed(notice.revision.text):
+            results.append(notice)
+            if len(results) == RESULTS_MAX:
+                break
+    return kind, results
 
 
 @bp.get("/verify")
@@ -94,7 +105,8 @@ def search():
             if kind == "refused":
                 error, kind = needle, None
             else:
-                kind, results = search_published(s, kind, needle)
+                kind, results = search_published(
+                    s, kind, needle, lambda text: printing.printable_text(publisher, text))
     status = 400 if error else 200
     return render_template("verify/search.html", q=q, error=error, kind=kind, results=results,
                            publisher=publisher, printable=lambda text: printing.printable_text(publisher, text),
