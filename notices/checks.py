@@ -244,6 +244,8 @@ def _check_dates(result: CheckResult, t: NoticeType, calendar: PublishingCalenda
         deadline = copy_deadline_for(calendar, pub)
         if pub.weekday() not in calendar.weekdays or pub in calendar.closed_dates:
             message = f"{format_date_cn(pub)}本报不出版，请另选刊登日期。"
+        elif pub in calendar.printed_dates:
+            message = f"{format_date_cn(pub)}这一期已经付印，不能再加登，请另选刊登日期。"
         else:
             message = (f"{format_date_cn(pub)}的截稿时间（{format_date_cn(deadline.date())} "
                        f"{deadline:%H:%M}）已过，请另选刊登日期。")

@@ -44,11 +44,14 @@ class PublishingCalendar:
     days_before: int = 1                              # …this many days before the issue
     timezone: str = "Asia/Shanghai"
     closed_dates: frozenset[date] = frozenset()       # dates the paper does not appear
+    printed_dates: frozenset[date] = frozenset()      # issues already gone to press (the desk
+                                                      # marked them published): closed too
 
     def __post_init__(self) -> None:
         # Accept any iterable from a settings form, store frozensets (hashable, immutable).
         object.__setattr__(self, "weekdays", frozenset(self.weekdays))
         object.__setattr__(self, "closed_dates", frozenset(self.closed_dates))
+        object.__setattr__(self, "printed_dates", frozenset(self.printed_dates))
         if not self.weekdays <= frozenset(range(7)):
             raise ValueError(f"weekdays must be 0 (Monday) … 6 (Sunday), got {sorted(self.weekdays)}")
         if self.days_before < 0:
@@ -88,7 +91,8 @@ def is_open(calendar: PublishingCalendar, issue: date, now: datetime) -> bool:
     At the deadline itself (15:00:00) the issue is closed: copy is accepted strictly before it.
     """
     _require_aware(now)
-    return is_publishing_day(calendar, issue) and now < copy_deadline_for(calendar, issue)
+    return (is_publishing_day(calendar, issue) and issue not in calendar.printed_dates
+            and now < copy_deadline_for(calendar, issue))
 
 
 _SEARCH_DAYS = 3 * 366   # how far ahead open_issue_dates looks (closures can be long)

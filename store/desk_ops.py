@@ -30,7 +30,7 @@ from store.db import Database
 from store.models import (APPROVED, CHANGES_REQUESTED, PUBLISHED, REJECTED, SCHEDULED, SUBMITTED, AuditEntry,
                           Export, IssueState, Notice, NoticeRevision, Payment, User, utcnow)
 from store.operations import _revision_payload, append_audit, text_hash, verification_code
-from store.settings import Publisher, load_publisher, save_publisher
+from store.settings import Publisher, invalidate_public_settings, load_publisher, save_publisher
 
 # ---------------------------------------------------------------------------------------------
 # Errors the desk shows to the editor (messages in Chinese, saying what to do).
@@ -586,7 +586,10 @@ def publish_issue(db: Database, issue_date: date, *, actor: str, secret_key: str
             append_audit(s, actor, "published", n.id, {
                 "reference": n.reference, "issue_date": issue_date.isoformat(), "page": n.published_page,
                 "column": n.published_column, "revision": n.current_revision, "export_id": export.id})
-        return published
+    # Committed: the issue is closed to advertisers now (at once in this worker, within the
+    # settings cache's 2 s in the others).
+    invalidate_public_settings()
+    return published
 
 
 # ---------------------------------------------------------------------------------------------

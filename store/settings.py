@@ -37,6 +37,9 @@ class Publisher:
     type_order: list[str] = field(default_factory=lambda: list(DEFAULT_TYPE_ORDER))
     layout: dict = field(default_factory=dict)      # typesetting.LayoutSettings fields overriding defaults
     rate_card: dict = field(default_factory=dict)   # typesetting.RateCard fields overriding defaults
+    # Not a setting: the issues the desk has marked published, filled in for the advertisers'
+    # pages (PublisherCache) so that nobody can book them any more. Never saved.
+    printed_dates: list[str] = field(default_factory=list)
 
     @property
     def calendar(self) -> PublishingCalendar:
@@ -44,7 +47,8 @@ class Publisher:
         hh, mm = (int(x) for x in self.copy_deadline.split(":"))
         return PublishingCalendar(weekdays=frozenset(self.weekdays), copy_deadline=time(hh, mm),
                                   days_before=self.days_before,
-                                  closed_dates=frozenset(d for d in map(parse_date, self.closed_dates) if d))
+                                  closed_dates=frozenset(d for d in map(parse_date, self.closed_dates) if d),
+                                  printed_dates=frozenset(d for d in map(parse_date, self.printed_dates) if d))
 
     def page_text(self, page: int | None) -> str:
         """Where a notice printed, as a proof states it: "A12版", or the page of the column."""
@@ -55,7 +59,9 @@ class Publisher:
         return f"分类广告第{page}页"
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        stored = asdict(self)
+        del stored["printed_dates"]
+        return stored
 
 
 def load_publisher(session: Session) -> Publisher:
@@ -64,7 +70,7 @@ def load_publisher(session: Session) -> Publisher:
     if row is not None:
         stored = json.loads(row.value_json)
         for key, value in stored.items():
-            if hasattr(publisher, key):
+            if hasattr(publisher, key) and key != "printed_dates":
                 setattr(publisher, key, value)
     return publisher
 
@@ -80,12 +86,30 @@ def save_publisher(session: Session, publisher: Publisher) -> None:
         row.value_json = value
 
 
-# Bumped by save_publisher: a cache in the process that saved re-reads at once.
+# Bumped by save_publisher (and invalidate_public_settings): a cache in the process re-reads at once.
 _generation = 0
 
 
+def invalidate_public_settings() -> None:
+    global _generation
+    _generation += 1
+
+
+def _public_publisher(session: Session) -> Publisher:
+    """The settings with the issues already published (the last 60 days' and later) closed."""
+    from datetime import date, timedelta
+
+    from store.models import IssueState
+    publisher = load_publisher(session)
+    since = date.today() - timedelta(days=60)
+    publisher.printed_dates = [d.isoformat() for d in session.scalars(
+        select(IssueState.issue_date).where(IssueState.published_at.is_not(None), IssueState.issue_date >= since))]
+    return publisher
+
+
 class PublisherCache:
-    """The publisher's settings for the public pages and the API, read at most every `ttl` s.
+    """The publisher's settings as advertisers see them (the pages and the API: with the issues
+    already published closed), read at most every `ttl` s.
 
     Why: every form view, check and submission reads them, often twice; under load that was a
     query and a JSON parse per read (benchmarks/bench_load.py, PostgreSQL at 32 connections:
@@ -106,7 +130,7 @@ class PublisherCache:
             entry = self._entry
         if entry is None or entry[0] <= now or entry[1] != _generation:
             generation = _generation
-            entry = (now + self.ttl, generation, load_publisher(session))
+            entry = (now + self.ttl, generation, _public_publisher(session))
             with self._lock:
                 self._entry = entry
         return copy.deepcopy(entry[2])

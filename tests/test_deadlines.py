@@ -172,6 +172,21 @@ def test_is_open_needs_a_publishing_day():
     assert not is_publishing_day(closed, D(2026, 2, 17))
 
 
+def test_an_issue_gone_to_press_is_closed_before_its_deadline():
+    printed = PublishingCalendar(printed_dates=frozenset({D(2026, 3, 10)}))
+    early = datetime(2026, 3, 8, 23, 30, tzinfo=UTC)          # the copy deadline is still ahead
+    assert is_open(DAILY, D(2026, 3, 10), early) and not is_open(printed, D(2026, 3, 10), early)
+    assert is_publishing_day(printed, D(2026, 3, 10))         # the paper does appear that day
+    assert open_issue_dates(printed, early, count=1) == [D(2026, 3, 11)]
+    from notices.checks import check_notice
+    from tests.conftest import load_samples
+    sample = load_samples()["correction"]
+    result = check_notice(sample["type"], sample["fields"], sample.get("text"), "2026-03-10",
+                          calendar=printed, now=early, missing_glyphs=lambda text: [])
+    assert [f.message for f in result.findings if f.code == "issue-closed"] == [
+        "2026年3月10日这一期已经付印，不能再加登，请另选刊登日期。"]
+
+
 def test_is_open_refuses_naive_now():
     with pytest.raises(ValueError):
         is_open(DAILY, D(2026, 3, 10), datetime(2026, 3, 9, 6, 0))

@@ -170,3 +170,9 @@ def test_publish_refused_without_export_and_after_a_change(app):
     r = editor.post(f"/desk/notices/{other}/schedule", data={
         "version": version(app, other), "issue_date": ISSUE.isoformat(), "override_reason": "测试"})
     assert r.status_code == 422 and "已经刊登" in r.get_data(as_text=True)
+    # …and advertisers can no longer book it, although its copy deadline is still ahead.
+    public = app.test_client()
+    dates = [d["date"] for d in public.get("/api/v1/issue-dates").get_json()["issue_dates"]]
+    assert ISSUE.isoformat() not in dates and dates[0] == "2026-11-28"
+    form = public.get("/submit/lost-document").get_data(as_text=True)
+    assert f'value="{ISSUE.isoformat()}"' not in form and 'value="2026-11-28"' in form
