@@ -21,6 +21,8 @@ No Flask imports here: this module is the domain, used by forms, the API and the
 
 from __future__ import annotations
 
+import re
+
 import datetime
 from dataclasses import dataclass
 from collections.abc import Callable
@@ -99,8 +101,15 @@ REGISTRAR_CODES = {"100000": "国家工商行政管理总局"}
 _HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
-def _normalise(value: str) -> str:
-    return value.translate(_HALF_WIDTH).strip().upper()
+# Typed as printed on a licence or card, codes come grouped: "9144 0106 MA9X K3T2 12",
+# "440106 19850317 2317", "91440101-MA5C…". None of these codes contains a blank or a dash.
+_SEPARATORS = re.compile(r"[\s\u00a0\u3000\-\u2010-\u2015\u2212\uff0d]+")
+
+
+def _normalise(value: str, separators: bool = True) -> str:
+    """Half-width, upper case, and (unless told otherwise) without blanks and dashes."""
+    value = value.translate(_HALF_WIDTH).strip().upper()
+    return _SEPARATORS.sub("", value) if separators else value
 
 
 def _all_digits(text: str) -> bool:

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timezone
 
@@ -33,7 +34,8 @@ def new_reference() -> str:
 
 def clean_reference(value: str) -> str:
     """Accept a reference as people type it back: lower case, without dashes, O for 0."""
-    raw = "".join(c for c in (value or "").upper() if c.isalnum()).replace("O", "0").replace("I", "1")
+    value = unicodedata.normalize("NFKC", value or "")      # ＧＧ－… typed with a Chinese IME
+    raw = "".join(c for c in value.upper() if c.isascii() and c.isalnum()).replace("O", "0").replace("I", "1")
     raw = raw.replace("L", "1")
     if len(raw) == len(REFERENCE_PREFIX) + REFERENCE_RANDOM_CHARS and raw.startswith(REFERENCE_PREFIX):
         body = raw[len(REFERENCE_PREFIX):]
@@ -49,7 +51,10 @@ def status_secret(secret_key: str, reference: str) -> str:
 
 
 def check_status_secret(secret_key: str, reference: str, candidate: str) -> bool:
-    return hmac.compare_digest(status_secret(secret_key, reference), (candidate or "").lower())
+    """The candidate as typed back from a receipt: full-width, spaced or in groups is fine."""
+    typed = unicodedata.normalize("NFKC", candidate or "")
+    typed = "".join(c for c in typed if c.isascii() and c.isalnum()).lower()
+    return hmac.compare_digest(status_secret(secret_key, reference), typed)
 
 
 def verification_code(secret_key: str, reference: str, revision_hash: str) -> str:

@@ -181,6 +181,20 @@ def test_unknown_registration_department_is_a_warning_at_position_1():
     assert "第1位“B”" in result.message
 
 
+@pytest.mark.parametrize("typed", ["9144 0101 3402 3009 9E", "91440101-340230099E", "91440101－340230099Ｅ",
+                                   "9144\u30000101340230099E", " 914401013402300 99e "])
+def test_codes_typed_in_groups_are_read_without_the_blanks_and_dashes(typed):
+    result = check_uscc(typed)
+    assert (result.valid, result.value) == (True, "91440101340230099E")
+
+
+def test_id_numbers_typed_in_groups_are_read_too():
+    from notices.identifiers import check_id_card, check_regno
+    assert check_id_card("440106 19850317 2317").value == "440106198503172317"
+    assert check_id_card("440106-19850317-2317").valid
+    assert check_regno("4401 0660 1059 045").value == "440106601059045"
+
+
 def test_region_code_unknown_to_the_division_table_is_not_reported():
     # Positions 3–8 are the registrar's code; 999999 is in no table, and that is not our business.
     code = with_uscc_check("91999999MA5ACCGH4")
@@ -192,8 +206,8 @@ def test_region_code_unknown_to_the_division_table_is_not_reported():
     ("914401013402300999E", ["应为18位", "现为19位"], None, None),
     ("9144O101340230099E", ["第5位“O”不是统一社会信用代码可用的字符", "不用 I、O、S、V、Z"], 5, None),
     ("91440101340230099F", ["第18位校验码应为 E，现为 F", "营业执照"], 18, "E"),
-    ("9144010134023-099E", ["第14位“-”"], 14, None),
-    ("9144 0101340230099E", ["应为18位", "第5位空格"], None, None),
+    ("9144010134023-099E", ["应为18位", "现为17位"], None, None),   # a dash typed for a character
+    ("9144010134023_099E", ["第14位“_”"], 14, None),
     ("440106601059045", ["现为15位", "注册号"], None, None),
     ("", ["请填写统一社会信用代码", "91440101340230099E"], None, None),
 ])
@@ -378,7 +392,7 @@ def test_licence_serial_lower_case_is_normalised():
 
 
 ODD_INPUTS = ["", "1", "441781001341", "44178100134120", "441781001341A", "S-2612", "编号123",
-              "S2612019050774G-2612019050774", "4417 8100 13412"]
+              "S2612019050774G-2612019050774", "4417 8100 1341"]
 
 
 @pytest.mark.parametrize("typed", ODD_INPUTS)
@@ -388,7 +402,8 @@ def test_seal_code_never_errors(typed):
     assert "13位数字" in result.message
 
 
-@pytest.mark.parametrize("typed", [t for t in ODD_INPUTS if not re.fullmatch(r"[0-9A-Z]{8,20}", t)])
+@pytest.mark.parametrize("typed", [t for t in ODD_INPUTS
+                                   if not re.fullmatch(r"[0-9A-Z]{8,20}", re.sub(r"[\s-]", "", t))])
 def test_licence_serial_never_errors(typed):
     result = check_licence_serial(typed)
     assert (result.valid, result.severity) == (True, "warning"), typed
@@ -425,7 +440,7 @@ def test_identifiers_module_has_no_flask_imports():
             imported.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module.split(".")[0])
-    assert imported <= {"__future__", "collections", "dataclasses", "datetime", "stdnum"}
+    assert imported <= {"__future__", "collections", "dataclasses", "datetime", "re", "stdnum"}
 
 
 @pytest.mark.parametrize("kind, typed, position", [

@@ -104,6 +104,12 @@ def test_status_page_needs_its_secret(client):
     assert client.get(f"/receipt/{ref}/wrong").status_code == 404
     found = client.post("/status", data={"reference": ref.lower().replace("-", ""), "secret": secret})
     assert found.status_code == 303
+    # Typed back with a Chinese IME (full-width) and in groups, as people copy from a receipt.
+    wide = lambda text: "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)  # noqa: E731
+    grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)).upper()
+    found = client.post("/status", data={"reference": wide(ref), "secret": wide(grouped)})
+    assert found.status_code == 303 and found.headers["Location"].endswith(f"/status/{ref}/{secret}")
+    assert client.post("/status", data={"reference": ref, "secret": secret[:-1]}).status_code == 400
 
 
 def test_expired_csrf_token_keeps_everything_typed(sqlite_app):

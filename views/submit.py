@@ -203,7 +203,9 @@ def find_status():
         secret = (request.form.get("secret", "") or "").strip()
         notice = get_notice(read_session(), reference)
         if notice and check_status_secret(current_app.config["SECRET_KEY"], notice.reference, secret):
-            return redirect(url_for("submit.status", reference=notice.reference, secret=secret.lower()), code=303)
+            return redirect(url_for("submit.status", reference=notice.reference,
+                                    secret=status_secret(current_app.config["SECRET_KEY"], notice.reference)),
+                            code=303)
         error = "编号或查询码不对，请核对回执上的编号和查询码。"
     return render_template("submit/find_status.html", error=error), (400 if error else 200)
 
