@@ -86,8 +86,7 @@ def proof(reference, secret):
         scale = typeset_scale(typeset)
         html = render_template(
             "proof/proof.html", notice=notice, publisher=publisher, text=text, typeset_scale=scale,
-            column_width_mm=round(layout.column_width_pt * 25.4 / 72, 2), body_size_pt=layout.body_size_pt,
-            leading_pt=layout.leading_pt, verify_url=verify_url,
+            verify_url=verify_url,
             verify_search_url=public_url("verify.search"))
         pdf = render_proof_pdf(html, typeset)
     except (printing.RenderError, printing.AlteredText):
