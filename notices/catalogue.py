@@ -244,8 +244,12 @@ def date(name, label, **kw) -> Field:
     return Field(name, label, DATE, max_length=12, **kw)
 
 
+# Who may decide a reduction (公司法 2023, Arts. 59, 60, 112, 172): the 股东会 (the name of both
+# kinds of company's meeting since 2024-07-01; 股东大会 is the old name some articles still use),
+# the sole shareholder, or for a 国有独资公司 the body acting as its investor. Not the board.
 DECISIONS = (("股东会决议", "股东会决议"), ("股东决定", "股东决定（一人公司）"),
-                  ("股东大会决议", "股东大会决议"), ("董事会决议", "董事会决议"))
+             ("股东大会决议", "股东大会决议（章程仍用旧称的股份有限公司）"),
+             ("履行出资人职责的机构决定", "履行出资人职责的机构决定（国有独资公司）"))
 
 CONTACT_FIELDS = (
     Field("contact_person", "联系人", required=False, help="例如：王先生", in_text=True),

@@ -195,3 +195,10 @@ def test_closed_issue_date_is_refused():
     result = check_notice(sample["type"], sample["fields"], None, "2026-11-26", now=NOW)
     assert "issue-closed" in [e.code for e in result.errors]
     assert check_notice(sample["type"], sample["fields"], None, "2026-11-27", now=NOW).ok
+
+
+def test_a_reduction_is_decided_by_the_shareholders_not_the_board():
+    from notices.catalogue import CATALOGUE
+    choices = [value for value, _ in CATALOGUE["capital-reduction"].field("decision").choices]
+    assert "董事会决议" not in choices
+    assert choices[0] == "股东会决议" and "履行出资人职责的机构决定" in choices
