@@ -22,6 +22,8 @@ def _instance_secret(app: Flask) -> str:
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    # JSON answers keep Chinese as UTF-8, readable in curl and logs (not \uXXXX escapes).
+    app.json.ensure_ascii = False
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
         DATABASE_URL=os.environ.get("DATABASE_URL")

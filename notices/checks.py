@@ -120,7 +120,8 @@ def _check_field(result: CheckResult, f: Field, raw: object) -> None:
     if not value:
         if f.required:
             example = f"，{f.help}" if f.help.startswith("例如") else ""
-            result.add(ERROR, "required", f"请填写{f.label}{example}。", f.name)
+            verb = "请选择" if f.kind == cat.CHOICE else "请填写"
+            result.add(ERROR, "required", f"{verb}{f.label}{example}。", f.name)
         return
 
     if f.kind == cat.CHOICE:

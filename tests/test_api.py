@@ -121,6 +121,10 @@ def test_missing_idempotency_key_is_refused(client, key):
     response = client.post("/api/v1/notices", json={}, headers=auth(key))
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "idempotency_key_required"
+    short = client.post("/api/v1/notices", json={}, headers={**auth(key), "Idempotency-Key": "rev-001"})
+    assert short.status_code == 400 and short.get_json()["error"]["code"] == "idempotency_key_invalid"
+    # Chinese stays readable in the raw body (UTF-8, not \uXXXX escapes).
+    assert "须为8–100个字母" in short.get_data(as_text=True)
 
 
 def test_extra_fields_cannot_set_status_or_price(app, client, key):

@@ -101,7 +101,8 @@ def _json_body():
     except RecursionError:        # a deeply nested body within the size limit
         data = None
     if not isinstance(data, dict):
-        return None, api_error(400, "invalid_json", "请求体须为 JSON 对象。")
+        return None, api_error(400, "invalid_json",
+                               "请求体须为 JSON 对象，并带请求头 Content-Type: application/json。")
     return data, None
 
 
@@ -208,6 +209,9 @@ def check_notice_view():
 def create_notice():
     idem = request.headers.get("Idempotency-Key", "")
     if not IDEMPOTENCY_KEY.fullmatch(idem):
+        if idem:
+            return api_error(400, "idempotency_key_invalid",
+                             f"Idempotency-Key 须为8–100个字母、数字或 -_.:（现为{len(idem)}个字符），重试时使用同一个键。")
         return api_error(400, "idempotency_key_required",
                          "请在 Idempotency-Key 请求头中提供本次提交的唯一键（8–100个字母、数字或 -_.:），重试时使用同一个键。")
     data, error = _json_body()

@@ -128,8 +128,8 @@ def submit_form(code):
                 author="advertiser")
             ref = submitted.notice.reference
             secret = status_secret(current_app.config["SECRET_KEY"], ref)
-            return redirect(url_for("submit.receipt", reference=ref, secret=secret,
-                                    again="" if submitted.same_content else "1"), code=303)
+            again = {} if submitted.same_content else {"again": "1"}
+            return redirect(url_for("submit.receipt", reference=ref, secret=secret, **again), code=303)
     if quote is not None:
         form.preview_token.data = _preview_token(result, quote)
         if not quote.png_data_uri:    # a confirmation sent back to the page: show the picture again
@@ -182,7 +182,7 @@ def _notice_or_404(reference, secret):
 @bp.get("/receipt/<reference>/<secret>")
 def receipt(reference, secret):
     notice = _notice_or_404(reference, secret)
-    return render_template("submit/receipt.html", notice=notice, secret=secret,
+    return render_template("submit/receipt.html", notice=notice, secret=secret, publisher=public_publisher(),
                            again=request.args.get("again") == "1")
 
 
