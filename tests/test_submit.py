@@ -183,3 +183,16 @@ def test_advertiser_revises_after_changes_are_requested(app, client):
     assert client.get(f"/status/{ref}/{secret}/revise").status_code == 303
     assert client.post(f"/status/{ref}/{secret}/revise", data=data).status_code == 303
     assert client.get(f"/status/{ref}/wrongsecret/revise").status_code == 404
+
+
+def test_a_name_too_long_is_said_not_cut_off(client):
+    """The browser would cut a pasted name at maxlength without a word: the bound is looser
+    than the rule, and the check says what the rule is."""
+    html = client.get(form_url("capital-reduction")).get_data(as_text=True)
+    tag = re.search(r'<input[^>]*name="company"[^>]*>', html).group(0)
+    maxlength = int(re.search(r'maxlength="(\d+)"', tag).group(1))
+    assert maxlength > 60
+    data = post_data("capital-reduction", html, action="check")
+    data["company"] = "广州市" + "某" * 55 + "有限公司"      # 62 characters
+    page = client.post(form_url("capital-reduction"), data=data).get_data(as_text=True)
+    assert "最多60个字，现为62个字" in page
