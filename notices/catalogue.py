@@ -40,6 +40,8 @@ class Field:
     variants: tuple[str, ...] = ()       # lost-document: only for these variants
     in_text: bool = False                # the value must appear in the notice text
     default: str = ""
+    # Other ways a text may write a choice ("正、副本" as "正副本"), for the in_text check.
+    written: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def applies_to(self, variant: str | None) -> bool:
         return not self.variants or variant in self.variants
@@ -268,8 +270,9 @@ LOST_DOCUMENT = NoticeType(
               choices=(("licence", "营业执照"), ("seal", "印章"), ("document", "证件或其他文件（个人）"))),
         Field("holder", "单位名称或姓名", TEXT, max_length=NAME_MAX, in_text=True,
               help="单位写营业执照上的名称，个人写身份证上的姓名"),
-        Field("licence_copy", "遗失的执照", CHOICE, variants=("licence",),
-              choices=(("正本", "正本"), ("副本", "副本"), ("正、副本", "正本和副本"))),
+        Field("licence_copy", "遗失的执照", CHOICE, variants=("licence",), in_text=True,
+              choices=(("正本", "正本"), ("副本", "副本"), ("正、副本", "正本和副本")),
+              written=(("正、副本", ("正副本", "正本和副本", "正本及副本", "正本、副本")),)),
         uscc(required=False, variants=("licence", "seal"),
              help="18位，例如：91440101MA5ACCGH4P；旧执照没有的可只填注册号"),
         Field("regno", "注册号", REGNO, required=False, variants=("licence",), max_length=19, in_text=True,

@@ -207,7 +207,7 @@ def _field_in_text(f: Field, value: str, text: str) -> bool:
         return _digits(value) in _digits(text)
     if f.kind in cat.IDENTIFIER_KINDS:
         return value.upper() in text.upper()
-    return value in text
+    return any(form in text for form in (value, *dict(f.written).get(value, ())))
 
 
 def _check_text(result: CheckResult, t: NoticeType) -> None:

@@ -196,3 +196,25 @@ def test_a_name_too_long_is_said_not_cut_off(client):
     data["company"] = "广州市" + "某" * 55 + "有限公司"      # 62 characters
     page = client.post(form_url("capital-reduction"), data=data).get_data(as_text=True)
     assert "最多60个字，现为62个字" in page
+
+
+def test_a_text_edited_against_the_licence_chosen_is_flagged():
+    """副本 chosen, 正本 written: the notice would declare the wrong licence void."""
+    from notices.checks import check_notice
+    from notices.deadlines import PublishingCalendar
+    from tests.conftest import NOW
+    sample = load_samples()["lost-document:licence"]
+    fields = dict(sample["fields"], licence_copy="副本")
+    ok = check_notice("lost-document", fields, None, None, calendar=PublishingCalendar(), now=NOW,
+                      missing_glyphs=lambda t: [])
+    assert ok.ok and "副本" in ok.text
+    edited = ok.text.replace("副本", "正本")
+    result = check_notice("lost-document", fields, edited, None, calendar=PublishingCalendar(), now=NOW,
+                          missing_glyphs=lambda t: [])
+    assert any(e.code == "field-not-in-text" and "遗失的执照" in e.message for e in result.errors)
+    both = dict(fields, licence_copy="正、副本")
+    for written in ("正、副本", "正副本", "正本和副本"):
+        text = ok.text.replace("副本", written)
+        result = check_notice("lost-document", both, text, None, calendar=PublishingCalendar(), now=NOW,
+                              missing_glyphs=lambda t: [])
+        assert not [e for e in result.errors if e.code == "field-not-in-text"], written
