@@ -111,7 +111,11 @@ def compose_liquidation(f: Fields) -> str:
 
 
 def compose_capital_reduction(f: Fields) -> str:
-    text = (f"{_with_code(_v(f, 'company'), _v(f, 'uscc'))}{_v(f, 'decision')}，注册资本由"
+    # "…于2026年11月20日经股东会决议，…": the date lets creditors see the notice is in time
+    # (CL 224: within 30 days of the resolution); left out when not given.
+    resolved = parse_date(_v(f, "resolved_on"))
+    when = f"于{format_date(resolved)}" if resolved else ""
+    text = (f"{_with_code(_v(f, 'company'), _v(f, 'uscc'))}{when}经{_v(f, 'decision')}，注册资本由"
             f"{money_text(_v(f, 'capital_before'))}减少至{money_text(_v(f, 'capital_after'))}。")
     if _truthy(f.get("covers_losses")):
         # CL 225: reduction to cover losses — no distribution to shareholders, no creditor sentence.
