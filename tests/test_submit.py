@@ -46,6 +46,9 @@ def test_each_type_can_be_filled_previewed_and_confirmed(client, name):
     assert preview.status_code == 200, html
     assert "有 " not in html or "处需要改正" not in html
     assert 'src="data:image/png;base64,' in html and "确认提交" in html
+    # At the top of the page, where it comes back: it passed, lines and price, and where to look.
+    summary = re.search(r'id="check-summary">(.*?)</div>', html).group(1)
+    assert "核对完成" in summary and "行，¥" in summary and 'href="#preview"' in summary
     token = hidden(html, "preview_token")
     text = re.search(r'<textarea[^>]*name="text"[^>]*>\s*(.*?)</textarea>', html, re.S).group(1)
     confirm = client.post(form_url(name), data=post_data(name, html, action="confirm", preview_token=token,
@@ -64,7 +67,7 @@ def test_error_is_shown_next_to_the_field_and_can_be_corrected(client):
     bad = client.post(form_url(name), data=post_data(name, html, action="check", uscc="91440106MA5CL12T4F"))
     page = bad.get_data(as_text=True)
     assert "处需要改正" in page and "第18位校验码应为 G" in page
-    assert "确认提交" not in page
+    assert "确认提交" not in page and "check-summary" not in page
     assert 'value="91440106MA5CL12T4F"' in page       # what was typed is kept
     good = client.post(form_url(name), data=post_data(name, page, action="check"))
     assert "确认提交" in good.get_data(as_text=True)
