@@ -604,6 +604,7 @@ def save_settings(db: Database, before: Publisher, after: Publisher, *, actor: s
     with db.write() as s:
         save_publisher(s, after)
         append_audit(s, actor, "settings", None, {k: {"from": old.get(k), "to": new.get(k)} for k in changed})
+    invalidate_public_settings()   # again after the commit: nothing read in between is kept
     return changed
 
 

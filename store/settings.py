@@ -111,11 +111,10 @@ class PublisherCache:
     """The publisher's settings as advertisers see them (the pages and the API: with the issues
     already published closed), read at most every `ttl` s.
 
-    Why: every form view, check and submission reads them, often twice; under load that was a
-    query and a JSON parse per read (benchmarks/bench_load.py, PostgreSQL at 32 connections:
-    caching them with the API-key lookup and without pool pre-ping took submissions from 55.8 to
-    85.1/s). A change saved in this process is seen at once; one saved in another worker within
-    `ttl` seconds - as if the editor had saved that much later. The desk reads them fresh.
+    Why: every form view, check and submission reads them, two or three times, and each read
+    was two queries and a JSON parse - on the path that benchmarks/bench_load.py drives at 80
+    submissions/s. A change saved in this process is seen at once; one saved in another worker
+    within `ttl` seconds - as if the editor had saved that much later. The desk reads them fresh.
     Each caller gets its own copy, so nothing it does to it leaks into another request.
     """
 
