@@ -168,6 +168,7 @@ def test_advertiser_revises_after_changes_are_requested(app, client):
 
     page = client.get(f"/status/{ref}/{secret}/revise").get_data(as_text=True)
     assert "执照编号少了一位" in page and 'value="广州市示例贸易有限公司"' in page
+    assert f"<h1>修改遗失营业执照 {ref}</h1>" in page          # it says it is a revision, of which notice
     data = post_data("lost-document:licence", page, action="check", licence_serial="S26120200112345",
                      version=hidden(page, "version"), text="", composed_hash="")
     checked = client.post(f"/status/{ref}/{secret}/revise", data=data).get_data(as_text=True)

@@ -76,6 +76,8 @@ def _preview_token(result, quote) -> str:
 
 def _render(form, notice_type, variant, *, result=None, quote=None, messages=(), status=200, revising=None):
     entry_title = next(e[2] for e in ENTRIES if e[0] == notice_type.code and e[1] in (variant, None))
+    if revising:
+        entry_title = f"修改{entry_title} {revising['notice'].reference}"
     return render_template("submit/form.html", form=form, notice_type=notice_type, variant=variant,
                            entry_title=entry_title, result=result, quote=quote, messages=messages,
                            variants=[e for e in ENTRIES if e[0] == notice_type.code], revising=revising), status
