@@ -222,3 +222,11 @@ def test_a_text_edited_against_the_licence_chosen_is_flagged():
         result = check_notice("lost-document", both, text, None, calendar=PublishingCalendar(), now=NOW,
                               missing_glyphs=lambda t: [])
         assert not [e for e in result.errors if e.code == "field-not-in-text"], written
+
+
+def test_the_papers_phone_numbers_are_tappable(app):
+    with app.test_request_context():
+        render = app.jinja_env.from_string("{{ p|phones }}").render
+        html = render(p="87750217 87133731")
+        assert html == '<a href="tel:87750217">87750217</a> <a href="tel:87133731">87133731</a>'
+        assert render(p="(020)8775-0217 转<b>") == '<a href="tel:02087750217">(020)8775-0217</a> 转&lt;b&gt;'

@@ -1,15 +1,22 @@
 """Flask services wired by init_app: database, CSRF, rate limits, templates, error pages."""
 from __future__ import annotations
 
+import re
+
 from flask import Flask, current_app, g, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from markupsafe import Markup, escape
+
 from store.db import Database
 from store.settings import Publisher, PublisherCache
 
 csrf = CSRFProtect()
+# A telephone number written without blanks: 87750217, 020-87750217, (020)87750217, 13800138000.
+# Blanks separate numbers ("87750217 87133731" is two).
+PHONE_NUMBER = re.compile(r"\+?\(?\d[\d()\-]{5,18}\d(?![\d()\-])")
 # Keyed by client address; storage shared across workers via RATELIMIT_STORAGE_URI (Redis).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
@@ -119,6 +126,18 @@ def init_app(app: Flask) -> None:
     def _who(actor):
         """Who did it, in Chinese: the audit log and revisions store "editor:li.bian", "api:某代理" …"""
         return actor_label(actor)
+
+    @app.template_filter("phones")
+    def _phones(text):
+        """Each telephone number in the text as a tel: link (tappable on a phone), the rest as is."""
+        out, last = [], 0
+        for m in PHONE_NUMBER.finditer(text or ""):
+            out.append(escape(text[last:m.start()]))
+            digits = re.sub(r"[^\d+]", "", m.group(0))
+            out.append(Markup('<a href="tel:{}">{}</a>').format(digits, m.group(0)))
+            last = m.end()
+        out.append(escape((text or "")[last:]))
+        return Markup("").join(out)
 
     @app.template_filter("yuan")
     def _yuan(cents):
