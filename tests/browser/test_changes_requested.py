@@ -229,6 +229,6 @@ def test_changes_requested_round_trip(new_page, fresh_server, editor, samples, s
 
     customer.goto(status_url)
     assert customer.locator(".status-line strong").inner_text() == "已通过"
-    assert_step_bar(customer, done=["已受理"], current="审核通过")
+    assert_step_bar(customer, done=["已受理"], current="已通过")
     assert "尚欠" in customer.locator("dl.facts").inner_text()       # approved: payment is asked for
     advertiser.shot("advertiser-status-approved")
