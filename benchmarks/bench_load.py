@@ -187,25 +187,14 @@ def _sa_url(url: str) -> str:
 
 def create_database(kind: str, workdir: Path) -> BenchDatabase:
     """A new, migrated database: a SQLite file in workdir, or a PostgreSQL schema of its own."""
-    from sqlalchemy import create_engine, text
-
     from store import migrate
     if kind == "sqlite":
         url = f"sqlite:///{workdir / 'bench.db'}"
         migrate.upgrade(url)
         return BenchDatabase(kind, url)
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_BASE_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{PG_BASE_URL}?options=-csearch_path%3D{schema}"
-    migrate.upgrade(url)
-
-    def drop():
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
-    return BenchDatabase(kind, url, drop)
+    schema = migrate.postgres_schema(PG_BASE_URL, "bench")
+    url = schema.__enter__()
+    return BenchDatabase(kind, url, lambda: schema.__exit__(None, None, None))
 
 
 @dataclass

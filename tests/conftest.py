@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import uuid
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -46,16 +45,8 @@ def sqlite_template(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def pg_url():
     """A schema of our own in the `test` database, migrated once; tables emptied per test."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_BASE_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{PG_BASE_URL}?options=-csearch_path%3D{schema}"
-    migrate.upgrade(url)
-    yield url
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with migrate.postgres_schema(PG_BASE_URL, "t") as url:
+        yield url
 
 
 def _empty_pg(url: str) -> None:
@@ -109,3 +100,19 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def api_key(app):
+    """An agency's API key on the app's database."""
+    from store.operations import create_api_key
+    with app.app_context():
+        return create_api_key(app.extensions["notice_db"], "测试代理")
+
+
+def auth(key, idem=None) -> dict:
+    """API request headers: the key, and an Idempotency-Key when given."""
+    headers = {"Authorization": f"Bearer {key}"}
+    if idem:
+        headers["Idempotency-Key"] = idem
+    return headers

@@ -6,20 +6,10 @@ import threading
 import pytest
 
 from store.operations import create_api_key
-from tests.conftest import load_samples
+from tests.conftest import auth, load_samples
 
 SAMPLES = load_samples()
 CONTACT = {"name": "王先生", "phone": "13800138000"}
-
-
-@pytest.fixture
-def key(app):
-    with app.app_context():
-        return create_api_key(app.extensions["notice_db"], "测试代理")
-
-
-def auth(key):
-    return {"Authorization": f"Bearer {key}"}
 
 
 def test_notice_types_lists_every_type_with_fields(client):
@@ -57,40 +47,40 @@ def test_check_and_submit_need_a_key(client):
     assert body["error"]["code"] == "unauthorized" and "密钥" in body["error"]["message"]
 
 
-def test_check_returns_composed_text_lines_and_price(client, key):
+def test_check_returns_composed_text_lines_and_price(client, api_key):
     sample = SAMPLES["capital-reduction"]
     body = client.post("/api/v1/notices/check", json={**sample, "publication_date": "2026-11-28"},
-                       headers=auth(key)).get_json()
+                       headers=auth(api_key)).get_json()
     assert body["ok"] and body["errors"] == []
     assert body["text"].startswith("广州市示例建材有限公司（统一社会信用代码：91440101D1TJ3Y7L4G）")
     assert body["lines"] >= 5 and body["price"]["amount"] > 0
     assert any(w["label"].startswith("债权人") for w in body["windows"])
 
 
-def test_submission_is_idempotent_and_status_is_private_to_the_key(app, client, key):
+def test_submission_is_idempotent_and_status_is_private_to_the_key(app, client, api_key):
     payload = {**SAMPLES["lost-document:licence"], "publication_date": "2026-11-28", "contact": CONTACT}
-    first = client.post("/api/v1/notices", json=payload, headers={**auth(key), "Idempotency-Key": "order-0001"})
+    first = client.post("/api/v1/notices", json=payload, headers={**auth(api_key), "Idempotency-Key": "order-0001"})
     assert first.status_code == 201
     ref = first.get_json()["reference"]
-    again = client.post("/api/v1/notices", json=payload, headers={**auth(key), "Idempotency-Key": "order-0001"})
+    again = client.post("/api/v1/notices", json=payload, headers={**auth(api_key), "Idempotency-Key": "order-0001"})
     assert again.status_code == 200 and again.get_json()["reference"] == ref
     changed = dict(payload, fields=dict(payload["fields"], licence_copy="副本"))
-    conflict = client.post("/api/v1/notices", json=changed, headers={**auth(key), "Idempotency-Key": "order-0001"})
+    conflict = client.post("/api/v1/notices", json=changed, headers={**auth(api_key), "Idempotency-Key": "order-0001"})
     assert conflict.status_code == 409 and conflict.get_json()["error"]["code"] == "idempotency_key_reused"
-    status = client.get(f"/api/v1/notices/{ref}", headers=auth(key)).get_json()
+    status = client.get(f"/api/v1/notices/{ref}", headers=auth(api_key)).get_json()
     assert status["status"] == "submitted" and status["status_label"] == "待审核"
     with app.app_context():
         other = create_api_key(app.extensions["notice_db"], "另一家代理")
     assert client.get(f"/api/v1/notices/{ref}", headers=auth(other)).status_code == 404
 
 
-def test_concurrent_retries_store_one_notice(app, key):
+def test_concurrent_retries_store_one_notice(app, api_key):
     payload = {**SAMPLES["correction"], "publication_date": "2026-11-28", "contact": CONTACT}
     codes, refs = [], set()
 
     def post():
         with app.test_client() as c:
-            r = c.post("/api/v1/notices", json=payload, headers={**auth(key), "Idempotency-Key": "retry-storm-1"})
+            r = c.post("/api/v1/notices", json=payload, headers={**auth(api_key), "Idempotency-Key": "retry-storm-1"})
             codes.append(r.status_code)
             refs.add(r.get_json().get("reference"))
     threads = [threading.Thread(target=post) for _ in range(6)]
@@ -106,46 +96,46 @@ def test_concurrent_retries_store_one_notice(app, key):
         assert s.scalar(select(func.count()).select_from(Notice)) == 1
 
 
-def test_invalid_notice_is_422_with_errors_per_field(client, key):
+def test_invalid_notice_is_422_with_errors_per_field(client, api_key):
     fields = dict(SAMPLES["capital-reduction"]["fields"], uscc="91440101D1TJ3Y7L4F", capital_after="2000万元")
     response = client.post("/api/v1/notices", json={"type": "capital-reduction", "fields": fields,
                                                      "publication_date": "2026-11-28", "contact": {}},
-                           headers={**auth(key), "Idempotency-Key": "bad-order-1"})
+                           headers={**auth(api_key), "Idempotency-Key": "bad-order-1"})
     assert response.status_code == 422
     errors = response.get_json()["error"]["errors"]
     assert set(errors) >= {"uscc", "capital_after", "contact.name", "contact.phone"}
     assert "第18位" in errors["uscc"][0]
 
 
-def test_missing_idempotency_key_is_refused(client, key):
-    response = client.post("/api/v1/notices", json={}, headers=auth(key))
+def test_missing_idempotency_key_is_refused(client, api_key):
+    response = client.post("/api/v1/notices", json={}, headers=auth(api_key))
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "idempotency_key_required"
-    short = client.post("/api/v1/notices", json={}, headers={**auth(key), "Idempotency-Key": "rev-001"})
+    short = client.post("/api/v1/notices", json={}, headers={**auth(api_key), "Idempotency-Key": "rev-001"})
     assert short.status_code == 400 and short.get_json()["error"]["code"] == "idempotency_key_invalid"
     # Chinese stays readable in the raw body (UTF-8, not \uXXXX escapes).
     assert "须为8–100个字母" in short.get_data(as_text=True)
 
 
-def test_extra_fields_cannot_set_status_or_price(app, client, key):
+def test_extra_fields_cannot_set_status_or_price(app, client, api_key):
     payload = {**SAMPLES["correction"], "publication_date": "2026-11-28", "contact": CONTACT,
                "status": "published", "price": 0}
     payload["fields"] = dict(payload["fields"], status="published", price_cents="0")
-    body = client.post("/api/v1/notices", json=payload, headers={**auth(key), "Idempotency-Key": "extra-0001"}).get_json()
+    body = client.post("/api/v1/notices", json=payload, headers={**auth(api_key), "Idempotency-Key": "extra-0001"}).get_json()
     assert body["status"] == "submitted" and body["price"]["amount"] > 0
 
 
-def test_oversize_body_is_refused_before_parsing(client, key):
+def test_oversize_body_is_refused_before_parsing(client, api_key):
     response = client.post("/api/v1/notices/check", data="x" * (300 * 1024), content_type="application/json",
-                           headers=auth(key))
+                           headers=auth(api_key))
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "too_large"
 
 
-def test_issue_dates_and_the_default_publication_date(client, key):
+def test_issue_dates_and_the_default_publication_date(client, api_key):
     dates = client.get("/api/v1/issue-dates").get_json()["issue_dates"]
     # NOW is 2026-11-26 09:00 Beijing: that day's copy deadline (15:00 the day before) has passed.
     assert dates[0] == {"date": "2026-11-27", "copy_deadline": "2026-11-26T15:00:00+08:00"}
     sample = SAMPLES["correction"]
-    body = client.post("/api/v1/notices/check", json=sample, headers=auth(key)).get_json()
+    body = client.post("/api/v1/notices/check", json=sample, headers=auth(api_key)).get_json()
     assert body["ok"] and body["publication_date"] == "2026-11-27"

@@ -41,7 +41,7 @@ from notices.text import normalise_field, normalise_text
 from store.models import Notice
 from store.operations import create_api_key, status_secret
 from store.settings import Publisher
-from tests.conftest import NOW, load_samples
+from tests.conftest import NOW, auth, load_samples
 from tests.faults_support import field_errors, form_url, previewed
 from typesetting.column import contact_box
 from typesetting.markup import PageGeometry
@@ -69,17 +69,6 @@ def stored_notice(app, reference: str) -> Notice:
         return notice
 
 
-@pytest.fixture
-def api_key(app):
-    with app.app_context():
-        return create_api_key(app.extensions["notice_db"], "输入测试")
-
-
-def auth(key, idem=None) -> dict:
-    headers = {"Authorization": f"Bearer {key}"}
-    if idem:
-        headers["Idempotency-Key"] = idem
-    return headers
 
 
 def new_key() -> str:

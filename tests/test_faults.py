@@ -30,7 +30,7 @@ from sqlalchemy import create_engine, event, func, select, text
 import typesetting
 from store.models import Notice
 from store.operations import create_api_key
-from tests.conftest import PG_BASE_URL, make_app
+from tests.conftest import PG_BASE_URL, auth, make_app
 from tests.faults_support import (consistency_problems, count_rows, form_url, load_bench, previewed, run_storm,
                                   storm_verdict, stored_keys)
 
@@ -55,17 +55,6 @@ def notice_count(app) -> int:
         return s.scalar(select(func.count()).select_from(Notice))
 
 
-@pytest.fixture
-def api_key(app):
-    with app.app_context():
-        return create_api_key(app.extensions["notice_db"], "故障测试")
-
-
-def auth(key, idem=None) -> dict:
-    headers = {"Authorization": f"Bearer {key}"}
-    if idem:
-        headers["Idempotency-Key"] = idem
-    return headers
 
 
 def long_text(holder="陈小明", document="购房收据") -> str:
@@ -487,17 +476,12 @@ def database_on_tiny_disk(request, tiny_disk, sqlite_template):
     except Exception as exc:   # noqa: BLE001 - e.g. the server runs on another machine
         admin.dispose()
         pytest.skip(f"cannot create a tablespace on the tiny disk: {exc}")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    url = f"{PG_BASE_URL}?options=-csearch_path%3D{schema}%20-cdefault_tablespace%3D{name}"
     from store import migrate
-    migrate.upgrade(url)
     try:
-        yield url
+        with migrate.postgres_schema(PG_BASE_URL, "t", options=f"-cdefault_tablespace={name}") as url:
+            yield url
     finally:
         with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
             conn.exec_driver_sql(f"DROP TABLESPACE {name}")
         admin.dispose()
 
