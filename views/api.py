@@ -81,13 +81,15 @@ class _KeyCache:
         return client
 
 
-_keys = _KeyCache()
+def _keys() -> _KeyCache:
+    """This app's key cache (one per app: each app has its own database)."""
+    return current_app.extensions.setdefault("api_key_cache", _KeyCache())
 
 
 def require_key(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
-        key = _keys.lookup(_api_key_value())
+        key = _keys().lookup(_api_key_value())
         if key is None:
             return api_error(401, "unauthorized", "缺少或无效的 API 密钥（请在 Authorization: Bearer … 中提供）。")
         g.api_key = key
