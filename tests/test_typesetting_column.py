@@ -101,6 +101,23 @@ def check_column(result, items, settings: LayoutSettings) -> dict:
                     (placement.label, number, row[-1].right - column_right)
             else:
                 assert row[-1].right <= column_right + 0.01
+            # Codes and numbers set solid (or nearly): the space between their characters is
+            # the line's tight spacing, and no more than between its Chinese characters.
+            line = notice.lines[number] if len(placement.segments) == 1 else None
+            if line is not None and line.tight:
+                at, starts = 0, []
+                for gl in row:
+                    starts.append(at)
+                    at += len(gl.text)
+                offset = len(line.title)
+                inside = {offset + i for start, end in line.tight for i in range(start + 1, end)}
+                tight_pt = line.tight_pu / 1024 / (96 / 72)
+                for a, b, start in zip(row, row[1:], starts[1:]):
+                    extra = b.x - a.right
+                    if start in inside:
+                        assert abs(extra - tight_pt) < 0.05, (placement.label, number, a, b)
+                    else:
+                        assert extra >= tight_pt - 0.05, (placement.label, number, a, b)
             # 禁则
             if number > 0:
                 assert row[0].text[0] not in NO_LINE_START, (placement.label, number)
@@ -185,6 +202,22 @@ def test_column_rules_are_drawn_in_k(seed_column):
     # Rules are filled rectangles (WeasyPrint draws borders as fills) in DeviceCMYK K.
     assert content.count(b"/DeviceCMYK cs") >= 1
     assert b" rg" not in content and b" RG" not in content
+
+
+def test_codes_are_set_solid_and_the_space_goes_between_chinese_characters(seed_column):
+    items, settings, result = seed_column
+    em = settings.body_size_pt
+    tight = [line for item in items for line in set_notice(item.title, item.body, settings).lines
+             if line.tight]
+    # The seed's year, room number and codes sit on justified lines; check_column (run on this
+    # column above) checks in the PDF that their characters are spaced as set here.
+    assert len(tight) >= 5
+    assert all(line.tight_pu < line.spacing_pu for line in tight)
+    solid = [line for line in tight if line.tight_pu == 0]
+    assert any("2020" in line.text for line in solid)
+    # Where the Chinese characters alone cannot take the space, they take up to the cap and
+    # the code the rest: never more than the Chinese characters, never a loose line.
+    assert all(line.letter_spacing_pt <= 0.205 * em for line in tight)
 
 
 def _notice(draw, n):

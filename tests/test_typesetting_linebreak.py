@@ -21,13 +21,7 @@ SETTINGS = LayoutSettings()
 
 def model_end(line, settings=SETTINGS) -> float:
     """Where the renderer will end this line, by the engine's own model of WeasyPrint."""
-    title_face, body_face = linebreak.faces(settings)
-    boxes = []
-    for text, face in ((line.title, title_face), (line.body, body_face)):
-        if text:
-            clusters = [a for _, _, a in linebreak.shape_clusters(face, text)]
-            boxes.append((face.size_px, clusters))
-    return linebreak._DrawModel(boxes).line_end_pt(line.spacing_pu)
+    return linebreak.drawn_end_pt(line, settings)
 
 
 @pytest.mark.parametrize("raw, printed", [

@@ -13,6 +13,7 @@ into lines again for the column: set_notice is cached by its inputs.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,6 +36,17 @@ TITLE_GAP = "\u3000"
 # column must respect; keep a little margin for the renderer's rounding).
 MAX_GAP_EM = 0.245
 
+# Codes, numbers and Latin words are set solid where the line allows it: justification space
+# between the digits of a credit code makes it look tracked out and hard to read back. On a line
+# holding such a run (of at least MIN_TIGHT_CHARS), the space goes between the Chinese characters
+# first, up to STRETCH_CAP_EM each; only what is left over goes between the run's characters.
+# Below TIGHT_FROM_EM of even spacing the tracking is invisible and the line stays as it is (each
+# solid run costs the renderer an element).
+TIGHT_RUN = re.compile(r"[0-9A-Za-z]+(?:[-./:·][0-9A-Za-z]+)*")
+MIN_TIGHT_CHARS = 2
+STRETCH_CAP_EM = 0.2
+TIGHT_FROM_EM = 0.04
+
 _TITLE, _BODY = 0, 1
 
 
@@ -50,17 +62,61 @@ class SetLine:
     is_last: bool
     # Letter-spacing in Pango units, as the renderer writes it (see _choose_spacing).
     spacing_pu: int = 0
+    # Runs of the body (start, end) set solid, or nearly: their letter-spacing is tight_pu,
+    # and a margin after each (but one ending the line) brings the gap after it to spacing_pu.
+    tight: tuple[tuple[int, int], ...] = ()
+    tight_pu: int = 0
 
     @property
     def text(self) -> str:
         return self.title + self.body
 
     @property
+    def body_pieces(self) -> list[tuple[str, str]]:
+        """The body as the renderer draws it: (text, class of its <d> element or "")."""
+        if not self.tight:
+            return [(self.body, "")]
+        pieces = []
+        at = 0
+        for start, end in self.tight:
+            if start > at:
+                pieces.append((self.body[at:start], ""))
+            last = end == len(self.body)
+            pieces.append((self.body[start:end], tight_class(self.tight_pu, 0 if last else
+                                                             self.spacing_pu - self.tight_pu)))
+            at = end
+        if at < len(self.body):
+            pieces.append((self.body[at:], ""))
+        return pieces
+
+    @property
     def letter_spacing_css(self) -> str:
         """CSS value that WeasyPrint turns back into exactly spacing_pu Pango units."""
         if not self.spacing_pu:
             return "0"
-        return f"{(self.spacing_pu + 0.5) / PANGO_SCALE:.6f}px"
+        return css_letter_spacing(self.spacing_pu)
+
+
+def css_letter_spacing(spacing_pu: int) -> str:
+    """CSS letter-spacing that WeasyPrint turns back into exactly spacing_pu Pango units."""
+    return f"{(spacing_pu + 0.5) / PANGO_SCALE:.6f}px" if spacing_pu else "0"
+
+
+def _margin_px(margin_pu: int) -> float:
+    return round(margin_pu / PANGO_SCALE, 6)
+
+
+def tight_class(tight_pu: int, margin_pu: int) -> str:
+    return f"t{tight_pu}_{margin_pu}"
+
+
+def tight_rule(name: str) -> str:
+    """The CSS rule of a solid run's class (see tight_class)."""
+    tight_pu, margin_pu = (int(v) for v in name[1:].split("_"))
+    rule = f"d.{name}{{letter-spacing:{css_letter_spacing(tight_pu)}"
+    if margin_pu:
+        rule += f";margin-right:{_margin_px(margin_pu):.6f}px"
+    return rule + "}"
 
 
 @dataclass(frozen=True)
@@ -326,37 +382,99 @@ def _make_line(clusters: list[_Cluster], is_last: bool, width: float,
             # No Latin in the line nor around it: one Han run either way, so the paragraph's
             # clusters are exactly the line's (and shaping twice is a third of the work).
             advances = [c.advances for c in own]
-        boxes.append((face, advances))
+        boxes.append((face, advances, False))
     gaps = sum(len(b[1]) for b in boxes) - 1
     natural = sum(sum(sum(a) for a in b[1]) for b in boxes) / PANGO_SCALE / PX_PER_PT
     if is_last or gaps < 1 or natural >= width:
         return SetLine(title, body, 0.0, natural, max(gaps, 0), is_last, 0)
-    spacing_pu = _choose_spacing(boxes, width, (width - natural) / gaps)
+    even = (width - natural) / gaps
+    if even >= TIGHT_FROM_EM * body_face.size_pt:
+        line = _tight_line(title, body, width, title_face, body_face)
+        if line is not None:
+            return line
+    spacing_pu = _choose_spacing(boxes, width, even)
     return SetLine(title, body, spacing_pu / PANGO_SCALE / PX_PER_PT, natural, gaps, is_last,
                    spacing_pu)
 
 
-def _choose_spacing(boxes, width_pt: float, ideal_pt: float) -> int:
-    """The letter-spacing (Pango units) whose drawn line ends nearest the column edge."""
+def drawn_end_pt(line: SetLine, settings: LayoutSettings) -> float:
+    """Where the renderer will end this line, by the engine's model of WeasyPrint (tests)."""
+    title_face, body_face = faces(settings)
+    boxes = []
+    if line.title:
+        boxes.append((title_face.size_px, [a for _, _, a in shape_clusters(title_face,
+                                                                          line.title)], False))
+    for text, cls in line.body_pieces:
+        if text:
+            boxes.append((body_face.size_px, [a for _, _, a in shape_clusters(body_face, text)],
+                          bool(cls)))
+    return _DrawModel(boxes).line_end_pt(line.spacing_pu, line.tight_pu)
+
+
+def tight_spans(body: str) -> tuple[tuple[int, int], ...]:
+    """The runs of a line's body to set solid: codes, numbers, Latin words (see TIGHT_RUN)."""
+    return tuple(m.span() for m in TIGHT_RUN.finditer(body)
+                 if m.end() - m.start() >= MIN_TIGHT_CHARS)
+
+
+def _tight_line(title: str, body: str, width: float, title_face: FontFace,
+                body_face: FontFace) -> SetLine | None:
+    """The line with its codes solid (or nearly), or None when that does not apply or fit."""
+    spans = tight_spans(body)
+    if not spans:
+        return None
+    probe = SetLine(title, body, 0.0, 0.0, 0, False, 1, spans, 0)
+    # Each piece is its own text box, which Pango shapes alone (fonts.script_runs).
+    boxes = [(title_face, [a for _, _, a in shape_clusters(title_face, title)], False)] \
+        if title else []
+    boxes += [(body_face, [a for _, _, a in shape_clusters(body_face, text)], bool(cls))
+              for text, cls in probe.body_pieces]
+    natural = sum(sum(sum(a) for a in b[1]) for b in boxes) / PANGO_SCALE / PX_PER_PT
+    tight_gaps = sum(len(b[1]) - 1 for b in boxes if b[2])
+    stretch_gaps = sum(len(b[1]) for b in boxes) - 1 - tight_gaps
+    slack = width - natural
+    if slack <= 0 or stretch_gaps < 1:
+        return None
+    cap = STRETCH_CAP_EM * body_face.size_pt
+    if slack / stretch_gaps <= cap:
+        ideal, tight_pu = slack / stretch_gaps, 0
+    else:
+        tight_pt = (slack - cap * stretch_gaps) / tight_gaps
+        if tight_pt >= cap:
+            return None  # even spacing is at least the cap everywhere: nothing to gain
+        ideal, tight_pu = cap, round(tight_pt * PX_PER_PT * PANGO_SCALE)
+    spacing_pu = _choose_spacing(boxes, width, ideal, tight_pu)
+    if spacing_pu < tight_pu:
+        return None
+    return SetLine(title, body, spacing_pu / PANGO_SCALE / PX_PER_PT, natural,
+                   stretch_gaps + tight_gaps, False, spacing_pu, spans, tight_pu)
+
+
+def _choose_spacing(boxes, width_pt: float, ideal_pt: float, tight_pu: int = 0) -> int:
+    """The letter-spacing (Pango units) whose drawn line ends nearest the column edge.
+
+    boxes: (face, clusters' advances, is a solid run set at tight_pu) per text box."""
     # Lines of the same glyph widths (thirteen ideographs…) recur: key on widths, not text.
-    key = tuple((face.size_pu, tuple(clusters)) for face, clusters in boxes)
-    return _choose_spacing_cached(key, round(width_pt, 6), round(ideal_pt, 6))
+    key = tuple((face.size_pu, tuple(clusters), tight) for face, clusters, tight in boxes)
+    return _choose_spacing_cached(key, round(width_pt, 6), round(ideal_pt, 6), tight_pu)
 
 
 @lru_cache(maxsize=65536)
-def _choose_spacing_cached(key, width_pt: float, ideal_pt: float) -> int:
-    model = _DrawModel([(size_pu / PANGO_SCALE, clusters) for size_pu, clusters in key])
-    gaps = model.gaps
-    spacing = max(0, round(ideal_pt * PX_PER_PT * PANGO_SCALE))
+def _choose_spacing_cached(key, width_pt: float, ideal_pt: float, tight_pu: int) -> int:
+    model = _DrawModel([(size_pu / PANGO_SCALE, clusters, tight)
+                        for size_pu, clusters, tight in key])
+    gaps = model.stretch_gaps
+    spacing = max(tight_pu, round(ideal_pt * PX_PER_PT * PANGO_SCALE))
     # Newton steps absorb the renderer's systematic rounding, then a local search (the drawn
     # end is a step function of the spacing: each glyph's TJ correction is truncated).
     for _ in range(3):
-        step = round((width_pt - model.line_end_pt(spacing)) * PX_PER_PT * PANGO_SCALE / gaps)
+        step = round((width_pt - model.line_end_pt(spacing, tight_pu)) * PX_PER_PT * PANGO_SCALE
+                     / gaps)
         if not step:
             break
-        spacing = max(0, spacing + step)
-    candidates = range(max(0, spacing - 5), spacing + 6)
-    return min(candidates, key=lambda c: (abs(model.line_end_pt(c) - width_pt), c))
+        spacing = max(tight_pu, spacing + step)
+    candidates = range(max(tight_pu, spacing - 5), spacing + 6)
+    return min(candidates, key=lambda c: (abs(model.line_end_pt(c, tight_pu) - width_pt), c))
 
 
 class _DrawModel:
@@ -370,15 +488,19 @@ class _DrawModel:
     to an integer (`int(kerning)`), so up to 1/1000 em is lost per glyph - up to 0.2 pt over a
     line, which is why we predict it instead of ignoring it; a text box is `letter-spacing`
     wider than its glyphs (line_break.line_size), which spaces the title box from the body box.
+    A solid run (SetLine.tight) is a box of its own with letter-spacing tight_pu and a right
+    margin of the difference, unless it ends the line.
     The column tests check the result on the PDF; re-check when bumping WeasyPrint or Pango.
     """
 
     def __init__(self, boxes):
-        # Per text box: font size (px) and per glyph (natural advance, font width,
-        # gets-left, gets-right, is-the-line's-last-glyph).
+        # Per text box: font size (px), whether it is a solid run, and per glyph (natural
+        # advance, font width, gets-left, gets-right).
         self.boxes = []
-        self.gaps = sum(len(clusters) for _, clusters in boxes) - 1
-        for size, clusters in boxes:
+        glyph_gaps = sum(len(clusters) for _, clusters, _ in boxes) - 1
+        self.stretch_gaps = glyph_gaps - sum(len(clusters) - 1 for _, clusters, tight in boxes
+                                             if tight)
+        for size, clusters, tight in boxes:
             glyphs = []
             last_cluster = len(clusters) - 1
             for ci, advances in enumerate(clusters):
@@ -386,17 +508,24 @@ class _DrawModel:
                 for gi, natural in enumerate(advances):
                     glyphs.append((natural, round(natural * 1000 / PANGO_SCALE / size),
                                    ci > 0 and gi == 0, ci < last_cluster and gi == last_glyph))
-            self.boxes.append((size, glyphs))
+            self.boxes.append((size, tight, glyphs))
 
-    def line_end_pt(self, spacing_pu: int) -> float:
+    @staticmethod
+    def _halves(spacing_pu: int) -> tuple[int, int]:
         left = spacing_pu // 2
         if spacing_pu % PANGO_SCALE == 0:
             left = (left + PANGO_SCALE // 2) & ~(PANGO_SCALE - 1)
-        right = spacing_pu - left
-        css_spacing_px = (spacing_pu + 0.5) / PANGO_SCALE if spacing_pu else 0.0
+        return left, spacing_pu - left
+
+    def line_end_pt(self, spacing_pu: int, tight_pu: int = 0) -> float:
         box_x = 0.0  # px
         pen = 0.0
-        for size, glyphs in self.boxes:
+        left = 0
+        last_box = len(self.boxes) - 1
+        for index, (size, tight, glyphs) in enumerate(self.boxes):
+            box_spacing = tight_pu if tight else spacing_pu
+            left, right = self._halves(box_spacing)
+            css_spacing_px = (box_spacing + 0.5) / PANGO_SCALE if box_spacing else 0.0
             pen = box_x
             box_width_pu = 0
             to_units = 1000 / PANGO_SCALE / size
@@ -408,8 +537,10 @@ class _DrawModel:
                 kerning = font_width + offset - glyph_width * to_units
                 pen += (offset + font_width - (int(kerning) if kerning else 0)) * size / 1000
             box_x += box_width_pu / PANGO_SCALE + css_spacing_px
+            if tight and index < last_box:
+                box_x += _margin_px(spacing_pu - tight_pu)
         # pen is past the last glyph's TJ correction; its right edge is origin + advance.
-        last_size, last_glyphs = self.boxes[-1]
+        last_size, _, last_glyphs = self.boxes[-1]
         natural, font_width, gets_left, gets_right = last_glyphs[-1]
         glyph_width = natural + (left if gets_left else 0)
         offset = (left if gets_left else 0) / last_size

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 
+from .linebreak import tight_rule
 from .settings import MM_TO_PT, LayoutSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +41,15 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
     env.filters["pt"] = _pt
+    env.globals["tight_classes"] = _tight_classes
+    env.globals["tight_rule"] = tight_rule
     return env
+
+
+def _tight_classes(lines) -> list[str]:
+    """The classes of the solid runs (<d>) in lines, once each, in order."""
+    return list(dict.fromkeys(cls for line in lines if line.tight
+                              for _, cls in line.body_pieces if cls))
 
 
 def render_template(name: str, **context) -> str:
