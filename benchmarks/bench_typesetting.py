@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from dataclasses import replace
 import json
 import random
 import statistics
@@ -27,7 +28,7 @@ import typst  # noqa: E402
 
 from typesetting import (ColumnItem, LayoutSettings, RateCard, render_column,  # noqa: E402
                          render_notice_png, set_notice, warm_up)
-from typesetting import linebreak  # noqa: E402
+from typesetting import SetNotice, linebreak  # noqa: E402
 from typesetting.settings import MM_TO_PT  # noqa: E402
 
 SEED = 20240520
@@ -227,7 +228,7 @@ def main() -> None:
 
     # -- columns ---------------------------------------------------------------------------
     print("\nColumn (continue_overflow=True, with prices), median wall time:")
-    print(f"  {'notices':>7} {'pages':>5} {'lines':>6} {'cold':>8} {'warm':>8} "
+    print(f"  {'notices':>7} {'pages':>5} {'lines':>6} {'cold':>8} {'warm':>8} {'stored':>8} "
           f"{'worker CPU':>10} {'idle est.':>9} {'Typst':>8} {'ratio':>6}")
     everything = generate(800)
     for count in (10, 50, 200, 800):
@@ -242,6 +243,16 @@ def main() -> None:
         def warm():
             return render_column(items, settings, issue, True, rate_card=rate_card)
 
+        def from_storage():
+            # Another process: nothing set here, each setting read back from its stored JSON
+            # (as the desk reads line_settings rows; the database query itself not included).
+            linebreak._set_notice_cached.cache_clear()
+            linebreak._choose_spacing_cached.cache_clear()
+            stored_items = [replace(item, setting=SetNotice.from_dict(json.loads(data), item.title,
+                                                                      item.body, settings))
+                            for item, data in zip(items, stored)]
+            return render_column(stored_items, settings, issue, True, rate_card=rate_card)
+
         cold_median, _, _ = median_time(cold, runs)
         parent_cpu = time.process_time()
         cold()
@@ -250,6 +261,9 @@ def main() -> None:
         warm_median, _, result = median_time(warm, runs)
         hits = linebreak._set_notice_cached.cache_info().hits - hits_before
         assert hits == runs * count, "the column re-set notices it had already set"
+        stored = [json.dumps(set_notice(item.title, item.body, settings).to_dict(settings),
+                             ensure_ascii=False) for item in items]
+        stored_median, _, _ = median_time(from_storage, runs)
         typst_median = statistics.median(typst_column(items, settings) for _ in range(runs))
         lines = sum(p.lines for p in result.placements)
         # What the cold run costs on an otherwise idle machine: this process's CPU (setting,
@@ -257,10 +271,11 @@ def main() -> None:
         parts = len(_plan_chunks_for(result, settings))
         estimate = parent_cpu + result.render_cpu_s / parts
         print(f"  {count:>7} {result.pages:>5} {lines:>6} {cold_median:>7.2f}s "
-              f"{warm_median:>7.2f}s {result.render_cpu_s:>9.2f}s {estimate:>8.2f}s "
+              f"{warm_median:>7.2f}s {stored_median:>7.2f}s {result.render_cpu_s:>9.2f}s {estimate:>8.2f}s "
               f"{typst_median:>7.3f}s {cold_median / typst_median:>5.0f}×")
     print("\n  cold: lines set from scratch; warm: every notice already set (cache hits "
-          "verified), only placing and rendering. Worker CPU: summed over the render "
+          "verified), only placing and rendering; stored: set in another process, read back "
+          "from the stored setting (SetNotice.from_dict), as the desk's export does. Worker CPU: summed over the render "
           "workers (two at once from 150 lines). idle est.: this process's CPU for a cold run "
           "+ worker CPU / parts - the wall time on an otherwise idle machine. Typst: a fresh "
           "compiler each run (it memoizes), font discovery excluded. Target: 200 notices "

@@ -179,6 +179,15 @@ class IssueState(Base):
     published_by: Mapped[str] = mapped_column(String(80), default="")
 
 
+class LineSetting(Base):
+    """A notice's lines as the engine set them (typesetting SetNotice.to_dict), for reuse by any
+    process; key: typesetting.setting_key(title, body, settings). A cache, see migration 0003."""
+    __tablename__ = "line_settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    setting_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Setting(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)

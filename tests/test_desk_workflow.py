@@ -5,13 +5,16 @@ import hashlib
 import json
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from store import desk_ops
 from store.models import AuditEntry, Export, IssueState
 from store.operations import create_api_key, verification_code
 from tests.desk_support import (ISSUE, LICENCE, PERSON, app, approve_pay_schedule, editor_client, fetch,  # noqa: F401
                                 pdf_text, secret, squash, submit, version)
 from tests.conftest import load_seed
+from store.settings import load_publisher
+from views import printing
 from views.extensions import get_db
 
 
@@ -121,6 +124,58 @@ def test_export_column_cli_writes_and_records_the_pdf(app, tmp_path):
     bad = app.test_cli_runner().invoke(args=["export-column", "2026-12-31", "--output", str(tmp_path / "x.pdf")])
     assert bad.exit_code != 0 and "没有排期的公告" in bad.output
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_lines_set_once_are_reused_by_any_process(app, monkeypatch):
+    """The issue page sets the notices' lines and stores them; the export (in another worker,
+    say) takes them from the database instead of setting them again - but never prints stored
+    lines that do not spell the notice's text, and sets anew when the engine changed."""
+    from store.models import LineSetting
+    from typesetting import column as engine_column, linebreak
+    from views.desk import column_view, export_column
+
+    references = [submit(app), submit(app, PERSON)]
+    editor = editor_client(app)
+    for reference in references:
+        approve_pay_schedule(app, editor, reference)
+    with app.app_context():
+        with get_db().session() as s:
+            publisher = load_publisher(s)
+            notices = desk_ops.issue_notices(s, ISSUE)
+            assert s.scalar(select(func.count()).select_from(LineSetting)) == 0
+        first = column_view(publisher, ISSUE, notices, with_pngs=False)
+        with get_db().session() as s:
+            assert s.scalar(select(func.count()).select_from(LineSetting)) == 2
+
+        # A process that never set these notices: nothing cached, and setting is refused.
+        linebreak._set_notice_cached.cache_clear()
+        def refuse(*args):
+            raise AssertionError("lines set again")
+        monkeypatch.setattr(engine_column, "set_notice", refuse)
+        outcome = export_column(publisher, ISSUE, actor="test")
+        assert [p.lines for p in outcome.column.placements] == [p.lines for p in first.result.placements]
+        assert pdf_text(outcome.column.pdf).replace(" ", "") == pdf_text(first.result.pdf).replace(" ", "")
+
+        # Stored lines for other text (tampered rows: the lines alone, or lines and body): not
+        # used, the notice is set from its own text.
+        monkeypatch.undo()
+        with get_db().write() as s:
+            for number, row in enumerate(s.scalars(select(LineSetting).order_by(LineSetting.key))):
+                data = json.loads(row.setting_json)
+                data["lines"][1][1] = "某某" + data["lines"][1][1][2:]
+                if number:
+                    data["body"] = data["body"].replace(data["body"][:2], "某某", 1)
+                row.setting_json = json.dumps(data, ensure_ascii=False)
+        settings = printing.layout_settings(publisher)
+        items = printing.with_stored_settings(get_db(), publisher, printing.column_items(publisher, notices))
+        assert [item.setting for item in items] == [None, None]
+        assert "某某" not in pdf_text(printing.render_issue_column(publisher, notices, ISSUE, db=get_db()).pdf)
+
+        # Another engine (fonts, settings or code): the fingerprint differs, the row is not used.
+        stored = linebreak.set_notice(items[0].title, items[0].body, settings).to_dict(settings)
+        assert linebreak.SetNotice.from_dict(stored, items[0].title, items[0].body, settings) is not None
+        stored["fingerprint"] = "0" * 32
+        assert linebreak.SetNotice.from_dict(stored, items[0].title, items[0].body, settings) is None
 
 
 def test_reject_and_request_changes_reach_the_status_page(app, client):

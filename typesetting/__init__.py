@@ -11,7 +11,10 @@ One notice
     set_notice(title, body, settings) -> SetNotice
         Break the notice into justified lines at the column width (cached per input).
         SetNotice: .lines (SetLine: .title, .body, .letter_spacing_pt, .is_last),
-        .line_count, .height_pt / .height_mm, .char_count, .text, .missing
+        .line_count, .height_pt / .height_mm, .char_count, .text, .missing;
+        .to_dict(settings) / SetNotice.from_dict(data, title, body, settings) to store a setting
+        and reuse it in another process (None when settings, fonts or engine code changed);
+        setting_key(title, body, settings) is the key to store it under.
     find_missing_characters(title, body, settings) -> str
         Characters the print fonts lack (生僻字); the form should ask for another wording.
     normalize_text(text) -> str
@@ -25,8 +28,8 @@ The column
     render_column(items, settings, issue_date, continue_overflow=False, *, rate_card=None,
                   limits=COLUMN_LIMITS)
         -> ColumnResult(pdf, placements, overflow, fill, pages, warnings, render_cpu_s)
-        items: [ColumnItem(key, label, title, body, type_code, price_category=None)] in print
-        order; order_items(items, settings) groups them by settings.type_order.
+        items: [ColumnItem(key, label, title, body, type_code, price_category=None,
+        setting=None)] in print order (setting: the notice already set, e.g. from_dict); order_items(items, settings) groups them by settings.type_order.
         Placement(key, label, page, column (1-based), y_mm (from the area's top edge), lines,
         height_mm, price: Quote | None, segments, missing); OverflowItem(key, label, reason);
         fill[page][column] = fraction of the column's height used.
@@ -42,14 +45,15 @@ of the first preview; shutdown_renderer() stops idle ones. The CLI core is types
 How lines are set (see linebreak.py): glyph advances come from HarfBuzz on the very font files
 fontconfig gives WeasyPrint; a dynamic programme breaks the text obeying 禁则 and keeping codes,
 numbers and dates whole where it can; every line but the last gets the letter-spacing that
-lands its last glyph on the column edge; WeasyPrint then draws the lines pre-broken. The line
+lands its last glyph on the column edge (codes and numbers set solid where the Chinese characters
+can take the space); WeasyPrint then draws the lines pre-broken. The line
 count is therefore known before rendering, and the price is a function of it.
 """
 
 from .column import (ColumnItem, ColumnResult, OverflowItem, Placement, Segment, order_items,
                      render_column)
 from .errors import InputTooLarge, RenderError, RenderTimeout
-from .linebreak import SetLine, SetNotice, find_missing_characters, set_notice
+from .linebreak import SetLine, SetNotice, find_missing_characters, set_notice, setting_key
 from .preview import render_notice_pdf, render_notice_png
 from .pricing import PriceRule, Quote, RateCard, quote_price
 from .render import RenderLimits, shutdown_renderer
@@ -61,7 +65,7 @@ __all__ = [
     "Placement", "PriceRule", "Quote", "RateCard", "RenderError", "RenderLimits",
     "RenderTimeout", "Segment", "SetLine", "SetNotice", "find_missing_characters",
     "normalize_text", "order_items", "quote_price", "render_column", "render_notice_pdf",
-    "render_notice_png", "set_notice", "shutdown_renderer", "warm_up",
+    "render_notice_png", "set_notice", "setting_key", "shutdown_renderer", "warm_up",
 ]
 
 

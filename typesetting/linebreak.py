@@ -13,9 +13,12 @@ into lines again for the column: set_notice is cached by its inputs.
 from __future__ import annotations
 
 import bisect
+import hashlib
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from .errors import InputTooLarge, RenderError
 from .fonts import (LATIN_LETTERS, PANGO_SCALE, PX_PER_PT, FontFace, load_face, missing_chars,
@@ -149,6 +152,82 @@ class SetNotice:
     def text(self) -> str:
         """Title, ideographic space, body: the notice's text layer in the PDF."""
         return (self.title + TITLE_GAP if self.title else "") + self.body
+
+    def to_dict(self, settings: LayoutSettings) -> dict:
+        """The setting as JSON-ready data, to store and reuse in another process (from_dict).
+        It carries the fingerprint of what decided it: settings, fonts and this code."""
+        data = asdict(self)
+        data["lines"] = [[getattr(line, f) for f in _LINE_FIELDS] for line in self.lines]
+        data["fingerprint"] = setting_fingerprint(settings)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict, title: str, body: str,
+                  settings: LayoutSettings) -> "SetNotice | None":
+        """The stored setting of (title, body) at settings; None if it was made for other text,
+        other settings, other fonts or another version of the engine (set it anew then)."""
+        try:
+            if data.get("fingerprint") != setting_fingerprint(settings) or \
+                    data["title"] != normalize_text(title) or data["body"] != normalize_text(body):
+                return None
+            lines = tuple(SetLine(*values[:6], spacing_pu=values[6],
+                                  tight=tuple(tuple(span) for span in values[7]),
+                                  tight_pu=values[8]) for values in data["lines"])
+            setting = cls(**{**{k: v for k, v in data.items() if k != "fingerprint"},
+                             "lines": lines})
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
+        return setting if setting.spells_its_text() else None
+
+    def spells_its_text(self) -> bool:
+        """Do the lines, one after the other, spell exactly title, gap and body (a line drops
+        only the one space it breaks at)? Checked before stored lines are printed."""
+        expected = self.text
+        at = 0
+        for line in self.lines:
+            if not isinstance(line.title, str) or not isinstance(line.body, str):
+                return False
+            piece = line.title + line.body
+            if not piece or expected[at:at + len(piece)] != piece:
+                return False
+            at += len(piece)
+            if not line.is_last and expected[at:at + 1] == " ":
+                at += 1
+        return at == len(expected) and bool(self.lines) and self.lines[-1].is_last
+
+
+_LINE_FIELDS = ("title", "body", "letter_spacing_pt", "natural_width_pt", "gaps", "is_last",
+                "spacing_pu", "tight", "tight_pu")
+# A stored setting holds only while the code that made it is the same: these files decide it.
+_ENGINE_SOURCES = ("linebreak.py", "fonts.py", "text.py", "settings.py")
+
+
+@lru_cache(maxsize=1)
+def _engine_digest() -> str:
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in _ENGINE_SOURCES:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=64)
+def setting_fingerprint(settings: LayoutSettings) -> str:
+    """What a notice's setting depends on: the column width, the fonts (the very files, by
+    size and modification time) and sizes, and the engine's code. Anything else may change."""
+    title_face, body_face = faces(settings)
+    parts = [_engine_digest(), repr(settings.column_width_pt), repr(settings.leading_pt)]
+    for face in (title_face, body_face):
+        stat = os.stat(face.path)
+        parts += [face.path, str(face.index), str(face.size_pu), str(stat.st_size),
+                  str(int(stat.st_mtime))]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def setting_key(title: str, body: str, settings: LayoutSettings) -> str:
+    """A key for storing the setting of (title, body) at settings (see SetNotice.to_dict)."""
+    text = f"{setting_fingerprint(settings)}\x1f{title}\x1f{body}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass

@@ -591,7 +591,7 @@ def column_view(publisher: Publisher, issue: date, notices: list[Notice], *, wit
             _COLUMN_CACHE.move_to_end(key)
             return cached
     try:
-        result = printing.render_issue_column(publisher, notices, issue)
+        result = printing.render_issue_column(publisher, notices, issue, db=get_db())
     except (printing.RenderError, printing.AlteredText) as exc:
         return ColumnView(None, error=str(exc))
     view = ColumnView(result, placements=desk_ops.placements_by_key(result),
@@ -707,7 +707,7 @@ def export_column(publisher: Publisher, issue_date: date, *, actor: str, continu
     return desk_ops.export_issue(
         get_db(), issue_date, actor=actor,
         render=lambda notices: printing.render_issue_column(publisher, notices, issue_date,
-                                                            continue_overflow=continue_overflow))
+                                                            continue_overflow=continue_overflow, db=get_db()))
 
 
 @bp.post("/issues/<day>/export")

@@ -9,7 +9,7 @@ import base64
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
@@ -113,9 +113,78 @@ def column_items(publisher: Publisher, notices) -> list["typesetting.ColumnItem"
             for n in ordered]
 
 
-def render_issue_column(publisher: Publisher, notices, issue_date: date, continue_overflow: bool = False):
-    return typesetting.render_column(column_items(publisher, notices), layout_settings(publisher), issue_date,
-                                     continue_overflow=continue_overflow, rate_card=rate_card(publisher))
+def with_stored_settings(db, publisher: Publisher, items) -> list["typesetting.ColumnItem"]:
+    """items, each with its lines as stored by an earlier render (any process), where there is
+    one for the same text, settings, fonts and engine code; the engine still checks that the
+    stored lines spell the item's text."""
+    settings = layout_settings(publisher)
+    keys = [typesetting.setting_key(item.title, item.body, settings) for item in items]
+    stored = stored_settings(db, keys)
+    out = []
+    for item, key in zip(items, keys):
+        data = stored.get(key)
+        setting = typesetting.SetNotice.from_dict(data, item.title, item.body, settings) if data else None
+        out.append(replace(item, setting=setting) if setting is not None else item)
+    return out
+
+
+def stored_settings(db, keys: list[str]) -> dict[str, dict]:
+    """The stored line settings of these keys (LineSetting rows), as data."""
+    from sqlalchemy import select
+
+    from store.models import LineSetting
+    found: dict[str, dict] = {}
+    with db.session() as s:
+        for start in range(0, len(keys), 500):
+            for key, data in s.execute(select(LineSetting.key, LineSetting.setting_json)
+                                       .where(LineSetting.key.in_(keys[start:start + 500]))):
+                found[key] = json.loads(data)
+    return found
+
+
+def store_settings(db, publisher: Publisher, items) -> int:
+    """Store the line settings of items set in this process (a cache: failures are logged and
+    otherwise ignored, the column is already made). Returns how many rows were added."""
+    import logging
+
+    from sqlalchemy import select
+
+    from store.models import LineSetting
+    settings = layout_settings(publisher)
+    rows = {}
+    for item in items:
+        if item.setting is None:
+            try:
+                data = typesetting.set_notice(item.title, item.body, settings).to_dict(settings)
+            except typesetting.RenderError:
+                continue
+            rows[typesetting.setting_key(item.title, item.body, settings)] = json.dumps(
+                data, ensure_ascii=False, separators=(",", ":"))
+    if not rows:
+        return 0
+    try:
+        with db.write() as s:
+            existing = set(s.scalars(select(LineSetting.key).where(LineSetting.key.in_(list(rows)))))
+            s.add_all(LineSetting(key=key, setting_json=data) for key, data in rows.items()
+                      if key not in existing)
+        return len(rows) - len(existing)
+    except Exception:  # noqa: BLE001 - another process stored the same row first, a full disk…
+        logging.getLogger(__name__).warning("could not store line settings", exc_info=True)
+        return 0
+
+
+def render_issue_column(publisher: Publisher, notices, issue_date: date, continue_overflow: bool = False,
+                        *, db=None):
+    """The issue's column. With db, notices set before (by any process) are not set again, and
+    those set now are stored for the next render."""
+    items = column_items(publisher, notices)
+    if db is not None:
+        items = with_stored_settings(db, publisher, items)
+    result = typesetting.render_column(items, layout_settings(publisher), issue_date,
+                                       continue_overflow=continue_overflow, rate_card=rate_card(publisher))
+    if db is not None:
+        store_settings(db, publisher, items)
+    return result
 
 
 @lru_cache(maxsize=256)
