@@ -450,6 +450,7 @@ class LevelResult:
     cpu: dict = field(default_factory=dict)                  # CPU seconds per group of processes
     prefix: str = ""                                          # of this level's Idempotency-Keys
     samples: dict = field(default_factory=dict)               # status -> first body, for the report
+    by_connection: dict = field(default_factory=dict)         # connection -> its latencies
 
     @property
     def requests(self) -> int:
@@ -492,6 +493,7 @@ async def _submitter(port, key, prefix, deadline, result: LevelResult, addresses
         result.statuses[status] = result.statuses.get(status, 0) + 1
         if 200 <= status < 300:
             result.latencies.append(elapsed)
+            result.by_connection.setdefault(id(conn), []).append(elapsed)
             if status == 201:
                 result.acknowledged.add(idem)
             data = json.loads(payload)
@@ -658,6 +660,12 @@ def summarise(r: LevelResult) -> dict:
         else None,
         "error_samples": r.samples,
         "cpu_s": r.cpu, "cpu_available_s": round(r.seconds * (os.cpu_count() or 1), 1),
+        # Median latency of each connection: a wide spread means some connections wait on a
+        # busier server process than others (keep-alive connections stay with one worker).
+        "connection_p50_ms": [_rounded_ms(percentile(v, 50)) for v in
+                              sorted(r.by_connection.values(), key=lambda v: percentile(v, 50))],
+        "connection_requests": [len(v) for v in
+                                sorted(r.by_connection.values(), key=lambda v: percentile(v, 50))],
     }
 
 
@@ -694,6 +702,10 @@ def print_level(kind: str, s: dict) -> None:
     if s["cpu_s"]:
         print(f"           CPU seconds used of {s['cpu_available_s']}: "
               + ", ".join(f"{k} {v}" for k, v in s["cpu_s"].items()), flush=True)
+    spread = s.get("connection_p50_ms") or []
+    if len(spread) > 1:
+        print(f"           per-connection p50: min {spread[0]} ms, median {spread[len(spread) // 2]} ms, "
+              f"max {spread[-1]} ms ({len(spread)} connections)", flush=True)
     if s["error_samples"]:
         print(f"           error samples: {s['error_samples']}", flush=True)
 

@@ -1,0 +1,74 @@
+"""deploy/gunicorn.conf.py's connection balancing: a worker holding more than its share of the
+keep-alive connections closes the one it answers and stops accepting until it is back to its
+share (the load benchmark measured the imbalance it fixes; test_load_short and test_faults run
+gunicorn with this file)."""
+from __future__ import annotations
+
+import runpy
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+CONF = Path(__file__).resolve().parent.parent / "deploy" / "gunicorn.conf.py"
+
+
+@pytest.fixture
+def conf(monkeypatch):
+    monkeypatch.setenv("WEB_WORKERS", "4")
+    namespace = runpy.run_path(str(CONF))
+    namespace["on_starting"](None)
+    return namespace
+
+
+def worker(age: int, held: int):
+    return SimpleNamespace(age=age, nr_conns=held, worker_connections=1000,
+                           cfg=SimpleNamespace(worker_connections=1000),
+                           log=SimpleNamespace(exception=lambda *a: None))
+
+
+def answer(conf, w):
+    req = SimpleNamespace(must_close=False, req_number=5)
+    conf["pre_request"](w, req)
+    return req.must_close
+
+
+def test_the_fair_share_counts_recent_workers_only(conf):
+    fair_share = conf["fair_share"]
+    table = [30, 100.0, 23, 100.0, 11, 100.0, 0, 100.0, 50, 90.0]   # the last is stale
+    assert fair_share(30, table, 100.5, 4) == (True, 16)
+    assert fair_share(17, table, 100.5, 4) == (False, 16)
+    assert fair_share(11, table, 100.5, 4) == (False, 16)
+
+
+def publish(conf, workers):
+    """The counts as the workers last published them (each does at every request)."""
+    held = conf["pre_request"].__globals__["_held"]
+    for w in workers:
+        slot = 2 * (w.age % conf["BALANCE_SLOTS"])
+        held[slot], held[slot + 1] = w.nr_conns, time.monotonic()
+
+
+def test_an_overloaded_worker_sheds_until_it_holds_its_share(conf):
+    workers = [worker(1, 30), worker(2, 23), worker(3, 11), worker(4, 0)]
+    publish(conf, workers)
+    assert not answer(conf, workers[2]) and not answer(conf, workers[3])
+    # 64 connections on 4 workers: 16 each. The one holding 30 closes the connection it answers
+    # and accepts nothing more while it is above its share.
+    busy = workers[0]
+    assert answer(conf, busy) and busy.worker_connections == 16
+    assert answer(conf, workers[1])            # 23 > 17 as well
+    # Once back to its share (the 13 it closed went to the idle worker), it keeps its
+    # connections and accepts again.
+    busy.nr_conns, workers[3].nr_conns = 17, 13
+    publish(conf, workers[3:])
+    assert not answer(conf, busy) and busy.worker_connections == 1000
+
+
+def test_one_worker_never_sheds(monkeypatch):
+    monkeypatch.setenv("WEB_WORKERS", "1")
+    namespace = runpy.run_path(str(CONF))
+    namespace["on_starting"](None)
+    lone = worker(1, 64)
+    assert not answer(namespace, lone) and lone.worker_connections == 1000
