@@ -14,10 +14,12 @@ What runs (loopback only; bounded in time; stops by itself and cleans up):
   does its Redis round trip on every request, as in production, without turning the benchmark into
   a test of the limit. Each request is a different 遗失声明 (name, document, number vary), so every
   submission is checked, line-broken and priced by the engine (set_notice), nothing cached.
-- In the background, the issue's column is exported again and again with the desk's command
-  `flask --app app export-column DATE --output …` (200 scheduled notices, rendered by WeasyPrint
-  in the render workers); if that command is missing, a 200-notice typesetting.render_column loop
-  in another process stands in for it (the report says which).
+- In the background, the issue's column (200 scheduled notices) is exported again and again, by
+  default as an editor does it: logged in to the desk, pressing 导出 (POST /desk/issues/DATE/export),
+  so the web server's worker sets the column and its render processes draw it, as in production
+  (their CPU is then the server's). --export-via cli loops `flask --app app export-column DATE`
+  instead (a script's export, with a process start each time); --export-via render loops
+  typesetting.render_column in another process.
 - Page views (GET / and GET /status/<reference>/<secret>) on 2 more connections, measured apart.
 - After each level: stored (rows with this level's keys) vs acknowledged (201 responses).
 - Finally a phase with the export and page views only (no submissions): page p99 during an export.
@@ -61,6 +63,7 @@ VENV_BIN = ROOT / ".venv" / "bin"
 PG_BASE_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET_KEY = "bench-secret-key-" + "0" * 32
+EDITOR_NAME, EDITOR_PASSWORD = "bench-editor", "bench editor password 2026"
 ADDRESS_BUDGET = 200          # requests per source address: under the API's 300/minute per address
 EXPORT_NOTICES = 200
 STATUS_NOTICES = 20
@@ -202,6 +205,7 @@ class Seeded:
     api_keys: list[str]
     status_paths: list[str]
     export_date: date
+    editor: tuple[str, str] = (EDITOR_NAME, EDITOR_PASSWORD)
 
 
 def seed(database_url: str, *, api_keys: int, export_notices: int = EXPORT_NOTICES,
@@ -212,6 +216,7 @@ def seed(database_url: str, *, api_keys: int, export_notices: int = EXPORT_NOTIC
     from app import create_app
     from notices.catalogue import CATALOGUE
     from notices.checks import check_notice
+    from store import desk_ops
     from store.models import SCHEDULED, Notice
     from store.operations import Advertiser, create_api_key, status_secret, submit_notice
     from store.settings import load_publisher, save_publisher
@@ -223,6 +228,7 @@ def seed(database_url: str, *, api_keys: int, export_notices: int = EXPORT_NOTIC
     export_date = date.today() + timedelta(days=1)
     with app.app_context():
         keys = [create_api_key(db, f"压测代理{i}") for i in range(api_keys)]
+        desk_ops.create_user(db, EDITOR_NAME, EDITOR_PASSWORD, actor="bench", hasher=desk_ops.password_hasher())
         with db.write() as s:
             publisher = load_publisher(s)
             if not publisher.newspaper:      # the desk refuses to export a column without it
@@ -278,6 +284,44 @@ usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"done": done, "failed": failed, "durations": durations, "cpu_s": usage.ru_utime + usage.ru_stime}))
 """
 
+DESK_EXPORT_LOOP = r"""
+import http.cookiejar, json, re, sys, time, urllib.parse, urllib.request
+base, day, user, password, deadline = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5])
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args):
+        return None
+
+browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
+
+def csrf(path):
+    page = browser.open(base + path, timeout=60).read().decode()
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+def post(path, fields):
+    try:
+        return browser.open(base + path, urllib.parse.urlencode(fields).encode(), timeout=300)
+    except urllib.error.HTTPError as exc:    # 303 after the login: not followed
+        return exc
+
+login = post("/desk/login", {"csrf_token": csrf("/desk/login"), "username": user, "password": password})
+assert login.status == 303, login.status
+token = csrf(f"/desk/issues/{day}")
+done, failed, durations = 0, 0, []
+while time.time() < deadline:
+    t = time.time()
+    answer = post(f"/desk/issues/{day}/export", {"csrf_token": token, "continue_overflow": "1"})
+    body = answer.read()
+    if answer.status == 200 and body.startswith(b"%PDF"):
+        done += 1
+        durations.append(time.time() - t)
+    else:
+        failed += 1
+        sys.stderr.write(f"export answered {answer.status}\n")
+        time.sleep(0.5)
+print(json.dumps({"done": done, "failed": failed, "durations": durations, "cpu_s": 0.0}))
+"""
+
 RENDER_LOOP = r"""
 import datetime as dt, json, sys, time
 sys.path.insert(0, sys.argv[1])
@@ -302,26 +346,36 @@ print(json.dumps({"done": done, "failed": 0, "durations": durations,
 
 
 class Exporter:
-    """Exports the issue again and again in another process until stopped (or the deadline)."""
+    """Exports the issue again and again until stopped (or the deadline), in one of three ways:
+    desk - an editor presses "导出" on the issue page: the column is set and rendered by the web
+           server's own worker and its render processes, as in production (the default);
+    cli - `flask export-column` in a loop (a script's export: a process start each time);
+    render - typesetting.render_column in a loop in another process (no database)."""
 
-    def __init__(self, database_url: str, export_date: date, workdir: Path, use_cli: bool, nice: int = 0):
-        self.database_url, self.export_date, self.workdir, self.use_cli = database_url, export_date, workdir, use_cli
-        self.nice = nice
+    def __init__(self, database_url: str, export_date: date, workdir: Path, via: str, nice: int = 0,
+                 base_url: str = "", editor: tuple[str, str] = (EDITOR_NAME, EDITOR_PASSWORD)):
+        self.database_url, self.export_date, self.workdir, self.via = database_url, export_date, workdir, via
+        self.nice, self.base_url, self.editor = nice, base_url, editor
         self.process: subprocess.Popen | None = None
 
     @property
     def description(self) -> str:
         nice = f", at nice {self.nice}" if self.nice else ""
-        if self.use_cli:
+        if self.via == "desk":
+            return (f"an editor exporting {self.export_date} ({EXPORT_NOTICES} notices) from the desk "
+                    f"(POST /desk/issues/…/export), in a loop{nice}; its CPU counts as the server's")
+        if self.via == "cli":
             return (f"`flask --app app export-column {self.export_date} --continue-overflow` ({EXPORT_NOTICES} "
                     f"notices), in a loop{nice}")
-        return (f"typesetting.render_column of {EXPORT_NOTICES} notices in a loop, standing in for "
-                f"`flask export-column` (--render-loop, or the command is missing){nice}")
+        return f"typesetting.render_column of {EXPORT_NOTICES} notices in a loop (no database){nice}"
 
     def start(self, seconds: float) -> None:
         deadline = time.time() + seconds
         env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": self.database_url, "SECRET_KEY": SECRET_KEY}
-        if self.use_cli:
+        if self.via == "desk":
+            args = [sys.executable, "-c", DESK_EXPORT_LOOP, self.base_url, self.export_date.isoformat(),
+                    *self.editor, str(deadline)]
+        elif self.via == "cli":
             cmd = [str(VENV_BIN / "flask"), "--app", "app", "export-column", self.export_date.isoformat(),
                    "--continue-overflow", "--output", str(self.workdir / "export.pdf")]
             args = [sys.executable, "-c", EXPORT_LOOP, json.dumps(cmd), "", str(deadline)]
@@ -720,7 +774,9 @@ def run_database(kind: str, args, workdir: Path) -> list[dict]:
         seeded = seed(db.url, api_keys=max(args.concurrency))
         server = start_server(db.url, workdir, workers=args.workers, threads=args.threads, app_spec=args.app,
                               extra_env={"PYTHONPATH": os.pathsep.join([str(ROOT), *args.pythonpath])})
-        use_cli = not args.render_loop and export_command_exists()
+        via = args.export_via
+        if via == "cli" and not export_command_exists():
+            via = "render"
         if args.warmup > 0:
             # Every worker loads its fonts and fills its caches on its first requests; a server in
             # production is warm. Not measured.
@@ -730,7 +786,8 @@ def run_database(kind: str, args, workdir: Path) -> list[dict]:
         for connections in levels:
             seconds = args.seconds if connections else args.export_only_seconds
             if not args.no_export:
-                exporter = Exporter(db.url, seeded.export_date, workdir, use_cli, nice=args.export_nice)
+                exporter = Exporter(db.url, seeded.export_date, workdir, via, nice=args.export_nice,
+                                    base_url=server.base, editor=seeded.editor)
                 exporter.start(seconds + args.export_head_start)
                 time.sleep(args.export_head_start)   # the export is rendering when the clients start
             meter = CpuMeter({"server": [server.process.pid], "client": [os.getpid()],
@@ -746,7 +803,7 @@ def run_database(kind: str, args, workdir: Path) -> list[dict]:
             r.stored = count_stored(db, r.prefix) if connections else 0
             s = summarise(r)
             s.update(database=kind, export="none (--no-export)" if args.no_export
-                     else Exporter(db.url, seeded.export_date, workdir, use_cli, nice=args.export_nice).description)
+                     else Exporter(db.url, seeded.export_date, workdir, via, nice=args.export_nice).description)
             print_level(kind, s)
             summaries.append(s)
     finally:
@@ -769,8 +826,9 @@ def main(argv=None) -> int:
                         help="seconds the export runs before the clients start")
     parser.add_argument("--workers", type=int, help="WEB_WORKERS (default: deploy/gunicorn.conf.py's)")
     parser.add_argument("--threads", type=int, help="WEB_THREADS (default: deploy/gunicorn.conf.py's)")
-    parser.add_argument("--render-loop", action="store_true",
-                        help="render a column with typesetting.render_column instead of `flask export-column`")
+    parser.add_argument("--export-via", choices=("desk", "cli", "render"), default="desk",
+                        help="desk: an editor's export through the web server (default, as in production); "
+                             "cli: `flask export-column` in a loop; render: typesetting.render_column in a loop")
     parser.add_argument("--warmup", type=float, default=5.0, help="unmeasured seconds of submissions first")
     parser.add_argument("--export-nice", type=int, default=0,
                         help="run the export at this niceness (shows what a lower render priority would buy)")
