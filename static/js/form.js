@@ -6,6 +6,12 @@
   var form = document.querySelector("form.notice-form");
   if (!form) return;
   var draftKey = form.dataset.draftKey;
+  // This page answers a POST (检查并预览): make its history entry a plain address, so that going
+  // back to it from the receipt, or reloading it, fetches the form instead of asking to send the
+  // form again ("Confirm Form Resubmission"). The typed values live on in the draft below.
+  if (form.dataset.posted && window.history && history.replaceState) {
+    try { history.replaceState(history.state, "", location.href); } catch (e) { /* keep the entry */ }
+  }
   var IDENTIFIER_KINDS = ["uscc", "regno", "id-card", "seal-code", "licence-serial"];
   var SKIP = ["csrf_token", "submission_key", "preview_token", "action"];
 

@@ -173,6 +173,30 @@ def test_draft_is_restored_after_a_reload_and_cleared_after_confirming(page, liv
     advertiser.shot("new-form-after-confirming")
 
 
+def test_back_from_the_receipt_is_a_fresh_form_not_a_resubmission(page, live_server, shots, samples):
+    """The preview is the answer to a POST; going back to it from the receipt would ask the
+    browser to send the form again ("Confirm Form Resubmission"). The page makes its history
+    entry a plain address, so back (or a reload) gives the form, empty after confirming."""
+    sample = samples["lost-document:document"]
+    advertiser = Advertiser(page, live_server["url"], shots)
+    advertiser.open_entry("lost-document:document")
+    advertiser.fill(sample["fields"])
+    assert advertiser.press("检查并预览") == 200
+    preview_is_shown(page)
+    advertiser.contact()
+    reference = advertiser.confirm()
+    page.go_back()
+    page.wait_for_load_state()
+    assert "/submit/" in page.url
+    advertiser.form.wait_for()
+    assert advertiser.form.locator('[name="document_name"]').input_value() == ""
+    assert page.get_by_role("status").filter(has_text="已恢复").count() == 0
+    advertiser.shot("back-from-the-receipt")
+    page.go_forward()
+    page.wait_for_url("**/receipt/**")
+    assert reference in page.locator(".receipt").inner_text()
+
+
 def test_without_javascript_the_form_still_works(new_page, live_server, shots, samples):
     page = new_page(java_script_enabled=False)
     journey_with_mistake(page, live_server["url"], shots, samples, "capital-reduction")
