@@ -505,6 +505,7 @@ class LevelResult:
     prefix: str = ""                                          # of this level's Idempotency-Keys
     samples: dict = field(default_factory=dict)               # status -> first body, for the report
     by_connection: dict = field(default_factory=dict)         # connection -> its latencies
+    timeline: list = field(default_factory=list)              # (start, latency) of 2xx submissions
 
     @property
     def requests(self) -> int:
@@ -548,6 +549,7 @@ async def _submitter(port, key, prefix, deadline, result: LevelResult, addresses
         if 200 <= status < 300:
             result.latencies.append(elapsed)
             result.by_connection.setdefault(id(conn), []).append(elapsed)
+            result.timeline.append((started, elapsed))
             if status == 201:
                 result.acknowledged.add(idem)
             data = json.loads(payload)
@@ -696,6 +698,18 @@ def _rounded_ms(seconds: float) -> int | None:
     return None if seconds != seconds else round(seconds * 1000)   # NaN: nothing measured
 
 
+def _window_p99(timeline: list, window: float = 10.0) -> list:
+    """p99 of the submissions started in each window of the level: a tail made by a few bad
+    moments shows in one or two windows, a tail spread over the run in all of them."""
+    if not timeline:
+        return []
+    first = min(start for start, _ in timeline)
+    windows: dict[int, list[float]] = {}
+    for start, latency in timeline:
+        windows.setdefault(int((start - first) // window), []).append(latency)
+    return [_rounded_ms(percentile(v, 99)) for _, v in sorted(windows.items())]
+
+
 def summarise(r: LevelResult) -> dict:
     return {
         "connections": r.connections, "seconds": round(r.seconds, 1), "requests": r.requests,
@@ -718,6 +732,7 @@ def summarise(r: LevelResult) -> dict:
         # busier server process than others (keep-alive connections stay with one worker).
         "connection_p50_ms": [_rounded_ms(percentile(v, 50)) for v in
                               sorted(r.by_connection.values(), key=lambda v: percentile(v, 50))],
+        "window_p99_ms": _window_p99(r.timeline),
         "connection_requests": [len(v) for v in
                                 sorted(r.by_connection.values(), key=lambda v: percentile(v, 50))],
     }
@@ -760,6 +775,8 @@ def print_level(kind: str, s: dict) -> None:
     if len(spread) > 1:
         print(f"           per-connection p50: min {spread[0]} ms, median {spread[len(spread) // 2]} ms, "
               f"max {spread[-1]} ms ({len(spread)} connections)", flush=True)
+    if len(s.get("window_p99_ms") or []) > 1:
+        print(f"           p99 per 10 s: {' '.join(str(v) for v in s['window_p99_ms'])} ms", flush=True)
     if s["error_samples"]:
         print(f"           error samples: {s['error_samples']}", flush=True)
 

@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, Text, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -83,6 +83,14 @@ def _revision_payload(result: CheckResult) -> dict:
             "windows_json": json.dumps(result.as_json()["windows"], ensure_ascii=False)}
 
 
+# Core statements with their parameters apart (compiled once), not the ORM's unit of work: the
+# insert runs while the writers' lock is held (SQLite: the writers' queue; PostgreSQL: the audit
+# chain's lock, to the commit), and every millisecond of CPU there is a millisecond all other
+# submissions wait.
+_INSERT_NOTICE = insert(Notice.__table__).returning(Notice.__table__.c.id)
+_INSERT_REVISION = insert(NoticeRevision.__table__)
+
+
 def submit_notice(db: Database, result: CheckResult, advertiser: Advertiser, submission_key: str, *,
                   lines: int, price_cents: int, author: str, api_key_id: int | None = None) -> Submitted:
     """Store a checked notice exactly once per submission key.
@@ -96,27 +104,33 @@ def submit_notice(db: Database, result: CheckResult, advertiser: Advertiser, sub
     # No look-up first: the insert itself finds a retry (the unique key refuses it), which spares
     # every first submission a query; a retry costs one refused insert instead.
     for _attempt in range(5):
+        now = utcnow()
+        values = dict(reference=new_reference(), submission_key=submission_key,
+                      type_code=result.notice_type.code, title=result.title, status=SUBMITTED,
+                      requested_date=result.publication_date, issue_date=None,
+                      advertiser_name=advertiser.name, advertiser_phone=advertiser.phone,
+                      advertiser_email=advertiser.email, api_key_id=api_key_id, current_revision=1,
+                      version=1, price_cents=price_cents, lines=lines, paid_cents=0,
+                      schedule_override="", decision_reason="", published_page=None,
+                      published_column=None, verification_code="", created_at=now, updated_at=now)
+        revision = dict(number=1, lines=lines, price_cents=price_cents, author=author, note="",
+                        created_at=now, **payload)
+        details = {"reference": values["reference"], "type": values["type_code"],
+                   "text_hash": payload["text_hash"], "price_cents": price_cents}
         try:
             with db.write() as s:
-                notice = Notice(reference=new_reference(), submission_key=submission_key,
-                                type_code=result.notice_type.code, title=result.title, status=SUBMITTED,
-                                requested_date=result.publication_date, advertiser_name=advertiser.name,
-                                advertiser_phone=advertiser.phone, advertiser_email=advertiser.email,
-                                api_key_id=api_key_id, current_revision=1, version=1,
-                                price_cents=price_cents, lines=lines)
-                notice.revisions.append(NoticeRevision(number=1, lines=lines, price_cents=price_cents,
-                                                       author=author, **payload))
-                s.add(notice)
-                s.flush()
-                append_audit(s, author, "submit", notice.id,
-                             {"reference": notice.reference, "type": notice.type_code,
-                              "text_hash": payload["text_hash"], "price_cents": price_cents})
-            return Submitted(notice, True, True)
+                notice_id = s.execute(_INSERT_NOTICE, values).scalar_one()
+                s.execute(_INSERT_REVISION, {"notice_id": notice_id, **revision})
+                append_audit(s, author, "submit", notice_id, details)
         except IntegrityError:
             existing = _find_by_key(db, submission_key)
             if existing is not None:   # a concurrent retry won the race: same notice
                 return Submitted(existing, False, existing.revision.text_hash == payload["text_hash"])
-            # otherwise a reference collision (1 in 2^40 per pair): draw again
+            continue  # otherwise a reference collision (1 in 2^40 per pair): draw again
+        # The rows as stored, as objects (detached), for the caller's answer.
+        notice = Notice(id=notice_id, **values)
+        notice.revisions = [NoticeRevision(notice_id=notice_id, **revision)]
+        return Submitted(notice, True, True)
     raise RuntimeError("could not allocate a unique reference")
 
 
@@ -226,14 +240,23 @@ def append_audit(session: Session, actor: str, action: str, notice_id: int | Non
     details_json = json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)
     session.flush()
     if session.bind.dialect.name == "postgresql":
-        session.execute(select(func.audit_append(actor, action, notice_id, details_json)))
+        session.execute(_AUDIT_APPEND, {"actor": actor, "action": action, "notice_id": notice_id,
+                                        "details": details_json})
         return
-    prev = session.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar()
+    prev = session.execute(_LAST_AUDIT_HASH).scalar()
     prev = prev or GENESIS_HASH
     at = utcnow()
-    session.execute(AuditEntry.__table__.insert().values(
-        at=at, actor=actor, action=action, notice_id=notice_id, details_json=details_json, prev_hash=prev,
-        hash=_entry_digest_v2(prev, _at_text(at), actor, action, notice_id, details_json), digest_version=2))
+    session.execute(_INSERT_AUDIT, {
+        "at": at, "actor": actor, "action": action, "notice_id": notice_id, "details_json": details_json,
+        "prev_hash": prev, "hash": _entry_digest_v2(prev, _at_text(at), actor, action, notice_id, details_json),
+        "digest_version": 2})
+
+
+# Constant statements (compiled once): they run while appenders queue for their turn.
+_AUDIT_APPEND = select(func.audit_append(bindparam("actor", type_=Text), bindparam("action", type_=Text),
+                                         bindparam("notice_id", type_=Integer), bindparam("details", type_=Text)))
+_LAST_AUDIT_HASH = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+_INSERT_AUDIT = insert(AuditEntry.__table__)
 
 
 def verify_audit_chain(session: Session) -> list[int]:
