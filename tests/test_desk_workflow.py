@@ -178,6 +178,28 @@ def test_lines_set_once_are_reused_by_any_process(app, monkeypatch):
         assert linebreak.SetNotice.from_dict(stored, items[0].title, items[0].body, settings) is None
 
 
+def test_old_line_settings_are_pruned_when_new_ones_are_stored(app):
+    from datetime import datetime, timedelta, timezone
+
+    from store.models import LineSetting
+
+    reference = submit(app)
+    editor = editor_client(app)
+    approve_pay_schedule(app, editor, reference)
+    with app.app_context():
+        long_ago = datetime.now(timezone.utc) - printing.LINE_SETTINGS_KEPT - timedelta(days=1)
+        with get_db().write() as s:
+            s.add(LineSetting(key="0" * 64, setting_json="{}", created_at=long_ago))
+            s.add(LineSetting(key="1" * 64, setting_json="{}"))
+        with get_db().session() as s:
+            publisher = load_publisher(s)
+            notices = desk_ops.issue_notices(s, ISSUE)
+        printing.render_issue_column(publisher, notices, ISSUE, db=get_db())
+        with get_db().session() as s:
+            keys = set(s.scalars(select(LineSetting.key)))
+    assert "0" * 64 not in keys and "1" * 64 in keys and len(keys) == 2
+
+
 def test_reject_and_request_changes_reach_the_status_page(app, client):
     editor = editor_client(app)
     first, second = submit(app), submit(app, PERSON)

@@ -10,7 +10,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
 import typesetting
@@ -142,12 +142,15 @@ def stored_settings(db, keys: list[str]) -> dict[str, dict]:
     return found
 
 
+LINE_SETTINGS_KEPT = timedelta(days=120)
+
+
 def store_settings(db, publisher: Publisher, items) -> int:
     """Store the line settings of items set in this process (a cache: failures are logged and
     otherwise ignored, the column is already made). Returns how many rows were added."""
     import logging
 
-    from sqlalchemy import select
+    from sqlalchemy import delete, select
 
     from store.models import LineSetting
     settings = layout_settings(publisher)
@@ -164,6 +167,10 @@ def store_settings(db, publisher: Publisher, items) -> int:
         return 0
     try:
         with db.write() as s:
+            # Rows are only a cache: those not made again for a long while (notices long printed,
+            # settings or fonts since changed) go, so the table does not grow without end.
+            s.execute(delete(LineSetting).where(
+                LineSetting.created_at < datetime.now(timezone.utc) - LINE_SETTINGS_KEPT))
             existing = set(s.scalars(select(LineSetting.key).where(LineSetting.key.in_(list(rows)))))
             s.add_all(LineSetting(key=key, setting_json=data) for key, data in rows.items()
                       if key not in existing)
