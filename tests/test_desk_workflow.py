@@ -176,6 +176,10 @@ def test_lines_set_once_are_reused_by_any_process(app, monkeypatch):
         assert linebreak.SetNotice.from_dict(stored, items[0].title, items[0].body, settings) is not None
         stored["fingerprint"] = "0" * 32
         assert linebreak.SetNotice.from_dict(stored, items[0].title, items[0].body, settings) is None
+        # Numbers that are not numbers (they would become CSS): refused, not rendered.
+        stored = linebreak.set_notice(items[0].title, items[0].body, settings).to_dict(settings)
+        stored["lines"][0][6] = "1}body{display:none"
+        assert linebreak.SetNotice.from_dict(stored, items[0].title, items[0].body, settings) is None
 
 
 def test_old_line_settings_are_pruned_when_new_ones_are_stored(app):

@@ -177,7 +177,18 @@ class SetNotice:
                              "lines": lines})
         except (KeyError, TypeError, ValueError, IndexError):
             return None
-        return setting if setting.spells_its_text() else None
+        return setting if setting.spells_its_text() and setting._well_formed() else None
+
+    def _well_formed(self) -> bool:
+        """Numbers where numbers go (they become CSS class names and rules)."""
+        def whole(v):
+            return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+        return whole(self.line_count) and all(
+            whole(line.spacing_pu) and whole(line.tight_pu) and whole(line.gaps)
+            and line.tight_pu <= line.spacing_pu
+            and all(len(span) == 2 and whole(span[0]) and whole(span[1])
+                    and span[0] < span[1] <= len(line.body) for span in line.tight)
+            for line in self.lines)
 
     def spells_its_text(self) -> bool:
         """Do the lines, one after the other, spell exactly title, gap and body (a line drops
