@@ -170,6 +170,9 @@ def test_lines_set_once_are_reused_by_any_process(app, monkeypatch):
         items = printing.with_stored_settings(get_db(), publisher, printing.column_items(publisher, notices))
         assert [item.setting for item in items] == [None, None]
         assert "某某" not in pdf_text(printing.render_issue_column(publisher, notices, ISSUE, db=get_db()).pdf)
+        # ... and that render stored good rows in their place.
+        items = printing.with_stored_settings(get_db(), publisher, printing.column_items(publisher, notices))
+        assert all(item.setting is not None for item in items)
 
         # Another engine (fonts, settings or code): the fingerprint differs, the row is not used.
         stored = linebreak.set_notice(items[0].title, items[0].body, settings).to_dict(settings)

@@ -29,7 +29,8 @@ The column
                   limits=COLUMN_LIMITS)
         -> ColumnResult(pdf, placements, overflow, fill, pages, warnings, render_cpu_s)
         items: [ColumnItem(key, label, title, body, type_code, price_category=None,
-        setting=None)] in print order (setting: the notice already set, e.g. from_dict); order_items(items, settings) groups them by settings.type_order.
+        setting=None)] in print order (setting: the notice already set, e.g. from_dict);
+        order_items(items, settings) groups them by settings.type_order.
         Placement(key, label, page, column (1-based), y_mm (from the area's top edge), lines,
         height_mm, price: Quote | None, segments, missing); OverflowItem(key, label, reason);
         fill[page][column] = fraction of the column's height used.

@@ -25,7 +25,6 @@ from .markup import PRINT_CSS, PageGeometry, render_template
 from .pricing import Quote, RateCard, quote_price
 from .render import COLUMN_LIMITS, RenderLimits, pool_size, run_jobs
 from .settings import MM_TO_PT, LayoutSettings
-from .text import normalize_text
 
 MAX_COLUMN_ITEMS = 2000
 MIN_SPLIT_LINES = 3
@@ -294,9 +293,7 @@ def render_column(items: list[ColumnItem], settings: LayoutSettings, issue_date:
     notices: list[SetNotice | None] = []
     errors: dict[int, str] = {}
     for index, item in enumerate(items):
-        if item.setting is not None and item.setting.leading_pt == settings.leading_pt and \
-                item.setting.title == normalize_text(item.title) and \
-                item.setting.body == normalize_text(item.body) and item.setting.spells_its_text():
+        if item.setting is not None and item.setting.holds(item.title, item.body, settings):
             notices.append(item.setting)  # what prints is still exactly the item's text
             continue
         try:

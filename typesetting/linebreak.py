@@ -77,20 +77,10 @@ class SetLine:
     @property
     def body_pieces(self) -> list[tuple[str, str]]:
         """The body as the renderer draws it: (text, class of its <d> element or "")."""
-        if not self.tight:
-            return [(self.body, "")]
-        pieces = []
-        at = 0
-        for start, end in self.tight:
-            if start > at:
-                pieces.append((self.body[at:start], ""))
-            last = end == len(self.body)
-            pieces.append((self.body[start:end], tight_class(self.tight_pu, 0 if last else
-                                                             self.spacing_pu - self.tight_pu)))
-            at = end
-        if at < len(self.body):
-            pieces.append((self.body[at:], ""))
-        return pieces
+        margin = self.spacing_pu - self.tight_pu
+        pieces = _split(self.body, self.tight)
+        return [(text, tight_class(self.tight_pu, 0 if number == len(pieces) - 1 else margin)
+                 if solid else "") for number, (text, solid) in enumerate(pieces)]
 
     @property
     def letter_spacing_css(self) -> str:
@@ -177,7 +167,15 @@ class SetNotice:
                              "lines": lines})
         except (KeyError, TypeError, ValueError, IndexError):
             return None
-        return setting if setting.spells_its_text() and setting._well_formed() else None
+        return setting if setting.holds(title, body, settings) else None
+
+    def holds(self, title: str, body: str, settings: LayoutSettings) -> bool:
+        """May this setting print (title, body) at settings? Its text is theirs, its lines spell
+        it, and its numbers are numbers. (Whether the fonts and the code are still those that
+        made it is the stored fingerprint's business: from_dict.)"""
+        return (self.leading_pt == settings.leading_pt and self.title == normalize_text(title)
+                and self.body == normalize_text(body) and self.spells_its_text()
+                and self._well_formed())
 
     def _well_formed(self) -> bool:
         """Numbers where numbers go (they become CSS class names and rules)."""
@@ -487,18 +485,33 @@ def _make_line(clusters: list[_Cluster], is_last: bool, width: float,
                    spacing_pu)
 
 
+def _split(body: str, tight) -> list[tuple[str, bool]]:
+    """body cut at the solid runs `tight`: (text, is a solid run), in order, none empty."""
+    pieces, at = [], 0
+    for start, end in tight:
+        if start > at:
+            pieces.append((body[at:start], False))
+        pieces.append((body[start:end], True))
+        at = end
+    if at < len(body) or not pieces:
+        pieces.append((body[at:], False))
+    return pieces
+
+
+def _drawn_boxes(title: str, body: str, tight, title_face: FontFace, body_face: FontFace):
+    """The line's text boxes as WeasyPrint draws them: (face, cluster advances, is a solid run).
+    Each is shaped alone, as Pango shapes each box (fonts.script_runs)."""
+    boxes = [(title_face, title, False)] if title else []
+    boxes += [(body_face, text, solid) for text, solid in _split(body, tight) if text]
+    return [(face, [a for _, _, a in shape_clusters(face, text)], solid)
+            for face, text, solid in boxes]
+
+
 def drawn_end_pt(line: SetLine, settings: LayoutSettings) -> float:
     """Where the renderer will end this line, by the engine's model of WeasyPrint (tests)."""
-    title_face, body_face = faces(settings)
-    boxes = []
-    if line.title:
-        boxes.append((title_face.size_px, [a for _, _, a in shape_clusters(title_face,
-                                                                          line.title)], False))
-    for text, cls in line.body_pieces:
-        if text:
-            boxes.append((body_face.size_px, [a for _, _, a in shape_clusters(body_face, text)],
-                          bool(cls)))
-    return _DrawModel(boxes).line_end_pt(line.spacing_pu, line.tight_pu)
+    boxes = _drawn_boxes(line.title, line.body, line.tight, *faces(settings))
+    return _DrawModel([(face.size_px, advances, solid) for face, advances, solid in boxes]) \
+        .line_end_pt(line.spacing_pu, line.tight_pu)
 
 
 def tight_spans(body: str) -> tuple[tuple[int, int], ...]:
@@ -513,12 +526,7 @@ def _tight_line(title: str, body: str, width: float, title_face: FontFace,
     spans = tight_spans(body)
     if not spans:
         return None
-    probe = SetLine(title, body, 0.0, 0.0, 0, False, 1, spans, 0)
-    # Each piece is its own text box, which Pango shapes alone (fonts.script_runs).
-    boxes = [(title_face, [a for _, _, a in shape_clusters(title_face, title)], False)] \
-        if title else []
-    boxes += [(body_face, [a for _, _, a in shape_clusters(body_face, text)], bool(cls))
-              for text, cls in probe.body_pieces]
+    boxes = _drawn_boxes(title, body, spans, title_face, body_face)
     natural = sum(sum(sum(a) for a in b[1]) for b in boxes) / PANGO_SCALE / PX_PER_PT
     tight_gaps = sum(len(b[1]) - 1 for b in boxes if b[2])
     stretch_gaps = sum(len(b[1]) for b in boxes) - 1 - tight_gaps

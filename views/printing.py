@@ -7,19 +7,25 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
+from sqlalchemy import delete, select
+
 import typesetting
 from typesetting import RenderError  # noqa: F401  (re-exported for the views)
 
 from notices.catalogue import NoticeType
 from notices.identifiers import check_id_card, mask_id_card
+from store.models import LineSetting
 from store.operations import text_hash
 from store.settings import Publisher
+
+logger = logging.getLogger(__name__)
 
 PREVIEW_DPI = 200
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
@@ -130,9 +136,6 @@ def with_stored_settings(db, publisher: Publisher, items) -> list["typesetting.C
 
 def stored_settings(db, keys: list[str]) -> dict[str, dict]:
     """The stored line settings of these keys (LineSetting rows), as data."""
-    from sqlalchemy import select
-
-    from store.models import LineSetting
     found: dict[str, dict] = {}
     with db.session() as s:
         for start in range(0, len(keys), 500):
@@ -147,12 +150,7 @@ LINE_SETTINGS_KEPT = timedelta(days=120)
 
 def store_settings(db, publisher: Publisher, items) -> int:
     """Store the line settings of items set in this process (a cache: failures are logged and
-    otherwise ignored, the column is already made). Returns how many rows were added."""
-    import logging
-
-    from sqlalchemy import delete, select
-
-    from store.models import LineSetting
+    otherwise ignored, the column is already made). Returns how many rows were stored."""
     settings = layout_settings(publisher)
     rows = {}
     for item in items:
@@ -171,12 +169,12 @@ def store_settings(db, publisher: Publisher, items) -> int:
             # settings or fonts since changed) go, so the table does not grow without end.
             s.execute(delete(LineSetting).where(
                 LineSetting.created_at < datetime.now(timezone.utc) - LINE_SETTINGS_KEPT))
-            existing = set(s.scalars(select(LineSetting.key).where(LineSetting.key.in_(list(rows)))))
-            s.add_all(LineSetting(key=key, setting_json=data) for key, data in rows.items()
-                      if key not in existing)
-        return len(rows) - len(existing)
+            # A row under one of these keys did not hold (with_stored_settings): replace it.
+            s.execute(delete(LineSetting).where(LineSetting.key.in_(list(rows))))
+            s.add_all(LineSetting(key=key, setting_json=data) for key, data in rows.items())
+        return len(rows)
     except Exception:  # noqa: BLE001 - another process stored the same row first, a full disk…
-        logging.getLogger(__name__).warning("could not store line settings", exc_info=True)
+        logger.warning("could not store line settings", exc_info=True)
         return 0
 
 
