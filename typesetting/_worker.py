@@ -12,6 +12,7 @@ Only our own code talks over these pipes (render.py writes, this reads), so pick
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import os
@@ -70,9 +71,32 @@ def _set_boxes(boxes):
     return finisher
 
 
+def _own_documents_html():
+    """WeasyPrint's HTML class without its user-agent stylesheet, for our own templates only.
+
+    The HTML5 user-agent stylesheet has rules for the pseudo-elements ::marker, ::footnote-call,
+    ::footnote-marker, ::note-call, ::note-marker and ::note-callback that match every element,
+    so WeasyPrint computed seven styles for each <l>, <d>, <b> and <div> of a column instead of
+    one: 6236 style computations for a 200-notice half column where 880 are needed. Our
+    documents (templates/print/) use a handful of elements, and static/print/print.css says what
+    they need of a user-agent sheet (which elements are blocks, which are hidden). Measured on a
+    200-notice column job: 0.686 -> 0.616 s of CPU, pages pixel-identical at 60 dpi.
+    `_ua_stylesheets` is an internal method; WeasyPrint is pinned exactly (requirements.txt), and
+    tests/test_typesetting_pdfread.py fails if the override stops taking effect.
+    """
+    from weasyprint import HTML
+
+    class OwnDocumentHTML(HTML):
+        def _ua_stylesheets(self, forms=False):
+            return []
+
+    return OwnDocumentHTML
+
+
 class Renderer:
     def __init__(self):
         from weasyprint.text.fonts import FontConfiguration
+        self.html_class = _own_documents_html()
         self.font_config = FontConfiguration()
         subset_cache.install()
         self.log = _Collect()
@@ -82,13 +106,11 @@ class Renderer:
         logger.propagate = False
 
     def render(self, job: dict) -> dict:
-        from weasyprint import HTML
-
         from .fetcher import AssetOnlyFetcher
 
         self.log.messages = []
         fetcher = AssetOnlyFetcher(job["assets"])
-        html = HTML(string=job["html"], url_fetcher=fetcher, base_url=None)
+        html = self.html_class(string=job["html"], url_fetcher=fetcher, base_url=None)
         document = html.render(font_config=self.font_config)
         if len(document.pages) != job["pages"]:
             # Every page is one <section> of exactly the page's size; another page means
@@ -176,15 +198,32 @@ def main() -> None:
     # cannot corrupt a frame.
     channel = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    requests = sys.stdin.buffer
 
     renderer = Renderer()
+    # What exists once the worker is up (modules, fonts, caches) is frozen out of every later
+    # garbage collection; see serve() for the collector during jobs.
+    gc.collect()
+    gc.freeze()
     write_frame(channel, {"ready": True, "pid": os.getpid()})
+    serve(renderer, sys.stdin.buffer, channel)
+
+
+def serve(renderer: Renderer, requests, channel) -> None:
+    """Answer jobs until the requests stream ends.
+
+    The cyclic garbage collector is kept off the time a caller waits. A layout builds hundreds
+    of thousands of objects that all live until the PDF is written, and each automatic collection
+    walked them again: on a 800-notice column job the collector took a third of the CPU
+    (2.39 -> 1.65 s with it off; peak memory 235 -> 248 MB). A job leaves cycles behind (about
+    5 MB for 200 notices), so the collector is off while a job runs and one collection runs after
+    the answer is written, while the caller reads it.
+    """
     while True:
         job = read_frame(requests)
         if job is None:
             return
         started = _cpu_seconds()
+        gc.disable()
         try:
             _arm_cpu_limit(job.get("cpu_seconds", 60))
             # "ping": a health check, and the benchmark's measure of the pipe round trip.
@@ -200,6 +239,9 @@ def main() -> None:
             write_frame(channel, result)
         except MemoryError:
             write_frame(channel, {"ok": False, "error": "memory"})
+        del job, result
+        gc.enable()
+        gc.collect()
 
 
 if __name__ == "__main__":
