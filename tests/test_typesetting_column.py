@@ -166,6 +166,32 @@ def test_seed_column_reads_back_exactly(seed_column):
     assert len(lines) == 13
 
 
+def test_a_notice_placed_off_the_flow_prints_where_it_was_placed(monkeypatch):
+    """Notices stand in normal flow in their column (column.html); one the placer puts lower
+    than the flow would (here: two lines lower than the notice spacing after the one above)
+    gets a margin of its own, and every notice still prints exactly at its placement."""
+    from typesetting import column as column_module
+
+    original = column_module._place
+    settings = LayoutSettings()
+
+    def lowered(*args, **kwargs):
+        pages, contact, overflow = original(*args, **kwargs)
+        for page in pages:
+            for column in {seg.column for seg in page}:
+                in_column = sorted((seg for seg in page if seg.column == column),
+                                   key=lambda seg: seg.y)
+                for seg in in_column[1:]:   # the second notice and all below it
+                    seg.y += 2 * settings.leading_pt
+        return pages, None, overflow        # (the contact box would now be in the way)
+
+    monkeypatch.setattr(column_module, "_place", lowered)
+    items = seed_items()
+    result = render_column(items, settings, ISSUE)
+    assert result.placements[1].segments[0].y_mm > result.placements[0].segments[0].y_mm
+    check_column(result, items, settings)
+
+
 def test_seed_column_prices_and_fill(seed_column):
     items, settings, result = seed_column
     first = result.placements[0]

@@ -485,16 +485,31 @@ def _column_html(notices, pages, chunk: _Chunk, contact, contact_at, settings, i
               for c in range(1, settings.columns)]
     rule_height = g.area_height - g.header_height
     date_text = f"{_date_cn(issue_date)}　星期{_WEEKDAYS[issue_date.weekday()]}"
+    columns = chunk.columns or range(1, settings.columns + 1)
+    gap, lead = settings.notice_spacing_pt, settings.leading_pt
     page_models = []
     for page_index in chunk.pages:
         number = page_index + 1
-        segments = []
+        by_column: dict[int, list[_Seg]] = {c: [] for c in columns}
         for seg in pages[page_index]:
-            if chunk.columns is not None and seg.column not in chunk.columns:
-                continue
-            lines: tuple[SetLine, ...] = notices[seg.index].lines[seg.first:seg.first + seg.count]
-            segments.append({"x": g.column_left(seg.column), "y": g.columns_top + seg.y,
-                             "lines": lines})
+            if seg.column in by_column:
+                by_column[seg.column].append(seg)
+        segments = []
+        for column in columns:
+            stacked = []
+            end = None  # where the previous notice of this column ends, None at the top
+            for seg in sorted(by_column[column], key=lambda seg: seg.y):
+                lines: tuple[SetLine, ...] = notices[seg.index].lines[
+                    seg.first:seg.first + seg.count]
+                # In normal flow a notice starts at the top, or a notice spacing below the one
+                # before it (column.html); a placement elsewhere gets a margin of its own.
+                flow_y = 0.0 if end is None else end + gap
+                style = None
+                if abs(seg.y - flow_y) > _EPS:
+                    style = f"margin-top:{seg.y - (0.0 if end is None else end):.4f}pt"
+                stacked.append({"lines": lines, "style": style})
+                end = seg.y + seg.count * lead
+            segments.append(stacked)
         model = {
             "furniture": chunk.furniture,
             "header": settings.header_text + ("（续）" if number > 1 else ""),
@@ -502,7 +517,7 @@ def _column_html(notices, pages, chunk: _Chunk, contact, contact_at, settings, i
                     + (f"　第{number}页" if len(pages) > 1 else ""),
             "rules": [{"x": x, "top": g.columns_top, "height": rule_height} for x in rule_x]
                      if settings.column_rules and settings.columns > 1 else [],
-            "segments": segments, "contact": None}
+            "columns": segments, "contact": None}
         if contact_at and contact_at[0] == number and chunk.furniture:
             model["contact"] = {"x": g.column_left(contact_at[1]),
                                 "y": g.columns_top + contact_at[2],
@@ -510,9 +525,13 @@ def _column_html(notices, pages, chunk: _Chunk, contact, contact_at, settings, i
         page_models.append(model)
     return render_template(
         "column.html", settings=settings, g=g, pages=page_models,
+        cols_left=g.column_left(columns[0]), gutter=settings.gutter_mm * MM_TO_PT,
+        # Room for every float with its right margin (the gutter), and a point to spare, so
+        # that none wraps below the others.
+        cols_width=len(columns) * (g.column_width + settings.gutter_mm * MM_TO_PT) + 1.0,
         marks=g.crop_marks() if chunk.furniture else [],
-        all_lines=[line for page in page_models for seg in page["segments"]
-                   for line in seg["lines"]],
+        all_lines=[line for page in page_models for column in page["columns"]
+                   for seg in column for line in seg["lines"]],
         icc=bool(settings.icc_profile_path),
         doc_title=f"{settings.newspaper_name} {settings.header_text} {_date_cn(issue_date)}",
         doc_description=f"{settings.newspaper_name}{_date_cn(issue_date)}分类广告版，"
