@@ -183,6 +183,11 @@ def test_lines_set_once_are_reused_by_any_process(app, monkeypatch):
         stored = linebreak.set_notice(items[0].title, items[0].body, settings).to_dict(settings)
         stored["lines"][0][6] = "1}body{display:none"
         assert linebreak.SetNotice.from_dict(stored, items[0].title, items[0].body, settings) is None
+        # A half-width mark where there is no punctuation mark, or past the line's end: refused.
+        for bad in ([0], [10_000], ["0"]):
+            stored = linebreak.set_notice(items[0].title, items[0].body, settings).to_dict(settings)
+            stored["lines"][0][9] = bad
+            assert linebreak.SetNotice.from_dict(stored, items[0].title, items[0].body, settings) is None
 
 
 def test_old_line_settings_are_pruned_when_new_ones_are_stored(app):

@@ -25,6 +25,10 @@ DATA = Path(__file__).parent / "data"
 SEED = json.loads((DATA / "typeset-seed-notices.json").read_text(encoding="utf-8"))
 ISSUE = dt.date(2021, 1, 8)
 
+# Marks whose glyph sits in the left half of the em (Simplified Chinese), and all marks.
+COMPRESSIBLE = set("，。、；：？！）」』】》〉〕〗〙〛｝］”’")
+PUNCTUATION = COMPRESSIBLE | set("（「『【《〈〔〖〘〚｛［“‘")
+
 # What a Chinese reader must never see (the brief's lists; the engine's are larger).
 NO_LINE_START = set("，。、；：？！）」』】》…")
 NO_LINE_END = set("（「『【《“‘")
@@ -91,8 +95,19 @@ def check_column(result, items, settings: LayoutSettings) -> dict:
             column_left = _column_of(row[0].x, g, settings)
             column_right = column_left + g.column_width
             assert abs(seg_left - column_left) < 0.01, (placement.label, number)
-            for a, b in zip(row, row[1:]):
+            # A punctuation mark followed by another on its line is set half-width (标点挤压):
+            # its glyph's font width is an em, and the pen moves on by half of that.
+            set_line = notice.lines[number]
+            offsets = [0]
+            for gl in row:
+                offsets.append(offsets[-1] + len(gl.text))
+            halves = {len(set_line.title) + at for at in set_line.halts}
+            assert offsets[-1] - 1 not in halves, "the last mark of a line keeps its full width"
+            for a, b, at in zip(row, row[1:], offsets):
                 extra = b.x - a.right
+                if at in halves:
+                    assert a.text in COMPRESSIBLE and b.text in PUNCTUATION, (placement.label, a)
+                    extra += body_em / 2
                 assert -0.01 <= extra < MAX_GAP_EM * body_em, (placement.label, number, a, b)
                 if is_last:
                     assert abs(extra) < 0.01  # the last line is set solid, flush left
@@ -112,8 +127,8 @@ def check_column(result, items, settings: LayoutSettings) -> dict:
                 offset = len(line.title)
                 inside = {offset + i for start, end in line.tight for i in range(start + 1, end)}
                 tight_pt = line.tight_pu / 1024 / (96 / 72)
-                for a, b, start in zip(row, row[1:], starts[1:]):
-                    extra = b.x - a.right
+                for a, b, at, start in zip(row, row[1:], starts, starts[1:]):
+                    extra = b.x - a.right + (body_em / 2 if at in halves else 0.0)
                     if start in inside:
                         assert abs(extra - tight_pt) < 0.05, (placement.label, number, a, b)
                     else:
@@ -244,6 +259,41 @@ def test_codes_are_set_solid_and_the_space_goes_between_chinese_characters(seed_
     # Where the Chinese characters alone cannot take the space, they take up to the cap and
     # the code the rest: never more than the Chinese characters, never a loose line.
     assert all(line.letter_spacing_pt <= 0.205 * em for line in tight)
+
+
+def test_punctuation_marks_that_meet_take_an_em_and_a_half():
+    """标点挤压: where "），" "”，" "，“" "。”" meet on a line, the first mark gives up the empty
+    right half of its em; a mark before a character keeps its full em."""
+    settings = LayoutSettings()
+    em = settings.body_size_pt
+    texts = [
+        "范海英遗失增城市富荣经济发展有限公司开具的认购书（房号：富雅都市华庭41栋505房），编号：0000334，特此声明。",
+        "本公司股东会决议，将公司名称由“广州市东高房地产中介有限公司”，变更为“广州东高置业有限公司”。特此公告。",
+        "经股东会决议（决议日期：2024年05月20日），本公司注册资本由1000万元人民币减少至100万元人民币。"
+        "请债权人自本公告见报之日起45日内向本公司申报债权。“逾期不申报，视为放弃权利。”",
+        "广州市天河区石牌合亦汇商店（个体工商户）遗失营业执照正本（注册号：440106601059045），声明作废。",
+    ]
+    items = [ColumnItem(f"p{i}", f"公告#{i}", "减资公告", text, "capital-reduction")
+             for i, text in enumerate(texts)]
+    result = render_column(items, settings, ISSUE)
+    check_column(result, items, settings)
+    halts = [line for item in items for line in set_notice(item.title, item.body, settings).lines
+             if line.halts]
+    assert len(halts) >= 4
+    rows = defaultdict(list)
+    for gl in read_glyphs(result.pdf):
+        if abs(gl.size - em) < 0.01:   # the notices' text (not the header or the contact box)
+            rows[(gl.page, round(gl.y, 1))].append(gl)
+    met, alone = [], []
+    for row in rows.values():
+        row.sort(key=lambda gl: gl.x)
+        for a, b in zip(row, row[1:]):
+            if a.text in COMPRESSIBLE and 0 < b.x - a.x < 2 * em:
+                (met if b.text in PUNCTUATION else alone).append((b.x - a.x, a.text + b.text))
+    assert len(met) >= 4 and alone
+    # Half an em, plus the line's justification (under a quarter em).
+    assert all(0.5 * em - 0.01 <= advance < 0.75 * em for advance, _ in met), met
+    assert all(advance >= em - 0.01 for advance, _ in alone), sorted(alone)[:5]
 
 
 def _notice(draw, n):

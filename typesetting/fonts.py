@@ -33,6 +33,10 @@ SHAPING_FEATURES = {
     "kern": False, "liga": False, "clig": False, "hlig": False, "dlig": False, "calt": False,
 }
 
+# A compressed punctuation mark (text.compressed_positions) is its own element with
+# `font-feature-settings: "halt"` (static/print/print.css): the font's half-width forms.
+HALF_WIDTH_FEATURES = {**SHAPING_FEATURES, "halt": True}
+
 # html lang="zh-CN" makes Pango shape with this language (Simplified Chinese glyph forms).
 SHAPING_LANGUAGE = "zh-cn"
 # ... but Pango shapes a Latin-script run with a Latin language, not zh-cn (see script_runs).
@@ -177,6 +181,22 @@ def shape_clusters(face: FontFace, text: str) -> list[tuple[int, int, tuple[int,
     (Pango spaces clusters, not characters: "——" is one glyph and gets one gap).
     """
     return [(start, end, advances) for start, end, advances, _ in shape_runs(face, text)]
+
+
+def half_width_advances(face: FontFace, char: str) -> tuple[int, ...]:
+    """The advances of one punctuation mark shaped alone with its half-width form ("halt"), as
+    Pango shapes the element it prints in; its full-width advances where the font has none."""
+    return _half_width_cached(face, char)
+
+
+@lru_cache(maxsize=256)
+def _half_width_cached(face: FontFace, char: str) -> tuple[int, ...]:
+    buf = hb.Buffer()
+    buf.add_str(char)
+    buf.guess_segment_properties()
+    buf.language = SHAPING_LANGUAGE
+    hb.shape(face.hb_font, buf, HALF_WIDTH_FEATURES)
+    return tuple(pos.x_advance for pos in buf.glyph_positions)
 
 
 def shape_runs(face: FontFace, text: str) -> list[tuple[int, int, tuple[int, ...], bool]]:

@@ -16,16 +16,16 @@ import bisect
 import hashlib
 import os
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import InputTooLarge, RenderError
-from .fonts import (LATIN_LETTERS, PANGO_SCALE, PX_PER_PT, FontFace, load_face, missing_chars,
-                    shape_clusters, shape_runs)
+from .fonts import (LATIN_LETTERS, PANGO_SCALE, PX_PER_PT, FontFace, half_width_advances,
+                    load_face, missing_chars, shape_clusters, shape_runs)
 from .settings import LayoutSettings
-from .text import (NO_LINE_END, NO_LINE_START, break_allowed_inside_run, count_chars,
-                   normalize_text, protected_spans)
+from .text import (COMPRESSIBLE, NO_LINE_END, NO_LINE_START, break_allowed_inside_run,
+                   compressed_positions, count_chars, normalize_text, protected_spans)
 
 # Input bounds (the renderer's cost grows with input: typesetting.md measured 10 KB → 1.2 s).
 # The longest real notices (merger, liquidation) are ~400 characters; 3,000 is generous.
@@ -69,18 +69,27 @@ class SetLine:
     # and a margin after each (but one ending the line) brings the gap after it to spacing_pu.
     tight: tuple[tuple[int, int], ...] = ()
     tight_pu: int = 0
+    # Offsets in the body of the punctuation marks set half-width (text.compressed_positions).
+    halts: tuple[int, ...] = ()
 
     @property
     def text(self) -> str:
         return self.title + self.body
 
     @property
-    def body_pieces(self) -> list[tuple[str, str]]:
-        """The body as the renderer draws it: (text, class of its <d> element or "")."""
+    def body_pieces(self) -> list[tuple[str, str, str]]:
+        """The body as the renderer draws it: (text, element, class). Element "d" is a solid
+        run with its class, "h" a half-width punctuation mark, "" plain text."""
         margin = self.spacing_pu - self.tight_pu
-        pieces = _split(self.body, self.tight)
-        return [(text, tight_class(self.tight_pu, 0 if number == len(pieces) - 1 else margin)
-                 if solid else "") for number, (text, solid) in enumerate(pieces)]
+        pieces = _split(self.body, self.tight, self.halts)
+        out = []
+        for number, (text, kind) in enumerate(pieces):
+            if kind == _SOLID:
+                last = number == len(pieces) - 1
+                out.append((text, "d", tight_class(self.tight_pu, 0 if last else margin)))
+            else:
+                out.append((text, "h" if kind == _HALF else "", ""))
+        return out
 
     @property
     def letter_spacing_css(self) -> str:
@@ -162,7 +171,8 @@ class SetNotice:
                 return None
             lines = tuple(SetLine(*values[:6], spacing_pu=values[6],
                                   tight=tuple(tuple(span) for span in values[7]),
-                                  tight_pu=values[8]) for values in data["lines"])
+                                  tight_pu=values[8], halts=tuple(values[9]))
+                          for values in data["lines"])
             setting = cls(**{**{k: v for k, v in data.items() if k != "fingerprint"},
                              "lines": lines})
         except (KeyError, TypeError, ValueError, IndexError):
@@ -178,7 +188,8 @@ class SetNotice:
                 and self._well_formed())
 
     def _well_formed(self) -> bool:
-        """Numbers where numbers go (they become CSS class names and rules)."""
+        """Numbers where numbers go (they become CSS class names and rules), and half-width
+        marks only on marks that have one."""
         def whole(v):
             return isinstance(v, int) and not isinstance(v, bool) and v >= 0
         return whole(self.line_count) and all(
@@ -186,6 +197,8 @@ class SetNotice:
             and line.tight_pu <= line.spacing_pu
             and all(len(span) == 2 and whole(span[0]) and whole(span[1])
                     and span[0] < span[1] <= len(line.body) for span in line.tight)
+            and all(whole(at) and at < len(line.body) and line.body[at] in COMPRESSIBLE
+                    for at in line.halts)
             for line in self.lines)
 
     def spells_its_text(self) -> bool:
@@ -206,7 +219,7 @@ class SetNotice:
 
 
 _LINE_FIELDS = ("title", "body", "letter_spacing_pt", "natural_width_pt", "gaps", "is_last",
-                "spacing_pu", "tight", "tight_pu")
+                "spacing_pu", "tight", "tight_pu", "halts")
 # A stored setting holds only while the code that made it is the same: these files decide it.
 _ENGINE_SOURCES = ("linebreak.py", "fonts.py", "text.py", "settings.py")
 
@@ -247,6 +260,21 @@ class _Cluster:
     width_pt: float
     is_space: bool
     latin_run: bool  # shaped in a Latin-script run (its digits are the tabular ones)
+    offset: int = 0  # where it starts in its text (title or body)
+    # A punctuation mark set half-width because another follows it: its advances above are the
+    # half-width ones, these its full ones. Where a line ends on it, the next mark is on the
+    # next line, and it keeps its full width.
+    full: tuple[int, ...] | None = None
+
+    @property
+    def half(self) -> bool:
+        return self.full is not None
+
+    @property
+    def restore_pt(self) -> float:
+        """What it takes back at the end of a line."""
+        return (sum(self.full) - sum(self.advances)) / PANGO_SCALE / PX_PER_PT if self.full \
+            else 0.0
 
 
 def set_notice(title: str, body: str, settings: LayoutSettings) -> SetNotice:
@@ -315,13 +343,19 @@ def find_missing_characters(title: str, body: str, settings: LayoutSettings) -> 
 
 def _clusters(title: str, body: str, title_face: FontFace, body_face: FontFace) -> list[_Cluster]:
     out: list[_Cluster] = []
+    halves = set(compressed_positions(body))
     for text, face, font in ((title + TITLE_GAP if title else "", title_face, _TITLE),
                              (body, body_face, _BODY)):
         to_pt = 1 / PANGO_SCALE / PX_PER_PT
         for start, end, advances, latin_run in shape_runs(face, text):
             piece = text[start:end]
+            full = None
+            if font == _BODY and start in halves and end - start == 1:
+                narrow = half_width_advances(face, piece)
+                if sum(narrow) < sum(advances):
+                    advances, full = narrow, advances
             out.append(_Cluster(piece, font, advances, sum(advances) * to_pt,
-                                piece == " ", latin_run))
+                                piece == " ", latin_run, start, full))
     return out
 
 
@@ -409,7 +443,7 @@ def _dp(clusters, classes, width, em, strict):
             if best[i] is None:
                 continue
             visible = end_trim - i
-            natural = prefix[end_trim] - prefix[i]
+            natural = prefix[end_trim] - prefix[i] + clusters[end_trim - 1].restore_pt
             if natural > width + epsilon:
                 continue
             loose = 0
@@ -454,13 +488,24 @@ def _make_line(clusters: list[_Cluster], is_last: bool, width: float,
                title_face: FontFace, body_face: FontFace) -> SetLine:
     if not is_last and clusters and clusters[-1].is_space:
         clusters = clusters[:-1]  # the space a line breaks after is not printed
+    if clusters and clusters[-1].half:
+        # The mark after it starts the next line: it keeps its full width (see _dp).
+        last = clusters[-1]
+        clusters = clusters[:-1] + [replace(last, advances=last.full, full=None,
+                                            width_pt=last.width_pt + last.restore_pt)]
     title = "".join(c.text for c in clusters if c.font == _TITLE)
     body = "".join(c.text for c in clusters if c.font == _BODY)
+    body_start = next((c.offset for c in clusters if c.font == _BODY), 0)
+    halts = tuple(c.offset - body_start for c in clusters if c.half)
     boxes = []
     for text, face, font in ((title, title_face, _TITLE), (body, body_face, _BODY)):
         if not text:
             continue
         own = [c for c in clusters if c.font == font]
+        if halts and font == _BODY:
+            # Each half-width mark is a text box of its own: shape the boxes as drawn.
+            boxes += _drawn_boxes("", body, (), halts, title_face, body_face)
+            continue
         if LATIN_LETTERS.search(text) or any(c.latin_run for c in own):
             # Pango shapes the line alone: digits at its start take the script of what
             # follows them here, not of what preceded them in the paragraph (fonts.py
@@ -470,48 +515,68 @@ def _make_line(clusters: list[_Cluster], is_last: bool, width: float,
             # No Latin in the line nor around it: one Han run either way, so the paragraph's
             # clusters are exactly the line's (and shaping twice is a third of the work).
             advances = [c.advances for c in own]
-        boxes.append((face, advances, False))
+        boxes.append((face, advances, _PLAIN, None))
     gaps = sum(len(b[1]) for b in boxes) - 1
     natural = sum(sum(sum(a) for a in b[1]) for b in boxes) / PANGO_SCALE / PX_PER_PT
     if is_last or gaps < 1 or natural >= width:
-        return SetLine(title, body, 0.0, natural, max(gaps, 0), is_last, 0)
+        return SetLine(title, body, 0.0, natural, max(gaps, 0), is_last, 0, halts=halts)
     even = (width - natural) / gaps
     if even >= TIGHT_FROM_EM * body_face.size_pt:
-        line = _tight_line(title, body, width, title_face, body_face)
+        line = _tight_line(title, body, halts, width, title_face, body_face)
         if line is not None:
             return line
     spacing_pu = _choose_spacing(boxes, width, even)
     return SetLine(title, body, spacing_pu / PANGO_SCALE / PX_PER_PT, natural, gaps, is_last,
-                   spacing_pu)
+                   spacing_pu, halts=halts)
 
 
-def _split(body: str, tight) -> list[tuple[str, bool]]:
-    """body cut at the solid runs `tight`: (text, is a solid run), in order, none empty."""
+# The kinds of text box a line is drawn in: plain text, a solid run (<d>), a half-width
+# punctuation mark (<h>).
+_PLAIN, _SOLID, _HALF = 0, 1, 2
+
+
+def _split(body: str, tight, halts=()) -> list[tuple[str, int]]:
+    """body cut at the solid runs `tight` and around the half-width marks at `halts`:
+    (text, kind), in order, none empty (a solid run never holds a mark: TIGHT_RUN)."""
+    cuts = sorted([(start, end, _SOLID) for start, end in tight]
+                  + [(at, at + 1, _HALF) for at in halts])
     pieces, at = [], 0
-    for start, end in tight:
+    for start, end, kind in cuts:
         if start > at:
-            pieces.append((body[at:start], False))
-        pieces.append((body[start:end], True))
+            pieces.append((body[at:start], _PLAIN))
+        pieces.append((body[start:end], kind))
         at = end
     if at < len(body) or not pieces:
-        pieces.append((body[at:], False))
+        pieces.append((body[at:], _PLAIN))
     return pieces
 
 
-def _drawn_boxes(title: str, body: str, tight, title_face: FontFace, body_face: FontFace):
-    """The line's text boxes as WeasyPrint draws them: (face, cluster advances, is a solid run).
-    Each is shaped alone, as Pango shapes each box (fonts.script_runs)."""
-    boxes = [(title_face, title, False)] if title else []
-    boxes += [(body_face, text, solid) for text, solid in _split(body, tight) if text]
-    return [(face, [a for _, _, a in shape_clusters(face, text)], solid)
-            for face, text, solid in boxes]
+def _drawn_boxes(title: str, body: str, tight, halts, title_face: FontFace,
+                 body_face: FontFace):
+    """The line's text boxes as WeasyPrint draws them: (face, cluster advances, kind, the
+    clusters' full-width advances for a half-width mark, else None). Each is shaped alone, as
+    Pango shapes each box (fonts.script_runs)."""
+    boxes = [(title_face, title, _PLAIN)] if title else []
+    boxes += [(body_face, text, kind) for text, kind in _split(body, tight, halts) if text]
+    out = []
+    for face, text, kind in boxes:
+        full = [a for _, _, a in shape_clusters(face, text)]
+        if kind == _HALF:
+            out.append((face, [half_width_advances(face, text)], kind, full))
+        else:
+            out.append((face, full, kind, None))
+    return out
+
+
+def _model_boxes(boxes) -> list:
+    return [(face.size_px, advances, kind == _SOLID, widths)
+            for face, advances, kind, widths in boxes]
 
 
 def drawn_end_pt(line: SetLine, settings: LayoutSettings) -> float:
     """Where the renderer will end this line, by the engine's model of WeasyPrint (tests)."""
-    boxes = _drawn_boxes(line.title, line.body, line.tight, *faces(settings))
-    return _DrawModel([(face.size_px, advances, solid) for face, advances, solid in boxes]) \
-        .line_end_pt(line.spacing_pu, line.tight_pu)
+    boxes = _drawn_boxes(line.title, line.body, line.tight, line.halts, *faces(settings))
+    return _DrawModel(_model_boxes(boxes)).line_end_pt(line.spacing_pu, line.tight_pu)
 
 
 def tight_spans(body: str) -> tuple[tuple[int, int], ...]:
@@ -520,15 +585,15 @@ def tight_spans(body: str) -> tuple[tuple[int, int], ...]:
                  if m.end() - m.start() >= MIN_TIGHT_CHARS)
 
 
-def _tight_line(title: str, body: str, width: float, title_face: FontFace,
+def _tight_line(title: str, body: str, halts, width: float, title_face: FontFace,
                 body_face: FontFace) -> SetLine | None:
     """The line with its codes solid (or nearly), or None when that does not apply or fit."""
     spans = tight_spans(body)
     if not spans:
         return None
-    boxes = _drawn_boxes(title, body, spans, title_face, body_face)
+    boxes = _drawn_boxes(title, body, spans, halts, title_face, body_face)
     natural = sum(sum(sum(a) for a in b[1]) for b in boxes) / PANGO_SCALE / PX_PER_PT
-    tight_gaps = sum(len(b[1]) - 1 for b in boxes if b[2])
+    tight_gaps = sum(len(b[1]) - 1 for b in boxes if b[2] == _SOLID)
     stretch_gaps = sum(len(b[1]) for b in boxes) - 1 - tight_gaps
     slack = width - natural
     if slack <= 0 or stretch_gaps < 1:
@@ -545,22 +610,25 @@ def _tight_line(title: str, body: str, width: float, title_face: FontFace,
     if spacing_pu < tight_pu:
         return None
     return SetLine(title, body, spacing_pu / PANGO_SCALE / PX_PER_PT, natural,
-                   stretch_gaps + tight_gaps, False, spacing_pu, spans, tight_pu)
+                   stretch_gaps + tight_gaps, False, spacing_pu, spans, tight_pu, halts)
 
 
 def _choose_spacing(boxes, width_pt: float, ideal_pt: float, tight_pu: int = 0) -> int:
     """The letter-spacing (Pango units) whose drawn line ends nearest the column edge.
 
-    boxes: (face, clusters' advances, is a solid run set at tight_pu) per text box."""
+    boxes: (face, clusters' advances, kind, full-width advances of a half-width mark or None)
+    per text box; a solid run's letter-spacing is tight_pu."""
     # Lines of the same glyph widths (thirteen ideographs…) recur: key on widths, not text.
-    key = tuple((face.size_pu, tuple(clusters), tight) for face, clusters, tight in boxes)
+    key = tuple((face.size_pu, tuple(clusters), kind == _SOLID,
+                 tuple(widths) if widths else None)
+                for face, clusters, kind, widths in boxes)
     return _choose_spacing_cached(key, round(width_pt, 6), round(ideal_pt, 6), tight_pu)
 
 
 @lru_cache(maxsize=65536)
 def _choose_spacing_cached(key, width_pt: float, ideal_pt: float, tight_pu: int) -> int:
-    model = _DrawModel([(size_pu / PANGO_SCALE, clusters, tight)
-                        for size_pu, clusters, tight in key])
+    model = _DrawModel([(size_pu / PANGO_SCALE, clusters, tight, widths)
+                        for size_pu, clusters, tight, widths in key])
     gaps = model.stretch_gaps
     spacing = max(tight_pu, round(ideal_pt * PX_PER_PT * PANGO_SCALE))
     # Newton steps absorb the renderer's systematic rounding, then a local search (the drawn
@@ -587,24 +655,28 @@ class _DrawModel:
     line, which is why we predict it instead of ignoring it; a text box is `letter-spacing`
     wider than its glyphs (line_break.line_size), which spaces the title box from the body box.
     A solid run (SetLine.tight) is a box of its own with letter-spacing tight_pu and a right
-    margin of the difference, unless it ends the line.
+    margin of the difference, unless it ends the line. A half-width punctuation mark
+    (SetLine.halts) is a box of its own whose glyph advances half its font width: the TJ
+    correction after it takes back the other half.
     The column tests check the result on the PDF; re-check when bumping WeasyPrint or Pango.
     """
 
     def __init__(self, boxes):
-        # Per text box: font size (px), whether it is a solid run, and per glyph (natural
-        # advance, font width, gets-left, gets-right).
+        # boxes: (font size in px, clusters' advances, is a solid run, the clusters' advances
+        # at the font's own widths where they differ (a half-width mark) or None).
+        # Kept per text box: size, whether it is a solid run, and per glyph (natural advance,
+        # font width, gets-left, gets-right).
         self.boxes = []
-        glyph_gaps = sum(len(clusters) for _, clusters, _ in boxes) - 1
-        self.stretch_gaps = glyph_gaps - sum(len(clusters) - 1 for _, clusters, tight in boxes
-                                             if tight)
-        for size, clusters, tight in boxes:
+        glyph_gaps = sum(len(clusters) for _, clusters, _, _ in boxes) - 1
+        self.stretch_gaps = glyph_gaps - sum(len(clusters) - 1
+                                             for _, clusters, tight, _ in boxes if tight)
+        for size, clusters, tight, widths in boxes:
             glyphs = []
             last_cluster = len(clusters) - 1
-            for ci, advances in enumerate(clusters):
+            for ci, (advances, fulls) in enumerate(zip(clusters, widths or clusters)):
                 last_glyph = len(advances) - 1
-                for gi, natural in enumerate(advances):
-                    glyphs.append((natural, round(natural * 1000 / PANGO_SCALE / size),
+                for gi, (natural, full) in enumerate(zip(advances, fulls)):
+                    glyphs.append((natural, round(full * 1000 / PANGO_SCALE / size),
                                    ci > 0 and gi == 0, ci < last_cluster and gi == last_glyph))
             self.boxes.append((size, tight, glyphs))
 

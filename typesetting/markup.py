@@ -49,7 +49,7 @@ def _environment() -> jinja2.Environment:
 def _tight_classes(lines) -> list[str]:
     """The classes of the solid runs (<d>) in lines, once each, in order."""
     return list(dict.fromkeys(cls for line in lines if line.tight
-                              for _, cls in line.body_pieces if cls))
+                              for _, _, cls in line.body_pieces if cls))
 
 
 def render_template(name: str, **context) -> str:

@@ -17,6 +17,14 @@ NO_LINE_START = frozenset(
 # belong to the number after them.
 NO_LINE_END = frozenset("（「『【《〈〔〖〘〚｛［‘“([{¥￥$＄#＃")
 
+# 标点挤压: where two punctuation marks meet, a full-width mark whose glyph sits in the left half
+# of its em box (clause and sentence marks, closing brackets and quotes, as Simplified Chinese
+# fonts draw them) gives up its empty right half: "），" "。”" "，“" take an em and a half, not
+# two. (Opening marks sit in the right half; a pair of them, "（“", is left as it is: the font's
+# half-width form of an opening mark is drawn shifted left, which the engine does not model.)
+COMPRESSIBLE = frozenset("，。、；：？！）」』】》〉〕〗〙〛｝］”’")
+_PUNCTUATION = COMPRESSIBLE | frozenset("（「『【《〈〔〖〘〚｛［“‘")
+
 # Inside a protected run a break may fall only before a letter or digit ("never before
 # punctuation": 020-|87750217 is allowed, 020|-87750217 is not).
 _ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
@@ -57,6 +65,12 @@ def normalize_text(text: str) -> str:
         else:
             chars.append(char)
     return re.sub(r" +", " ", "".join(chars)).strip()
+
+
+def compressed_positions(text: str) -> tuple[int, ...]:
+    """Offsets of the marks set half-width because another punctuation mark follows them."""
+    return tuple(i for i in range(len(text) - 1)
+                 if text[i] in COMPRESSIBLE and text[i + 1] in _PUNCTUATION)
 
 
 def count_chars(title: str, body: str) -> int:
