@@ -205,3 +205,23 @@ def test_a_notice_without_title_is_just_its_body():
     assert notice.text == SEED[0]["text"]
     assert notice.lines[0].title == ""
     assert "".join(line.text for line in notice.lines) == SEED[0]["text"]
+
+
+def test_half_width_marks_are_the_fonts_own_and_only_where_marks_meet():
+    from typesetting.fonts import half_width_advances
+    from typesetting.text import compressed_positions
+
+    _, body_face = linebreak.faces(SETTINGS)
+    em_pu = sum(half_width_advances(body_face, "）") or ()) * 2
+    assert em_pu and abs(em_pu - body_face.size_pu) <= 2  # half of an em
+    # An opening mark's half-width form is drawn shifted left, and "…" has none: not used.
+    assert half_width_advances(body_face, "（") is None
+    assert half_width_advances(body_face, "…") is None
+    assert compressed_positions("认购书（房号：505房），编号：“甲”。特此声明。") == (11, 15, 18)
+    # Set: the first mark of each pair on a line is half-width, and its line is still justified.
+    notice = set_notice("遗失声明", "经股东会决议（决议日期：2024年05月20日），将公司名称由“甲”，变更为“乙”。"
+                        "特此声明。", SETTINGS)
+    halted = [(line.body[at], line.body[at + 1]) for line in notice.lines for at in line.halts]
+    assert ("）", "，") in halted and ("”", "，") in halted and ("”", "。") in halted
+    for line in notice.lines[:-1]:
+        assert abs(model_end(line) - SETTINGS.column_width_pt) < 0.05

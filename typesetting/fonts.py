@@ -183,20 +183,27 @@ def shape_clusters(face: FontFace, text: str) -> list[tuple[int, int, tuple[int,
     return [(start, end, advances) for start, end, advances, _ in shape_runs(face, text)]
 
 
-def half_width_advances(face: FontFace, char: str) -> tuple[int, ...]:
+def half_width_advances(face: FontFace, char: str) -> tuple[int, ...] | None:
     """The advances of one punctuation mark shaped alone with its half-width form ("halt"), as
-    Pango shapes the element it prints in; its full-width advances where the font has none."""
+    Pango shapes the element it prints in; None where the font has no such form, or one drawn
+    shifted (a centred mark in another font: the engine does not model glyph offsets)."""
     return _half_width_cached(face, char)
 
 
 @lru_cache(maxsize=256)
-def _half_width_cached(face: FontFace, char: str) -> tuple[int, ...]:
-    buf = hb.Buffer()
-    buf.add_str(char)
-    buf.guess_segment_properties()
-    buf.language = SHAPING_LANGUAGE
-    hb.shape(face.hb_font, buf, HALF_WIDTH_FEATURES)
-    return tuple(pos.x_advance for pos in buf.glyph_positions)
+def _half_width_cached(face: FontFace, char: str) -> tuple[int, ...] | None:
+    def shape(features):
+        buf = hb.Buffer()
+        buf.add_str(char)
+        buf.guess_segment_properties()
+        buf.language = SHAPING_LANGUAGE
+        hb.shape(face.hb_font, buf, features)
+        return buf.glyph_positions
+    half, full = shape(HALF_WIDTH_FEATURES), shape(SHAPING_FEATURES)
+    if len(half) != len(full) or any(pos.x_offset or pos.y_offset for pos in half) or \
+            sum(pos.x_advance for pos in half) >= sum(pos.x_advance for pos in full):
+        return None
+    return tuple(pos.x_advance for pos in half)
 
 
 def shape_runs(face: FontFace, text: str) -> list[tuple[int, int, tuple[int, ...], bool]]:

@@ -352,7 +352,7 @@ def _clusters(title: str, body: str, title_face: FontFace, body_face: FontFace) 
             full = None
             if font == _BODY and start in halves and end - start == 1:
                 narrow = half_width_advances(face, piece)
-                if sum(narrow) < sum(advances):
+                if narrow is not None:
                     advances, full = narrow, advances
             out.append(_Cluster(piece, font, advances, sum(advances) * to_pt,
                                 piece == " ", latin_run, start, full))
@@ -562,7 +562,7 @@ def _drawn_boxes(title: str, body: str, tight, halts, title_face: FontFace,
     for face, text, kind in boxes:
         full = [a for _, _, a in shape_clusters(face, text)]
         if kind == _HALF:
-            out.append((face, [half_width_advances(face, text)], kind, full))
+            out.append((face, [half_width_advances(face, text) or full[0]], kind, full))
         else:
             out.append((face, full, kind, None))
     return out
