@@ -152,6 +152,8 @@ def check_column(result, items, settings: LayoutSettings) -> dict:
     assert "\u200b" not in everything
     # Print: fonts embedded as subsets, nothing in RGB.
     assert fonts(result.pdf) and all(f["embedded"] and f["subset"] for f in fonts(result.pdf))
+    # Each subset has a name of its own (the two render jobs' subsets of one font differ).
+    assert all(len(f["programs"]) == 1 for f in fonts(result.pdf)), fonts(result.pdf)
     assert rgb_operators(result.pdf) == []
     assert colour_operators(result.pdf)
     assert embedded_files(result.pdf) == 0

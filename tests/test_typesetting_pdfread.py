@@ -230,8 +230,11 @@ def rgb_operators(pdf: bytes) -> list[tuple[str, str]]:
 
 
 def fonts(pdf: bytes) -> list[dict]:
-    """Like `pdffonts`: one entry per font resource (pages and form XObjects): name,
-    embedded, subset."""
+    """Like `pdffonts`: one entry per font name (pages and form XObjects): name, embedded,
+    subset, and `programs`, the digests of the embedded font programs under that name (two
+    means two different subsets share a name)."""
+    import hashlib
+
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     out = {}
 
@@ -242,11 +245,13 @@ def fonts(pdf: bytes) -> list[dict]:
             descriptors = [font.get("/FontDescriptor")]
             for descendant in font.get("/DescendantFonts", []):
                 descriptors.append(descendant.get_object().get("/FontDescriptor"))
-            embedded = any(d is not None and any(k in d.get_object() for k in
-                                                 ("/FontFile", "/FontFile2", "/FontFile3"))
-                           for d in descriptors)
-            out[name] = {"name": name, "embedded": embedded,
-                         "subset": bool(re.match(r"/[A-Z]{6}\+", name))}
+            programs = {hashlib.sha256(d.get_object()[k].get_object().get_data()).hexdigest()
+                        for d in descriptors if d is not None
+                        for k in ("/FontFile", "/FontFile2", "/FontFile3") if k in d.get_object()}
+            entry = out.setdefault(name, {"name": name, "embedded": True, "programs": set(),
+                                          "subset": bool(re.match(r"/[A-Z]{6}\+", name))})
+            entry["embedded"] = entry["embedded"] and bool(programs)
+            entry["programs"] |= programs
         for xobject in resources.get("/XObject", {}).values():
             xobject = xobject.get_object()
             if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:

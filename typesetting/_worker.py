@@ -22,7 +22,7 @@ import struct
 import sys
 import traceback
 
-from . import subset_cache
+from . import subset_cache, subset_tags
 
 _HEADER = struct.Struct("!Q")
 
@@ -54,7 +54,8 @@ class _Collect(logging.Handler):
 
 
 def _set_boxes(boxes):
-    """A WeasyPrint finisher (public write_pdf API) that writes exact PDF page boxes.
+    """A WeasyPrint finisher (public write_pdf API) that writes exact PDF page boxes, and names
+    each font subset by its content (subset_tags.py).
 
     WeasyPrint puts the BleedBox at most 10 pt outside the TrimBox and has no room for crop
     marks outside the bleed, so the page is laid out at its full media size (trim + slug on each
@@ -68,6 +69,7 @@ def _set_boxes(boxes):
         for page in pages:
             for name, box in boxes.items():
                 page[name] = pydyf.Array([round(v, 4) for v in box])
+        subset_tags.rename_subsets(pdf)
     return finisher
 
 

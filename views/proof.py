@@ -52,7 +52,9 @@ def render_proof_pdf(html: str, typeset_pdf: bytes | None = None) -> bytes:
 
     from pypdf import PdfReader, PdfWriter, Transformation
     from weasyprint import HTML
-    pdf = HTML(string=html, base_url=None, url_fetcher=url_fetcher()).write_pdf()
+    from typesetting.subset_tags import rename_subsets
+    pdf = HTML(string=html, base_url=None, url_fetcher=url_fetcher()).write_pdf(
+        finisher=lambda document, pdf: rename_subsets(pdf))
     if not typeset_pdf:
         return pdf
     proof, notice = PdfReader(io.BytesIO(pdf)), PdfReader(io.BytesIO(typeset_pdf)).pages[0]
