@@ -361,6 +361,9 @@ def test_overflow_is_reported_not_cut():
     assert [o.key for o in result.overflow] == [i.key for i in items[len(placed):]]
     assert all(o.reason == "本版已排满" for o in result.overflow)
     check_column(result, items, settings)
+    # The PDF's description counts what it holds, not what was asked for.
+    subject = pypdf.PdfReader(io.BytesIO(result.pdf)).metadata.subject
+    assert subject.endswith(f"共{len(result.placements)}则"), subject
     # The contact box still closes the page.
     assert squeeze("".join(c for c, _, _ in text_layer(result.pdf)[0])).endswith(
         "8775021787133731")

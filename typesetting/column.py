@@ -535,4 +535,4 @@ def _column_html(notices, pages, chunk: _Chunk, contact, contact_at, settings, i
         icc=bool(settings.icc_profile_path),
         doc_title=f"{settings.newspaper_name} {settings.header_text} {_date_cn(issue_date)}",
         doc_description=f"{settings.newspaper_name}{_date_cn(issue_date)}分类广告版，"
-                        f"共{sum(1 for n in notices if n)}则")
+                        f"共{len({seg.index for page in pages for seg in page})}则")
