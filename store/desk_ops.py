@@ -468,6 +468,23 @@ def last_export(session: Session, issue_date: date) -> Export | None:
                           .order_by(Export.id.desc()).limit(1))
 
 
+def published_export(session: Session, issue_date: date) -> Export | None:
+    """The export the issue was published from (the last one before it was marked published);
+    None while the issue is not published."""
+    state = session.get(IssueState, issue_date)
+    if state is None or state.status != "published" or state.published_at is None:
+        return None
+    exports = session.scalars(select(Export).where(Export.issue_date == issue_date)
+                              .order_by(Export.id.desc())).all()
+    published_at = _aware(state.published_at)
+    return next((e for e in exports if _aware(e.created_at) <= published_at), None)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes for timezone-aware columns (they are stored in UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 @dataclass
 class ExportOutcome:
     export: Export
@@ -525,6 +542,16 @@ def export_issue(db: Database, issue_date: date, *, actor: str, render: Callable
             select(Notice).where(Notice.issue_date == issue_date, Notice.status.in_(IN_ISSUE)))}
         if now_in_issue != rendered:
             raise DeskError("导出期间这一期的排期或正文有变动，请重新导出。")
+        printed = published_export(s, issue_date)
+        if printed is not None:
+            # After publication an export is a reprint: it must be the published column.
+            same_notices = dict(placed) == {r: v for r, v in json.loads(printed.revisions_json)}
+            if not same_notices or placements != json.loads(printed.placements_json or "{}"):
+                why = (f"只排下 {len(placed)} 则，见报的有 {len(json.loads(printed.revisions_json))} 则"
+                       if not same_notices else "版面位置不同（刊登后改过版面设置？）")
+                raise DeskError(
+                    f"这一期已刊登，见报所用的是导出记录 #{printed.id}（{printed.pages} 页）。刚才的导出与它不同"
+                    f"（{why}），未记录、未下载。重印请用与见报时相同的设置导出，例如勾选“排不下的续排到下一页”。")
         export = Export(issue_date=issue_date, pdf_hash=digest, revisions_json=json.dumps(placed, ensure_ascii=False),
                         placements_json=json.dumps(placements, ensure_ascii=False, sort_keys=True),
                         pages=int(column.pages), actor=actor)

@@ -265,3 +265,47 @@ def test_publish_refused_without_export_and_after_a_change(app):
     assert ISSUE.isoformat() not in dates and dates[0] == "2026-11-28"
     form = public.get("/submit/lost-document").get_data(as_text=True)
     assert f'value="{ISSUE.isoformat()}"' not in form and 'value="2026-11-28"' in form
+
+
+def test_a_published_issue_shows_and_reprints_what_was_printed(app):
+    """An issue that needed a second page: the page shows the continued layout on request and,
+    once published, always; a later export must be the published column (a reprint), and the
+    export list says which one was printed."""
+    from store.settings import save_publisher
+
+    with app.app_context():
+        with get_db().write() as s:
+            publisher = load_publisher(s)
+            publisher.layout = {**publisher.layout, "area_height_mm": 70, "area_width_mm": 90, "columns": 2}
+            save_publisher(s, publisher)
+    references = [submit(app, index) for index in (LICENCE, PERSON, 1, 2, 3)]
+    editor = editor_client(app)
+    for reference in references:
+        approve_pay_schedule(app, editor, reference)
+    day = ISSUE.isoformat()
+    one_page = editor.get(f"/desk/issues/{day}").get_data(as_text=True)
+    assert "<strong>排不下" in one_page and "看续排后的版面" in one_page
+    continued = editor.get(f"/desk/issues/{day}?continue=1").get_data(as_text=True)
+    assert "以下是续排后的版面" in continued and "<strong>排不下" not in continued
+    preview = editor.get(f"/desk/issues/{day}/preview.pdf?continue=1")
+    assert preview.status_code == 200 and "第2页" in pdf_text(preview.data)
+
+    export = editor.post(f"/desk/issues/{day}/export", data={"continue_overflow": "1"})
+    assert export.status_code == 200
+    assert editor.post(f"/desk/issues/{day}/publish", data={"confirm": "1"}).status_code == 303
+    assert all(fetch(app, reference).status == "published" for reference in references)
+    published = editor.get(f"/desk/issues/{day}").get_data(as_text=True)
+    assert "<strong>排不下" not in published and "见报所用" in published
+
+    def exports():
+        with app.app_context():
+            with get_db().session() as s:
+                return s.scalar(select(func.count()).select_from(Export))
+    before = exports()
+    # One page would not be what was printed: refused, nothing recorded.
+    r = editor.post(f"/desk/issues/{day}/export", follow_redirects=True)
+    assert "这一期已刊登" in r.get_data(as_text=True) and exports() == before
+    # The same column again: a reprint, recorded and marked as such.
+    again = editor.post(f"/desk/issues/{day}/export", data={"continue_overflow": "1"})
+    assert again.status_code == 200 and exports() == before + 1
+    assert "刊登后重印" in editor.get(f"/desk/issues/{day}").get_data(as_text=True)

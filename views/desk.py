@@ -557,8 +557,9 @@ COLUMN_CACHE_SIZE = 8
 PAGE_PNG_SCALE = 1.5       # 108 dpi: a 250 mm page is ~1060 px wide, sharp when shown at ~800 px
 
 
-def _column_key(publisher: Publisher, issue: date, notices: list[Notice]) -> str:
-    parts = [issue.isoformat(), json.dumps(publisher.as_dict(), sort_keys=True, ensure_ascii=False)]
+def _column_key(publisher: Publisher, issue: date, notices: list[Notice], continued: bool = False) -> str:
+    parts = [issue.isoformat(), json.dumps(publisher.as_dict(), sort_keys=True, ensure_ascii=False),
+             "continued" if continued else "one page"]
     parts += [f"{n.reference}:{n.current_revision}:{n.revision.text_hash}:{n.type_code}" for n in notices]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
@@ -580,18 +581,21 @@ def _page_pngs(pdf: bytes) -> list[str]:
     return out
 
 
-def column_view(publisher: Publisher, issue: date, notices: list[Notice], *, with_pngs: bool = True) -> ColumnView:
-    """The column as it will print (cached by content: a page view re-renders only after a change)."""
+def column_view(publisher: Publisher, issue: date, notices: list[Notice], *, with_pngs: bool = True,
+                continued: bool = False) -> ColumnView:
+    """The column as it will print (cached by content: a page view re-renders only after a change);
+    `continued`: what does not fit continues on further pages, as the export's option does."""
     if not notices:
         return ColumnView(None)
-    key = _column_key(publisher, issue, notices)
+    key = _column_key(publisher, issue, notices, continued)
     with _COLUMN_LOCK:
         cached = _COLUMN_CACHE.get(key)
         if cached is not None and (cached.pngs or not with_pngs or cached.error):
             _COLUMN_CACHE.move_to_end(key)
             return cached
     try:
-        result = printing.render_issue_column(publisher, notices, issue, db=get_db())
+        result = printing.render_issue_column(publisher, notices, issue, continue_overflow=continued,
+                                              db=get_db())
     except (printing.RenderError, printing.AlteredText) as exc:
         return ColumnView(None, error=str(exc))
     view = ColumnView(result, placements=desk_ops.placements_by_key(result),
@@ -662,13 +666,16 @@ def issue(day):
     notices = desk_ops.issue_notices(s, issue_date)
     state = desk_ops.issue_state(s, issue_date)
     published = bool(state and state.status == "published")
+    # Published: the column as printed (everything placed, continued where it had to be).
+    continued = published or request.args.get("continue") == "1"
     next_issue = next_issue_after_today(publisher)
-    column = column_view(publisher, issue_date, notices)
+    column = column_view(publisher, issue_date, notices, continued=continued)
     candidates = list(s.scalars(select(Notice).where(Notice.status == APPROVED)
                                 .options(selectinload(Notice.revisions), selectinload(Notice.api_key))
                                 .order_by(Notice.requested_date, Notice.created_at).limit(QUEUE_LIMIT)))
     candidates.sort(key=lambda n: (not urgent_windows(n, next_issue), n.requested_date != issue_date))
     exports = list(s.scalars(select(Export).where(Export.issue_date == issue_date).order_by(Export.id.desc())))
+    printed = desk_ops.published_export(s, issue_date)
     export_current = bool(exports) and {r: v for r, v in json.loads(exports[0].revisions_json)} == {
         n.reference: n.current_revision for n in notices}
     choices = schedule_choices(publisher, s)
@@ -677,6 +684,7 @@ def issue(day):
         "desk/issue.html", issue_date=issue_date, notices=notices, groups=_group_by_type(publisher, notices),
         state=state, published=published, column=column, fill=_fill(column.result),
         candidates=candidates, exports=exports, export_current=export_current, choices=choices,
+        continued=continued, printed_export_id=printed.id if printed else None,
         urgent=urgent, urgent_waiting=[n for n in candidates if urgent[n.reference]], next_issue=next_issue,
         export_counts={e.id: len(json.loads(e.revisions_json)) for e in exports},
         open_for_advertisers=is_open(publisher.calendar, issue_date, now()),
@@ -693,7 +701,9 @@ def issue_preview(day):
     s = read_session()
     publisher = load_publisher(s)
     notices = desk_ops.issue_notices(s, issue_date)
-    column = column_view(publisher, issue_date, notices, with_pngs=False)
+    state = desk_ops.issue_state(s, issue_date)
+    continued = bool(state and state.status == "published") or request.args.get("continue") == "1"
+    column = column_view(publisher, issue_date, notices, with_pngs=False, continued=continued)
     if column.result is None:
         flash(column.error or "这一期还没有排期的公告。", "warning")
         return redirect(url_for("desk.issue", day=issue_date.isoformat()), code=303)
