@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import typing
 
 from flask_wtf import FlaskForm
@@ -136,6 +137,12 @@ EXCLUDED_SETTINGS = {"newspaper_name", "newspaper", "contact_lines", "type_order
 
 def _label(f: dataclasses.Field) -> str:
     return f.metadata.get("label") or LABELS.get(f.name) or f.name
+
+
+def labelled(message: str) -> str:
+    """An engine message with its field names (gutter_mm …) put as the form labels them."""
+    return re.sub(r"\b[a-z]+(?:_[a-z]+)+\b|\b[a-z]+\b",
+                  lambda m: LABELS.get(m.group(), m.group()), message)
 
 
 def settings_fields(cls) -> list[tuple[str, str, type, object, str]]:

@@ -86,6 +86,10 @@ def test_layout_and_rate_card_validated_by_the_engine(app):
     # Six columns of a 50 mm area leave under 8 characters a line: the engine refuses, in Chinese.
     r = admin.post("/desk/settings", data={**base, "layout__area_width_mm": "50"})
     assert r.status_code == 422 and "栏宽只有" in r.get_data(as_text=True)
+    # The engine names its fields (gutter_mm); the page says them as the form labels them.
+    r = admin.post("/desk/settings", data={**base, "layout__gutter_mm": "-1"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and "栏间距（毫米） 应为非负数" in page and "gutter_mm 应为" not in page
     r = admin.post("/desk/settings", data={**base, "layout__body_font": "No Such Font SC"})
     assert r.status_code == 422 and "未安装印刷字体" in r.get_data(as_text=True)
     r = admin.post("/desk/settings", data={**base, "rate__default__per_line_cents": "五十"})

@@ -25,7 +25,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from forms.desk import (CONTACT_LINE_MAX, CONTACT_LINES_MAX, ActionForm, DecisionForm, EditorCreateForm, PaymentForm,
-                        ResetPasswordForm, ScheduleForm, cents_text, edit_form_class, parse_price, rate_rules,
+                        ResetPasswordForm, ScheduleForm, cents_text, edit_form_class, labelled, parse_price, rate_rules,
                         rule_fields, settings_fields, settings_form_class)
 from forms.validators import parse_yuan
 from notices.catalogue import CATALOGUE
@@ -855,12 +855,12 @@ def _publisher_from_form(form, before: Publisher, layout_cls, rate_cls) -> Publi
         import typesetting
         typesetting.set_notice("遗失声明", "某某有限公司遗失营业执照副本，声明作废。", settings)   # fonts exist
     except (ValueError, TypeError, printing.RenderError) as exc:
-        form.layout_error = str(exc)
+        form.layout_error = labelled(str(exc))
         return None
     try:
         printing.rate_card(after)
     except (ValueError, TypeError) as exc:
-        form.rate_error = str(exc)
+        form.rate_error = labelled(str(exc))
         return None
     return after
 
