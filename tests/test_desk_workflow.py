@@ -309,3 +309,23 @@ def test_a_published_issue_shows_and_reprints_what_was_printed(app):
     again = editor.post(f"/desk/issues/{day}/export", data={"continue_overflow": "1"})
     assert again.status_code == 200 and exports() == before + 1
     assert "刊登后重印" in editor.get(f"/desk/issues/{day}").get_data(as_text=True)
+
+
+def test_status_page_after_publication_speaks_of_what_was_printed(app, client):
+    """An editor's rewording after payment (the price went up): once published, the advertiser
+    reads the text that was printed and what is still owed, not the words of before printing."""
+    reference = submit(app, 2)    # a liquidation notice: priced by the line
+    editor = editor_client(app)
+    approve_pay_schedule(app, editor, reference)
+    notice = fetch(app, reference)
+    longer = notice.revision.text.replace("股东会决议，", "股东会决议（清算组联系人：王五，联系电话：020-87750217，地址：广州市天河区体育东路一号），", 1)
+    assert longer != notice.revision.text
+    r = editor.post(f"/desk/notices/{reference}/edit", data={
+        "version": str(notice.version), "action": "save", "text": longer, **notice.revision.fields})
+    assert r.status_code == 303, r.get_data(as_text=True)
+    assert fetch(app, reference).owed_cents > 0
+    assert editor.post(f"/desk/issues/{ISSUE.isoformat()}/export").status_code == 200
+    assert editor.post(f"/desk/issues/{ISSUE.isoformat()}/publish", data={"confirm": "1"}).status_code == 303
+    page = client.get(f"/status/{reference}/{secret(app, reference)}").get_data(as_text=True)
+    assert "以上为见报的文字" in page and "将要见报" not in page
+    assert "尚欠" in page and "付款后方可排期见报" not in page
