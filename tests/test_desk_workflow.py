@@ -285,6 +285,9 @@ def test_a_published_issue_shows_and_reprints_what_was_printed(app):
     day = ISSUE.isoformat()
     one_page = editor.get(f"/desk/issues/{day}").get_data(as_text=True)
     assert "<strong>排不下" in one_page and "看续排后的版面" in one_page
+    # Named by whose notice it is, not only by its reference.
+    import re
+    assert re.search(r"<li>\S+ GG-[0-9A-Z-]+（[^）<]{2,}）：本版已排满</li>", one_page), one_page
     continued = editor.get(f"/desk/issues/{day}?continue=1").get_data(as_text=True)
     assert "以下是续排后的版面" in continued and "<strong>排不下" not in continued
     preview = editor.get(f"/desk/issues/{day}/preview.pdf?continue=1")

@@ -114,9 +114,19 @@ def column_items(publisher: Publisher, notices) -> list["typesetting.ColumnItem"
     """Notices in the publisher's order of types, then in order of submission."""
     order = {code: i for i, code in enumerate(publisher.type_order)}
     ordered = sorted(notices, key=lambda n: (order.get(n.type_code, len(order)), n.created_at, n.id))
-    return [typesetting.ColumnItem(key=n.reference, label=f"{n.title} {n.reference}", title=n.title,
-                                   body=printable_text(publisher, verified_text(n.revision)), type_code=n.type_code)
-            for n in ordered]
+    items = []
+    for n in ordered:
+        body = printable_text(publisher, verified_text(n.revision))
+        items.append(typesetting.ColumnItem(key=n.reference, label=f"{n.title} {n.reference}（{_opening(body)}）",
+                                            title=n.title, body=body, type_code=n.type_code))
+    return items
+
+
+def _opening(body: str, limit: int = 18) -> str:
+    """The start of a notice, up to its first comma: whose it is (广州某某有限公司遗失营业执照…),
+    so that an editor reading "排不下" knows which notice without opening it."""
+    first = re.split(r"[，,（(]", body, maxsplit=1)[0]
+    return first if len(first) <= limit else first[:limit] + "…"
 
 
 def with_stored_settings(db, publisher: Publisher, items) -> list["typesetting.ColumnItem"]:
