@@ -146,10 +146,12 @@ def _check_field(result: CheckResult, f: Field, raw: object) -> None:
     elif f.kind in cat.IDENTIFIER_KINDS:
         check = CHECKS[f.kind](value)
         result.fields[f.name] = check.value
+        # "统一社会信用代码：校验码不符…"; a message that names its field already is left as it is.
+        message = check.message if check.message.startswith(f.label) else f"{f.label}：{check.message}"
         if check.severity == "error":
-            result.add(ERROR, f.kind, f"{f.label}：{check.message}", f.name)
+            result.add(ERROR, f.kind, message, f.name)
         elif check.severity == "warning":
-            result.add(WARNING, f.kind, f"{f.label}：{check.message}", f.name)
+            result.add(WARNING, f.kind, message, f.name)
     elif f.kind == cat.PHONE:
         if not re.fullmatch(r"[\d\s()（）+\-－—转、,，/]{7,30}", value) or not 7 <= len(_digits(value)) <= 24:
             result.add(WARNING, "phone", f"{f.label}“{value}”看起来不像电话号码，例如：020-87750217 或 13800138000。", f.name)

@@ -74,6 +74,24 @@ def test_submission_is_idempotent_and_status_is_private_to_the_key(app, client, 
     assert client.get(f"/api/v1/notices/{ref}", headers=auth(other)).status_code == 404
 
 
+def test_accepted_with_warnings_says_so(client, api_key):
+    """A seal code of an unusual length is not an error (a bureau may issue one), but the agency
+    hears of it, once, as the web form shows it; an unknown field is not silently dropped."""
+    sample = SAMPLES["lost-document:seal"]
+    fields = dict(sample["fields"], seal_code="123", bogus="x")
+    payload = {**sample, "fields": fields, "publication_date": "2026-11-28", "contact": CONTACT}
+    check = client.post("/api/v1/notices/check", json=payload, headers=auth(api_key)).get_json()
+    seal = [w["message"] for w in check["warnings"] if w["field"] == "seal_code"]
+    assert seal and seal[0].startswith("印章编码通常为13位") and seal[0].count("印章编码") == 1
+    r = client.post("/api/v1/notices", json=payload, headers={**auth(api_key), "Idempotency-Key": "warn-0001"})
+    assert r.status_code == 201
+    warnings = {w["field"]: w["message"] for w in r.get_json()["warnings"]}
+    assert warnings["seal_code"] == seal[0] and "bogus" in warnings["bogus"]
+    clean = client.post("/api/v1/notices", json={**sample, "publication_date": "2026-11-28", "contact": CONTACT},
+                        headers={**auth(api_key), "Idempotency-Key": "warn-0002"})
+    assert clean.status_code == 201 and clean.get_json()["warnings"] == []
+
+
 def test_concurrent_retries_store_one_notice(app, api_key):
     payload = {**SAMPLES["correction"], "publication_date": "2026-11-28", "contact": CONTACT}
     codes, refs = [], set()

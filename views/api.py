@@ -255,7 +255,13 @@ def create_notice():
         return api_error(409, "idempotency_key_reused",
                          "该 Idempotency-Key 已用于另一则内容不同的公告。新公告请使用新的键。",
                          reference=submitted.notice.reference)
-    return jsonify(_notice_json(submitted.notice)), (201 if submitted.created else 200)
+    body = _notice_json(submitted.notice)
+    # Accepted, but an editor will look at these (as the web form shows them before confirming).
+    body["warnings"] = [{"field": w.field, "message": w.message} for w in result.warnings]
+    known = {f.name for f in CATALOGUE[parsed[0]].fields}
+    body["warnings"] += [{"field": name, "message": f"没有“{name}”这个字段，已忽略。字段见 GET /api/v1/notice-types。"}
+                         for name in sorted(set(parsed[1]) - known)]
+    return jsonify(body), (201 if submitted.created else 200)
 
 
 def _notice_json(notice) -> dict:
