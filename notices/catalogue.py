@@ -308,7 +308,7 @@ REVOCATION = NoticeType(
         company(),
         uscc(required=False),
         Field("original_dates", "原公示（刊登）日期", DATES, max_length=LONG_MAX, in_text=True,
-              help="一个或多个日期，用顿号隔开，例如：2020年9月19日、2020年9月19日"),
+              help="一个或多个日期，用顿号隔开，例如：2020年9月19日、2020年9月26日"),
         Field("original_channel", "原公示（刊登）渠道", TEXT, max_length=SHORT_MAX, in_text=True,
               default="国家企业信用信息公示系统",
               suggestions=("国家企业信用信息公示系统",), help="例如：国家企业信用信息公示系统 或 《某某报》"),
