@@ -277,6 +277,7 @@ def test_a_published_issue_shows_and_reprints_what_was_printed(app):
         with get_db().write() as s:
             publisher = load_publisher(s)
             publisher.layout = {**publisher.layout, "area_height_mm": 70, "area_width_mm": 90, "columns": 2}
+            publisher.page_labels = ["A12"]
             save_publisher(s, publisher)
     references = [submit(app, index) for index in (LICENCE, PERSON, 1, 2, 3)]
     editor = editor_client(app)
@@ -290,6 +291,7 @@ def test_a_published_issue_shows_and_reprints_what_was_printed(app):
     assert re.search(r"<li>\S+ GG-[0-9A-Z-]+（[^）<]{2,}）：本版已排满</li>", one_page), one_page
     continued = editor.get(f"/desk/issues/{day}?continue=1").get_data(as_text=True)
     assert "以下是续排后的版面" in continued and "<strong>排不下" not in continued
+    assert "版面名称只设了 1 个（A12）" in continued     # page 2 has no label to print on proofs
     preview = editor.get(f"/desk/issues/{day}/preview.pdf?continue=1")
     assert preview.status_code == 200 and "第2页" in pdf_text(preview.data)
 
