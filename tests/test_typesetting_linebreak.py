@@ -83,11 +83,12 @@ def _setting_without_run_breaks(title, body, settings):
     title_face, body_face = linebreak.faces(settings)
     clusters = linebreak._clusters(normalize_text(title), normalize_text(body), title_face,
                                    body_face)
-    classes = linebreak._break_classes(normalize_text(title), normalize_text(body), clusters)
+    classes, short = linebreak._break_classes(normalize_text(title), normalize_text(body),
+                                              clusters)
     classes = [linebreak._NEVER if c in (linebreak._RUN, linebreak._RUN_DIGITS) else c
                for c in classes]
-    return linebreak._dp(clusters, classes, settings.column_width_pt, settings.body_size_pt,
-                         strict=True)
+    return linebreak._dp(clusters, classes, short, settings.column_width_pt,
+                         settings.body_size_pt, strict=True)
 
 
 CJK = "公司遗失营业执照正副本声明作废股东会决议注册资本由原来减少至人民币请债权人自本告见报之日起内向申报逾期不视为放弃权利将登记机关变更"
@@ -225,3 +226,27 @@ def test_half_width_marks_are_the_fonts_own_and_only_where_marks_meet():
     assert ("）", "，") in halted and ("”", "，") in halted and ("”", "。") in halted
     for line in notice.lines[:-1]:
         assert abs(model_end(line) - SETTINGS.column_width_pt) < 0.05
+
+
+def test_a_code_split_keeps_at_least_three_characters_on_each_side():
+    """When a code must break (keeping it whole would make a loose line), it does not leave a
+    character or two alone on a line: S069201408086|G becomes S06920140|8086G or so."""
+    settings = LayoutSettings()
+    bodies = [f"广州市天河区石牌合亦汇商店遗失营业执照正本，注册号：{reg}，编号：S{serial}G，声明作废。"
+              for reg, serial in (("440106601059045", "0692014080867"), ("440106600012345", "0692019050774"),
+                                  ("440111600098765", "2612015012019"), ("440183601234567", "1112015003684"))]
+    splits = 0
+    for body in bodies:
+        notice = set_notice("遗失声明", body, settings)
+        runs = [m.span() for m in PROTECTED_RUN.finditer(notice.body)]
+        at = -len(notice.title) - 1  # body offset of each line's start
+        for line in notice.lines:
+            at += len(line.title) + len(line.body)
+            if line.is_last:
+                break
+            for start, end in runs:
+                if start < at < end:
+                    splits += 1
+                    assert min(at - start, end - at) >= linebreak.MIN_SPLIT_SIDE, (line.body, body)
+            at += 1 if notice.text[len(notice.title) + 1 + at:][:1] == " " else 0
+    assert splits >= 1   # the column is narrow enough that some of these codes must break

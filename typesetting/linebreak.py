@@ -301,10 +301,10 @@ def _set_notice_cached(title: str, body: str, settings: LayoutSettings) -> SetNo
         raise RenderError("公告正文为空，请填写公告内容。")
     title_face, body_face = faces(settings)
     clusters = _clusters(title, body, title_face, body_face)
-    breaks = _break_classes(title, body, clusters)
+    breaks, short = _break_classes(title, body, clusters)
     width = settings.column_width_pt
     em = settings.body_size_pt
-    ends, stats = _best_breaks(clusters, breaks, width, em)
+    ends, stats = _best_breaks(clusters, breaks, short, width, em)
     lines = []
     start = 0
     for number, end in enumerate(ends):
@@ -362,11 +362,17 @@ def _clusters(title: str, body: str, title_face: FontFace, body_face: FontFace) 
 # Break classes at the boundary before cluster k (k = 1 .. n-1). _RUN: inside a code or date
 # after a non-digit (2020年|09月, 020-|8775); _RUN_DIGITS: between two letters/digits.
 _FREE, _RUN, _RUN_DIGITS, _KINSOKU, _NEVER = 0, 1, 2, 3, 4
+# A code split so that fewer than this many of its characters stand on one side (S069201408086|G)
+# is worse than a split nearer its middle.
+MIN_SPLIT_SIDE = 3
 
 
-def _break_classes(title: str, body: str, clusters: list[_Cluster]) -> list[int]:
+def _break_classes(title: str, body: str, clusters: list[_Cluster]) -> tuple[list[int], list[bool]]:
+    """The break class before each cluster, and whether a break there would leave fewer than
+    MIN_SPLIT_SIDE characters of a code on one side."""
     n = len(clusters)
     classes = [_FREE] * n  # index 0 unused
+    short = [False] * n
     # Character offsets of each cluster in body (title clusters get -1).
     body_offset = []
     offset = 0
@@ -377,9 +383,11 @@ def _break_classes(title: str, body: str, clusters: list[_Cluster]) -> list[int]
         else:
             body_offset.append(-1)
     run_of = [False] * (len(body) + 1)  # run_of[i]: a run continues across body offset i
+    short_at = [False] * (len(body) + 1)
     for start, end in protected_spans(body):
         for i in range(start + 1, end):
             run_of[i] = True
+            short_at[i] = min(i - start, end - i) < MIN_SPLIT_SIDE
     first_body = next((k for k, c in enumerate(clusters) if c.font == _BODY), n)
     for k in range(1, n):
         before, after = clusters[k - 1], clusters[k]
@@ -394,31 +402,33 @@ def _break_classes(title: str, body: str, clusters: list[_Cluster]) -> list[int]
         elif after.text[0] in NO_LINE_START or before.text[-1] in NO_LINE_END:
             classes[k] = _KINSOKU
         elif run_of[body_offset[k]]:
+            short[k] = short_at[body_offset[k]]
             if not break_allowed_inside_run(after.text[0]):
                 classes[k] = _KINSOKU
             elif break_allowed_inside_run(before.text[-1]):
                 classes[k] = _RUN_DIGITS
             else:
                 classes[k] = _RUN
-    return classes
+    return classes, short
 
 
 # -- the dynamic programme ------------------------------------------------------------------
 
-def _best_breaks(clusters: list[_Cluster], classes: list[int], width: float,
+def _best_breaks(clusters: list[_Cluster], classes: list[int], short: list[bool], width: float,
                  em: float) -> tuple[list[int], tuple[int, int, int]]:
-    """Line ends minimising, in this order: 禁则 breaks, loose lines, split codes, line count,
-    codes split between two digits (rather than after 年/月/-), a lone last character, and the
-    sum of squared gaps. A fast pass tries only lines that are
-    neither loose nor against 禁则; if that finds no setting, a full pass allows both."""
-    result = _dp(clusters, classes, width, em, strict=True)
+    """Line ends minimising, in this order: 禁则 breaks, loose lines, split codes, codes split
+    with fewer than MIN_SPLIT_SIDE characters on one side, line count, codes split between two
+    digits (rather than after 年/月/-), a lone last character, and the sum of squared gaps.
+    A fast pass tries only lines that are neither loose nor against 禁则; if that finds no
+    setting, a full pass allows both."""
+    result = _dp(clusters, classes, short, width, em, strict=True)
     if result is None:
-        result = _dp(clusters, classes, width, em, strict=False)
+        result = _dp(clusters, classes, short, width, em, strict=False)
     assert result is not None  # the full pass can always break between any two clusters
     return result
 
 
-def _dp(clusters, classes, width, em, strict):
+def _dp(clusters, classes, short, width, em, strict):
     n = len(clusters)
     prefix = [0.0]
     for cluster in clusters:
@@ -426,7 +436,7 @@ def _dp(clusters, classes, width, em, strict):
     inf = None
     # best[j] = (cost tuple, previous break) for a setting of clusters[:j] ending a line at j.
     best: list = [inf] * (n + 1)
-    best[0] = ((0, 0, 0, 0, 0, 0, 0.0), -1)
+    best[0] = ((0, 0, 0, 0, 0, 0, 0, 0.0), -1)
     max_gap = MAX_GAP_EM * em
     epsilon = 1e-6
     for j in range(1, n + 1):
@@ -461,10 +471,11 @@ def _dp(clusters, classes, width, em, strict):
             widow = 1 if last and visible == 1 and j > 1 else 0
             kinsoku = 1 if (i > 0 and classes[i] == _KINSOKU) else 0
             run = 1 if (i > 0 and classes[i] in (_RUN, _RUN_DIGITS)) else 0
+            lopsided = 1 if (run and short[i]) else 0
             digits = 1 if (i > 0 and classes[i] == _RUN_DIGITS) else 0
             prev = best[i][0]
-            cost = (prev[0] + kinsoku, prev[1] + loose, prev[2] + run, prev[3] + 1,
-                    prev[4] + digits, prev[5] + widow, prev[6] + badness)
+            cost = (prev[0] + kinsoku, prev[1] + loose, prev[2] + run, prev[3] + lopsided,
+                    prev[4] + 1, prev[5] + digits, prev[6] + widow, prev[7] + badness)
             if choice is None or cost < choice[0]:
                 choice = (cost, i)
         best[j] = choice
