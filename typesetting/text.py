@@ -21,9 +21,9 @@ NO_LINE_END = frozenset("（「『【《〈〔〖〘〚｛［‘“([{¥￥$＄#
 # of its em box (clause and sentence marks, closing brackets and quotes, as Simplified Chinese
 # fonts draw them) gives up its empty right half: "），" "。”" "，“" take an em and a half, not
 # two. (Opening marks sit in the right half; a pair of them, "（“", is left as it is: the font's
-# half-width form of an opening mark is its glyph shifted left by a glyph offset, and WeasyPrint 70
-# writes glyph offsets a thousand times too small - draw/text.py divides the offset by the font
-# size in Pango units - so the mark would print over the character after it.)
+# half-width form of an opening mark is its glyph moved left by a glyph offset, which the engine's
+# model of WeasyPrint does not cover - and WeasyPrint 70 writes glyph offsets in 1/1024 em where
+# the PDF reads 1/1000, so such a mark would land 2.4 % of its shift off.)
 COMPRESSIBLE = frozenset("，。、；：？！）」』】》〉〕〗〙〛｝］”’")
 _PUNCTUATION = COMPRESSIBLE | frozenset("（「『【《〈〔〖〘〚｛［“‘")
 
