@@ -233,7 +233,7 @@ def company(name="company", label="公司名称", **kw) -> Field:
 
 
 def uscc(name="uscc", label="统一社会信用代码", **kw) -> Field:
-    kw.setdefault("help", "18位，例如：91440101MA5ACCGH4P")
+    kw.setdefault("help", "18位，例如：91440101MA5ACCGH4T")
     return Field(name, label, USCC, max_length=18 + 4, in_text=True, **kw)
 
 
@@ -274,7 +274,7 @@ LOST_DOCUMENT = NoticeType(
               choices=(("正本", "正本"), ("副本", "副本"), ("正、副本", "正本和副本")),
               written=(("正、副本", ("正副本", "正本和副本", "正本及副本", "正本、副本")),)),
         uscc(required=False, variants=("licence", "seal"),
-             help="18位，例如：91440101MA5ACCGH4P；旧执照没有的可只填注册号"),
+             help="18位，例如：91440101MA5ACCGH4T；旧执照、旧印章备案上没有的可不填"),
         Field("regno", "注册号", REGNO, required=False, variants=("licence",), max_length=19, in_text=True,
               help="旧营业执照的15位注册号，例如：440106601059045"),
         Field("licence_serial", "执照编号", LICENCE_SERIAL, required=False, variants=("licence",),
@@ -294,7 +294,7 @@ LOST_DOCUMENT = NoticeType(
               in_text=False, help="遗失身份证时填写；是否全号刊登由报社决定，默认隐去中间部分"),
     ),
     closings=("声明作废", "特此声明", "现声明作废"),
-    group_rules=((("uscc", "regno"), "统一社会信用代码和注册号至少填写一项，例如：91440101MA5ACCGH4P", ("licence",)),),
+    group_rules=((("uscc", "regno"), "统一社会信用代码和注册号至少填写一项，例如：91440101MA5ACCGH4T", ("licence",)),),
     notes=(Note("营业执照遗失，法定途径是在国家企业信用信息公示系统公示声明作废（《市场主体登记管理条例》第三十七条）；"
                 "登报声明仍可作为补充。", ("licence",)),
            Note("印章遗失一般还需向当地公安机关报备，并按要求重新刻制。", ("seal",))),

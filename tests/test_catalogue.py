@@ -202,3 +202,21 @@ def test_a_reduction_is_decided_by_the_shareholders_not_the_board():
     choices = [value for value, _ in CATALOGUE["capital-reduction"].field("decision").choices]
     assert "董事会决议" not in choices
     assert choices[0] == "股东会决议" and "履行出资人职责的机构决定" in choices
+
+
+def test_every_example_code_in_the_help_passes_its_own_check():
+    """An example that the form offers and then refuses (a wrong check character) teaches the
+    advertiser that the checker is wrong."""
+    from notices.catalogue import IDENTIFIER_KINDS
+    from notices.identifiers import CHECKS
+
+    examples = 0
+    for notice_type in CATALOGUE.values():
+        texts = [(f.kind, f.help or "") for f in notice_type.fields if f.kind in IDENTIFIER_KINDS]
+        texts += [(notice_type.field(names[0]).kind, message) for names, message, _ in notice_type.group_rules]
+        for kind, text in texts:
+            for code in re.findall(r"例如：([0-9A-Z]{6,})", text):
+                check = CHECKS[kind](code)
+                assert check.valid and check.severity == "ok", (notice_type.code, code, check.message)
+                examples += 1
+    assert examples >= 5

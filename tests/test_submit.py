@@ -142,7 +142,7 @@ def test_text_normalisation_is_shown(client):
 def test_pages_are_chinese_and_work_on_a_phone(client):
     html = client.get("/submit/capital-reduction").get_data(as_text=True)
     assert '<html lang="zh-CN">' in html and 'name="viewport"' in html
-    assert "统一社会信用代码" in html and "例如：91440101MA5ACCGH4P" in html
+    assert "统一社会信用代码" in html and "例如：91440101MA5ACCGH4T" in html
 
 
 def _confirmed(client, name):
