@@ -30,8 +30,8 @@ class NoticeFormBase(FlaskForm):
     preview_token = HiddenField()     # what the advertiser saw (text, date, price) before confirming
     publication_date = SelectField("刊登日期", choices=[], validate_choice=False)
     text = TextAreaField("公告正文", validators=[Optional()])
-    advertiser_name = StringField("联系人姓名")
-    advertiser_phone = StringField("联系电话")
+    advertiser_name = StringField("联系人姓名（必填）")
+    advertiser_phone = StringField("联系电话（必填）")
     advertiser_email = StringField("电子邮箱（选填）")
 
     notice_type: NoticeType
@@ -72,15 +72,17 @@ class NoticeFormBase(FlaskForm):
                 wt.data = result.fields[name]
         return result
 
-    def check_advertiser(self) -> bool:
+    def check_advertiser(self, required: bool = True) -> bool:
+        """The contact fields: filled in (when confirming) and well formed (whenever typed)."""
         ok = True
         for field, limit, label in ((self.advertiser_name, ADVERTISER_NAME_MAX, "联系人姓名"),
                                     (self.advertiser_phone, ADVERTISER_PHONE_MAX, "联系电话")):
             value = (field.data or "").strip()
             field.data = value
             if not value:
-                field.errors = [f"请填写{label}，报社审核时可能需要与您联系。"]
-                ok = False
+                if required:
+                    field.errors = [f"请填写{label}，报社审核时可能需要与您联系。"]
+                    ok = False
             elif len(value) > limit:
                 field.errors = [f"{label}最多{limit}个字。"]
                 ok = False

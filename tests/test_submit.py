@@ -73,6 +73,28 @@ def test_error_is_shown_next_to_the_field_and_can_be_corrected(client):
     assert "确认提交" in good.get_data(as_text=True)
 
 
+def test_confirm_without_contact_details_says_so_at_the_top(client):
+    """The page comes back at its top: a confirmation refused for the contact details must say
+    so there, in red, with links to the fields - not the green "checked" banner of before."""
+    name = "correction"
+    html = client.get(form_url(name)).get_data(as_text=True)
+    html = client.post(form_url(name), data=post_data(name, html, action="check")).get_data(as_text=True)
+    data = post_data(name, html, action="confirm", preview_token=hidden(html, "preview_token"),
+                     composed_hash=hidden(html, "composed_hash"), advertiser_name="", advertiser_phone="")
+    refused = client.post(form_url(name), data=data)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    summary = re.search(r'id="contact-summary">(.*?)</div>', page, re.S).group(1)
+    assert "请填写联系人姓名" in summary and 'href="#advertiser_name"' in summary
+    assert "check-summary" not in page and 'id="advertiser_name"' in page
+    # A malformed e-mail address is pointed out at 检查并预览 already, not only when confirming.
+    checked = client.post(form_url(name), data=post_data(name, html, action="check",
+                                                         advertiser_email="hzm@example"))
+    assert checked.status_code == 200
+    assert "电子邮箱格式不对" in re.search(r'id="contact-summary">(.*?)</div>', checked.get_data(as_text=True),
+                                          re.S).group(1)
+
+
 def test_double_submit_stores_one_notice(app, client):
     name = "correction"
     html = client.get(form_url(name)).get_data(as_text=True)

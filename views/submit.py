@@ -78,8 +78,11 @@ def _render(form, notice_type, variant, *, result=None, quote=None, messages=(),
     entry_title = next(e[2] for e in ENTRIES if e[0] == notice_type.code and e[1] in (variant, None))
     if revising:
         entry_title = f"修改{entry_title} {revising['notice'].reference}"
+    contact_errors = [(field.id, error) for field in (form.advertiser_name, form.advertiser_phone,
+                                                      form.advertiser_email) for error in field.errors]
     return render_template("submit/form.html", form=form, notice_type=notice_type, variant=variant,
                            entry_title=entry_title, result=result, quote=quote, messages=messages,
+                           contact_errors=contact_errors,
                            variants=[e for e in ENTRIES if e[0] == notice_type.code], revising=revising), status
 
 
@@ -110,7 +113,7 @@ def submit_form(code):
     form = _form(notice_type, variant, publisher, formdata=request.form)
     action = request.form.get("action", "check")
     result = _check(form, publisher, action)
-    advertiser_ok = form.check_advertiser() if action == "confirm" else True
+    advertiser_ok = form.check_advertiser(required=action == "confirm")
     quote = None
     messages = []
     if result.ok:
