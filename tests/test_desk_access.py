@@ -74,7 +74,9 @@ def test_advertiser_pages_need_their_secret(app, client):
                  f"/status/{reference}/wrongsecret/proof.pdf"):
         assert client.get(path).status_code == 404, path
     # The proof exists only once the notice is published, and only with the secret.
-    assert client.get(f"/status/{reference}/{good}/proof.pdf").status_code == 404
+    early = client.get(f"/status/{reference}/{good}/proof.pdf")
+    assert early.status_code == 409 and early.mimetype == "text/html"
+    assert "还没有见报" in early.get_data(as_text=True) and f"/status/{reference}/{good}" in early.get_data(as_text=True)
     mark_published(app, reference)
     assert client.get(f"/status/{reference}/wrongsecret/proof.pdf").status_code == 404
 

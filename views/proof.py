@@ -78,7 +78,12 @@ def proof(reference, secret):
     if notice is None or not check_status_secret(current_app.config["SECRET_KEY"], notice.reference, secret):
         abort(404)      # the same answer for a wrong secret as for no notice
     if notice.status != PUBLISHED:
-        abort(404)
+        # The advertiser's own link, a little early: say so (the secret was right).
+        status_url = url_for("submit.status", reference=notice.reference, secret=secret)
+        return render_template(
+            "error.html", title="尚未刊登",
+            message=f"这则公告（{notice.reference}，{notice.status_label}）还没有见报，见报证明在刊登后才能下载。",
+            link=status_url, link_text="查看办理进度"), 409
     publisher = load_publisher(s)
     layout = printing.layout_settings(publisher)
     verify_url = public_url("verify.notice", reference=notice.reference)
