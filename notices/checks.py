@@ -91,6 +91,11 @@ class CheckResult:
 
 
 # ---------------------------------------------------------------------------------------------
+def _numbers(value: str) -> list[str]:
+    """The phone numbers in a field: runs of digits, a hyphen allowed inside (020-87750217)."""
+    return [re.sub(r"\D", "", m) for m in re.findall(r"\d[\d\-－]*\d", value)]
+
+
 def _digits(value: str) -> str:
     return re.sub(r"\D", "", value)
 
@@ -155,6 +160,9 @@ def _check_field(result: CheckResult, f: Field, raw: object) -> None:
     elif f.kind == cat.PHONE:
         if not re.fullmatch(r"[\d\s()（）+\-－—转、,，/]{7,30}", value) or not 7 <= len(_digits(value)) <= 24:
             result.add(WARNING, "phone", f"{f.label}“{value}”看起来不像电话号码，例如：020-87750217 或 13800138000。", f.name)
+        elif any(re.fullmatch(r"1\d{7,9}|1\d{11,}", number) for number in _numbers(value)):
+            # A mainland mobile number has 11 digits; 138001380 is one missing or mistyped.
+            result.add(WARNING, "phone", f"{f.label}“{value}”中的手机号码不是11位，请核对。", f.name)
 
 
 def _check_type_rules(result: CheckResult, t: NoticeType) -> None:
@@ -170,6 +178,16 @@ def _check_type_rules(result: CheckResult, t: NoticeType) -> None:
             result.add(ERROR, "must-reduce",
                        f"减资后注册资本（{format_amount(after)}）应低于原注册资本（{format_amount(before)}），请核对。",
                        "capital_after")
+        elif after is not None and after <= 0:
+            result.add(ERROR, "capital-zero", "减资后注册资本不能为零；公司不再经营的，请刊登注销（清算）公告。",
+                       "capital_after")
+        for name, amount in (("capital_before", before), ("capital_after", after)):
+            # "1000" meant as 1000万元 prints as 1000元: a registered capital under 10 000 yuan is
+            # possible but rare, so ask.
+            if amount is not None and 0 < amount < 10_000:
+                result.add(WARNING, "capital-small",
+                           f"{t.field(name).label}为{format_amount(amount)}，金额很小，请核对是否漏写了“万”字"
+                           "（例如：1000万元）。", name)
     if t.code == "merger":
         if f.get("merger_form") == "新设合并" and not f.get("new_company"):
             result.add(ERROR, "required", "新设合并请填写新设公司名称，例如：广州某某控股有限公司。", "new_company")
@@ -180,10 +198,21 @@ def _check_type_rules(result: CheckResult, t: NoticeType) -> None:
             if f.get(f"party{i}_uscc") and not f.get(f"party{i}_name"):
                 result.add(ERROR, "required", f"填写了合并方{'一二三'[i - 1]}的代码，请同时填写其名称。", f"party{i}_name")
     if t.code == "division":
+        names = [f.get(f"result{i}_name") for i in (1, 2, 3) if f.get(f"result{i}_name")]
+        if len(set(names)) < len(names):
+            result.add(ERROR, "duplicate-party", "分立后各公司的名称不能重复。", "result2_name")
+        if f.get("division_form") == "新设分立" and f.get("company") in names:
+            result.add(ERROR, "new-is-old", "新设分立后原公司解散，分立后的公司应为新设的公司，不能是原公司；"
+                       "原公司存续的，请选“存续分立”。", f"result{names.index(f['company']) + 1}_name")
         for i in (1, 2, 3):
             if f.get(f"result{i}_capital") and not f.get(f"result{i}_name"):
                 result.add(ERROR, "required", f"填写了分立后公司{'一二三'[i - 1]}的注册资本，请同时填写其名称。",
                            f"result{i}_name")
+
+
+    if t.code == "correction" and f.get("wrong_text") and f.get("wrong_text") == f.get("correct_text"):
+        result.add(ERROR, "nothing-corrected", "错误文字与正确文字相同，这则更正没有更正任何内容，请核对。",
+                   "correct_text")
 
 
 def _strip_title(result: CheckResult, text: str, t: NoticeType) -> str:

@@ -220,3 +220,31 @@ def test_every_example_code_in_the_help_passes_its_own_check():
                 assert check.valid and check.severity == "ok", (notice_type.code, code, check.message)
                 examples += 1
     assert examples >= 5
+
+
+@pytest.mark.parametrize("name, change, code, level", [
+    # A correction that corrects nothing.
+    ("correction", {"correct_text": "91440106MA5CL12T4F"}, "nothing-corrected", "error"),
+    # A company split "into itself" by 新设分立, which dissolves it.
+    ("division", {"division_form": "新设分立"}, "new-is-old", "error"),
+    ("division", {"result2_name": "广州市示例实业有限公司"}, "duplicate-party", "error"),
+    # Capital reduced to nothing; amounts typed without 万.
+    ("capital-reduction", {"capital_after": "0"}, "capital-zero", "error"),
+    ("capital-reduction", {"capital_before": "1000", "capital_after": "500"}, "capital-small", "warning"),
+    # A mobile number with a digit missing.
+    ("capital-reduction", {"contact_phone": "138001380"}, "phone", "warning"),
+    ("liquidation", {"contact_phone": "1380013800012"}, "phone", "warning"),
+])
+def test_contradictions_and_slips_in_the_fields_are_caught(name, change, code, level):
+    sample = SAMPLES[name]
+    result = check_notice(sample["type"], {**sample["fields"], **change}, None, PUBLICATION, now=NOW)
+    findings = result.errors if level == "error" else result.warnings
+    assert code in [f.code for f in findings], (result.errors, result.warnings)
+
+
+@pytest.mark.parametrize("phone", ["13800138000", "020-87750217", "87750217 87133731", "13800138000、13900139000",
+                                   "010-12345678转123", "+86 13800138000"])
+def test_good_phone_numbers_raise_no_warning(phone):
+    sample = SAMPLES["capital-reduction"]
+    result = check_notice(sample["type"], {**sample["fields"], "contact_phone": phone}, None, PUBLICATION, now=NOW)
+    assert not [w for w in result.warnings if w.code == "phone"], phone
