@@ -97,7 +97,11 @@ def compose_revocation(f: Fields) -> str:
             f"{'对外' if verb == '公示' else ''}{verb}的{_v(f, 'revoked_items')}")
     if _truthy(f.get("dissolve_group")):
         text += "，并解散清算组"
-    return text + "。该公司继续经营，特此公告。"
+    # "继续经营" answers a revoked liquidation or deregistration; after a revoked 减资公告 it
+    # would say something nobody asked. The seed page's own wording is "该公司继续经营".
+    if _truthy(f.get("dissolve_group")) or re.search(r"清算|注销|解散", _v(f, "revoked_items")):
+        return text + "。该公司继续经营，特此公告。"
+    return text + "。特此公告。"
 
 
 def compose_liquidation(f: Fields) -> str:

@@ -248,3 +248,13 @@ def test_good_phone_numbers_raise_no_warning(phone):
     sample = SAMPLES["capital-reduction"]
     result = check_notice(sample["type"], {**sample["fields"], "contact_phone": phone}, None, PUBLICATION, now=NOW)
     assert not [w for w in result.warnings if w.code == "phone"], phone
+
+
+def test_a_revocation_says_the_company_goes_on_only_where_that_was_in_question():
+    sample = SAMPLES["revocation"]
+    liquidation = check_notice(sample["type"], sample["fields"], None, PUBLICATION, now=NOW)
+    assert liquidation.ok and "该公司继续经营" in liquidation.text
+    fields = {**sample["fields"], "revoked_items": "减资公告", "dissolve_group": ""}
+    reduction = check_notice(sample["type"], fields, None, PUBLICATION, now=NOW)
+    assert reduction.ok, reduction.errors
+    assert "继续经营" not in reduction.text and reduction.text.endswith("减资公告。特此公告。")
