@@ -144,7 +144,8 @@ def _check_field(result: CheckResult, f: Field, raw: object) -> None:
         if ds is None:
             result.add(ERROR, "dates", f"{f.label}中有无法识别的日期，例如：2020年9月19日、2020年9月20日。", f.name)
         else:
-            result.fields[f.name] = "、".join(d.isoformat() for d in ds)
+            # As people write them (the form shows the value back): 2020年9月19日、2020年9月26日.
+            result.fields[f.name] = "、".join(format_date_cn(d) for d in ds)
     elif f.kind == cat.MONEY:
         if parse_amount(value) is None:
             result.add(ERROR, "money", f"{f.label}无法识别为金额，例如：1000万元 或 壹仟万元。", f.name)

@@ -258,3 +258,11 @@ def test_a_revocation_says_the_company_goes_on_only_where_that_was_in_question()
     reduction = check_notice(sample["type"], fields, None, PUBLICATION, now=NOW)
     assert reduction.ok, reduction.errors
     assert "继续经营" not in reduction.text and reduction.text.endswith("减资公告。特此公告。")
+
+
+def test_a_list_of_dates_comes_back_as_people_write_dates():
+    sample = SAMPLES["revocation"]
+    fields = {**sample["fields"], "original_dates": "2026年9月19日、2026-10-08"}
+    result = check_notice(sample["type"], fields, None, PUBLICATION, now=NOW)
+    assert result.ok and result.fields["original_dates"] == "2026年9月19日、2026年10月8日"
+    assert "2026年09月19日、2026年10月08日" in result.text     # the print's house style
