@@ -252,3 +252,36 @@ def test_the_papers_phone_numbers_are_tappable(app):
         html = render(p="87750217 87133731")
         assert html == '<a href="tel:87750217">87750217</a> <a href="tel:87133731">87133731</a>'
         assert render(p="(020)8775-0217 转<b>") == '<a href="tel:02087750217">(020)8775-0217</a> 转&lt;b&gt;'
+
+
+def test_a_second_notice_from_an_old_page_keeps_what_was_typed(app, client):
+    """Without JavaScript, Back after confirming shows the old page, same form key and all. A
+    changed notice confirmed from it is not lost: the page comes back with everything typed and
+    a new key, and one more 确认提交 files it as a notice of its own."""
+    name = "correction"
+    html = client.get(form_url(name)).get_data(as_text=True)
+    html = client.post(form_url(name), data=post_data(name, html, action="check")).get_data(as_text=True)
+    first = client.post(form_url(name), data=post_data(name, html, action="confirm",
+                                                       preview_token=hidden(html, "preview_token"),
+                                                       composed_hash=hidden(html, "composed_hash")))
+    assert first.status_code == 303
+    # Back: the same page, the same key; another notice checked and confirmed from it.
+    changed = post_data(name, html, action="check", subject="广州市另一家贸易有限公司")
+    checked = client.post(form_url(name), data=changed).get_data(as_text=True)
+    assert hidden(checked, "submission_key") == hidden(html, "submission_key")
+    second = client.post(form_url(name), data={**changed, "action": "confirm",
+                                               "preview_token": hidden(checked, "preview_token"),
+                                               "composed_hash": hidden(checked, "composed_hash")})
+    page = second.get_data(as_text=True)
+    assert second.status_code == 200 and "此前已经提交过" in page and "广州市另一家贸易有限公司" in page
+    new_key = hidden(page, "submission_key")
+    assert new_key != hidden(html, "submission_key")
+    third = client.post(form_url(name), data={**changed, "action": "confirm", "submission_key": new_key,
+                                              "preview_token": hidden(page, "preview_token"),
+                                              "composed_hash": hidden(page, "composed_hash")})
+    assert third.status_code == 303
+    assert third.headers["Location"].split("?")[0] != first.headers["Location"].split("?")[0]
+    from sqlalchemy import func, select
+    from store.models import Notice
+    with app.extensions["notice_db"].session() as s:
+        assert s.scalar(select(func.count()).select_from(Notice)) == 2

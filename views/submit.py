@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import uuid
 from datetime import datetime
 
 from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
@@ -132,9 +133,15 @@ def submit_form(code):
                 "web:" + form.ensure_submission_key(), lines=quote.lines, price_cents=quote.price_cents,
                 author="advertiser")
             ref = submitted.notice.reference
-            secret = status_secret(current_app.config["SECRET_KEY"], ref)
-            again = {} if submitted.same_content else {"again": "1"}
-            return redirect(url_for("submit.receipt", reference=ref, secret=secret, **again), code=303)
+            if submitted.created or submitted.same_content:
+                secret = status_secret(current_app.config["SECRET_KEY"], ref)
+                return redirect(url_for("submit.receipt", reference=ref, secret=secret), code=303)
+            # This form was confirmed before with other content: Back to an old page (without
+            # JavaScript, which would have replaced it), then a new notice. Keep everything typed,
+            # give the form a key of its own, and let one more click file it.
+            form.submission_key.data = uuid.uuid4().hex
+            messages.append(("warning", f"这张表单此前已经提交过（受理编号 {ref}），这次的内容与那次不同。"
+                                        "如要再刊登这一则，请核对下面的预览和价格后再点“确认提交”。"))
     if quote is not None:
         form.preview_token.data = _preview_token(result, quote)
         if not quote.png_data_uri:    # a confirmation sent back to the page: show the picture again
@@ -187,8 +194,7 @@ def _notice_or_404(reference, secret):
 @bp.get("/receipt/<reference>/<secret>")
 def receipt(reference, secret):
     notice = _notice_or_404(reference, secret)
-    return render_template("submit/receipt.html", notice=notice, secret=secret, publisher=public_publisher(),
-                           again=request.args.get("again") == "1")
+    return render_template("submit/receipt.html", notice=notice, secret=secret, publisher=public_publisher())
 
 
 @bp.get("/status/<reference>/<secret>")
