@@ -29,6 +29,8 @@
     var data = {};
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || SKIP.indexOf(el.name) >= 0) return;
+      // An ID number is not kept in the browser: the computer may be a shared one.
+      if (el.closest && el.closest('[data-kind="id-card"]')) return;
       if (el.type === "radio") { if (el.checked) data[el.name] = el.value; }
       else if (el.type === "checkbox") { data[el.name] = el.checked; }
       else if (el.tagName !== "BUTTON") { data[el.name] = el.value; }

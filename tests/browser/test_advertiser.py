@@ -173,6 +173,23 @@ def test_draft_is_restored_after_a_reload_and_cleared_after_confirming(page, liv
     advertiser.shot("new-form-after-confirming")
 
 
+def test_an_id_number_is_not_kept_in_the_browser_draft(page, live_server, shots, samples):
+    """The draft lives in localStorage, and the computer may be shared: everything typed is kept
+    but the ID number."""
+    sample = samples["lost-document:document"]
+    advertiser = Advertiser(page, live_server["url"], shots)
+    advertiser.open_entry("lost-document:document")
+    advertiser.fill({**sample["fields"], "id_card": "11010519491231002X"})
+    advertiser.form.locator('[name="advertiser_name"]').fill(CONTACT["advertiser_name"])
+    page.wait_for_function("() => Object.keys(localStorage).some(k => k.startsWith('draft:lost-document')) && "
+                           "Object.values(localStorage).some(v => v.includes('" + CONTACT["advertiser_name"] + "'))")
+    drafts = page.evaluate("() => Object.values(localStorage).join('\\n')")
+    assert sample["fields"]["holder"] in drafts and "11010519491231002X" not in drafts
+    page.reload()
+    page.get_by_role("status").filter(has_text="已恢复").wait_for()
+    assert advertiser.form.locator('[name="id_card"]').input_value() == ""
+
+
 def test_back_from_the_receipt_is_a_fresh_form_not_a_resubmission(page, live_server, shots, samples):
     """The preview is the answer to a POST; going back to it from the receipt would ask the
     browser to send the form again ("Confirm Form Resubmission"). The page makes its history
