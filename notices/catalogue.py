@@ -372,6 +372,10 @@ MERGER = NoticeType(
     label="公司吸收合并或新设合并，通知债权人",
     fields=(
         Field("merger_form", "合并方式", CHOICE, choices=(("吸收合并", "吸收合并"), ("新设合并", "新设合并"))),
+        # A one-person company decides by 股东决定, not by a shareholders' meeting (公司法 第六十条).
+        Field("decision", "决议方式", CHOICE, default="股东会决议", choices=(
+            ("股东会决议", "各方均由股东会决议"), ("股东会决议或股东决定", "有一人公司参与（股东会决议或股东决定）"),
+            ("股东决定", "各方均为一人公司（股东决定）"))),
         company("party1_name", "合并方一（吸收合并时为存续公司）"),
         uscc("party1_uscc", "合并方一统一社会信用代码"),
         company("party2_name", "合并方二"),
@@ -397,6 +401,7 @@ DIVISION = NoticeType(
     fields=(
         Field("division_form", "分立方式", CHOICE, choices=(("存续分立", "存续分立"), ("新设分立", "新设分立"))),
         company(),
+        Field("decision", "决议方式", CHOICE, choices=DECISIONS, default="股东会决议"),
         uscc(),
         company("result1_name", "分立后公司一", help="存续分立时为原公司"),
         money("result1_capital", "分立后公司一注册资本", required=False),

@@ -139,15 +139,16 @@ def compose_merger(f: Fields) -> str:
         "、".join(_with_code(n, c) for n, c in parties[:-1]) + "与" + _with_code(*parties[-1])
     others = "、".join(n for n, _ in parties[1:])
     capital = money_text(_v(f, "capital_after"))
+    decision = _v(f, "decision") or "股东会决议"
     if _v(f, "merger_form") == "新设合并":
         new = _v(f, "new_company")
         all_names = "、".join(n for n, _ in parties)
-        text = (f"{named}经各自股东会决议，以新设合并方式合并设立{new}"
+        text = (f"{named}经各自{decision}，以新设合并方式合并设立{new}"
                 f"{f'（注册资本{capital}）' if capital else ''}，合并后{all_names}解散。"
                 f"合并各方的债权、债务由合并后新设的{new}承继。")
     else:
         survivor = parties[0][0] if parties else ""
-        text = (f"{named}经各自股东会决议，由{survivor}吸收合并{others}。合并后{survivor}存续"
+        text = (f"{named}经各自{decision}，由{survivor}吸收合并{others}。合并后{survivor}存续"
                 f"{f'，注册资本为{capital}' if capital else ''}，{others}解散。"
                 f"合并各方的债权、债务由合并后存续的{survivor}承继。")
     text += CREDITOR_DEMAND_SENTENCE.replace("本公司", "公司")
@@ -166,7 +167,8 @@ def compose_division(f: Fields) -> str:
             results.append(f"{name}（注册资本{capital}）" if capital else name)
     listed = "、".join(results[:-1]) + "和" + results[-1] if len(results) > 1 else "".join(results)
     form = _v(f, "division_form") or "存续分立"
-    text = f"{_with_code(_v(f, 'company'), _v(f, 'uscc'))}经股东会决议，以{form}方式分立为{listed}。"
+    text = (f"{_with_code(_v(f, 'company'), _v(f, 'uscc'))}经{_v(f, 'decision') or '股东会决议'}，"
+            f"以{form}方式分立为{listed}。")
     if form == "新设分立":
         text += f"分立后{_v(f, 'company')}解散。"
     text += "公司分立前的债务由分立后的公司承担连带责任，但公司在分立前与债权人就债务清偿达成的书面协议另有约定的除外。"

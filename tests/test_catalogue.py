@@ -266,3 +266,19 @@ def test_a_list_of_dates_comes_back_as_people_write_dates():
     result = check_notice(sample["type"], fields, None, PUBLICATION, now=NOW)
     assert result.ok and result.fields["original_dates"] == "2026年9月19日、2026年10月8日"
     assert "2026年09月19日、2026年10月08日" in result.text     # the print's house style
+
+
+@pytest.mark.parametrize("name, decision, words", [
+    ("division", None, "经股东会决议，以存续分立方式"),
+    ("division", "股东决定", "经股东决定，以存续分立方式"),
+    ("merger", None, "经各自股东会决议，"),
+    ("merger", "股东会决议或股东决定", "经各自股东会决议或股东决定，"),
+])
+def test_merger_and_division_say_how_the_companies_decided(name, decision, words):
+    """A one-person company decides by 股东决定; without a choice (older API clients) the
+    wording is the shareholders' meeting's, as before."""
+    sample = SAMPLES[name]
+    fields = {**sample["fields"], **({"decision": decision} if decision else {})}
+    result = check_notice(sample["type"], fields, None, PUBLICATION, now=NOW)
+    assert result.ok, result.errors
+    assert words in result.text
