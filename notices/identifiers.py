@@ -243,7 +243,7 @@ def check_uscc(value: str) -> IdentifierCheck:
         where = ("，第9–17位组织机构代码校验也不符，请逐位核对，尤其是第9–17位"
                  if code[16] != org_expected else "，请对照营业执照逐位核对")
         return _error(kind, code,
-                      f"第18位校验码应为 {expected}，现为 {code[17]}：代码中有字符写错{where}",
+                      f"第18位校验码应为 {expected}，现为 {code[17]}，说明代码中有字符写错{where}",
                       position=18, expected=expected)
 
     warnings: list[tuple[str, int]] = []
