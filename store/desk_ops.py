@@ -476,11 +476,11 @@ def published_export(session: Session, issue_date: date) -> Export | None:
         return None
     exports = session.scalars(select(Export).where(Export.issue_date == issue_date)
                               .order_by(Export.id.desc())).all()
-    published_at = _aware(state.published_at)
-    return next((e for e in exports if _aware(e.created_at) <= published_at), None)
+    published_at = as_utc(state.published_at)
+    return next((e for e in exports if as_utc(e.created_at) <= published_at), None)
 
 
-def _aware(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes for timezone-aware columns (they are stored in UTC)."""
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
@@ -653,6 +653,4 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 
 def local_time_text(at: datetime) -> str:
     """Stored in UTC (SQLite returns it naive); shown in Beijing time, which the editors live in."""
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
-    return at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+    return as_utc(at).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")

@@ -648,6 +648,12 @@ def issues():
     return render_template("desk/issues.html", rows=rows, today=day, waiting=waiting)
 
 
+def _show_continued(state) -> bool:
+    """Show the column with what does not fit continued on further pages: on request
+    (?continue=1), and always once published (the column as printed)."""
+    return bool(state and state.status == "published") or request.args.get("continue") == "1"
+
+
 @bp.get("/issues/goto")
 def issue_goto():
     try:
@@ -666,8 +672,7 @@ def issue(day):
     notices = desk_ops.issue_notices(s, issue_date)
     state = desk_ops.issue_state(s, issue_date)
     published = bool(state and state.status == "published")
-    # Published: the column as printed (everything placed, continued where it had to be).
-    continued = published or request.args.get("continue") == "1"
+    continued = _show_continued(state)
     next_issue = next_issue_after_today(publisher)
     column = column_view(publisher, issue_date, notices, continued=continued)
     candidates = list(s.scalars(select(Notice).where(Notice.status == APPROVED)
@@ -701,8 +706,7 @@ def issue_preview(day):
     s = read_session()
     publisher = load_publisher(s)
     notices = desk_ops.issue_notices(s, issue_date)
-    state = desk_ops.issue_state(s, issue_date)
-    continued = bool(state and state.status == "published") or request.args.get("continue") == "1"
+    continued = _show_continued(desk_ops.issue_state(s, issue_date))
     column = column_view(publisher, issue_date, notices, with_pngs=False, continued=continued)
     if column.result is None:
         flash(column.error or "这一期还没有排期的公告。", "warning")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import uuid
 from datetime import datetime
 
 from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
@@ -139,7 +138,8 @@ def submit_form(code):
             # This form was confirmed before with other content: Back to an old page (without
             # JavaScript, which would have replaced it), then a new notice. Keep everything typed,
             # give the form a key of its own, and let one more click file it.
-            form.submission_key.data = uuid.uuid4().hex
+            form.submission_key.data = ""
+            form.ensure_submission_key()
             messages.append(("warning", f"这张表单此前已经提交过（受理编号 {ref}），这次的内容与那次不同。"
                                         "如要再刊登这一则，请核对下面的预览和价格后再点“确认提交”。"))
     if quote is not None:
