@@ -141,7 +141,8 @@ def _label(f: dataclasses.Field) -> str:
 
 def labelled(message: str) -> str:
     """An engine message with its field names (gutter_mm …) put as the form labels them."""
-    return re.sub(r"\b[a-z]+(?:_[a-z]+)+\b|\b[a-z]+\b",
+    # ASCII word edges: a Chinese character next to a name is a word character to \b.
+    return re.sub(r"(?<![A-Za-z0-9_])[a-z]+(?:_[a-z]+)*(?![A-Za-z0-9_])",
                   lambda m: LABELS.get(m.group(), m.group()), message)
 
 
