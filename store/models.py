@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timezone
 
-from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint,
-                        Index)
+from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, SmallInteger, String, Text,
+                        UniqueConstraint, Index)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -169,6 +169,14 @@ class Export(Base):
     pages: Mapped[int] = mapped_column(Integer, default=1)
     actor: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Migration 0004: the PDF itself (a publication takes these exact bytes), the newspaper name
+    # printed in it, per notice what was printed and where ({reference: {"title", "text",
+    # "boxes"}}, see store/desk_ops.py export_issue), and the audit log's head when recorded.
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    newspaper: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    printed_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    audit_head: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    audit_length: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class IssueState(Base):
@@ -196,3 +204,65 @@ class Setting(Base):
 
 
 Index("ix_notices_status_issue", Notice.status, Notice.issue_date)
+
+
+class Publication(Base):
+    """An issue marked published: the column PDF as printed and who marked it, kept as it was.
+    Withdrawn (by an administrator, with a reason) it stays, marked; see migration 0004."""
+    __tablename__ = "publications"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    issue_date: Mapped[date] = mapped_column(Date, index=True)
+    export_id: Mapped[int | None] = mapped_column(ForeignKey("exports.id"), nullable=True)
+    # None only for issues published before migration 0004 (their PDF was never kept).
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    pdf_hash: Mapped[str] = mapped_column(String(64))
+    pages: Mapped[int] = mapped_column(Integer, default=1)
+    newspaper: Mapped[str] = mapped_column(String(200))
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_by: Mapped[str] = mapped_column(String(80))
+    audit_head: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    audit_length: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    withdrawn_by: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    withdrawal_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    notices: Mapped[list["PublishedNotice"]] = relationship(
+        back_populates="publication", order_by="PublishedNotice.id")
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class PublishedNotice(Base):
+    """What a proof of one notice states, as it was when the issue was marked published: the
+    proof, /verify and the status page read this, never the settings of today."""
+    __tablename__ = "publication_notices"
+    __table_args__ = (UniqueConstraint("publication_id", "notice_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id"), index=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(16), index=True)
+    newspaper: Mapped[str] = mapped_column(String(200))
+    issue_date: Mapped[date] = mapped_column(Date)
+    page: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    page_label: Mapped[str] = mapped_column(String(80))        # "A12版" or "分类广告第2页"
+    column_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    text_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(32))
+    printed_text: Mapped[str] = mapped_column(Text)             # as printed: ID numbers masked
+    verification_code: Mapped[str] = mapped_column(String(16), index=True)
+    # [[page index (0-based), x0, y0, x1, y1], …]: where the notice is on the PDF's pages, in
+    # points from the lower-left corner; one box per column it runs in. Empty before 0004.
+    crop_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+
+    publication: Mapped[Publication] = relationship(back_populates="notices")
+
+    @property
+    def crop_boxes(self) -> list[list[float]]:
+        return json.loads(self.crop_json or "[]")
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.publication.withdrawn
