@@ -37,7 +37,7 @@ class YuanAmount:
 
 
 class NoInvisibleCharacters:
-    """No control, bidi or zero-width characters (reliability.md: 'Pay \\u202e0001' prints as 'Pay 1000')."""
+    """No control, bidi or zero-width characters (docs/reliability.md: 'Pay \\u202e0001' prints as 'Pay 1000')."""
 
     def __init__(self, message: str = "含有看不见的控制字符，请删除后重新输入。", multiline: bool = False):
         self.message = message

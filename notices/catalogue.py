@@ -5,7 +5,7 @@ The web form (forms/notice.py), the API schema (views/api.py), the composed word
 read these declarations. Adding a notice type is one entry here, its composer in wording.py and
 its sample in tests/data/samples.json.
 
-Sources: ../shared/reference/notice-law.md (statutes as revised 2023-12-29, in force 2024-07-01).
+Sources: docs/law.md (statutes as revised 2023-12-29, in force 2024-07-01).
 """
 from __future__ import annotations
 
@@ -193,7 +193,7 @@ CORRECTION_SENTENCE = Phrase(
     "更正声明须写明原文错误之处及正确内容，例如：“广州甲公司”应为“广州甲有限公司”。",
 )
 
-# Warnings (show, don't block) — notice-law.md §2.
+# Warnings (show, don't block) — docs/law.md §2.
 WAIVER_ON_LATE_CLAIMS = Phrase(
     "late-claims-waiver", "逾期不申报，视为放弃权利",
     _rx(r"逾期.{0,6}?(?:不|未).{0,4}?申报.{0,8}?(?:视为|即为|视作).{0,4}?放弃"),

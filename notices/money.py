@@ -1,6 +1,6 @@
 """Money amounts in notices: read what advertisers write, find the amounts in a notice, print them.
 
-A 减资公告 states the registered capital before and after (notice-law.md §2); advertisers write
+A 减资公告 states the registered capital before and after (docs/law.md §2); advertisers write
 it in digits (1000万元), in financial uppercase (伍佰万元整), in traditional characters (伍佰萬)
 or mixed, and the form's fields must agree with the text. Every form parses to a ``Decimal``
 in 元 so that 500万元 and 伍佰万元人民币 compare equal.

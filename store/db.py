@@ -1,6 +1,6 @@
 """Database engines and sessions.
 
-SQLite (the embedded default) is set up the way reliability.md measured to hold under several
+SQLite (the embedded default) is set up the way docs/reliability.md records to hold under several
 writers: WAL, synchronous=FULL, a busy timeout, and BEGIN IMMEDIATE for every write transaction
 (a deferred BEGIN failed 63 % of concurrent requests with "database is locked"; Python's default
 transaction handling silently stored duplicates). Reads use a separate engine in autocommit

@@ -6,7 +6,7 @@ cheap, so a writer killed with SIGKILL is back within milliseconds) and kills th
 Each writer submits notices through store.operations.submit_notice and, after each commit,
 appends "index created" to its acknowledgement file (O_APPEND, one write() per line: a line is
 either there or not). A restarted writer resumes at the first unacknowledged index with the same
-submission key - the client retry of reliability.md - so a notice committed just before a kill
+submission key - the client retry of docs/reliability.md - so a notice committed just before a kill
 is found again instead of stored twice.
 """
 from __future__ import annotations

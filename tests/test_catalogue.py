@@ -1,5 +1,5 @@
 """Every catalogue type composes its sample, passes its own checks; every seed notice is accepted
-with exactly the warnings notice-law.md calls for; each statutory sentence's absence is an error."""
+with exactly the warnings docs/law.md calls for; each statutory sentence's absence is an error."""
 from __future__ import annotations
 
 import re

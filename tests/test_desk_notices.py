@@ -61,7 +61,7 @@ def test_edit_reruns_the_checks_and_refuses_errors(app):
     assert r.status_code == 422
     assert "正文与所填" in r.get_data(as_text=True)
     assert fetch(app, reference).current_revision == 1
-    # Invisible characters are refused too (reliability.md: bidi controls).
+    # Invisible characters are refused too (docs/reliability.md: bidi controls).
     r = editor.post(f"/desk/notices/{reference}/edit", data=_edit_data(notice, notice.revision.text + "\u202e"))
     assert r.status_code == 422 and fetch(app, reference).current_revision == 1
     # "Check" shows the preview without saving.

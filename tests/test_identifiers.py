@@ -24,7 +24,7 @@ from notices.identifiers import (
     mask_id_card,
 )
 
-# Real codes from the seed page (notice-law.md §3): every one must pass.
+# Real codes from the seed page (docs/law.md §3): every one must pass.
 SEED_USCC = [
     "914401013210446023",
     "914401133314312947",

@@ -59,7 +59,7 @@ def test_parse_amount(text, value):
     ("8500元", "捌仟伍佰元"),
 ])
 def test_digits_and_financial_uppercase_parse_to_the_same_value(digits, chinese):
-    # notice-law.md §2: both forms must parse to the same number as the form's fields.
+    # docs/law.md §2: both forms must parse to the same number as the form's fields.
     value = parse_amount(digits)
     assert value is not None
     assert parse_amount(chinese) == value

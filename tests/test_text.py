@@ -89,7 +89,7 @@ def test_find_forbidden_reports_every_occurrence_in_order():
 
 
 def test_the_pay_1000_attack_is_refused():
-    # reliability.md: "Pay \u202e0001\u202c" prints as "Pay 1000"
+    # docs/reliability.md: "Pay \u202e0001\u202c" prints as "Pay 1000"
     found = find_forbidden("Pay \u202e0001\u202c")
     assert [f.index for f in found] == [4, 9]
 

@@ -1,7 +1,7 @@
 """A deny-by-default URL fetcher for WeasyPrint: the renderer reads our own files and nothing else.
 
 WeasyPrint's default fetcher follows any URL in the document - http to internal services,
-file:///etc/passwd - and embeds what it gets (typesetting.md: linked CSS, @import, @font-face,
+file:///etc/passwd - and embeds what it gets (docs/typesetting.md: linked CSS, @import, @font-face,
 <img> and attachments were all fetched). Notice text is escaped, so no markup of the advertiser's
 ever reaches WeasyPrint; this fetcher is the second wall in case something does. It serves only
 names under the private "asset:" scheme, each mapped to one file we chose (the bundled print CSS,

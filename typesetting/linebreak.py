@@ -27,7 +27,7 @@ from .settings import LayoutSettings
 from .text import (COMPRESSIBLE, NO_LINE_END, NO_LINE_START, break_allowed_inside_run,
                    compressed_positions, count_chars, normalize_text, protected_spans)
 
-# Input bounds (the renderer's cost grows with input: typesetting.md measured 10 KB → 1.2 s).
+# Input bounds (the renderer's cost grows with input: docs/typesetting.md measured 10 KB → 1.2 s).
 # The longest real notices (merger, liquidation) are ~400 characters; 3,000 is generous.
 MAX_TITLE_CHARS = 30
 MAX_BODY_CHARS = 3000

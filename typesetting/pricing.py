@@ -1,6 +1,6 @@
 """The publisher's rate card (刊例) and quotes computed from the typeset notice.
 
-notice-law.md §4: there is no national tariff; papers price lost-item notices per item, others
+docs/law.md §4: there is no national tariff; papers price lost-item notices per item, others
 per line of N characters (with a minimum) or as a base block plus a price per extra character.
 The honest quote counts the lines of the column as printed, which is why quote_price takes the
 line count of set_notice - the same setting the preview shows and the column prints.

@@ -1,6 +1,6 @@
 """Running WeasyPrint with a time and a memory limit: a small pool of worker processes.
 
-Why child processes: WeasyPrint's cost grows with its input (typesetting.md: 1 MB of text took
+Why child processes: WeasyPrint's cost grows with its input (docs/typesetting.md: 1 MB of text took
 39 s; deep nesting raised RecursionError) and a layout cannot be interrupted from inside Python.
 A child can be killed. Each worker caps its address space (RLIMIT_AS) and its CPU per job
 (RLIMIT_CPU); the parent waits on the answer with a wall-clock deadline and kills the worker when
