@@ -20,7 +20,7 @@ import typesetting
 from typesetting import RenderError  # noqa: F401  (re-exported for the views)
 
 from notices.catalogue import NoticeType
-from notices.identifiers import check_id_card, mask_id_card
+from notices.privacy import mask_id_numbers
 from store.models import LineSetting
 from store.operations import text_hash
 from store.settings import Publisher
@@ -28,7 +28,6 @@ from store.settings import Publisher
 logger = logging.getLogger(__name__)
 
 PREVIEW_DPI = 200
-ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 
 @dataclass(frozen=True)
@@ -62,14 +61,14 @@ def rate_card(publisher: Publisher) -> "typesetting.RateCard":
 
 
 def printable_text(publisher: Publisher, text: str) -> str:
-    """The text as it prints: ID numbers masked unless the newspaper prints them in full."""
+    """The text as it prints: ID numbers masked (440106********7510) unless the newspaper prints
+    them in full. Every printed or public form of a notice goes through here: the preview, the
+    column PDF, the proof, /verify and the advertiser's status page. Which numbers count as ID
+    numbers (typed with spaces or dashes, full-width, 15 digits, a wrong check digit…) and which
+    look alike but print in full (credit codes, 注册号) is decided in notices/privacy.py."""
     if publisher.print_id_numbers == "full":
         return text
-
-    def _mask(m: re.Match) -> str:
-        value = m.group(0)
-        return mask_id_card(value) if check_id_card(value).valid else value
-    return ID_NUMBER.sub(_mask, text)
+    return mask_id_numbers(text)
 
 
 def quote_notice(publisher: Publisher, result, notice_type: NoticeType, *, with_png: bool = True) -> Quote:

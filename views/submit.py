@@ -194,7 +194,10 @@ def _notice_or_404(reference, secret):
 @bp.get("/receipt/<reference>/<secret>")
 def receipt(reference, secret):
     notice = _notice_or_404(reference, secret)
-    return render_template("submit/receipt.html", notice=notice, secret=secret, publisher=public_publisher())
+    publisher = public_publisher()
+    # The text as it will print (ID numbers masked): a status link gets forwarded and bookmarked.
+    return render_template("submit/receipt.html", notice=notice, secret=secret, publisher=publisher,
+                           printed_text=printing.printable_text(publisher, notice.revision.text))
 
 
 @bp.get("/status/<reference>/<secret>")
@@ -202,7 +205,8 @@ def status(reference, secret):
     notice = _notice_or_404(reference, secret)
     publisher = public_publisher()
     return render_template("submit/status.html", notice=notice, secret=secret, publisher=publisher,
-                           type=CATALOGUE[notice.type_code])
+                           type=CATALOGUE[notice.type_code],
+                           printed_text=printing.printable_text(publisher, notice.revision.text))
 
 
 @bp.route("/status", methods=["GET", "POST"])

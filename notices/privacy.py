@@ -1,0 +1,240 @@
+"""ID numbers (居民身份证号码) in what advertisers type: found however they are written, masked for print.
+
+A notice is public for ever, and a 居民身份证号码 printed in full is enough to impersonate its
+holder. The ID-number field prints masked (the newspaper's setting, store/settings.py
+``Publisher.print_id_numbers``), but people also type the number into a name, a note or the body:
+"张三（身份证号 440106 19900307 7510）遗失…", "ID４４０１０６１９９００３０７７５１０". This module
+finds those too, so that nothing prints a number the field would have hidden.
+
+What counts as an ID number here (see ``scan``):
+
+- Digits as typed, in groups: half- or full-width (０–９), separated by spaces (ASCII, U+3000,
+  no-break and the typographic spaces), hyphens and dashes (- ‐ ‑ ‒ – — ― − －) or dots
+  (. · ． ・), up to three such characters between two groups; letters or Chinese characters
+  right beside it do not matter ("身份证号440106199003077510遗失", "ID440106199003077510").
+- 18 characters (17 digits, then a digit or X/x: GB 11643-1999) or 15 digits (the numbers
+  issued before 1999, GB 11643-1989), starting and ending where a group starts and ends: digits
+  run on without a separator ("4401061990030775101", 19 digits) are some other number, a bank
+  card for instance.
+- Any check digit: a number with a typo is still, but for one digit, someone's number.
+- Plausible as an ID number: its first four digits are a province and prefecture of the GB/T 2260
+  division table (python-stdnum's cn/loc, with the codes withdrawn since, as on old cards; or
+  830000, the code of Taiwan residents' residence permits, which are numbered the same way), and
+  it carries a birth date: YYYYMMDD at positions 7–14 (1890 to this year), or 19YYMMDD from
+  YYMMDD at positions 7–12 of a 15-digit number. A random 18-digit number passes both about
+  twice in 100 000, a random 15-digit one about once in 700.
+- Labelled: a number that the text introduces as an ID number (身份证, 身份号码, 证件号码, ID … up to
+  30 characters before it, in the same sentence, with no other number between) is masked
+  whatever its digits: an advertiser who wrote 身份证号码 before it means one, typos and all.
+
+What is never masked, although it has the shape: the business codes notices print in full.
+
+- 统一社会信用代码 (GB 32100-2015) of 18 digits, or 17 and an X (all-digit codes exist: an
+  organisation code of digits and a check character that happens to be a digit). Kept when it
+  passes its mod-31 check (as ``check_uscc`` decides ``valid``) and positions 3–8 are a division
+  code, as every registrar's code is. An ID number passes both about once in 31 × 30.
+- 15-digit 注册号 (GS 15-2006): kept when it passes ISO 7064 MOD 11,10 (``check_regno``). It can
+  look like an old ID number: 440121600403804 of the seed page reads as born 1960-04-03.
+
+Either is kept unless the text labels it an ID number (then the label decides: nobody writes a
+credit code after 身份证号码). A kept code that could also be an ID number and carries no label is
+*ambiguous*: ``scan`` reports it (``masked`` False), so that the check can ask the advertiser to
+say which it is. The rule's order — a valid business code wins, then masking — is the brief's:
+prefer masking when in doubt, but never alter a code a registrar issued.
+
+No Flask here: this is the domain, used by the checks (notices/checks.py) and the print glue
+(views/printing.py ``printable_text``).
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from stdnum import numdb
+from stdnum.iso7064 import mod_11_10
+
+from notices.identifiers import REGISTRAR_CODES, mask_id_card, uscc_check_character
+
+__all__ = ["Found", "find_id_numbers", "mask_id_numbers", "scan"]
+
+ID_LENGTH, OLD_ID_LENGTH = 18, 15
+EARLIEST_BIRTH_YEAR = 1890
+# Residence permits of Taiwan residents (港澳台居民居住证, 2018) are numbered like ID cards with
+# 830000 in front; Hong Kong's and Macao's (810000, 820000) are in the division table already.
+EXTRA_REGIONS = ("8300",)
+
+# One character typed stands for one character read, so positions found in the translated text
+# are positions in what was typed.
+_TRANSLATE = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)} | {0xFF38: ord("X"), 0xFF58: ord("x")}
+_SEPARATOR_CHARS = (" \t\u00a0\u3000\u2002-\u200a\u202f"      # spaces
+                    "\\-\u2010-\u2015\u2212\ufe63\uff0d"        # hyphens and dashes
+                    ".\u00b7\u2027\u30fb\uff0e")                # dots
+_GROUP = re.compile(r"[0-9]+")
+_GAP = re.compile(f"[{_SEPARATOR_CHARS}]{{1,3}}")
+MAX_GAP = 3
+
+# Labels: what a text says before a number. The nearest one before the number decides, so that
+# "注册号：440121600403804，身份证号码：440106199003077510" labels each number with its own.
+_ID_LABEL = re.compile(r"身份证|身份證|身份号码|证件号码|证件号|(?<![A-Za-z])I\.?D(?![A-Za-z])", re.IGNORECASE)
+_BUSINESS_LABEL = re.compile(r"注册号|注册码|信用代码|执照号|执照编号|营业执照|工商登记")
+LABEL_REACH = 30
+# A label reaches the first number after it, no further: in "身份证号码：440106199003077510，
+# 914401013210446023" the second number is unlabelled (and kept: a valid credit code).
+_LABEL_STOP = re.compile(r"[。；;！!？?\n0-9\uff10-\uff19]")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A number of the shape of an ID number, as typed in ``text[start:end]``."""
+    start: int
+    end: int
+    number: str          # its characters without separators, half-width, X upper-case
+    masked: bool         # True: an ID number, masked in print; False: kept (a business code)
+    kept_as: str = ""    # when kept: "uscc" or "regno", the code it was taken for
+
+    @property
+    def shown(self) -> str:
+        """How it prints when masked (440106********7510): the one mask, ``mask_id_card``."""
+        return mask_id_card(self.number)
+
+
+def scan(text: str) -> list[Found]:
+    """Every ID number in ``text`` (masked=True), and every business code that could also be one
+    but is kept (masked=False: ambiguous, no label said which). Left to right, not overlapping."""
+    plain = text.translate(_TRANSLATE)
+    groups = [(m.start(), m.end()) for m in _GROUP.finditer(plain)]
+    found: list[Found] = []
+    i = 0
+    while i < len(groups):
+        hit = None
+        for end_group, number, end in reversed(_candidates(plain, groups, i)):  # longest first
+            hit = _decide(text, groups[i][0], end, number)
+            if hit is not None:
+                found.append(hit)
+                i = end_group + 1
+                break
+        if hit is None:
+            i += 1
+    return found
+
+
+def find_id_numbers(text: str) -> list[Found]:
+    """The ID numbers in ``text`` (those that print masked)."""
+    return [f for f in scan(text) if f.masked]
+
+
+def mask_id_numbers(text: str) -> str:
+    """``text`` with every ID number replaced by its masked form (440106********7510).
+
+    The separators typed inside a number go with it: the masked form is the one
+    ``mask_id_card`` gives the field, so that the same number prints the same wherever it was typed.
+    """
+    out, last = [], 0
+    for f in find_id_numbers(text):
+        out += [text[last:f.start], f.shown]
+        last = f.end
+    return "".join(out) + text[last:] if out else text
+
+
+# ---------------------------------------------------------------------------------------------
+def _candidates(plain: str, groups: list[tuple[int, int]], i: int) -> list[tuple[int, str, int]]:
+    """(last group, characters, end) of every 15- or 18-character number starting at group i:
+    groups joined by separators, ending where a group ends (or after an X right behind it)."""
+    out = []
+    digits = ""
+    for j in range(i, len(groups)):
+        start, end = groups[j]
+        if j > i:
+            gap = plain[groups[j - 1][1]:start]
+            if len(gap) > MAX_GAP or not _GAP.fullmatch(gap):
+                break
+        digits += plain[start:end]
+        if len(digits) > ID_LENGTH:
+            break
+        if len(digits) in (OLD_ID_LENGTH, ID_LENGTH):
+            out.append((j, digits, end))
+        elif len(digits) == ID_LENGTH - 1 and plain[end:end + 1] in ("X", "x"):
+            out.append((j, digits + "X", end + 1))
+            break       # nothing can follow the check character
+    return out
+
+
+def _decide(text: str, start: int, end: int, number: str) -> Found | None:
+    label = _label_before(text, start)
+    if label == "id":
+        return Found(start, end, number, True)
+    business = _business_code(number)
+    plausible = _plausible_id(number)
+    if business:
+        # A labelled code is the code; an unlabelled one that could be an ID number too is
+        # kept and reported, so that the check asks the advertiser.
+        return None if label == "business" or not plausible else Found(start, end, number, False, business)
+    return Found(start, end, number, True) if plausible else None
+
+
+def _label_before(text: str, start: int) -> str | None:
+    """"id", "business" or None: the nearest label before ``start`` in the same sentence, with
+    no other number between it and ``start``."""
+    before = text[max(0, start - LABEL_REACH):start]
+    ends = list(_LABEL_STOP.finditer(before))
+    if ends:
+        before = before[ends[-1].end():]
+    best, where = None, -1
+    for kind, pattern in (("id", _ID_LABEL), ("business", _BUSINESS_LABEL)):
+        for m in pattern.finditer(before):
+            if m.end() > where:
+                best, where = kind, m.end()
+    return best
+
+
+def _business_code(number: str) -> str:
+    """"uscc" or "regno" when ``number`` is a valid code of that kind, else ""."""
+    if len(number) == ID_LENGTH:
+        if uscc_check_character(number[:17]) == number[17] and _is_division(number[2:8]):
+            return "uscc"
+    elif number.isdigit() and mod_11_10.is_valid(number):
+        return "regno"
+    return ""
+
+
+def _plausible_id(number: str) -> bool:
+    if number[:4] not in _prefectures():
+        return False
+    if len(number) == ID_LENGTH:
+        born = _date(number[6:14])
+        return born is not None and EARLIEST_BIRTH_YEAR <= born.year <= datetime.date.today().year
+    return _date("19" + number[6:12]) is not None
+
+
+def _date(yyyymmdd: str) -> datetime.date | None:
+    try:
+        return datetime.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=1)
+def _prefectures() -> frozenset[str]:
+    """The first four digits of every code in the division table (province + prefecture)."""
+    prefixes = set(EXTRA_REGIONS)
+    for length, low, high, _props, children in numdb.get("cn/loc").prefixes:
+        for province in range(int(low), int(high) + 1):
+            for c_length, c_low, c_high, _p, _c in children:
+                for code in range(int(c_low), int(c_high) + 1):
+                    prefixes.add(f"{province:0{length}d}{code:0{c_length}d}"[:4])
+    return frozenset(prefixes)
+
+
+@lru_cache(maxsize=4096)
+def _is_division(code: str) -> bool:
+    """A division code of the table (any era), or a registrar's code that is not a division."""
+    if code in REGISTRAR_CODES:
+        return True
+    if not code.isdigit():
+        return False
+    info: dict[str, str] = {}
+    for _part, props in numdb.get("cn/loc").info(code):
+        info.update(props)
+    return "county" in info
