@@ -19,6 +19,7 @@ from notices.deadlines import (PublishingCalendar, Window, add_statutory_days, c
                                format_date_cn, is_open, statutory_window)
 from notices.identifiers import CHECKS
 from notices.money import find_amounts, format_amount, parse_amount
+from notices.privacy import scan as scan_id_numbers
 from notices.text import find_forbidden, forbidden_message, normalise_field, normalise_text
 from notices.wording import compose_text
 
@@ -270,6 +271,50 @@ def _check_text(result: CheckResult, t: NoticeType) -> None:
             result.add(WARNING, f"missing:{phrase.code}", phrase.message, TEXT_FIELD)
 
 
+# Fields where an ID number may be typed without being asked for: names, notes, addresses, the
+# body; a phone field too (a number typed one field off). Identifier fields have their own checks.
+ID_NUMBER_FIELD_KINDS = (cat.TEXT, cat.LONGTEXT, cat.PHONE)
+_KEPT_AS = {"uscc": "统一社会信用代码", "regno": "注册号"}
+
+
+def _check_id_numbers(result: CheckResult, t: NoticeType, variant: str | None, print_id_numbers: str) -> None:
+    """A warning for every ID number typed outside an ID field (notices/privacy.py finds them), so
+    the advertiser sees before confirming that it prints masked, or in full where the newspaper
+    prints ID numbers in full; and one for a number that could be an ID number or a business
+    code, printed as the code unless the text says which.
+
+    A number is pointed out once: in the field it was typed in, not again in the body composed
+    from that field, and not at all where it is the ID field's own value (it prints masked).
+    """
+    fields = t.fields_for(variant)
+    id_field = next((f for f in fields if f.kind == cat.ID_CARD), None)
+    seen = {result.fields.get(f.name, "") for f in fields if f.kind == cat.ID_CARD}
+    places = [(f.label, f.name, result.fields.get(f.name, "")) for f in fields
+              if f.kind in ID_NUMBER_FIELD_KINDS and f.name != "variant"]
+    if not any(x.code == "forbidden-character" and x.field == TEXT_FIELD for x in result.errors):
+        places.append(("公告正文", TEXT_FIELD, result.text))
+    for label, name, value in places:
+        found = [x for x in scan_id_numbers(value) if x.number not in seen]
+        seen.update(x.number for x in found)
+        ids = list(dict.fromkeys(x.shown for x in found if x.masked))
+        if ids:
+            if print_id_numbers == "full":
+                outcome = ("本报设定为全号刊登身份证号码，见报时将印出全部号码。如非身份证号码，请核对；"
+                           "如不宜全号见报，请与本报联系。")
+            else:
+                outcome = "见报时将隐去中间部分。如非身份证号码，请核对。"
+            if id_field is not None and name != TEXT_FIELD:
+                outcome += f"身份证号码请填在“{id_field.label}”一栏。"
+            result.add(WARNING, "id-number", f"{label}中含有身份证号码（{'、'.join(ids)}），{outcome}", name)
+        for x in found:
+            if not x.masked:
+                code = _KEPT_AS[x.kept_as]
+                result.add(WARNING, "id-number-ambiguous",
+                           f"{label}中的 {x.number} 可能是身份证号码，也可能是{code}，见报时按{code}全号刊登。"
+                           f"如是身份证号码，请在号码前写明“身份证号码”（例如：身份证号码：{x.number}）；"
+                           f"如是{code}，请在号码前写明“{code}”。", name)
+
+
 def _check_dates(result: CheckResult, t: NoticeType, calendar: PublishingCalendar, now: datetime,
                  require_open: bool) -> None:
     pub, fields = result.publication_date, result.fields
@@ -328,11 +373,13 @@ def _check_dates(result: CheckResult, t: NoticeType, calendar: PublishingCalenda
 def check_notice(type_code: str, fields: Mapping[str, object] | None, text: str | None = None,
                  publication_date: str | date | None = None, *, calendar: PublishingCalendar | None = None,
                  now: datetime | None = None, require_open: bool = True,
-                 missing_glyphs=None) -> CheckResult:
+                 missing_glyphs=None, print_id_numbers: str = "masked") -> CheckResult:
     """Check a notice as submitted. `text` None or blank means: compose it from the fields.
 
     `require_open` is off where an editor re-checks a notice already scheduled into an issue.
     `missing_glyphs(text) -> str` (from the typesetting engine) reports characters no font prints.
+    `print_id_numbers` is the newspaper's setting (store/settings.py), for what the findings about
+    ID numbers typed outside the ID field say will print.
     """
     calendar = calendar or PublishingCalendar()
     now = now or datetime.now().astimezone()
@@ -395,6 +442,7 @@ def check_notice(type_code: str, fields: Mapping[str, object] | None, text: str 
                 result.add(ERROR, "missing-glyph",
                            f"正文中的“{'”“'.join(missing)}”字本报字库没有，印出来会是空框。请改用常用字，"
                            "或与本报联系造字。", TEXT_FIELD)
+    _check_id_numbers(result, t, variant, print_id_numbers)
     _check_dates(result, t, calendar, now, require_open)
     for note in t.notes_for(variant):
         result.add(INFO, "note", note.text)

@@ -24,7 +24,8 @@ What counts as an ID number here (see ``scan``):
   YYMMDD at positions 7–12 of a 15-digit number. A random 18-digit number passes both about
   twice in 100 000, a random 15-digit one about once in 700.
 - Labelled: a number that the text introduces as an ID number (身份证, 身份号码, 证件号码, ID … up to
-  30 characters before it, in the same sentence, with no other number between) is masked
+  30 characters before it, in the same sentence, with no other number between but those listed
+  with it by 、) is masked
   whatever its digits: an advertiser who wrote 身份证号码 before it means one, typos and all.
 
 What is never masked, although it has the shape: the business codes notices print in full.
@@ -82,6 +83,7 @@ _BUSINESS_LABEL = re.compile(r"注册号|注册码|信用代码|执照号|执照
 LABEL_REACH = 30
 # A label reaches the first number after it, no further: in "身份证号码：440106199003077510，
 # 914401013210446023" the second number is unlabelled (and kept: a valid credit code).
+_LISTED_AFTER = re.compile(r"[0-9\uff10-\uff19][0-9\uff10-\uff19Xx\uff38\uff58 \u00a0\u3000\-\u2010-\u2015\uff0d.\u00b7\uff0e]*[、和及与]\s*$")
 _LABEL_STOP = re.compile(r"[。；;！!？?\n0-9\uff10-\uff19]")
 
 
@@ -176,7 +178,10 @@ def _decide(text: str, start: int, end: int, number: str) -> Found | None:
 
 def _label_before(text: str, start: int) -> str | None:
     """"id", "business" or None: the nearest label before ``start`` in the same sentence, with
-    no other number between it and ``start``."""
+    no other number between it and ``start`` — unless that number is listed with this one
+    (“身份证号码：440106…、110105…”: 、 lists things of one kind)."""
+    while (listed := _LISTED_AFTER.search(text, max(0, start - LABEL_REACH), start)) is not None:
+        start = listed.start()
     before = text[max(0, start - LABEL_REACH):start]
     ends = list(_LABEL_STOP.finditer(before))
     if ends:

@@ -140,7 +140,7 @@ def _check(code, fields, text, pub):
     publisher = public_publisher()
     from notices.checks import check_notice
     result = check_notice(code, fields, text, pub, calendar=publisher.calendar, now=_now(),
-                          missing_glyphs=printing.missing_glyphs)
+                          missing_glyphs=printing.missing_glyphs, print_id_numbers=publisher.print_id_numbers)
     quote = None
     if result.ok:
         quote = printing.quote_notice(publisher, result, CATALOGUE[code], with_png=False)

@@ -399,7 +399,7 @@ def _edit_form(notice: Notice, formdata=None):
 
 def _run_edit_checks(form, publisher):
     return form.run_checks(form.text.data, calendar=publisher.calendar, now=now(), require_open=False,
-                           missing_glyphs=printing.missing_glyphs)
+                           missing_glyphs=printing.missing_glyphs, print_id_numbers=publisher.print_id_numbers)
 
 
 @bp.route("/notices/<reference>/edit", methods=["GET", "POST"])

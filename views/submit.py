@@ -99,7 +99,7 @@ def _check(form, publisher, action):
     if action == "compose" or (form.composed_hash.data and text_hash((text or "").strip()) == form.composed_hash.data):
         text = None   # the advertiser did not touch the composed text: compose it again from the fields
     result = form.run_checks(text, calendar=publisher.calendar, now=_now(),
-                             missing_glyphs=printing.missing_glyphs)
+                             missing_glyphs=printing.missing_glyphs, print_id_numbers=publisher.print_id_numbers)
     form.text.data = result.text
     form.composed_hash.data = text_hash(result.text) if result.composed else ""
     return result
