@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -18,6 +19,119 @@ def _instance_secret(app: Flask) -> str:
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+class ConfigurationError(RuntimeError):
+    """The server must not start: production lacks a setting, or one is unsafe (README, "Production")."""
+
+
+HSTS = "max-age=31536000; includeSubDomains"
+# Enough for any real chain (CDN → load balancer → nginx); a larger number is a typo.
+MAX_PROXY_HOPS = 5
+SECRET_KEY_MIN_LENGTH = 32
+
+
+def _host_list(value: str) -> list[str]:
+    """TRUSTED_HOSTS=gonggao.example.cn, www.gonggao.example.cn → ["gonggao.example.cn", …]."""
+    return [h.strip().lower() for h in value.replace(" ", ",").split(",") if h.strip()]
+
+
+def _proxy_hops(value) -> int:
+    text = str(value).strip()
+    if not text:
+        return 0
+    if not text.isdigit() or int(text) > MAX_PROXY_HOPS:
+        raise ConfigurationError(
+            f"TRUSTED_PROXY_HOPS 应为 0 到 {MAX_PROXY_HOPS} 的整数：本站前面有几层反向代理"
+            f"（现为 {text!r}），例如：TRUSTED_PROXY_HOPS=1（deploy/nginx.conf 一层）。")
+    return int(text)
+
+
+def _production_problems(config, given) -> list[str]:
+    """What production lacks, one line each naming the variable and with an example. `given(name)`
+    is the value set explicitly (environment or test config), never a development default."""
+    problems = []
+    key = given("SECRET_KEY")
+    if not key:
+        problems.append("缺少 SECRET_KEY：在环境变量里设置一个随机值，各台服务器相同且不再改变（进度页链接由它派生），"
+                        "例如：SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')")
+    elif len(key) < SECRET_KEY_MIN_LENGTH:
+        problems.append(f"SECRET_KEY 太短（{len(key)} 个字符），至少 {SECRET_KEY_MIN_LENGTH} 个，"
+                        "例如：SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')")
+    base = given("PUBLIC_BASE_URL")
+    base_host = None
+    if not base:
+        problems.append("缺少 PUBLIC_BASE_URL：本站对外的 https 地址，印在见报证明上供核验，"
+                        "例如：PUBLIC_BASE_URL=https://gonggao.example.cn")
+    else:
+        parts = urlsplit(base)
+        if parts.scheme != "https" or not parts.hostname or parts.path not in ("", "/") or parts.query \
+                or parts.fragment or parts.username:
+            problems.append(f"PUBLIC_BASE_URL 应为 https:// 开头、只有主机名的地址（现为 {base}），"
+                            "例如：PUBLIC_BASE_URL=https://gonggao.example.cn")
+        else:
+            base_host = parts.hostname
+    hosts = config.get("TRUSTED_HOSTS")
+    if not given("TRUSTED_HOSTS") or not hosts:
+        problems.append("缺少 TRUSTED_HOSTS：本站接受的主机名，用逗号隔开（其他 Host 一律拒绝），"
+                        "例如：TRUSTED_HOSTS=gonggao.example.cn")
+    elif base_host:
+        from werkzeug.sansio.utils import host_is_trusted
+        if not host_is_trusted(base_host, hosts):
+            problems.append(f"TRUSTED_HOSTS 应包含 PUBLIC_BASE_URL 的主机名 {base_host}，"
+                            f"例如：TRUSTED_HOSTS={base_host}")
+    if not given("DATABASE_URL"):
+        problems.append("缺少 DATABASE_URL：PostgreSQL 数据库地址（用只能读写数据的账号），"
+                        "例如：DATABASE_URL=postgresql+psycopg://gonggao_app:密码@127.0.0.1:5432/gonggao")
+    storage = given("RATELIMIT_STORAGE_URI") or ""
+    parts = urlsplit(storage)
+    if not storage:
+        problems.append("缺少 RATELIMIT_STORAGE_URI：带密码的 Redis 地址，所有进程共用限流和登录限制，"
+                        "例如：RATELIMIT_STORAGE_URI=redis://:密码@127.0.0.1:6379/0")
+    elif not parts.scheme.startswith("redis") or not parts.password:
+        # The value itself is not repeated: it may hold a password.
+        problems.append("RATELIMIT_STORAGE_URI 应为带密码的 Redis 地址（redis:// 或 rediss://，密码在 @ 之前），"
+                        "例如：RATELIMIT_STORAGE_URI=redis://:密码@127.0.0.1:6379/0")
+    if given("TRUSTED_PROXY_HOPS") in (None, ""):
+        problems.append("缺少 TRUSTED_PROXY_HOPS：本站前面有几层反向代理，只信任这几层写的 X-Forwarded-For/Proto，"
+                        "例如：TRUSTED_PROXY_HOPS=1（deploy/nginx.conf 一层；gunicorn 自己提供 HTTPS 时为 0）")
+    return problems
+
+
+def _configure_deployment(app: Flask, test_config: dict) -> None:
+    """Production mode (APP_ENV=production) and the trusted proxies. Production refuses to start
+    rather than guess a setting: a default there (the instance secret, SQLite, per-process rate
+    limits, any Host) would run, and be wrong, silently."""
+    def given(name):
+        value = test_config.get(name, os.environ.get(name))
+        return value.strip() if isinstance(value, str) else value
+
+    if isinstance(app.config.get("TRUSTED_HOSTS"), str):
+        app.config["TRUSTED_HOSTS"] = _host_list(app.config["TRUSTED_HOSTS"]) or None
+    env = app.config["APP_ENV"]
+    if env not in ("", "development", "production"):
+        raise ConfigurationError(f"APP_ENV 只能是 production 或 development（现为 {env!r}），"
+                                 "例如：APP_ENV=production")
+    hops = _proxy_hops(app.config["TRUSTED_PROXY_HOPS"])
+    if env == "production":
+        problems = _production_problems(app.config, given)
+        if problems:
+            raise ConfigurationError("公告台未启动：生产模式（APP_ENV=production）的设置不全，"
+                                     "见 README 的“Production”一节。\n- " + "\n- ".join(problems))
+        app.config.update(
+            SESSION_COOKIE_SECURE=True,
+            # __Host-: the browser takes this cookie only over HTTPS, for this exact host and
+            # path "/", never from a sibling subdomain (no Domain attribute is possible).
+            SESSION_COOKIE_NAME="__Host-session",
+            PREFERRED_URL_SCHEME="https",
+            STRICT_TRANSPORT_SECURITY=HSTS,
+        )
+    if hops:
+        # Only the last `hops` entries of X-Forwarded-For / -Proto are written by our own proxies;
+        # anything before them came from the client. Without hops nothing forwarded is believed,
+        # so a spoofed X-Forwarded-For cannot pick another client's rate limit or audit address.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -37,7 +151,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         # Lax: the desk's cookies are not sent on cross-site POSTs (CSRF defence in depth).
         SESSION_COOKIE_SAMESITE="Lax",
-        # Secure cookies need HTTPS; production sets SESSION_COOKIE_SECURE=1 (see README).
+        # Secure cookies need HTTPS; APP_ENV=production always sets it (see README).
         SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
         PERMANENT_SESSION_LIFETIME=12 * 3600,
         WTF_CSRF_TIME_LIMIT=3600,
@@ -45,11 +159,25 @@ def create_app(test_config: dict | None = None) -> Flask:
         # production (RATELIMIT_STORAGE_URI=redis://…); memory is per process.
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         RATELIMIT_HEADERS_ENABLED=True,
+        # Redis down: the paper keeps taking notices. Rate limits fall back to per-process
+        # memory (and go back to Redis when it answers); an error left is logged, not a 500.
+        # The login fails closed instead (store/throttle.py; README, "When Redis is down").
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_SWALLOW_ERRORS=True,
+        # A hung Redis must not hold a request: redis-py waits forever by default.
+        RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 1, "socket_timeout": 1},
         # The site's public address, printed on proofs of publication (verification link).
         PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", ""),
+        # Deployment (README, "Production"): APP_ENV=production refuses to start without what
+        # production needs; Flask answers 400 to a Host not listed here (None: any host).
+        APP_ENV=os.environ.get("APP_ENV", "").strip(),
+        TRUSTED_HOSTS=_host_list(os.environ.get("TRUSTED_HOSTS", "")) or None,
+        # How many reverse proxies stand in front (deploy/nginx.conf is one); 0: trust none.
+        TRUSTED_PROXY_HOPS=os.environ.get("TRUSTED_PROXY_HOPS", ""),
     )
     if test_config:
         app.config.update(test_config)
+    _configure_deployment(app, test_config or {})
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or _instance_secret(app)
 

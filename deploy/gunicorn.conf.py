@@ -27,7 +27,13 @@ max_requests_jitter = 10_000
 preload_app = False     # each worker opens its own database connections
 accesslog = "-"
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Forwarded headers are believed in one place, the app (TRUSTED_PROXY_HOPS → werkzeug's ProxyFix,
+# app.py). gunicorn agrees with it: with no trusted proxy it takes X-Forwarded-Proto from nobody;
+# with one (deploy/nginx.conf on this machine) from the loopback address nginx connects from,
+# or from FORWARDED_ALLOW_IPS when the proxy is elsewhere.
+_proxy_hops = os.environ.get("TRUSTED_PROXY_HOPS", "").strip()
+forwarded_allow_ips = (os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+                       if _proxy_hops not in ("", "0") else "")
 
 
 # -- keep-alive connections shared out evenly among the workers ---------------------------------

@@ -1,10 +1,46 @@
 #!/usr/bin/env bash
-# The production setup on one machine: gunicorn (threaded workers) + PostgreSQL + Redis.
-# Defaults suit this machine's local services; override with the environment.
+# The production setup on one machine: gunicorn (threaded workers) behind the TLS front
+# (deploy/nginx.conf), PostgreSQL and Redis. Nothing is guessed: every setting comes from the
+# environment (README, "Production"), and the app refuses to start without one it needs
+# (APP_ENV=production, app.py).
+#   DATABASE_URL            the app's own role, rows only (README: least-privilege roles)
+#   MIGRATION_DATABASE_URL  the owner role that runs the migrations (default: DATABASE_URL)
+#   RATELIMIT_STORAGE_URI   Redis with a password, e.g. redis://:PASSWORD@127.0.0.1:6379/0
+#   SECRET_KEY PUBLIC_BASE_URL TRUSTED_HOSTS TRUSTED_PROXY_HOPS   see README
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export DATABASE_URL="${DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
-export RATELIMIT_STORAGE_URI="${RATELIMIT_STORAGE_URI:-redis://127.0.0.1:6379/0}"
-export SESSION_COOKIE_SECURE="${SESSION_COOKIE_SECURE:-0}"   # 1 behind HTTPS (it should be)
-.venv/bin/flask --app app upgrade-db
+
+fail() { echo "serve-production: $*" >&2; exit 2; }
+[ -n "${DATABASE_URL:-}" ] || fail "请设置 DATABASE_URL（应用自己的 PostgreSQL 账号），例如：DATABASE_URL=postgresql+psycopg://gonggao_app:密码@127.0.0.1:5432/gonggao"
+case "${RATELIMIT_STORAGE_URI:-}" in
+  redis://*:?*@* | rediss://*:?*@*) ;;
+  *) fail "请设置带密码的 RATELIMIT_STORAGE_URI，例如：RATELIMIT_STORAGE_URI=redis://:密码@127.0.0.1:6379/0" ;;
+esac
+
+export APP_ENV=production
+# The owner role migrates; the app's role may only read and write rows (README).
+DATABASE_URL="${MIGRATION_DATABASE_URL:-$DATABASE_URL}" .venv/bin/flask --app app upgrade-db
+if [ -n "${MIGRATION_DATABASE_URL:-}" ] && [ "$MIGRATION_DATABASE_URL" != "$DATABASE_URL" ]; then
+  # The migrations may have added tables: grant the app's role their rows again, and keep the
+  # audit log append-only for it (deploy/postgres-grants.sql). psql gets the owner's password
+  # through PGPASSWORD, never on its command line (which every local user can read).
+  eval "$(.venv/bin/python - <<'PY'
+import os
+import shlex
+
+from sqlalchemy.engine import make_url
+
+owner = make_url(os.environ["MIGRATION_DATABASE_URL"])
+app_role = make_url(os.environ["DATABASE_URL"]).username or ""
+print("grants_url=" + shlex.quote(owner.set(drivername="postgresql", password=None)
+                                  .render_as_string(hide_password=False)))
+print("grants_password=" + shlex.quote(owner.password or ""))
+print("app_role=" + shlex.quote(app_role))
+PY
+)"
+  [ -n "$app_role" ] || fail "DATABASE_URL 应写明应用的账号，例如：postgresql+psycopg://gonggao_app:密码@127.0.0.1:5432/gonggao"
+  PGPASSWORD="$grants_password" psql -X -q -v ON_ERROR_STOP=1 -v app="$app_role" -d "$grants_url" \
+    -f deploy/postgres-grants.sql
+  unset grants_password
+fi
 exec .venv/bin/gunicorn -c deploy/gunicorn.conf.py "app:create_app()"

@@ -4,14 +4,17 @@ share (the load benchmark measured the imbalance it fixes; test_load_short and t
 gunicorn with this file)."""
 from __future__ import annotations
 
+import os
 import runpy
+import subprocess
 import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-CONF = Path(__file__).resolve().parent.parent / "deploy" / "gunicorn.conf.py"
+ROOT = Path(__file__).resolve().parent.parent
+CONF = ROOT / "deploy" / "gunicorn.conf.py"
 
 
 @pytest.fixture
@@ -72,3 +75,43 @@ def test_one_worker_never_sheds(monkeypatch):
     namespace["on_starting"](None)
     lone = worker(1, 64)
     assert not answer(namespace, lone) and lone.worker_connections == 1000
+
+
+# -- forwarded headers: gunicorn believes them from the same proxies as the app ----------------
+
+@pytest.mark.parametrize("hops, allowed", [(None, ""), ("0", ""), ("1", "127.0.0.1,::1")])
+def test_gunicorn_trusts_forwarded_headers_only_with_trusted_hops(monkeypatch, hops, allowed):
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    if hops is None:
+        monkeypatch.delenv("TRUSTED_PROXY_HOPS", raising=False)
+    else:
+        monkeypatch.setenv("TRUSTED_PROXY_HOPS", hops)
+    assert runpy.run_path(str(CONF))["forwarded_allow_ips"] == allowed
+
+
+def test_gunicorn_takes_a_remote_proxy_address_from_the_environment(monkeypatch):
+    monkeypatch.setenv("TRUSTED_PROXY_HOPS", "1")
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.0.0.5")
+    assert runpy.run_path(str(CONF))["forwarded_allow_ips"] == "10.0.0.5"
+
+
+# -- scripts/serve-production.sh guesses nothing ---------------------------------------------------
+
+def serve(**env) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "RATELIMIT_STORAGE_URI")}
+    return subprocess.run(["bash", str(ROOT / "scripts" / "serve-production.sh")], env={**base, **env},
+                          capture_output=True, text=True, timeout=30)
+
+
+def test_serve_production_refuses_without_a_database():
+    done = serve(RATELIMIT_STORAGE_URI="redis://:pw@127.0.0.1:6379/0")
+    assert done.returncode == 2 and "DATABASE_URL" in done.stderr and "例如" in done.stderr
+
+
+@pytest.mark.parametrize("uri", [None, "redis://127.0.0.1:6379/0", "memory://"])
+def test_serve_production_refuses_redis_without_a_password(uri):
+    env = {"DATABASE_URL": "postgresql+psycopg://gonggao_app@127.0.0.1:5432/gonggao"}
+    if uri:
+        env["RATELIMIT_STORAGE_URI"] = uri
+    done = serve(**env)
+    assert done.returncode == 2 and "RATELIMIT_STORAGE_URI" in done.stderr and "密码" in done.stderr

@@ -1,7 +1,11 @@
 """Flask services wired by init_app: database, CSRF, rate limits, templates, error pages."""
 from __future__ import annotations
 
+import functools
+import hashlib
+import os
 import re
+import stat
 
 from flask import Flask, current_app, g, render_template, request
 from flask_limiter import Limiter
@@ -9,6 +13,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from markupsafe import Markup, escape
+from werkzeug.security import safe_join
 
 from store.db import Database
 from store.settings import Publisher, PublisherCache
@@ -69,6 +74,44 @@ def _error_page(status: int, code: str, api_message: str, title: str, message: s
     return handler
 
 
+STATIC_MAX_AGE = 365 * 24 * 3600
+
+
+@functools.lru_cache(maxsize=512)
+def _file_version(path: str, mtime_ns: int, size: int) -> str:
+    # Keyed by mtime and size too, so an edited file gets its new hash without a restart.
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()[:12]
+
+
+def static_version(app: Flask, filename: str) -> str | None:
+    """The content hash of a file under static/ (None when there is no such file)."""
+    path = safe_join(app.static_folder, filename)
+    if path is None:
+        return None
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return _file_version(path, info.st_mtime_ns, info.st_size)
+
+
+def _static_caching(app: Flask, response) -> None:
+    """A versioned static address whose version is the file's current one is kept a year (it can
+    never change); any other static request keeps Flask's no-cache (revalidated by ETag)."""
+    version = request.args.get("v")
+    if response.status_code not in (200, 304) or not version:
+        return
+    if version != static_version(app, (request.view_args or {}).get("filename", "")):
+        return
+    response.cache_control.no_cache = None
+    response.cache_control.public = True
+    response.cache_control.max_age = STATIC_MAX_AGE
+    response.cache_control.immutable = True
+
+
 def init_app(app: Flask) -> None:
     app.extensions["notice_db"] = Database(app.config["DATABASE_URL"])
     app.extensions["publisher_cache"] = PublisherCache(app.config.get("PUBLISHER_CACHE_SECONDS", 2.0))
@@ -102,8 +145,31 @@ def init_app(app: Flask) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")  # status links carry a secret
+        # Status links carry a secret in the path (/status/<ref>/<secret>): no other site may
+        # see it in a Referer. Our own site must: over HTTPS Flask-WTF refuses a form post
+        # without a same-origin Referer (WTF_CSRF_SSL_STRICT), and "no-referrer" made Chromium
+        # send none, so every form over HTTPS failed with 页面已过期.
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        hsts = app.config.get("STRICT_TRANSPORT_SECURITY")      # APP_ENV=production (app.py)
+        if hsts:
+            response.headers.setdefault("Strict-Transport-Security", hsts)
+        if request.endpoint == "static":
+            _static_caching(app, response)
+        elif "Cache-Control" not in response.headers:
+            # Desk pages, status pages, forms re-shown with what was typed, API answers: personal
+            # data, never kept by the browser's disk cache or a shared proxy. A view that knows
+            # better sets its own header.
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+    @app.url_defaults
+    def _static_version(endpoint, values):
+        # url_for('static', filename=…) → /static/…?v=<content hash>: a changed file gets a new
+        # address, so a versioned address can be cached for a year (here and by nginx).
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            version = static_version(app, values["filename"])
+            if version:
+                values["v"] = version
 
     @app.context_processor
     def _helpers():
