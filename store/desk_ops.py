@@ -159,11 +159,17 @@ def authenticate(db: Database, username: str, password: str, *, address: str,
         return row
 
 
-def record_login_throttled(db: Database, username: str, address: str) -> None:
-    """A login refused by the throttle (too many failures), in the audit log."""
+def record_login_throttled(db: Database, username: str, address: str, *, reason: str) -> None:
+    """Login throttling started (store/throttle.py: once per address or account and window)."""
     with db.write() as s:
         append_audit(s, "anonymous", "login-throttled", None,
-                     {"username": normalise_username(username)[:60], "address": address})
+                     {"username": normalise_username(username)[:60], "address": address, "reason": reason})
+
+
+def record_login_unlocked(db: Database, username: str, *, actor: str) -> None:
+    """An administrator cleared an account's login throttle (/desk/editors)."""
+    with db.write() as s:
+        append_audit(s, actor, "login-unlocked", None, {"username": username})
 
 
 def end_sessions(db: Database, user_id: int, *, action: str, actor: str, details: dict | None = None) -> User:

@@ -1,9 +1,8 @@
-"""Editor accounts: create-editor, argon2id, login audit, fresh sessions, revocation, throttling."""
+"""Editor accounts: create-editor, argon2id, login audit, fresh sessions, revocation (throttling: test_throttle.py)."""
 from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy import select
 
 from store.models import AuditEntry, User
@@ -160,63 +159,4 @@ def test_next_parameter_only_redirects_inside_the_desk(app, client):
     assert "evil" not in r.headers["Location"]
 
 
-# --- throttling (Flask-Limiter, per account and per address) ---------------------------------
-
-@pytest.fixture
-def limited_app(tmp_path, sqlite_template):
-    import shutil
-    path = tmp_path / "limited.db"
-    shutil.copy(sqlite_template, path)
-    app = desk_app(f"sqlite:///{path}", RATELIMIT_ENABLED=True)
-    yield app
-    app.extensions["notice_db"].dispose()
-
-
-def _from(app, address):
-    client = app.test_client()
-    client.environ_base["REMOTE_ADDR"] = address
-    return client
-
-
-def test_login_throttled_per_account_other_user_unaffected(limited_app):
-    create_editor(limited_app, "alice")
-    create_editor(limited_app, "bob")
-    attacker = _from(limited_app, "203.0.113.7")
-    for _ in range(5):
-        assert login(attacker, "alice", "guess guess guess").status_code == 401
-    # The account is locked for a while — even with the right password, even from elsewhere.
-    assert login(attacker, "alice").status_code == 429
-    assert login(_from(limited_app, "198.51.100.2"), "alice").status_code == 429
-    # Another editor is unaffected, from the same address as well.
-    assert login(_from(limited_app, "198.51.100.3"), "bob").status_code == 303
-    assert login(attacker, "bob").status_code == 303
-
-
-def test_login_throttled_per_address_other_address_unaffected(limited_app):
-    create_editor(limited_app, "carol")
-    sprayer = _from(limited_app, "203.0.113.9")
-    for i in range(20):
-        assert login(sprayer, f"user{i}", "guess guess guess").status_code == 401
-    assert login(sprayer, "carol").status_code == 429
-    assert login(_from(limited_app, "198.51.100.4"), "carol").status_code == 303
-
-
-def test_throttled_attempts_are_audited_once_per_account_and_address(limited_app):
-    create_editor(limited_app, "erin")
-    attacker = _from(limited_app, "203.0.113.11")
-    for _ in range(5):
-        login(attacker, "erin", "guess guess guess")
-    for _ in range(4):   # a flood of refused attempts: one entry, not four
-        assert login(attacker, "erin", "guess guess guess").status_code == 429
-    with limited_app.extensions["notice_db"].session() as s:
-        entries = [e for e in s.query(AuditEntry).order_by(AuditEntry.id) if e.action == "login-throttled"]
-    assert len(entries) == 1
-    assert json.loads(entries[0].details_json) == {"username": "erin", "address": "203.0.113.11"}
-
-
-def test_successful_logins_do_not_count_towards_the_throttle(limited_app):
-    create_editor(limited_app, "dave")
-    client = _from(limited_app, "198.51.100.5")
-    for _ in range(8):
-        assert login(client, "dave").status_code == 303
-        client.post("/desk/logout")
+# Login throttling: tests/test_throttle.py

@@ -14,7 +14,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field as dc_field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from types import SimpleNamespace
 
@@ -36,8 +36,9 @@ from store.models import (APPROVED, CHANGES_REQUESTED, PUBLISHED, REJECTED, STAT
                           WITHDRAWN, AuditEntry, Export, IssueState, Notice, Payment, User)
 from store.operations import status_secret, verify_audit_chain
 from store.settings import Publisher, load_publisher
+from store.throttle import REASON_LABELS as THROTTLE_REASONS, ThrottleUnavailable
 from views import printing
-from views.auth import hasher, login_manager
+from views.auth import hasher, login_manager, login_throttle
 from views.extensions import get_db, read_session
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
@@ -53,7 +54,7 @@ ACTION_LABELS = {
     "unschedule": "撤出排期", "schedule-override": "未付款先排期", "payment": "登记付款", "export": "导出付印PDF",
     "publish": "标记整期刊登", "published": "刊登", "settings": "修改设置", "editor-created": "开设账号",
     "editor-deactivated": "停用账号", "editor-activated": "启用账号", "password-changed": "修改密码",
-    "password-reset": "重设密码", "api-key-created": "创建API密钥", "api-key-revoked": "吊销API密钥",
+    "password-reset": "重设密码", "login-unlocked": "解除登录限制", "api-key-created": "创建API密钥", "api-key-revoked": "吊销API密钥",
 }
 
 
@@ -496,6 +497,8 @@ def _value_text(key: str, value) -> str:
         return ROLE_LABELS.get(value, value)
     if key == "reason" and value in ("wrong-password", "no-such-user", "inactive"):
         return {"wrong-password": "密码不对", "no-such-user": "无此账号", "inactive": "账号已停用"}[value]
+    if key == "reason" and value in THROTTLE_REASONS:
+        return THROTTLE_REASONS[value]
     if key == "revisions" and isinstance(value, list):
         return "、".join(f"{r[0]} 第{r[1]}版" if isinstance(r, list) and len(r) == 2 else str(r) for r in value)
     if isinstance(value, list):
@@ -905,13 +908,47 @@ SETTING_LABELS = {"newspaper": "报纸名称", "office_phone": "报社联系电�
 # ---------------------------------------------------------------------------------------------
 # Editor accounts (admin)
 
+def _throttle_view(users: list[User]) -> dict:
+    """Login throttling as the editors page shows it: per account its failures, refusals and
+    until when it is limited (counted in the throttle's storage, store/throttle.py), and the
+    addresses refused lately - those the audit log names (one entry when throttling starts),
+    with their live counts."""
+    throttle = login_throttle()
+    if throttle is None:
+        return {"enabled": False}
+    try:
+        accounts = {u.id: throttle.account_status(u.username) for u in users}
+        since = datetime.now(timezone.utc) - timedelta(seconds=throttle.policy.address_window)
+        rows = read_session().execute(select(AuditEntry.at, AuditEntry.details_json).where(
+            AuditEntry.action == "login-throttled").order_by(AuditEntry.id.desc()).limit(200)).all()
+        addresses = {}
+        for at, details in rows:
+            address = json.loads(details).get("address") if desk_ops.as_utc(at) >= since else None
+            if address and address not in addresses and len(addresses) < 50:
+                refused, until = throttle.address_status(address)
+                if refused:
+                    addresses[address] = {"refused": refused, "until": _epoch_local(until)}
+    except ThrottleUnavailable:
+        return {"enabled": True, "down": True}
+    return {"enabled": True, "down": False, "policy": throttle.policy, "addresses": addresses,
+            "accounts": {uid: {"status": st, "until": _epoch_local(st.limited_until)}
+                         for uid, st in accounts.items()}}
+
+
+def _epoch_local(value: float | None) -> str:
+    """Epoch seconds (the throttle's storage clock) as Beijing time, "" if none or past."""
+    if not value or value <= datetime.now().timestamp():
+        return ""
+    return desk_ops.local_time_text(datetime.fromtimestamp(value, tz=timezone.utc))
+
+
 def _render_editors(create_form=None, reset_forms=None, status=200):
     users = list(read_session().scalars(select(User).order_by(User.username)))
     reset_forms = reset_forms or {}
     return render_template("desk/editors.html", users=users, form=create_form or EditorCreateForm(),
                            reset_forms={u.id: reset_forms.get(u.id) or ResetPasswordForm(prefix=f"u{u.id}")
                                         for u in users},
-                           action_form=ActionForm(), roles=ROLE_LABELS), status
+                           action_form=ActionForm(), roles=ROLE_LABELS, throttle=_throttle_view(users)), status
 
 
 @bp.route("/editors", methods=["GET", "POST"])
@@ -945,6 +982,26 @@ def editor_active(user_id):
         flash(exc.message, "error")
     else:
         flash(f"账号“{user.username}”已{'启用' if active else '停用，其所有登录已退出'}。", "success")
+    return redirect(url_for("desk.editors"), code=303)
+
+
+@bp.post("/editors/<int:user_id>/unlock")
+def editor_unlock(user_id):
+    """解除登录限制: clears the account's throttle counters (store/throttle.py), audited."""
+    _require_admin()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    user = read_session().get(User, user_id)
+    throttle = login_throttle()
+    if user is None or throttle is None:
+        abort(404)
+    try:
+        throttle.unlock(user.username)
+    except ThrottleUnavailable:
+        flash("限制登录尝试次数的服务（Redis）无法连接，未能解除限制。请检查 Redis 后再试。", "error")
+    else:
+        desk_ops.record_login_unlocked(get_db(), user.username, actor=current_user.actor)
+        flash(f"已解除“{user.username}”的登录限制，其失败次数已清零。", "success")
     return redirect(url_for("desk.editors"), code=303)
 
 
