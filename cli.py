@@ -159,6 +159,36 @@ def compose_for_typesetting(type_code: str, data: dict) -> tuple[str, str, str]:
     return result.title, result.text, notice_type.price_category_for(result.fields)
 
 
+@click.command("verify-audit")
+@with_appcontext
+@click.option("--incremental", is_flag=True, help="只核验上次核验以后新增的记录（与打开操作日志页相同）")
+def verify_audit_command(incremental):
+    """Verify the audit log: every entry (default) or those since the last checkpoint; exit 1 if not intact.
+    Run it regularly (e.g. nightly from cron): the desk's page hashes only new entries."""
+    from store import audit
+    try:
+        with get_db().session() as s:
+            result = audit.verify_audit(s, full=not incremental)
+        audit.record_verification(get_db(), result, "cli")
+    except audit.AuditKeyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for note in result.notes:
+        click.echo(f"注意：{note}", err=True)
+    if result.ok:
+        scope = (f"全部 {result.total} 条记录逐条核验" if result.full else
+                 f"日志共 {result.total} 条，上次核验以后新增的 {result.checked} 条逐条核验")
+        legacy = f"（其中最早的 {result.legacy} 条写于启用审计密钥之前）" if result.legacy else ""
+        click.echo(f"核验通过：{scope}{legacy}，没有被改动或删除的迹象。")
+        return
+    click.echo("核验未通过：日志在应用之外被改动过。请保留数据库现状并报告管理员。", err=True)
+    if result.bad:
+        shown = "、".join(f"#{i}" for i in result.bad[:50]) + (" 等" if len(result.bad) > 50 else "")
+        click.echo(f"- {len(result.bad)} 条记录与其校验值不符：{shown}", err=True)
+    for problem in result.problems:
+        click.echo(f"- {problem}", err=True)
+    sys.exit(1)
+
+
 def _typesetting_provider():
     from views import printing
     publisher = _publisher()
@@ -171,5 +201,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(typeset_command)
     for command in (upgrade_db_command, load_demo_command, create_api_key_command, list_api_keys_command,
                     revoke_api_key_command, create_editor_command,
-                    export_column_command):
+                    export_column_command, verify_audit_command):
         app.cli.add_command(command)

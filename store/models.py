@@ -131,7 +131,8 @@ class User(Base):
 
 
 class AuditEntry(Base):
-    """Append-only, hash-chained: hash = sha256(prev_hash + canonical JSON of the entry)."""
+    """Append-only, hash-chained: each hash covers the entry and the previous hash; from digest
+    version 3 on it is an HMAC under a key kept outside the database (store/audit.py)."""
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -141,8 +142,29 @@ class AuditEntry(Base):
     details_json: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # 1: JSON-array digest (the first entries); 2: length-prefixed text, computable in SQL too.
-    digest_version: Mapped[int] = mapped_column(SmallInteger, default=2, server_default="1")
+    # 1: JSON-array digest (the first entries); 2: length-prefixed text, computable in SQL too;
+    # 3: HMAC-SHA256 of that text under the audit key (migration 0005).
+    digest_version: Mapped[int] = mapped_column(SmallInteger, default=3, server_default="1")
+
+
+class AuditCheckpoint(Base):
+    """A run of the audit log's verification, signed with the audit key (store/audit.py): up to
+    entry `entry_id`, the `entry_count`-th, whose hash is `entry_hash`, the log verified (ok) or
+    not (findings_json says what was wrong). The desk verifies only entries after the last
+    passed checkpoint; the signature means a checkpoint cannot be forged (migration 0005)."""
+    __tablename__ = "audit_checkpoints"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(Integer)
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    entry_count: Mapped[int] = mapped_column(Integer, index=True)
+    digest_version: Mapped[int] = mapped_column(SmallInteger)
+    full_run: Mapped[bool] = mapped_column(Boolean)     # every entry hashed (else: those after a checkpoint)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    verified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    verified_by: Mapped[str] = mapped_column(String(80))
+    key_id: Mapped[str] = mapped_column(String(16))
+    findings_json: Mapped[str] = mapped_column(Text, default="")
+    mac: Mapped[str] = mapped_column(String(64))
 
 
 class Payment(Base):

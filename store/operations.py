@@ -1,4 +1,5 @@
-"""The few writes that matter, each one transaction: submitting a notice, API keys, the audit log."""
+"""The few writes that matter, each one transaction: submitting a notice, API keys; the audit log's
+names, from store/audit.py."""
 from __future__ import annotations
 
 import hashlib
@@ -7,15 +8,15 @@ import json
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, timezone
+from datetime import date
 
-from sqlalchemy import Integer, Text, bindparam, func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from notices.checks import CheckResult
 from store.db import Database
-from store.models import ApiKey, AuditEntry, Notice, NoticeRevision, SUBMITTED, utcnow
+from store.models import ApiKey, Notice, NoticeRevision, SUBMITTED, utcnow
 
 # Crockford's base32 without I, L, O, U: no 0/O or 1/I confusion when read over the phone.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -197,76 +198,7 @@ def find_api_key(session: Session, key: str) -> ApiKey | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# The audit log: append-only, each entry chained to the previous one by hash.
-GENESIS_HASH = "0" * 64
-AUDIT_LOCK_KEY = 7_240_301   # also in migrations/versions/0002 (audit_append)
-
-
-def _entry_digest(prev_hash: str, at: str, actor: str, action: str, notice_id, details_json: str) -> str:
-    """Digest version 1 (the first entries of a database): a JSON array."""
-    canonical = json.dumps([prev_hash, at, actor, action, notice_id, details_json], ensure_ascii=False,
-                           separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def _entry_digest_v2(prev_hash: str, at: str, actor: str, action: str, notice_id, details_json: str) -> str:
-    """Digest version 2: each field as "length:text", joined by "|" - unambiguous whatever the
-    fields hold, and the same text PostgreSQL's audit_append() builds (migration 0002)."""
-    fields = [prev_hash, at, actor, action, "" if notice_id is None else str(notice_id), details_json]
-    canonical = "|".join(f"{len(f)}:{f}" for f in fields)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-DIGESTS = {1: _entry_digest, 2: _entry_digest_v2}
-
-
-def _at_text(at) -> str:
-    # Timestamps are hashed as UTC text with microseconds; SQLite drops the tzinfo on read.
-    if at.tzinfo is not None:
-        at = at.astimezone(timezone.utc)
-    return at.replace(tzinfo=None).isoformat(timespec="microseconds")
-
-
-def append_audit(session: Session, actor: str, action: str, notice_id: int | None, details: dict) -> None:
-    """Append one entry inside the caller's write transaction.
-
-    Appenders must take turns, or two entries would name the same predecessor. On SQLite the
-    caller's transaction already holds the database's write lock (BEGIN IMMEDIATE). On
-    PostgreSQL, audit_append() (migration 0002) takes an advisory lock held to the commit, reads
-    the last hash and inserts, in one round trip: every submission takes this lock, and with four
-    round trips under it, it was held 10.7 ms at the median at 32 connections - the ceiling of
-    the submission rate (benchmarks/bench_load.py). The caller's own changes are flushed before.
-    """
-    details_json = json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)
-    session.flush()
-    if session.bind.dialect.name == "postgresql":
-        session.execute(_AUDIT_APPEND, {"actor": actor, "action": action, "notice_id": notice_id,
-                                        "details": details_json})
-        return
-    prev = session.execute(_LAST_AUDIT_HASH).scalar()
-    prev = prev or GENESIS_HASH
-    at = utcnow()
-    session.execute(_INSERT_AUDIT, {
-        "at": at, "actor": actor, "action": action, "notice_id": notice_id, "details_json": details_json,
-        "prev_hash": prev, "hash": _entry_digest_v2(prev, _at_text(at), actor, action, notice_id, details_json),
-        "digest_version": 2})
-
-
-# Constant statements (compiled once): they run while appenders queue for their turn.
-_AUDIT_APPEND = select(func.audit_append(bindparam("actor", type_=Text), bindparam("action", type_=Text),
-                                         bindparam("notice_id", type_=Integer), bindparam("details", type_=Text)))
-_LAST_AUDIT_HASH = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
-_INSERT_AUDIT = insert(AuditEntry.__table__)
-
-
-def verify_audit_chain(session: Session) -> list[int]:
-    """Ids of entries whose hash or link does not verify (empty: the history is intact)."""
-    bad, prev = [], GENESIS_HASH
-    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
-        digest = DIGESTS.get(entry.digest_version)
-        if digest is None or entry.prev_hash != prev or digest(
-                entry.prev_hash, _at_text(entry.at), entry.actor, entry.action, entry.notice_id,
-                entry.details_json) != entry.hash:
-            bad.append(entry.id)
-        prev = entry.hash
-    return bad
+# The audit log lives in store/audit.py (keyed chain, checkpoints); its names stay importable
+# from here for the callers that import them from this module.
+from store.audit import (AUDIT_LOCK_KEY, DIGESTS, GENESIS_HASH, _at_text, _entry_digest,  # noqa: E402,F401
+                         _entry_digest_v2, append_audit, verify_audit_chain)

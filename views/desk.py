@@ -34,7 +34,8 @@ from store import desk_ops
 from store.desk_ops import PAYMENT_METHODS, ROLE_LABELS, Conflict, DeskError
 from store.models import (APPROVED, CHANGES_REQUESTED, PUBLISHED, REJECTED, STATUS_LABELS, SUBMITTED,
                           WITHDRAWN, AuditEntry, Export, IssueState, Notice, Payment, User)
-from store.operations import status_secret, verify_audit_chain
+from store import audit as audit_log
+from store.operations import status_secret
 from store.settings import Publisher, load_publisher
 from store.throttle import REASON_LABELS as THROTTLE_REASONS, ThrottleUnavailable
 from views import printing
@@ -530,15 +531,24 @@ def _details(entry: AuditEntry) -> list[tuple[str, str, str]]:
 
 @bp.get("/audit")
 def audit():
+    """Verifies the entries added since the last signed checkpoint, and signs a new one; an
+    administrator's ?full=1 rehashes every entry (as `flask verify-audit` does). Hashing all
+    200 000 entries on every view took 4 s (benchmarks/bench_audit.py)."""
+    full = request.args.get("full") == "1"
+    if full:
+        _require_admin()
     s = read_session()
-    bad = verify_audit_chain(s)
+    result = audit_log.verify_audit(s, full=full)
+    audit_log.record_verification(get_db(), result, current_user.actor)
+    last_full = audit_log.last_full_verification(s)
+    findings = json.loads(last_full.findings_json) if last_full and last_full.findings_json else {}
     before = request.args.get("before", type=int)
     entries = desk_ops.audit_entries(s, before_id=before, limit=AUDIT_PAGE)
-    total = s.scalar(select(func.count()).select_from(AuditEntry))
     refs = dict(s.execute(select(Notice.id, Notice.reference).where(
         Notice.id.in_({e.notice_id for e in entries if e.notice_id}))).all())
-    return render_template("desk/audit.html", bad=bad, bad_set=set(bad), entries=entries, total=total,
-                           refs=refs, action_labels=ACTION_LABELS, details=_details,
+    return render_template("desk/audit.html", result=result, bad_set=set(result.bad), last_full=last_full,
+                           findings=findings, entries=entries, total=result.total, refs=refs,
+                           action_labels=ACTION_LABELS, details=_details,
                            older=entries[-1].id if len(entries) == AUDIT_PAGE else None)
 
 
