@@ -27,6 +27,8 @@ from views.extensions import get_db
 FAST_HASH = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 PASSWORD = "correct horse battery"
 ISSUE = date(2026, 11, 27)          # the first issue open at NOW (Thursday 26 Nov 09:00)
+# Publishing is refused before the issue date (published means printed): tests that publish ISSUE
+# set the clock to that morning first (on_issue_day).
 NEXT_ISSUE = date(2026, 11, 28)
 LICENCE = 4                          # seed notice: 广州斐泽展览策划有限公司 遗失营业执照副本
 PERSON = 0                           # seed notice: 范海英遗失认购书
@@ -119,12 +121,34 @@ def approve_pay_schedule(app, client, reference, issue=ISSUE):
 
 
 def mark_published(app, reference, *, page=1, column=2, code="ABCDEFGHJK", issue=ISSUE):
-    """Publish without rendering a column (for tests about what happens after publication)."""
+    """Publish without rendering a column (for tests about what happens after publication): the
+    notice's row, and a publication with its snapshot as publish_issue makes one (without a PDF,
+    like an issue published before migration 0004)."""
+    from store.models import Publication, PublishedNotice
     with app.app_context():
         with get_db().write() as s:
             s.execute(text("UPDATE notices SET status = 'published', issue_date = :d, published_page = :p, "
                            "published_column = :c, verification_code = :code WHERE reference = :r"),
                       {"d": issue, "p": page, "c": column, "code": code, "r": reference})
+            publisher = load_publisher(s)
+            notice = desk_ops.load_notice(s, reference)
+            publication = Publication(issue_date=issue, pdf_hash="", pages=page, newspaper=publisher.newspaper,
+                                      published_by="test")
+            s.add(publication)
+            s.flush()
+            s.add(PublishedNotice(
+                publication_id=publication.id, notice_id=notice.id, reference=reference,
+                newspaper=publisher.newspaper, issue_date=issue, page=page, page_label=publisher.page_text(page),
+                column_number=column, revision=notice.current_revision, text_hash=notice.revision.text_hash,
+                title=notice.title, printed_text=printing.printable_text(publisher, notice.revision.text),
+                verification_code=code))
+
+
+def on_issue_day(app, issue=ISSUE, hour=8):
+    """Set the app's clock (config NOW) to `hour` o'clock, Beijing time, of the issue date."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    app.config["NOW"] = datetime(issue.year, issue.month, issue.day, hour, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def csrf_token_from(html: str) -> str:

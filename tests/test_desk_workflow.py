@@ -11,8 +11,8 @@ from store import desk_ops
 from store.models import AuditEntry, Export, IssueState
 from store.operations import create_api_key, verification_code
 from tests.desk_support import (ISSUE, LICENCE, PERSON, app, approve_pay_schedule, editor_client, fetch,  # noqa: F401
-                                pdf_text, secret, squash, submit, version)
-from tests.conftest import load_seed
+                                on_issue_day, pdf_text, secret, squash, submit, version)
+from tests.conftest import NOW, load_seed
 from store.settings import load_publisher
 from views import printing
 from views.extensions import get_db
@@ -67,7 +67,9 @@ def test_submission_to_proof_of_publication(app, client):
             assert json.loads(row.revisions_json) == [[reference, 1]]
             placement = json.loads(row.placements_json)[reference]
 
-    # Publishing moves it to 已刊登 with the page and column of the export and a verification code.
+    # Publishing (on the issue's day) moves it to 已刊登 with the page and column of the export
+    # and a verification code.
+    on_issue_day(app)
     r = editor.post(f"/desk/issues/{ISSUE.isoformat()}/publish", data={"confirm": "1"})
     assert r.status_code == 303
     notice = fetch(app, reference)
@@ -92,12 +94,12 @@ def test_submission_to_proof_of_publication(app, client):
     assert reference in text and notice.verification_code in text
     assert squash(notice.revision.text) in text
     assert "/verify/" + reference in text
-    # Its last page carries the notice exactly as the column's engine set it (text kept, not an image).
+    # Its last page carries the notice cut from the printed page (text kept, not an image).
     import pypdfium2 as pdfium
     doc = pdfium.PdfDocument(proof.data)
     last = doc[len(doc) - 1].get_textpage().get_text_range()
     doc.close()
-    assert "见报版样" in last and squash(notice.revision.text) in squash(last)
+    assert "见报剪样" in last and squash(notice.revision.text) in squash(last) and "报社盖章处" in last
 
     # Everything is in the audit log, in order.
     actions = _actions(app)
@@ -237,6 +239,7 @@ def test_publish_refused_without_export_and_after_a_change(app):
     reference = submit(app)
     editor = editor_client(app)
     approve_pay_schedule(app, editor, reference)
+    on_issue_day(app)
     r = editor.post(f"/desk/issues/{ISSUE.isoformat()}/publish", data={"confirm": "1"}, follow_redirects=True)
     assert "还没有导出" in r.get_data(as_text=True)
     assert editor.post(f"/desk/issues/{ISSUE.isoformat()}/export").status_code == 200
@@ -259,7 +262,9 @@ def test_publish_refused_without_export_and_after_a_change(app):
     r = editor.post(f"/desk/notices/{other}/schedule", data={
         "version": version(app, other), "issue_date": ISSUE.isoformat(), "override_reason": "测试"})
     assert r.status_code == 422 and "已经刊登" in r.get_data(as_text=True)
-    # …and advertisers can no longer book it, although its copy deadline is still ahead.
+    # …and advertisers can no longer book it, although its copy deadline is still ahead (seen
+    # with the clock of the day before: what closes it is the publication, not the deadline).
+    app.config["NOW"] = NOW
     public = app.test_client()
     dates = [d["date"] for d in public.get("/api/v1/issue-dates").get_json()["issue_dates"]]
     assert ISSUE.isoformat() not in dates and dates[0] == "2026-11-28"
@@ -297,6 +302,7 @@ def test_a_published_issue_shows_and_reprints_what_was_printed(app):
 
     export = editor.post(f"/desk/issues/{day}/export", data={"continue_overflow": "1"})
     assert export.status_code == 200
+    on_issue_day(app)
     assert editor.post(f"/desk/issues/{day}/publish", data={"confirm": "1"}).status_code == 303
     assert all(fetch(app, reference).status == "published" for reference in references)
     published = editor.get(f"/desk/issues/{day}").get_data(as_text=True)
@@ -330,6 +336,7 @@ def test_status_page_after_publication_speaks_of_what_was_printed(app, client):
     assert r.status_code == 303, r.get_data(as_text=True)
     assert fetch(app, reference).owed_cents > 0
     assert editor.post(f"/desk/issues/{ISSUE.isoformat()}/export").status_code == 200
+    on_issue_day(app)
     assert editor.post(f"/desk/issues/{ISSUE.isoformat()}/publish", data={"confirm": "1"}).status_code == 303
     page = client.get(f"/status/{reference}/{secret(app, reference)}").get_data(as_text=True)
     assert "以上为见报的文字" in page and "将要见报" not in page

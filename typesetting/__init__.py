@@ -36,6 +36,9 @@ The column
         fill[page][column] = fraction of the column's height used.
         A notice never splits across columns unless it is taller than a column: then it
         continues at the top of the next columns of the same page (≥ 2 lines per part).
+    placement_boxes(placement, settings) -> {"notice": [[page index, x0, y0, x1, y1], …],
+        "header": [...]}: where a placed notice (and its page's header band) is on the PDF, in
+        points from the lower-left corner, to cut it out of the printed page.
 
 Rendering runs in worker processes with a time and memory limit (RenderLimits(timeout_s,
 memory_mb); render functions take limits=); every failure raises RenderError (InputTooLarge,
@@ -52,7 +55,7 @@ count is therefore known before rendering, and the price is a function of it.
 """
 
 from .column import (ColumnItem, ColumnResult, OverflowItem, Placement, Segment, order_items,
-                     render_column)
+                     placement_boxes, render_column)
 from .errors import InputTooLarge, RenderError, RenderTimeout
 from .linebreak import SetLine, SetNotice, find_missing_characters, set_notice, setting_key
 from .preview import render_notice_pdf, render_notice_png
@@ -65,7 +68,7 @@ __all__ = [
     "ColumnItem", "ColumnResult", "InputTooLarge", "LayoutSettings", "OverflowItem",
     "Placement", "PriceRule", "Quote", "RateCard", "RenderError", "RenderLimits",
     "RenderTimeout", "Segment", "SetLine", "SetNotice", "find_missing_characters",
-    "normalize_text", "order_items", "quote_price", "render_column", "render_notice_pdf",
+    "normalize_text", "order_items", "placement_boxes", "quote_price", "render_column", "render_notice_pdf",
     "render_notice_png", "set_notice", "setting_key", "shutdown_renderer", "warm_up",
 ]
 

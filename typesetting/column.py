@@ -373,6 +373,32 @@ def render_column(items: list[ColumnItem], settings: LayoutSettings, issue_date:
         render_cpu_s=round(sum(r.get("cpu_s", 0.0) for r in results), 3))
 
 
+CUT_PAD_PT = 2.0    # around a notice's lines: its glyphs, not its neighbours (notice_spacing_pt ≥ 4)
+
+
+def placement_boxes(placement: Placement, settings: LayoutSettings) -> dict:
+    """Where a placed notice is on the column PDF, to cut it out of the printed page: its part
+    in each column it runs in ("notice") and the header band of its page ("header": the section
+    title, newspaper name and date as printed), each [page index (0-based), x0, y0, x1, y1] in
+    points from the page's lower-left corner (PDF user space), with `settings` the layout the
+    column was rendered with. Stored when the column is exported, so a later change of the
+    layout settings cannot move a cut."""
+    g = PageGeometry(settings)
+    lead = settings.leading_pt
+    pad_x = min(CUT_PAD_PT, settings.gutter_mm * MM_TO_PT / 4)     # half-way to the column rule at most
+    pad_y = min(CUT_PAD_PT, settings.notice_spacing_pt / 2)
+    boxes = []
+    for seg in placement.segments:
+        top = g.slug + seg.y_mm * MM_TO_PT
+        bottom = top + seg.lines * lead
+        left = g.column_left(seg.column)
+        boxes.append([seg.page - 1, round(left - pad_x, 3), round(g.media_height - bottom - pad_y, 3),
+                      round(left + g.column_width + pad_x, 3), round(g.media_height - top + pad_y, 3)])
+    header = [placement.page - 1, round(g.slug, 3), round(g.media_height - g.columns_top, 3),
+              round(g.slug + g.area_width, 3), round(g.media_height - g.slug, 3)]
+    return {"notice": boxes, "header": header}
+
+
 @dataclass(frozen=True)
 class _Chunk:
     """What one render job draws: some pages, all their columns or a range of them."""

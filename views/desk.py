@@ -53,7 +53,8 @@ ACTION_LABELS = {
     "submit": "提交", "login": "登录", "login-failed": "登录失败", "login-throttled": "登录被限制", "logout": "退出", "approve": "审核通过",
     "reject": "不予刊登", "request-changes": "要求修改", "resubmit": "客户修改后重新提交", "edit": "修改正文", "schedule": "排期",
     "unschedule": "撤出排期", "schedule-override": "未付款先排期", "payment": "登记付款", "export": "导出付印PDF",
-    "publish": "标记整期刊登", "published": "刊登", "settings": "修改设置", "editor-created": "开设账号",
+    "publish": "标记整期刊登", "published": "刊登", "withdraw-publication": "撤回整期刊登记录",
+    "publication-withdrawn": "刊登记录撤回", "settings": "修改设置", "editor-created": "开设账号",
     "editor-deactivated": "停用账号", "editor-activated": "启用账号", "password-changed": "修改密码",
     "password-reset": "重设密码", "login-unlocked": "解除登录限制", "api-key-created": "创建API密钥", "api-key-revoked": "吊销API密钥",
 }
@@ -256,7 +257,7 @@ def notice_action_get(reference, action):
     return redirect(url_for("desk.notice", reference=reference), code=303)
 
 
-@bp.get("/issues/<day>/<any(export, publish):action>")
+@bp.get("/issues/<day>/<any(export, publish, withdraw):action>")
 def issue_action_get(day, action):
     return redirect(url_for("desk.issue", day=_parse_date(day).isoformat()), code=303)
 
@@ -694,6 +695,8 @@ def issue(day):
     candidates.sort(key=lambda n: (not urgent_windows(n, next_issue), n.requested_date != issue_date))
     exports = list(s.scalars(select(Export).where(Export.issue_date == issue_date).order_by(Export.id.desc())))
     printed = desk_ops.published_export(s, issue_date)
+    publications = desk_ops.publications(s, issue_date)
+    live = next((p for p in publications if not p.withdrawn), None)
     export_current = bool(exports) and {r: v for r, v in json.loads(exports[0].revisions_json)} == {
         n.reference: n.current_revision for n in notices}
     choices = schedule_choices(publisher, s)
@@ -703,6 +706,8 @@ def issue(day):
         state=state, published=published, column=column, fill=_fill(column.result),
         candidates=candidates, exports=exports, export_current=export_current, choices=choices,
         continued=continued, printed_export_id=printed.id if printed else None,
+        publications=publications, snapshots={pn.reference: pn for pn in (live.notices if live else [])},
+        before_issue_day=issue_date > today(publisher),
         urgent=urgent, urgent_waiting=[n for n in candidates if urgent[n.reference]], next_issue=next_issue,
         export_counts={e.id: len(json.loads(e.revisions_json)) for e in exports},
         open_for_advertisers=is_open(publisher.calendar, issue_date, now()),
@@ -731,10 +736,23 @@ def issue_preview(day):
 
 def export_column(publisher: Publisher, issue_date: date, *, actor: str, continue_overflow: bool = False):
     """Render and record one export (used by the issue page and by `flask export-column`)."""
-    return desk_ops.export_issue(
-        get_db(), issue_date, actor=actor,
-        render=lambda notices: printing.render_issue_column(publisher, notices, issue_date,
-                                                            continue_overflow=continue_overflow, db=get_db()))
+    def render(notices):
+        column = printing.render_issue_column(publisher, notices, issue_date, continue_overflow=continue_overflow,
+                                              db=get_db())
+        return desk_ops.PrintedColumn(column, publisher.newspaper, printed_notices(publisher, notices, column))
+    return desk_ops.export_issue(get_db(), issue_date, actor=actor, render=render)
+
+
+def printed_notices(publisher: Publisher, notices: list[Notice], column) -> dict:
+    """Per placed notice what the column printed (title, text as printed: the same items the
+    column was set from) and where (typesetting.placement_boxes, at the layout it was set with):
+    a publication keeps these, and the proof cuts the notice out of the stored page with them."""
+    import typesetting
+    settings = printing.layout_settings(publisher)
+    placements = desk_ops.placements_by_key(column)
+    return {item.key: {"title": item.title, "text": item.body,
+                       "boxes": typesetting.placement_boxes(placements[item.key], settings)}
+            for item in printing.column_items(publisher, notices) if item.key in placements}
 
 
 @bp.post("/issues/<day>/export")
@@ -765,13 +783,32 @@ def issue_publish(day):
         return redirect(url_for("desk.issue", day=issue_date.isoformat()), code=303)
     try:
         published = desk_ops.publish_issue(get_db(), issue_date, actor=current_user.actor,
-                                           secret_key=current_app.config["SECRET_KEY"])
+                                           secret_key=current_app.config["SECRET_KEY"],
+                                           today=today(load_publisher(read_session())))
     except DeskError as exc:
         flash(exc.message, "error")
     else:
         flash(f"{format_date_cn(issue_date)} 已标记刊登，{len(published)} 则公告状态改为“已刊登”，客户可下载见报证明。",
               "success")
     return redirect(url_for("desk.issue", day=issue_date.isoformat()), code=303)
+
+
+@bp.post("/issues/<day>/withdraw")
+def issue_withdraw(day):
+    """An administrator withdraws a publication marked in error, with a reason (kept, audited)."""
+    issue_date = _parse_date(day)
+    _require_admin()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        publication = desk_ops.withdraw_publication(get_db(), issue_date, request.form.get("reason", ""),
+                                                    actor=current_user.actor)
+    except DeskError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"{format_date_cn(issue_date)} 的刊登记录已撤回，{len(publication.notices)} 则公告回到“已排期”。"
+              "核验页和客户的进度页显示撤回及原因；更正后可重新导出、标记刊登。", "success")
+    return redirect(url_for("desk.issue", day=issue_date.isoformat()) + "#publications", code=303)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -204,9 +204,16 @@ def receipt(reference, secret):
 def status(reference, secret):
     notice = _notice_or_404(reference, secret)
     publisher = public_publisher()
+    # Once published, what the page says was printed comes from the publication's snapshot, as
+    # the proof does (a later change of settings does not change it); a withdrawn one is named.
+    from store.desk_ops import published_notice
+    snapshot = published_notice(read_session(), notice.id, withdrawn=True)
+    live = snapshot if snapshot is not None and not snapshot.withdrawn and notice.status == "published" else None
     return render_template("submit/status.html", notice=notice, secret=secret, publisher=publisher,
-                           type=CATALOGUE[notice.type_code],
-                           printed_text=printing.printable_text(publisher, notice.revision.text))
+                           type=CATALOGUE[notice.type_code], published=live,
+                           withdrawn=snapshot if snapshot is not None and snapshot.withdrawn else None,
+                           printed_text=live.printed_text if live else printing.printable_text(
+                               publisher, notice.revision.text))
 
 
 @bp.route("/status", methods=["GET", "POST"])

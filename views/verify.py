@@ -1,7 +1,10 @@
 """Public verification (核验): anyone can find a published notice and see it as it printed.
 
-Only notices with status 已刊登 are ever searched or shown. Searches are rate-limited per
-address: the page answers "is there a published notice naming X", nothing more.
+Only publications are ever searched or shown, and only what their snapshots state (what was
+printed, where, under which name: store.models.PublishedNotice), never today's settings. A
+withdrawn publication is shown as withdrawn (date and reason) when asked for by its reference
+or verification code, and never found by a name. Searches are rate-limited per address: the
+page answers "is there a published notice naming X", nothing more.
 """
 from __future__ import annotations
 
@@ -9,14 +12,14 @@ import re
 import unicodedata
 
 from flask import Blueprint, abort, render_template, request
-from sqlalchemy import and_, select
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from notices.identifiers import CHECKS
-from notices.text import find_forbidden
-from store.models import PUBLISHED, Notice, NoticeRevision
+from notices.text import find_forbidden, forbidden_message
+from store.models import Publication, PublishedNotice
 from store.operations import REFERENCE_ALPHABET, clean_reference
 from store.settings import load_publisher
-from views import printing
 from views.extensions import limiter, read_session
 
 bp = Blueprint("verify", __name__)
@@ -35,8 +38,14 @@ def _normalise(q: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", q or "")).strip()
 
 
-def _published(stmt):
-    return stmt.where(Notice.status == PUBLISHED)
+def _snapshots():
+    return (select(PublishedNotice).join(Publication)
+            .options(selectinload(PublishedNotice.publication))
+            .order_by(PublishedNotice.issue_date.desc(), Publication.id.desc(), PublishedNotice.id.desc()))
+
+
+def _in_force(stmt):
+    return stmt.where(Publication.withdrawn_at.is_(None))
 
 
 def _classify(q: str) -> tuple[str, str]:
@@ -58,29 +67,25 @@ def _classify(q: str) -> tuple[str, str]:
     return "name", q
 
 
-def search_published(session, kind: str, needle: str, printed) -> tuple[str, list[Notice]]:
-    """Published notices matching the query (never any other), in what was printed.
-
-    `printed(text)` is the text as the paper printed it (ID numbers masked): a search must not
-    find a notice by digits the paper hid, or "1985" and "1986" would reveal a birth date four
-    digits at a time. The database narrows the candidates on the stored text; the printed text
-    decides.
-    """
-    base = _published(select(Notice).join(NoticeRevision, and_(
-        NoticeRevision.notice_id == Notice.id, NoticeRevision.number == Notice.current_revision)))
+def search_published(session, kind: str, needle: str) -> tuple[str, list[PublishedNotice]]:
+    """Publications' snapshots matching the query (never anything unpublished), in what was
+    printed: the snapshot keeps the text as printed (ID numbers masked), so a search cannot find
+    a notice by digits the paper hid, or "1985" and "1986" would reveal a birth date four digits
+    at a time. By reference or code a withdrawn publication is found too (shown withdrawn: whoever
+    holds its proof must learn that); by a name only those in force."""
+    base = _snapshots()
     if kind == "reference":
-        return kind, list(session.scalars(base.where(Notice.reference == needle)))
+        return kind, list(session.scalars(base.where(PublishedNotice.reference == needle)))
     if kind == "code":
-        found = list(session.scalars(base.where(Notice.verification_code == needle)))
+        found = list(session.scalars(base.where(PublishedNotice.verification_code == needle)))
         if found:
             return kind, found
         kind = "name"
-    stmt = base.where(NoticeRevision.text.contains(needle, autoescape=True))
-    stmt = stmt.order_by(Notice.issue_date.desc(), Notice.id.desc())
+    stmt = _in_force(base).where(PublishedNotice.printed_text.contains(needle, autoescape=True))
     results = []
-    for notice in session.scalars(stmt.limit(RESULTS_MAX * 10)):
-        if needle in printed(notice.revision.text):
-            results.append(notice)
+    for snapshot in session.scalars(stmt.limit(RESULTS_MAX * 10)):
+        if needle in snapshot.printed_text:          # LIKE ignores ASCII case; the paper does not
+            results.append(snapshot)
             if len(results) == RESULTS_MAX:
                 break
     return kind, results
@@ -95,7 +100,8 @@ def search():
     error, kind, results = None, None, []
     if q:
         if find_forbidden(q):
-            error = "查询内容含有看不见的控制字符，请删除后重新输入。"
+            # Says which character and why (a control character, a radical that is no 汉字 …).
+            error = forbidden_message(find_forbidden(q), "查询内容")
         elif len(q) < QUERY_MIN:
             error = f"请至少输入{QUERY_MIN}个字，例如单位全称“广州某某有限公司”或个人姓名。"
         elif len(q) > QUERY_MAX:
@@ -105,24 +111,23 @@ def search():
             if kind == "refused":
                 error, kind = needle, None
             else:
-                kind, results = search_published(
-                    s, kind, needle, lambda text: printing.printable_text(publisher, text))
+                kind, results = search_published(s, kind, needle)
     status = 400 if error else 200
     return render_template("verify/search.html", q=q, error=error, kind=kind, results=results,
-                           publisher=publisher, printable=lambda text: printing.printable_text(publisher, text),
-                           max_results=RESULTS_MAX), status
+                           publisher=publisher, max_results=RESULTS_MAX), status
 
 
 @bp.get("/verify/<reference>")
 @limiter.limit(SEARCH_RATE)
 def notice(reference):
     s = read_session()
-    publisher = load_publisher(s)
     ref = clean_reference(reference)
-    found = s.scalar(_published(select(Notice).where(Notice.reference == ref)))
-    if found is None:
+    records = list(s.scalars(_snapshots().where(PublishedNotice.reference == ref)))
+    if not records:
         abort(404)      # unpublished and unknown notices look the same
+    live = next((r for r in records if not r.withdrawn), None)
     code = _normalise(request.args.get("code", "")).replace(" ", "").replace("-", "").upper()
-    return render_template("verify/notice.html", notice=found, publisher=publisher, code=code,
-                           code_ok=bool(code) and code == found.verification_code,
-                           text=printing.printable_text(publisher, found.revision.text))
+    withdrawn_match = next((r for r in records if r.withdrawn and code and r.verification_code == code), None)
+    return render_template("verify/notice.html", reference=ref, live=live, code=code,
+                           code_ok=bool(code) and live is not None and code == live.verification_code,
+                           withdrawn_match=withdrawn_match, withdrawn=[r for r in records if r.withdrawn])

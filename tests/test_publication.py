@@ -1,0 +1,395 @@
+"""Published is a snapshot, published means printed, and a wrong publication can be withdrawn
+(issue 11): proofs, /verify and the status page state what was printed, whatever the settings
+say later; the proof cuts the notice out of the stored printed page; nothing is marked published
+before its day; a withdrawal keeps the record, says so, and lets the issue be published again."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import subprocess
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from store import desk_ops
+from store.audit import chain_head
+from store.models import AuditEntry, Export, IssueState, Notice, Publication, PublishedNotice
+from store.settings import load_publisher, save_publisher
+from tests.conftest import NOW, PG_BASE_URL, load_seed
+from tests.desk_support import (ISSUE, LICENCE, PERSON, app, approve_pay_schedule, editor_client,  # noqa: F401
+                                fetch, on_issue_day, pdf_text, secret, squash, submit)
+from views.extensions import get_db
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+ID_NUMBER = "440106198503172317"
+MASKED = "440106********2317"
+COMPANY = "广州斐泽展览策划有限公司"
+
+
+def _person_with_id(app) -> str:
+    item = load_seed()[PERSON]
+    return submit(app, PERSON, text_override=item["text"].replace("遗失", f"（身份证号码：{ID_NUMBER}）遗失", 1))
+
+
+def _change_settings(app, **changes) -> None:
+    with app.app_context():
+        with get_db().write() as s:
+            publisher = load_publisher(s)
+            for key, value in changes.items():
+                setattr(publisher, key, value)
+            save_publisher(s, publisher)
+
+
+def _export_and_publish(app, editor, day=ISSUE):
+    export = editor.post(f"/desk/issues/{day.isoformat()}/export")
+    assert export.status_code == 200, export.get_data(as_text=True)
+    on_issue_day(app, day)
+    r = editor.post(f"/desk/issues/{day.isoformat()}/publish", data={"confirm": "1"})
+    assert r.status_code == 303
+    return export.data
+
+
+def _published_issue(app, *indexes_or_refs):
+    editor = editor_client(app, "admin1", role="admin")
+    references = [r if isinstance(r, str) else submit(app, r) for r in indexes_or_refs]
+    for reference in references:
+        approve_pay_schedule(app, editor, reference)
+    column_pdf = _export_and_publish(app, editor)
+    return editor, references, column_pdf
+
+
+def _proof(app, client, reference):
+    return client.get(f"/status/{reference}/{secret(app, reference)}/proof.pdf")
+
+
+def _cut_boxes(proof: bytes) -> list[list[float]]:
+    """The /BBox of every cut placed on the proof's last page (views/pagecut.py)."""
+    from pypdf import PdfReader
+    page = PdfReader(io.BytesIO(proof)).pages[-1]
+    xobjects = page["/Resources"]["/XObject"]
+    return [[round(float(v), 3) for v in xobjects[name].get_object()["/BBox"]]
+            for name in sorted(xobjects) if name.startswith("/Cut")]
+
+
+def _last_page_lines(proof: bytes) -> list[str]:
+    import pypdfium2 as pdfium
+    doc = pdfium.PdfDocument(proof)
+    try:
+        page = doc[len(doc) - 1]
+        text_page = page.get_textpage()
+        lines = [line.strip() for line in text_page.get_text_range().splitlines() if line.strip()]
+        text_page.close()
+        page.close()
+        return lines
+    finally:
+        doc.close()
+
+
+def _snapshot_rows(app):
+    with app.app_context():
+        with get_db().session() as s:
+            return list(s.scalars(select(PublishedNotice).order_by(PublishedNotice.id)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Published means printed
+
+@pytest.mark.parametrize("clock, allowed", [
+    (datetime(2026, 11, 26, 15, 59, tzinfo=timezone.utc), False),    # 23:59 the day before, Beijing
+    (datetime(2026, 11, 26, 16, 1, tzinfo=timezone.utc), True),      # 00:01 on the day, Beijing
+    (datetime(2026, 11, 29, 10, 0, tzinfo=BEIJING), True),           # days after
+])
+def test_an_issue_is_marked_published_only_from_its_day_in_beijing(app, client, clock, allowed):
+    editor = editor_client(app)
+    reference = submit(app)
+    approve_pay_schedule(app, editor, reference)
+    assert editor.post(f"/desk/issues/{ISSUE.isoformat()}/export").status_code == 200
+    app.config["NOW"] = clock
+    page = editor.get(f"/desk/issues/{ISSUE.isoformat()}").get_data(as_text=True)
+    assert ("标记本期已刊登" in page) == allowed
+    assert ("出版当天（北京时间）付印后才能标记刊登" in page) == (not allowed)
+    r = editor.post(f"/desk/issues/{ISSUE.isoformat()}/publish", data={"confirm": "1"}, follow_redirects=True)
+    html = r.get_data(as_text=True)
+    with app.app_context():
+        with get_db().session() as s:
+            publications = s.scalar(select(func.count()).select_from(Publication))
+    if allowed:
+        assert fetch(app, reference).status == "published" and publications == 1
+        assert _proof(app, client, reference).status_code == 200
+        assert client.get(f"/verify/{reference}").status_code == 200
+    else:
+        assert "2026年11月27日这一期尚未出版，出版当天（北京时间）才能标记刊登。" in html
+        assert fetch(app, reference).status == "scheduled" and publications == 0
+        assert _proof(app, client, reference).status_code == 409
+        assert client.get(f"/verify/{reference}").status_code == 404
+
+
+def test_publish_issue_takes_today_from_the_caller(app):
+    with app.app_context():
+        with pytest.raises(desk_ops.DeskError) as refused:
+            desk_ops.publish_issue(get_db(), ISSUE, actor="test", secret_key="k", today=NOW.date())
+    assert refused.value.message.startswith("2026年11月27日这一期尚未出版")
+
+
+# ---------------------------------------------------------------------------------------------
+# Published is a snapshot
+
+def test_exports_and_publications_keep_the_pdf_and_the_audit_head(app):
+    editor = editor_client(app)
+    reference = submit(app)
+    approve_pay_schedule(app, editor, reference)
+    export = editor.post(f"/desk/issues/{ISSUE.isoformat()}/export")
+    with app.app_context():
+        with get_db().session() as s:
+            row = s.scalar(select(Export))
+            last = s.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
+            count = s.scalar(select(func.count()).select_from(AuditEntry))
+            assert row.pdf == export.data and hashlib.sha256(row.pdf).hexdigest() == row.pdf_hash
+            # The head includes the export's own entry, and nothing was appended after it.
+            assert last.action == "export" and (row.audit_head, row.audit_length) == (last.hash, count)
+            assert row.newspaper == "测试日报"
+            printed = json.loads(row.printed_json)[reference]
+            assert printed["title"] == "遗失声明" and squash(printed["text"]) in squash(pdf_text(export.data))
+    on_issue_day(app)
+    assert editor.post(f"/desk/issues/{ISSUE.isoformat()}/publish", data={"confirm": "1"}).status_code == 303
+    with app.app_context():
+        with get_db().session() as s:
+            publication = s.scalar(select(Publication))
+            assert publication.pdf == export.data and publication.pdf_hash == row.pdf_hash
+            assert publication.export_id == row.id and publication.published_by == "editor:editor1"
+            assert (publication.audit_head, publication.audit_length) == chain_head(s)
+            assert publication.audit_length > row.audit_length
+
+
+def test_proofs_verify_search_and_status_page_keep_saying_what_was_printed(app, client):
+    """Renaming the newspaper, relabelling pages, changing the layout or the ID-number masking
+    after publication changes none of what a proof, /verify or the status page states."""
+    _change_settings(app, page_labels=["A12"])
+    person = _person_with_id(app)
+    editor, (licence, person), column_pdf = _published_issue(app, LICENCE, person)
+    verify_code = fetch(app, licence).verification_code
+
+    def states():
+        proof = _proof(app, client, licence)
+        assert proof.status_code == 200
+        return {
+            "proof": squash(pdf_text(proof.data)), "boxes": _cut_boxes(proof.data),
+            "cut": _last_page_lines(proof.data),
+            "verify": client.get(f"/verify/{licence}", query_string={"code": verify_code}).get_data(as_text=True),
+            "search": client.get("/verify", query_string={"q": "斐泽展览"}).get_data(as_text=True).split(
+                'aria-live="polite"')[1],
+            "person": client.get(f"/verify/{person}").get_data(as_text=True),
+            "status": client.get(f"/status/{licence}/{secret(app, licence)}").get_data(as_text=True),
+            "person_proof": squash(pdf_text(_proof(app, client, person).data)),
+        }
+
+    before = states()
+    assert "在《测试日报》A12版第" in before["proof"] and "核验码相符" in before["verify"]
+    assert "测试日报" in before["search"] and "A12版" in before["search"]
+    assert "测试日报 A12版第" in before["status"]
+    assert MASKED in before["person"] and ID_NUMBER not in before["person"]
+    assert MASKED in before["person_proof"] and ID_NUMBER not in before["person_proof"]
+    assert len(before["boxes"]) == 2       # the page's header band and the notice
+
+    _change_settings(app, newspaper="羊城法治报", page_labels=["B3"], print_id_numbers="full",
+                     layout={"columns": 4, "body_size_pt": 10.0, "leading_pt": 14.0})
+    after = states()
+    assert after == before
+    for part in after.values():
+        assert "羊城法治报" not in str(part) and "B3版" not in str(part) and ID_NUMBER not in str(part)
+    # …while what is not yet printed follows the settings (the desk's column of another issue).
+    assert "羊城法治报" in client.get("/verify").get_data(as_text=True)
+
+
+def test_the_proof_is_cut_from_the_stored_printed_page(app, client):
+    """The proof's last page is the notice cut from the column PDF as exported and published:
+    its lines are those of the printed page (not set again at today's font size), only its own
+    text is in the cut (no hidden neighbours), and the cut stays put when the layout changes."""
+    editor, (licence, person), column_pdf = _published_issue(app, LICENCE, PERSON)
+    with app.app_context():
+        with get_db().session() as s:
+            snapshot = s.scalar(select(PublishedNotice).where(PublishedNotice.reference == licence))
+            boxes = json.loads(snapshot.crop_json)
+            other = s.scalar(select(PublishedNotice).where(PublishedNotice.reference == person))
+    page, x0, y0, x1, y1 = boxes["notice"][0]
+    # What the stored page holds in that rectangle, read by poppler from the column PDF itself.
+    height = 992.126        # the column page (250 × 350 mm) in points
+    region = subprocess.run(
+        ["pdftotext", "-f", str(page + 1), "-l", str(page + 1), "-x", str(int(x0)), "-y", str(int(height - y1)),
+         "-W", str(int(x1 - x0) + 1), "-H", str(int(y1 - y0) + 1), "-", "-"],
+        input=column_pdf, capture_output=True, check=True).stdout.decode()
+    printed_lines = [squash(line) for line in region.splitlines() if line.strip()]
+    assert squash(snapshot.printed_text)[:20] in "".join(printed_lines)
+
+    proof = _proof(app, client, licence).data
+    cut = [squash(line) for line in _last_page_lines(proof)]
+    # The notice's lines on the proof are the printed lines, one for one and in order.
+    start = cut.index(printed_lines[0])
+    assert cut[start:start + len(printed_lines)] == printed_lines
+    assert squash(other.printed_text)[:8] not in squash(pdf_text(proof))     # no neighbour, not even hidden
+    assert [b for b in _cut_boxes(proof) if b != [round(v, 3) for v in boxes["header"][1:]]] == [
+        [round(v, 3) for v in boxes["notice"][0][1:]]]
+
+    # A larger type size after publication: a re-rendered notice would break into other lines.
+    _change_settings(app, layout={"body_size_pt": 10.0, "leading_pt": 14.0})
+    again = _proof(app, client, licence).data
+    assert _last_page_lines(again) == _last_page_lines(proof) and _cut_boxes(again) == _cut_boxes(proof)
+
+
+# ---------------------------------------------------------------------------------------------
+# Withdrawal
+
+def test_a_wrong_publication_is_withdrawn_kept_and_published_again(app, client):
+    admin, (licence, person), _ = _published_issue(app, LICENCE, PERSON)
+    old_code = fetch(app, licence).verification_code
+    day = ISSUE.isoformat()
+
+    # Editors cannot; an administrator must give a reason.
+    editor = editor_client(app, "editor2")
+    assert editor.post(f"/desk/issues/{day}/withdraw", data={"reason": "测试"}).status_code == 403
+    assert "撤回这次刊登记录" not in editor.get(f"/desk/issues/{day}").get_data(as_text=True)
+    assert "撤回这次刊登记录" in admin.get(f"/desk/issues/{day}").get_data(as_text=True)
+    r = admin.post(f"/desk/issues/{day}/withdraw", data={"reason": "  "}, follow_redirects=True)
+    assert "请写明撤回原因" in r.get_data(as_text=True) and fetch(app, licence).status == "published"
+
+    reason = "标记有误：当天付印的是更正前的版面，需更正后重新刊登。"
+    r = admin.post(f"/desk/issues/{day}/withdraw", data={"reason": reason}, follow_redirects=True)
+    assert "刊登记录已撤回" in r.get_data(as_text=True)
+    assert [fetch(app, ref).status for ref in (licence, person)] == ["scheduled", "scheduled"]
+    with app.app_context():
+        with get_db().session() as s:
+            publication = s.scalar(select(Publication))
+            assert publication.withdrawn_by == "editor:admin1" and publication.withdrawal_reason == reason
+            assert publication.withdrawn_at is not None and publication.pdf     # kept, with its PDF
+            assert s.get(IssueState, ISSUE).status == "open"
+            entries = list(s.scalars(select(AuditEntry).where(AuditEntry.action.in_(
+                ["withdraw-publication", "publication-withdrawn"])).order_by(AuditEntry.id)))
+    assert [e.action for e in entries] == ["withdraw-publication"] + ["publication-withdrawn"] * 2
+    assert json.loads(entries[0].details_json)["reason"] == reason
+    assert len(_snapshot_rows(app)) == 2                                       # nothing deleted
+
+    # /verify says withdrawn, with the date and the reason; the record no longer vouches for it.
+    page = client.get(f"/verify/{licence}", query_string={"code": old_code}).get_data(as_text=True)
+    assert "核验码对应的刊登记录已撤回" in page and reason in page and "核验码相符" not in page
+    assert "这则公告目前没有有效的刊登记录" in page
+    found = client.get("/verify", query_string={"q": old_code}).get_data(as_text=True)
+    assert "核验码对应的刊登记录已撤回" in found and "此刊登记录已撤回" in found
+    assert "没有找到" in client.get("/verify", query_string={"q": "斐泽展览"}).get_data(as_text=True)
+    proof = _proof(app, client, licence)
+    assert proof.status_code == 410 and reason in proof.get_data(as_text=True)
+    status = client.get(f"/status/{licence}/{secret(app, licence)}").get_data(as_text=True)
+    assert "刊登记录已撤回" in status and reason in status and "下载见报证明" not in status
+    assert admin.post(f"/desk/issues/{day}/withdraw", data={"reason": reason},
+                      follow_redirects=True).get_data(as_text=True).count("没有有效的刊登记录") == 1
+
+    # Published again: a new publication with codes of its own; the old code stays withdrawn.
+    _export_and_publish(app, admin)
+    new_code = fetch(app, licence).verification_code
+    assert fetch(app, licence).status == "published" and new_code != old_code
+    with app.app_context():
+        with get_db().session() as s:
+            rows = list(s.scalars(select(Publication).order_by(Publication.id)))
+    assert [p.withdrawn for p in rows] == [True, False] and len(_snapshot_rows(app)) == 4
+    assert "核验码相符" in client.get(f"/verify/{licence}", query_string={"code": new_code}).get_data(as_text=True)
+    old = client.get(f"/verify/{licence}", query_string={"code": old_code}).get_data(as_text=True)
+    assert "核验码对应的刊登记录已撤回" in old and "已撤回的刊登记录" in old
+    assert _proof(app, client, licence).status_code == 200
+    assert COMPANY in client.get("/verify", query_string={"q": "斐泽展览"}).get_data(as_text=True)
+    issue_page = admin.get(f"/desk/issues/{day}").get_data(as_text=True)
+    assert issue_page.count("刊登记录 #") == 2 and reason in issue_page
+
+
+# ---------------------------------------------------------------------------------------------
+# Migration 0004 with data
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_at_0003(request, tmp_path):
+    from urllib.parse import quote
+
+    from store import migrate
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+        migrate.upgrade(url, "0003")
+        yield url
+        return
+    schema = f"m4_{tmp_path.name[-8:].lower().replace('-', '_')}"
+    admin = create_engine(PG_BASE_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{PG_BASE_URL}?options={quote(f'-csearch_path={schema}')}"
+    try:
+        migrate.upgrade(url, "0003")
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def test_issues_published_before_0004_get_a_snapshot_from_the_upgrade(database_at_0003):
+    from store import migrate
+    from tests.conftest import make_app
+    url = database_at_0003
+    engine = create_engine(url)
+    at = datetime(2026, 11, 27, 1, 0)
+    body = f"范海英（身份证号码：{ID_NUMBER}）遗失广州某某房地产有限公司认购书，声明作废。"
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO settings (key, value_json, updated_at) VALUES ('publisher', :v, :at)"),
+                     {"v": json.dumps({"newspaper": "演示日报", "page_labels": ["A12"]}, ensure_ascii=False),
+                      "at": at})
+        conn.execute(text(
+            "INSERT INTO notices (id, reference, submission_key, type_code, title, status, issue_date, "
+            "advertiser_name, advertiser_phone, advertiser_email, current_revision, version, price_cents, lines, "
+            "paid_cents, schedule_override, decision_reason, published_page, published_column, verification_code, "
+            "created_at, updated_at) VALUES (1, 'GG-AAAA-BBBB', 'k1', 'lost-document', '遗失声明', 'published', "
+            ":d, '范海英', '13800138000', '', 1, 3, 5000, 2, 5000, '', '', 1, 3, 'CODE123456', :at, :at)"),
+            {"d": ISSUE, "at": at})
+        conn.execute(text(
+            "INSERT INTO notice_revisions (notice_id, number, fields_json, text, text_hash, findings_json, "
+            "windows_json, lines, price_cents, author, note, created_at) VALUES (1, 1, '{}', :t, :h, '[]', '[]', "
+            "2, 5000, 'advertiser', '', :at)"), {"t": body, "h": hashlib.sha256(body.encode()).hexdigest(), "at": at})
+        conn.execute(text(
+            "INSERT INTO exports (issue_date, pdf_hash, revisions_json, placements_json, pages, actor, created_at) "
+            "VALUES (:d, :h, '[[\"GG-AAAA-BBBB\", 1]]', '{}', 1, 'editor:li', :at)"),
+            {"d": ISSUE, "h": "ab" * 32, "at": at})
+        conn.execute(text("INSERT INTO issues (issue_date, status, published_at, published_by) "
+                          "VALUES (:d, 'published', :at, 'editor:li')"),
+                     {"d": ISSUE, "at": datetime(2026, 11, 27, 2, 0)})
+    engine.dispose()
+    migrate.upgrade(url)
+    app = make_app(url)
+    try:
+        with app.app_context():
+            with get_db().session() as s:
+                publication = s.scalar(select(Publication))
+                snapshot = s.scalar(select(PublishedNotice))
+                assert publication.pdf is None and publication.pdf_hash == "ab" * 32
+                assert publication.export_id is not None and publication.published_by == "editor:li"
+                assert (snapshot.newspaper, snapshot.page_label, snapshot.column_number) == ("演示日报", "A12版", 3)
+                assert snapshot.printed_text == body.replace(ID_NUMBER, MASKED)
+                assert (snapshot.verification_code, snapshot.revision, snapshot.reference) == (
+                    "CODE123456", 1, "GG-AAAA-BBBB")
+            with get_db().write() as s:     # the paper is renamed after the upgrade
+                publisher = load_publisher(s)
+                publisher.newspaper = "羊城法治报"
+                save_publisher(s, publisher)
+        client = app.test_client()
+        page = client.get("/verify/GG-AAAA-BBBB", query_string={"code": "CODE123456"}).get_data(as_text=True)
+        assert "核验码相符" in page and "演示日报" in page and "A12版" in page and MASKED in page
+        from store.operations import status_secret
+        proof = client.get(f"/status/GG-AAAA-BBBB/{status_secret(app.config['SECRET_KEY'], 'GG-AAAA-BBBB')}/proof.pdf")
+        assert proof.status_code == 200
+        words = squash(pdf_text(proof.data))
+        assert "在《演示日报》A12版第3栏刊登" in words and "羊城法治报" not in words and "未存档" in words
+    finally:
+        app.extensions["notice_db"].dispose()
+    migrate.downgrade(url, "0003")       # and back, for a rollback
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM notices")).scalar_one() == 1
+    engine.dispose()
