@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 HOST ?= 127.0.0.1
-DEBIAN_PACKAGES := fonts-noto-cjk fontconfig libharfbuzz-subset0 poppler-utils libgs10-common chromium chromium-driver
+DEBIAN_PACKAGES := fonts-noto-cjk fontconfig libharfbuzz-subset0 poppler-utils libgs10-common chromium chromium-driver nginx openssl redis-server postgresql-client
 export FLASK_APP := app
 
 .PHONY: run test check system-deps venv bench serve
