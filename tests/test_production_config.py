@@ -17,6 +17,7 @@ PUBLIC = "https://gonggao.example.test"
 PRODUCTION_ENV = {
     "APP_ENV": "production",
     "SECRET_KEY": "0123456789abcdef" * 4,
+    "AUDIT_KEY": "fedcba9876543210" * 4,
     "PUBLIC_BASE_URL": PUBLIC,
     "TRUSTED_HOSTS": "gonggao.example.test, www.gonggao.example.test",
     "RATELIMIT_STORAGE_URI": "redis://:redis-password@127.0.0.1:6379/0",
@@ -53,7 +54,7 @@ def refusal() -> str:
     return str(caught.value)
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "PUBLIC_BASE_URL", "TRUSTED_HOSTS", "DATABASE_URL",
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "AUDIT_KEY", "PUBLIC_BASE_URL", "TRUSTED_HOSTS", "DATABASE_URL",
                                      "RATELIMIT_STORAGE_URI", "TRUSTED_PROXY_HOPS"])
 def test_production_refuses_to_start_without_each_setting(environment, missing):
     environment(**{missing: None})
@@ -71,6 +72,7 @@ def test_production_refuses_to_start_without_each_setting(environment, missing):
     ("RATELIMIT_STORAGE_URI", "redis://gonggao@127.0.0.1:6379/0", "带密码"),
     ("RATELIMIT_STORAGE_URI", "memory://", "带密码"),
     ("SECRET_KEY", "dev", "太短"),
+    ("AUDIT_KEY", PRODUCTION_ENV["SECRET_KEY"], "SECRET_KEY"),
     ("TRUSTED_HOSTS", "localhost", "gonggao.example.test"),
     ("TRUSTED_PROXY_HOPS", "yes", "整数"),
     ("APP_ENV", "prod", "production"),
@@ -141,7 +143,10 @@ def test_production_session_cookie_is_secure_and_host_only(https_client):
 
 
 def test_production_refuses_hosts_not_listed(https_client):
-    assert https_client.get("/", headers={"Host": "evil.example"}).status_code == 400
+    refused = https_client.get("/", headers={"Host": "evil.example"})
+    assert refused.status_code == 400 and "主机名" in refused.get_data(as_text=True)
+    assert refused.headers["Cache-Control"] == "no-store"
+    assert https_client.get("/api/v1/notice-types", headers={"Host": "evil.example"}).status_code == 400
     assert https_client.get("/", headers={"Host": "www.gonggao.example.test"}).status_code == 200
 
 

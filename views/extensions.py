@@ -13,6 +13,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from markupsafe import Markup, escape
+from werkzeug.exceptions import SecurityError
 from werkzeug.security import safe_join
 
 from store.db import Database
@@ -132,6 +133,13 @@ def init_app(app: Flask) -> None:
             return handler(error)
         return render_template("error.html", title="页面已过期",
                                message="页面停留时间过长或来源不明，安全校验未通过。请返回上一页刷新后重试。"), 400
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(_error):
+        # A Host not in TRUSTED_HOSTS: Flask built no URL adapter for it, so no template with
+        # url_for can be rendered (the 400 page answered 500). Plain text, built from nothing.
+        return current_app.response_class("400 本站不接受这个主机名，请用报社公布的网址访问，例如 https://gonggao.example.cn/。\n",
+                                          400, mimetype="text/plain")
 
     # Nobody meets Werkzeug's English pages: a Chinese page, or JSON with a stable code under /api/.
     for status, (code, api_message, title, message) in ERROR_PAGES.items():
