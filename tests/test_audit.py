@@ -365,6 +365,19 @@ def test_deleting_the_last_entries_is_found_by_the_checkpoint(app):
     assert "核验未通过" in editor.get("/desk/audit").get_data(as_text=True)
 
 
+def test_a_row_deleted_before_the_checkpoint_is_found_by_the_view(app):
+    """The view does not read entries before its checkpoint: the count up to it shows the gap."""
+    editor = editor_client(app)
+    _append(app, 4)
+    editor.get("/desk/audit")
+    middle = _entries(app)[2]
+    _sql(app, "DELETE FROM audit_log WHERE id = :id", id=middle.id)
+    result = _run(app)
+    assert result.full and any("之前的记录数变了（核验时 5 条，现在 4 条）" in p for p in result.problems)
+    assert result.bad == [_entries(app)[2].id]          # the next entry no longer links
+    assert "核验未通过" in editor.get("/desk/audit").get_data(as_text=True)
+
+
 def _record(app, model, **values):
     """An export or publication row recording the log's head, as store/desk_ops.py records them:
     in the transaction of its own audit entry, with chain_head."""
