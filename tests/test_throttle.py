@@ -322,7 +322,8 @@ def _closed_port() -> int:
 
 
 def test_redis_down_login_fails_closed_advertisers_stay_open(database_url, verify_calls):
-    from tests.test_submit import SAMPLES, _confirmed
+    from store.operations import create_api_key
+    from tests.conftest import auth, load_samples
     app = desk_app(database_url, RATELIMIT_ENABLED=True,
                    RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{_closed_port()}/0")
     try:
@@ -330,10 +331,13 @@ def test_redis_down_login_fails_closed_advertisers_stay_open(database_url, verif
         r = login(_from(app, "198.51.100.2"), "alice")
         assert r.status_code == 503 and "登录服务暂时不可用" in r.get_data(as_text=True)
         assert verify_calls == [] and _audit(app, "login") == []     # no password checked unthrottled
-        # The advertisers' form is rate-limited too: it keeps taking notices…
-        reference, _ = _confirmed(app.test_client(), sorted(SAMPLES)[0])
-        assert re.fullmatch(r"GG-[0-9A-Z]{4}-[0-9A-Z]{4}", reference)
-        # …with the limits kept per process meanwhile (find_status: 30 a minute).
+        # Notices keep coming in through the rate-limited API (300 a minute)…
+        key = create_api_key(app.extensions["notice_db"], "测试代理")
+        payload = {**load_samples()["lost-document:licence"], "publication_date": "2026-11-28",
+                   "contact": {"name": "王先生", "phone": "13800138000"}}
+        r = app.test_client().post("/api/v1/notices", json=payload, headers=auth(key, "order-redis-down"))
+        assert r.status_code == 201, r.get_data(as_text=True)
+        # …and the limits are kept per process meanwhile (the status search: 30 a minute).
         seeker = _from(app, "198.51.100.3")
         codes = [seeker.post("/status", data={"reference": "GG-AAAA-AAAA", "secret": "x"}).status_code
                  for _ in range(31)]
