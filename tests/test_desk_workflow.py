@@ -99,7 +99,7 @@ def test_submission_to_proof_of_publication(app, client):
     doc = pdfium.PdfDocument(proof.data)
     last = doc[len(doc) - 1].get_textpage().get_text_range()
     doc.close()
-    assert "见报剪样" in last and squash(notice.revision.text) in squash(last) and "报社盖章处" in last
+    assert "见报剪样" in last and squash(notice.revision.text) in squash(last) and "报社盖章处" in squash(last)
 
     # Everything is in the audit log, in order.
     actions = _actions(app)

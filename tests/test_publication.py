@@ -185,12 +185,14 @@ def test_proofs_verify_search_and_status_page_keep_saying_what_was_printed(app, 
             "person": client.get(f"/verify/{person}").get_data(as_text=True),
             "status": client.get(f"/status/{licence}/{secret(app, licence)}").get_data(as_text=True),
             "person_proof": squash(pdf_text(_proof(app, client, person).data)),
+            "desk": re.search(r"见报位置</dt><dd>(.*?)</dd>", editor.get(f"/desk/notices/{licence}").get_data(
+                as_text=True)).group(1),
         }
 
     before = states()
     assert "在《测试日报》A12版第" in before["proof"] and "核验码相符" in before["verify"]
     assert "测试日报" in before["search"] and "A12版" in before["search"]
-    assert "测试日报 A12版第" in before["status"]
+    assert "测试日报 A12版第" in before["status"] and "测试日报 A12版第" in before["desk"]
     assert MASKED in before["person"] and ID_NUMBER not in before["person"]
     assert MASKED in before["person_proof"] and ID_NUMBER not in before["person_proof"]
     assert len(before["boxes"]) == 2       # the page's header band and the notice
@@ -283,6 +285,8 @@ def test_a_wrong_publication_is_withdrawn_kept_and_published_again(app, client):
     assert proof.status_code == 410 and reason in proof.get_data(as_text=True)
     status = client.get(f"/status/{licence}/{secret(app, licence)}").get_data(as_text=True)
     assert "刊登记录已撤回" in status and reason in status and "下载见报证明" not in status
+    desk_page = admin.get(f"/desk/notices/{licence}").get_data(as_text=True)
+    assert "已撤回" in desk_page and reason in desk_page and "见报位置" not in desk_page
     assert admin.post(f"/desk/issues/{day}/withdraw", data={"reason": reason},
                       follow_redirects=True).get_data(as_text=True).count("没有有效的刊登记录") == 1
 

@@ -242,6 +242,7 @@ def _render_notice(notice: Notice, *, decision_form=None, schedule_form=None, pa
                            _external=True),
         issue_published=bool(notice.issue_date and (desk_ops.issue_state(s, notice.issue_date) or
                                                     SimpleNamespace(status="")).status == "published"),
+        published=desk_ops.published_notice(s, notice.id, withdrawn=True),
     ), status
 
 

@@ -6,6 +6,8 @@ page says 已刊登 and the proof of publication downloads; a stranger verifies 
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -20,12 +22,12 @@ REJECTED_COMPANY = "广州奥利给网络科技有限公司"     # its text says
 REASON = "正文中“逾期不申报，视为放弃权利”与《公司法》司法解释（二）第十三条不符，请删除这句话后重新提交。"
 
 
-def pdf_page_png(data: bytes, path) -> None:
-    """The PDF's first page as an image beside the screenshots, to look at by eye."""
+def pdf_page_png(data: bytes, path, index: int = 0) -> None:
+    """A page of the PDF (the first by default) as an image beside the screenshots, to look at by eye."""
     import pypdfium2 as pdfium
     doc = pdfium.PdfDocument(data)
     try:
-        page = doc[0]
+        page = doc[index if index >= 0 else len(doc) + index]
         page.render(scale=1.5).to_pil().save(path)
         page.close()
     finally:
@@ -84,7 +86,9 @@ def test_from_submission_to_proof_of_publication(new_page, fresh_server, editor_
 
     # --- approve the rest, record each payment, schedule ----------------------------------------
     to_publish = [ref for ref in seed if ref != rejected] + [reference]
-    issue_date = None
+    # All into today's issue (Beijing time, the newspaper's): an issue can be marked published
+    # only from its day on, and the live server's clock is the real one.
+    issue_date = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
     for n, ref in enumerate(to_publish, start=1):
         desk.goto(f"{url}/desk/notices/{ref}")
         press(desk, re.compile(r"^审核通过"))
@@ -100,8 +104,6 @@ def test_from_submission_to_proof_of_publication(new_page, fresh_server, editor_
         press(desk, re.compile(r"^登记付款"))
         assert "付款已登记" in flash(desk), flash(desk)
         assert "已付清" in desk.locator("main").inner_text()
-        # All into the issue the first one asked for (the menu offers the requested date first).
-        issue_date = issue_date or desk.locator("#schedule select").input_value()
         desk.locator("#schedule select").select_option(issue_date)
         press(desk, re.compile(r"^排期"))
         assert desk.locator("h1 .status").inner_text() == "已排期", flash(desk)
@@ -159,6 +161,7 @@ def test_from_submission_to_proof_of_publication(new_page, fresh_server, editor_
     proof = path.read_bytes()
     assert proof.startswith(b"%PDF-")
     pdf_page_png(proof, shots.dir / "proof-page-1.png")
+    pdf_page_png(proof, shots.dir / "proof-last-page.png", -1)      # the notice cut from the printed page
     proof_text = compact(pdf_text(proof))
     assert reference in proof_text and "见报证明" in proof_text and compact(holder) in proof_text
     code = re.search(r"核验码([0-9A-Z]{10})", proof_text).group(1)
