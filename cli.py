@@ -192,7 +192,12 @@ def verify_audit_command(incremental):
 def _typesetting_provider():
     from views import printing
     publisher = _publisher()
-    return printing.layout_settings(publisher), printing.rate_card(publisher), compose_for_typesetting
+
+    def compose(type_code: str, data: dict) -> tuple[str, str, str]:
+        # The body as it prints: ID numbers masked by the paper's setting, as in the desk's export.
+        title, body, category = compose_for_typesetting(type_code, data)
+        return title, printing.printable_text(publisher, body), category
+    return printing.layout_settings(publisher), printing.rate_card(publisher), compose
 
 
 def init_app(app: Flask) -> None:
