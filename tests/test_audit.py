@@ -510,3 +510,46 @@ def test_the_log_verifies_only_with_the_key_it_was_written_with(app, monkeypatch
     assert result.full and len(result.bad) == result.total == 2
     assert any("另一把审计密钥" in n for n in result.notes)
     assert audit.audit_key().key_id == AuditKey.from_secret("z" * 40).key_id
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_migration_0005_goes_down_and_up_again(kind, tmp_path):
+    """A rollback to 0004 restores its four-argument audit_append() (PostgreSQL) and drops the
+    checkpoints; upgrading again brings the keyed function back."""
+    import contextlib
+
+    from sqlalchemy import create_engine
+
+    from store import migrate
+    from tests.conftest import PG_BASE_URL
+    schema = (migrate.postgres_schema(PG_BASE_URL, "mig") if kind == "postgresql"
+              else contextlib.nullcontext(f"sqlite:///{tmp_path / 'mig.db'}"))
+    with schema as url:
+        if kind == "sqlite":
+            migrate.upgrade(url)
+        migrate.downgrade(url, "0004")
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            tables = set(conn.dialect.get_table_names(conn))
+            assert "audit_checkpoints" not in tables and "audit_log" in tables
+            if kind == "postgresql":
+                conn.execute(text("SELECT audit_append('cli', 'old', NULL, '{}')"))
+                assert conn.execute(text("SELECT digest_version FROM audit_log")).scalar_one() == 2
+        engine.dispose()
+        migrate.upgrade(url)
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            assert "audit_checkpoints" in set(conn.dialect.get_table_names(conn))
+            if kind == "postgresql":
+                key = audit_key()
+                conn.execute(text("SELECT audit_append('cli', 'new', NULL, '{}', :i, :o)"), {"i": key.ipad, "o": key.opad})
+                assert conn.execute(text(  # the four-argument one is gone
+                    "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                    "WHERE p.proname = 'audit_append' AND n.nspname = current_schema()")).scalar_one() == 1
+        engine.dispose()
+        if kind == "postgresql":
+            from store.db import Database
+            db = Database(url)
+            with db.session() as s:
+                assert verify_audit_chain(s) == []          # version 2, then version 3 after it
+            db.dispose()
