@@ -140,21 +140,27 @@ class LoginThrottle:
             for key, window in taken:
                 s.incr(key, window, amount=-1)
             retry = max(1, math.ceil(s.get_expiry(until_key) - time.time()))
-            s.incr(f"refused:acct:{acct}", p.account_window)
+            limited = [f"limited:addr:{addr}"]
             s.incr(f"refused:addr:{addr}", p.address_window)
-            for key in (f"limited:acct:{acct}", f"limited:addr:{addr}"):
+            if reason != ADDRESS:
+                # Only when this account is what is limited: a spray of made-up names refused
+                # for its address must not leave a key per name behind.
+                s.incr(f"refused:acct:{acct}", p.account_window)
+                limited.append(f"limited:acct:{acct}")
+            for key in limited:
                 if s.get(key) <= 0:
                     s.incr(key, retry)
             audit_key = f"audited:acct:{acct}" if reason == ACCOUNT else f"audited:addr:{addr}"
             first = s.incr(audit_key, p.audit_window) == 1
             return Attempt(account, address, False, reason, retry, first)
 
-        taken.append((pair_key, p.pair_window))
-        if s.incr(pair_key, p.pair_window) > p.pair_limit:
-            return refuse(PAIR, pair_key)
+        # The address first: a refused spray of new names then creates no per-name keys at all.
         taken.append((f"addr:{addr}", p.address_window))
         if s.incr(f"addr:{addr}", p.address_window) > p.address_limit:
             return refuse(ADDRESS, f"addr:{addr}")
+        taken.append((pair_key, p.pair_window))
+        if s.incr(pair_key, p.pair_window) > p.pair_limit:
+            return refuse(PAIR, pair_key)
         taken.append((f"acct:{acct}", p.account_window))
         attempts = s.incr(f"acct:{acct}", p.account_window)
         delay = p.delay(attempts)

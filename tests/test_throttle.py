@@ -85,6 +85,14 @@ def _audit(app, action):
                 select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id))]
 
 
+def _keys(throttle) -> int:
+    """How many keys the throttle holds in its storage."""
+    storage = throttle.storage
+    if hasattr(storage, "key_prefix"):          # Redis
+        return sum(1 for _ in storage.get_connection().scan_iter(f"{storage.key_prefix}:*"))
+    return sum(1 for key in list(storage.storage) if storage.get(key) or key in storage.expirations)
+
+
 def _user_id(app, name):
     with app.app_context():
         with get_db().session() as s:
@@ -112,7 +120,10 @@ def test_concurrent_wrong_passwords_get_at_most_five_password_checks(tapp, verif
     assert len(verify_calls) == 5
     assert sorted(statuses) == [401] * 5 + [429] * 35
     assert len(_audit(tapp, "login-failed")) == 5
-    assert _audit(tapp, "login-throttled") == [{"username": "alice", "address": "203.0.113.7", "reason": PAIR}]
+    # One entry; which limit refused first depends on the race (in flight, the address's count
+    # holds attempts the account-and-address count refuses a moment later).
+    [entry] = _audit(tapp, "login-throttled")
+    assert entry["username"] == "alice" and entry["address"] == "203.0.113.7" and entry["reason"] in (PAIR, ADDRESS)
 
 
 def test_the_count_is_atomic_in_the_storage(storage_uri):
@@ -121,8 +132,8 @@ def test_the_count_is_atomic_in_the_storage(storage_uri):
         with ThreadPoolExecutor(32) as pool:
             allowed = list(pool.map(lambda _: throttle.attempt("alice", "203.0.113.7").allowed, range(200)))
         assert allowed.count(True) == 5
-        status = throttle.account_status("alice")
-        assert (status.failures, status.refused) == (5, 195)
+        assert throttle.account_status("alice").failures == 5
+        assert throttle.address_status("203.0.113.7")[0] == 195
     finally:
         throttle.storage.reset()
 
@@ -256,6 +267,8 @@ def test_refusals_with_new_usernames_are_one_audit_entry_per_address(tapp):
     assert [e["address"] for e in _audit(tapp, "login-throttled")] == ["203.0.113.9", "203.0.113.10"]
     throttle = tapp.extensions["login_throttle"]
     assert throttle.address_status("203.0.113.9")[0] == 180      # counted in the storage
+    # …without a key per made-up name for the refused ones (the 50 names checked have theirs).
+    assert _keys(throttle) < 50 * 2 + 10
     admin = editor_client(tapp, "boss", role="admin")
     html = admin.get("/desk/editors").get_data(as_text=True)
     assert re.search(r"<td>203\.0\.113\.9</td><td>180</td><td>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d</td>", html)

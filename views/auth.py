@@ -25,7 +25,7 @@ from forms.desk import LoginForm, PasswordChangeForm
 from store import desk_ops
 from store.desk_ops import ADMIN, DeskError
 from store.models import User
-from store.throttle import ACCOUNT, ADDRESS, LoginThrottle, Policy, ThrottleUnavailable
+from store.throttle import ACCOUNT, ADDRESS, LoginThrottle, ThrottleUnavailable
 from views.extensions import get_db, read_session
 
 bp = Blueprint("auth", __name__, url_prefix="/desk")
@@ -201,9 +201,8 @@ def login():
                     current_app.logger.warning("login throttle storage unreachable after a login: %s", exc)
                 _remember_device(response, user.username)
             return response
-        policy = (throttle.policy if throttle else Policy())
-        form.password.errors = [f"账号或密码不对。同一账号在同一台电脑上连续输错{policy.pair_limit}次后，"
-                                f"须等{policy.pair_window // 60}分钟才能再试。"]
+        # What happens after repeated failures is said below the form (desk/login.html).
+        form.password.errors = ["账号或密码不对，请检查后重试（注意大小写和输入法）。"]
         return render_template("desk/login.html", form=form), 401
     return render_template("desk/login.html", form=form), (400 if request.method == "POST" else 200)
 
