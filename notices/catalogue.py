@@ -1,9 +1,15 @@
 """The notice catalogue: every notice type declared once.
 
-The web form (forms/notice.py), the API schema (views/api.py), the composed wording
-(notices/wording.py), the checks (notices/checks.py), the price class and the print column all
-read these declarations. Adding a notice type is one entry here, its composer in wording.py and
-its sample in tests/data/samples.json.
+Everything else reads these declarations: the home page and the web form (views/submit.py,
+forms/notice.py), the API schema (views/api.py), the checks (notices/checks.py), the desk's
+labels, the default order of the types in the column, and the rate card's categories with their
+starting prices (views/printing.py, forms/desk.py).
+
+Adding a notice type: a NoticeType here, registered in CATALOGUE, naming its fields, its wording
+(a function of the fields, in notices/wording.py), its rules between fields (named functions in
+notices/rules.py) and its statutory sentences; and its sample in tests/data/samples.json, which
+the tests of every type use. Nothing else names a type. docs/architecture.md says where the other
+kinds of change go.
 
 Sources: docs/law.md (statutes as revised 2023-12-29, in force 2024-07-01).
 """
@@ -13,12 +19,21 @@ import re
 from dataclasses import dataclass, field as dc_field
 from typing import Callable, Mapping
 
+from notices import wording
+from notices.rules import (capital_is_reduced, correction_changes_something, division_capitals_have_names,
+                           division_results_differ, merger_codes_have_names, merger_parties_differ,
+                           new_division_dissolves_the_company, new_merger_names_the_new_company, truthy)
+
 # Field kinds. Identifier kinds carry the name of their check in notices.identifiers.CHECKS.
 TEXT, LONGTEXT, DATE, DATES, MONEY, CHOICE, BOOL, PHONE = (
     "text", "longtext", "date", "dates", "money", "choice", "bool", "phone")
 USCC, REGNO, ID_CARD, SEAL_CODE, LICENCE_SERIAL = (
     "uscc", "regno", "id-card", "seal-code", "licence-serial")
 IDENTIFIER_KINDS = (USCC, REGNO, ID_CARD, SEAL_CODE, LICENCE_SERIAL)
+
+# The field that holds a type's variant (遗失声明: licence, seal, document), made from the type's
+# `variants`: the name the stored fields, the form's address (?variant=seal) and the API use.
+VARIANT = "variant"
 
 # Form limits come from named domain constants (SecureDrop habit), not bare numbers.
 NAME_MAX = 60          # longest registered company names are ~40 characters
@@ -42,6 +57,9 @@ class Field:
     default: str = ""
     # Other ways a text may write a choice ("正、副本" as "正副本"), for the in_text check.
     written: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Date rules (DATE and DATES fields), checked by notices/checks.py:
+    before_publication: bool = False     # an earlier publication: must be before this issue (error)
+    not_future: bool = False             # a decision already taken: later than today is asked about
 
     def applies_to(self, variant: str | None) -> bool:
         return not self.variants or variant in self.variants
@@ -97,22 +115,78 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """One kind of a type that has its own form, entry on the home page and price (遗失营业执照)."""
+    code: str                            # the stored value of the variant field: licence
+    label: str                           # the choice as the API lists it: 营业执照
+    entry_title: str                     # the home page's entry and the form's heading: 遗失营业执照
+    blurb: str                           # the line under the entry on the home page
+    price_category: str                  # the rate card's category: licence
+    flat_price_cents: int | None = None  # the rate card's starting price per notice (按件); None: per line
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A notice as the home page offers it: a type, or one variant of it."""
+    code: str
+    variant: str | None
+    title: str
+    blurb: str
+
+
+def _always(fields: Mapping[str, str]) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
 class NoticeType:
     code: str
     title: str
     label: str                           # the catalogue's one-line description
     fields: tuple[Field, ...]
+    compose: Callable[[Mapping[str, str]], str]   # the standard wording: the body after the title
     required: tuple[Phrase, ...] = ()
     warns: tuple[Phrase, ...] = ()        # warn when the text says this
     recommended: tuple[Phrase, ...] = ()  # warn when the text does not say this
     closings: tuple[str, ...] = ("特此公告",)
     deadline: Deadline | None = None
     creditor_days: int | None = None     # creditors' window from publication, shown to the advertiser
+    creditors_when: Callable[[Mapping[str, str]], bool] = _always   # …unless the fields say there is none
     titles: tuple[str, ...] = ()         # alternative printed titles (清算公告 / 注销公告)
-    price_category: str = "notice"
+    # The rate card's category (None: the card's default rule, per line) and its starting price
+    # per notice; a type with variants is priced by its variant's.
+    price_category: str | None = None
+    flat_price_cents: int | None = None
     notes: tuple[Note, ...] = ()
     group_rules: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = ()
     # (fields of which at least one is needed, message, variants it applies to)
+    rules: tuple[Callable, ...] = ()     # rules between fields: functions of notices/rules.py
+    variants: tuple[Variant, ...] = ()
+    variant_label: str = ""              # the variant choice's label: 遗失物品类别
+    entry_title: str = ""                # the home page's entry (default: the title)
+    blurb: str = ""                      # the line under it (default: the label)
+
+    def __post_init__(self) -> None:
+        # The variant is a choice like any other field (stored with the fields, listed by the
+        # API, checked), made here from the declared variants so that they are declared once.
+        if self.variants and not any(f.name == VARIANT for f in self.fields):
+            choice = Field(VARIANT, self.variant_label, CHOICE, choices=tuple((v.code, v.label) for v in self.variants))
+            object.__setattr__(self, "fields", (choice,) + tuple(self.fields))
+        # A mistake in a declaration is found when the app starts, not by an advertiser.
+        names = [f.name for f in self.fields]
+        codes = {v.code for v in self.variants}
+        problems = [f"field {n!r} declared twice" for n in sorted({n for n in names if names.count(n) > 1})]
+        problems += [f"field {f.name!r} names unknown variants {f.variants}" for f in self.fields
+                     if not set(f.variants) <= codes]
+        problems += [f"a note names unknown variants {n.variants}" for n in self.notes if not set(n.variants) <= codes]
+        problems += [f"group rule names unknown fields {group}" for group, _message, _v in self.group_rules
+                     if not set(group) <= set(names)]
+        if self.deadline and self.deadline.from_field not in names:
+            problems.append(f"deadline counts from unknown field {self.deadline.from_field!r}")
+        if not callable(self.compose) or not all(callable(rule) for rule in self.rules):
+            problems.append("compose and every rule must be functions")
+        if problems:
+            raise ValueError(f"notice type {self.code!r}: " + "; ".join(problems))
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -123,10 +197,31 @@ class NoticeType:
     def fields_for(self, variant: str | None) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.applies_to(variant))
 
+    def form_fields(self, variant: str | None) -> tuple[Field, ...]:
+        """The inputs of the form of one variant: the variant itself is the page's (?variant=seal)."""
+        return tuple(f for f in self.fields_for(variant) if f.name != VARIANT)
+
+    @property
+    def variant_field(self) -> Field | None:
+        return next((f for f in self.fields if f.name == VARIANT), None) if self.variants else None
+
     def variant_of(self, fields: Mapping[str, str]) -> str | None:
-        if not any(f.name == "variant" for f in self.fields):
+        if not self.variants:
             return None
-        return fields.get("variant") or None
+        return fields.get(VARIANT) or None
+
+    def variant(self, code: str | None) -> Variant | None:
+        return next((v for v in self.variants if v.code == code), None)
+
+    def entries(self) -> tuple[Entry, ...]:
+        """The home page's entries of this type: one, or one per variant."""
+        if self.variants:
+            return tuple(Entry(self.code, v.code, v.entry_title, v.blurb) for v in self.variants)
+        return (Entry(self.code, None, self.entry_title or self.title, self.blurb or self.label),)
+
+    def entry(self, variant: str | None) -> Entry:
+        entries = self.entries()
+        return next((e for e in entries if e.variant == variant), entries[0])
 
     def notes_for(self, variant: str | None) -> tuple[Note, ...]:
         return tuple(n for n in self.notes if n.applies_to(variant))
@@ -137,9 +232,9 @@ class NoticeType:
             return chosen
         return self.title
 
-    def price_category_for(self, fields: Mapping[str, str]) -> str:
-        variant = self.variant_of(fields)
-        return variant or self.price_category
+    def price_category_for(self, fields: Mapping[str, str]) -> str | None:
+        variant = self.variant(self.variant_of(fields))
+        return variant.price_category if variant else self.price_category
 
     def as_json(self) -> dict:
         data = {"code": self.code, "title": self.title, "label": self.label,
@@ -221,8 +316,9 @@ OUTDATED_90_DAYS = Phrase(
 COMMON_WARNS = (WAIVER_ON_LATE_CLAIMS, OUTDATED_THREE_TIMES, OUTDATED_90_DAYS)
 
 
-def _truthy(value: str | None) -> bool:
-    return (value or "").lower() in ("1", "true", "y", "yes", "on")
+def creditors_have_claims(fields: Mapping[str, str]) -> bool:
+    """CL 225: a reduction that makes good losses pays nothing out; creditors have no 45-day claim."""
+    return not truthy(fields.get("covers_losses"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,9 +361,16 @@ CONTACT_FIELDS = (
 LOST_DOCUMENT = NoticeType(
     code="lost-document", title="遗失声明",
     label="遗失营业执照、印章、证件或其他文件",
+    # Lost-item notices are priced per item (docs/law.md §4): a licence or seal ¥300, a personal
+    # document half that.
+    variant_label="遗失物品类别",
+    variants=(
+        Variant("licence", "营业执照", "遗失营业执照", "营业执照正本、副本遗失，登报声明作废", "licence", 30000),
+        Variant("seal", "印章", "遗失印章", "公章、财务章、合同章、发票章、法人名章遗失", "seal", 30000),
+        Variant("document", "证件或其他文件（个人）", "遗失证件或文件", "个人证件、收据、认购书、房产证明等遗失",
+                "document", 15000),
+    ),
     fields=(
-        Field("variant", "遗失物品类别", CHOICE,
-              choices=(("licence", "营业执照"), ("seal", "印章"), ("document", "证件或其他文件（个人）"))),
         Field("holder", "单位名称或姓名", TEXT, max_length=NAME_MAX, in_text=True,
               help="单位写营业执照上的名称，个人写身份证上的姓名"),
         Field("licence_copy", "遗失的执照", CHOICE, variants=("licence",), in_text=True,
@@ -298,17 +401,19 @@ LOST_DOCUMENT = NoticeType(
     notes=(Note("营业执照遗失，法定途径是在国家企业信用信息公示系统公示声明作废（《市场主体登记管理条例》第三十七条）；"
                 "登报声明仍可作为补充。", ("licence",)),
            Note("印章遗失一般还需向当地公安机关报备，并按要求重新刻制。", ("seal",))),
-    price_category="document",
+    price_category="document",    # a lost-document notice given as text only (flask typeset)
+    compose=wording.compose_lost_document,
 )
 
 REVOCATION = NoticeType(
     code="revocation", title="撤销公告",
     label="撤销此前公示或刊登的清算组备案、债权人公告、减资公告等",
+    blurb="撤销此前公示的清算组备案、债权人公告等",
     fields=(
         company(),
         uscc(required=False),
         Field("original_dates", "原公示（刊登）日期", DATES, max_length=LONG_MAX, in_text=True,
-              help="一个或多个日期，用顿号隔开，例如：2020年9月19日、2020年9月26日"),
+              before_publication=True, help="一个或多个日期，用顿号隔开，例如：2020年9月19日、2020年9月26日"),
         Field("original_channel", "原公示（刊登）渠道", TEXT, max_length=SHORT_MAX, in_text=True,
               default="国家企业信用信息公示系统",
               suggestions=("国家企业信用信息公示系统",), help="例如：国家企业信用信息公示系统 或 《某某报》"),
@@ -320,11 +425,13 @@ REVOCATION = NoticeType(
     required=(Phrase("revocation-sentence", "撤销……（事项）", _rx(r"撤销"),
                      "正文须写明撤销的事项，例如：撤销2020年9月19日在国家企业信用信息公示系统公示的清算组备案。"),),
     closings=("特此公告",),
+    compose=wording.compose_revocation,
 )
 
 LIQUIDATION = NoticeType(
     code="liquidation", title="清算公告", titles=("清算公告", "注销公告"),
     label="公司解散清算，通知债权人申报债权（清算公告或注销公告）",
+    entry_title="清算公告／注销公告", blurb="公司解散清算，通知债权人申报债权",
     fields=(
         Field("heading", "公告标题", CHOICE, choices=(("清算公告", "清算公告"), ("注销公告", "注销公告"))),
         company(),
@@ -332,7 +439,7 @@ LIQUIDATION = NoticeType(
         Field("cause", "解散原因", TEXT, max_length=LONG_MAX,
               suggestions=("经股东会决议解散", "营业期限届满", "公司章程规定的解散事由出现", "依法被吊销营业执照"),
               help="例如：经股东会决议解散"),
-        date("group_formed_on", "清算组成立日期", required=False,
+        date("group_formed_on", "清算组成立日期", required=False, not_future=True,
              help="用来核对六十日内公告的期限；不填则不核对"),
         *CONTACT_FIELDS,
     ),
@@ -343,6 +450,7 @@ LIQUIDATION = NoticeType(
     deadline=Deadline("group_formed_on", 60, "法定刊登期限（清算组成立之日起六十日内）", "《公司法》第二百三十五条"),
     creditor_days=45,
     notes=(Note("简易注销须在国家企业信用信息公示系统公示（《公司法》第二百四十条），本报公告不能替代。"),),
+    compose=wording.compose_liquidation,
 )
 
 CAPITAL_REDUCTION = NoticeType(
@@ -352,24 +460,27 @@ CAPITAL_REDUCTION = NoticeType(
         company(),
         uscc(),
         Field("decision", "决议方式", CHOICE, choices=DECISIONS),
-        date("resolved_on", "决议日期", required=False, help="用来核对三十日内公告的期限；不填则不核对"),
+        date("resolved_on", "决议日期", required=False, not_future=True, help="用来核对三十日内公告的期限；不填则不核对"),
         money("capital_before", "原注册资本"),
         money("capital_after", "减资后注册资本"),
         Field("covers_losses", "减资用于弥补亏损（《公司法》第二百二十五条，无需债权人语句）", BOOL, required=False),
         *CONTACT_FIELDS,
     ),
     required=(Phrase(CREDITOR_DEMAND_45.code, CREDITOR_DEMAND_45.label, CREDITOR_DEMAND_45.pattern,
-                     CREDITOR_DEMAND_45.message, applies=lambda f: not _truthy(f.get("covers_losses"))),),
+                     CREDITOR_DEMAND_45.message, applies=creditors_have_claims),),
     warns=(CLAIMS_IN_REDUCTION,) + COMMON_WARNS,
     closings=("特此公告", "申请变更登记"),
     # CL 224: 公司应当自股东会作出减少注册资本决议之日起十日内通知债权人，并于三十日内在报纸上……公告。
     deadline=Deadline("resolved_on", 30, "法定刊登期限（决议之日起三十日内）", "《公司法》第二百二十四条"),
-    creditor_days=45,
+    creditor_days=45, creditors_when=creditors_have_claims,
+    rules=(capital_is_reduced,),
+    compose=wording.compose_capital_reduction,
 )
 
 MERGER = NoticeType(
     code="merger", title="合并公告",
     label="公司吸收合并或新设合并，通知债权人",
+    blurb="吸收合并或新设合并",
     fields=(
         Field("merger_form", "合并方式", CHOICE, choices=(("吸收合并", "吸收合并"), ("新设合并", "新设合并"))),
         # A one-person company decides by 股东决定, not by a shareholders' meeting (公司法 第六十条).
@@ -384,7 +495,7 @@ MERGER = NoticeType(
         uscc("party3_uscc", "合并方三统一社会信用代码", required=False),
         company("new_company", "新设公司名称", required=False, help="新设合并时填写"),
         money("capital_after", "合并后注册资本", required=False),
-        date("resolved_on", "合并决议日期", required=False, help="用来核对三十日内公告的期限；不填则不核对"),
+        date("resolved_on", "合并决议日期", required=False, not_future=True, help="用来核对三十日内公告的期限；不填则不核对"),
         *CONTACT_FIELDS,
     ),
     required=(CREDITOR_DEMAND_45,),
@@ -393,11 +504,14 @@ MERGER = NoticeType(
     # CL 220: 自作出合并决议之日起十日内通知债权人，并于三十日内在报纸上……公告。
     deadline=Deadline("resolved_on", 30, "法定刊登期限（合并决议之日起三十日内）", "《公司法》第二百二十条"),
     creditor_days=45,
+    rules=(new_merger_names_the_new_company, merger_parties_differ, merger_codes_have_names),
+    compose=wording.compose_merger,
 )
 
 DIVISION = NoticeType(
     code="division", title="分立公告",
     label="公司存续分立或新设分立",
+    blurb="存续分立或新设分立",
     fields=(
         Field("division_form", "分立方式", CHOICE, choices=(("存续分立", "存续分立"), ("新设分立", "新设分立"))),
         company(),
@@ -409,23 +523,26 @@ DIVISION = NoticeType(
         money("result2_capital", "分立后公司二注册资本", required=False),
         company("result3_name", "分立后公司三", required=False),
         money("result3_capital", "分立后公司三注册资本", required=False),
-        date("resolved_on", "分立决议日期", required=False, help="用来核对三十日内公告的期限；不填则不核对"),
+        date("resolved_on", "分立决议日期", required=False, not_future=True, help="用来核对三十日内公告的期限；不填则不核对"),
         *CONTACT_FIELDS,
     ),
     required=(JOINT_LIABILITY,),
     warns=COMMON_WARNS,
     # CL 222: 自作出分立决议之日起十日内通知债权人，并于三十日内在报纸上……公告。
     deadline=Deadline("resolved_on", 30, "法定刊登期限（分立决议之日起三十日内）", "《公司法》第二百二十二条"),
+    rules=(division_results_differ, new_division_dissolves_the_company, division_capitals_have_names),
+    compose=wording.compose_division,
 )
 
 CORRECTION = NoticeType(
     code="correction", title="更正声明",
     label="更正此前刊登的公告中的错误",
+    blurb="更正已刊登公告中的错误",
     fields=(
         Field("subject", "公告单位或个人", TEXT, max_length=NAME_MAX, in_text=True,
               help="原公告的单位名称或个人姓名"),
         Field("original_newspaper", "原刊报纸", TEXT, max_length=SHORT_MAX, in_text=True, help="例如：本报 或 《某某报》"),
-        date("original_date", "原刊登日期", in_text=True),
+        date("original_date", "原刊登日期", in_text=True, before_publication=True),
         Field("original_page", "原刊版面", TEXT, required=False, max_length=10, help="例如：A12", in_text=True),
         Field("original_title", "原公告标题", TEXT, max_length=SHORT_MAX, in_text=True,
               suggestions=("遗失声明", "减资公告", "清算公告", "注销公告", "合并公告", "分立公告", "撤销公告")),
@@ -434,15 +551,46 @@ CORRECTION = NoticeType(
     ),
     required=(CORRECTION_SENTENCE,),
     closings=("特此更正", "特此声明"),
+    rules=(correction_changes_something,),
+    compose=wording.compose_correction,
 )
 
+# The registry: every other module looks a type up here, at the time it needs it (a test may add
+# a type to it for its duration: tests/test_new_type.py).
 CATALOGUE: dict[str, NoticeType] = {t.code: t for t in (
     LOST_DOCUMENT, REVOCATION, LIQUIDATION, CAPITAL_REDUCTION, MERGER, DIVISION, CORRECTION)}
 
-# The publisher's default print order of the types in the column (the seed page mixes them;
-# grouping by type is what the editors asked for).
+# The publisher's default print order of the types in the column: the catalogue's (the seed page
+# mixes them; grouping by type is what the editors asked for). An administrator changes it at
+# /desk/settings; a type added later follows the others.
 DEFAULT_TYPE_ORDER = tuple(CATALOGUE)
+
+# The home page offers the company notices most asked for first; a type not named here follows,
+# in catalogue order.
+HOME_PAGE_ORDER = ("lost-document", "capital-reduction", "liquidation", "revocation", "merger", "division",
+                   "correction")
 
 
 def get_type(code: str) -> NoticeType | None:
     return CATALOGUE.get(code)
+
+
+def entries() -> list[Entry]:
+    """What the home page offers, in its order: each type, or each variant of it."""
+    rank = {code: i for i, code in enumerate(HOME_PAGE_ORDER)}
+    types = sorted(CATALOGUE.values(), key=lambda t: rank.get(t.code, len(rank)))
+    return [entry for t in types for entry in t.entries()]
+
+
+def price_categories() -> dict[str, tuple[str, int | None]]:
+    """The rate card's categories that the catalogue names, in catalogue order: category ->
+    (label on the settings page, starting price per notice in fen, or None: priced by the card's
+    default rule until the newspaper sets one)."""
+    out: dict[str, tuple[str, int | None]] = {}
+    for t in CATALOGUE.values():
+        named = [(v.price_category, v.entry_title, v.flat_price_cents) for v in t.variants]
+        named.append((t.price_category, t.entry_title or t.title, t.flat_price_cents))
+        for category, label, cents in named:
+            if category and category not in out:
+                out[category] = (label, cents)
+    return out

@@ -13,13 +13,14 @@ from datetime import date, datetime
 from typing import Mapping
 
 from notices import catalogue as cat
-from notices.catalogue import CATALOGUE, Field, NoticeType, _truthy
+from notices.catalogue import CATALOGUE, Field, NoticeType
 from notices.dates import find_dates, format_date, parse_date, parse_dates
 from notices.deadlines import (PublishingCalendar, Window, add_statutory_days, copy_deadline_for,
                                format_date_cn, is_open, statutory_window)
 from notices.identifiers import CHECKS
-from notices.money import find_amounts, format_amount, parse_amount
+from notices.money import find_amounts, parse_amount
 from notices.privacy import scan as scan_id_numbers
+from notices.rules import truthy
 from notices.text import find_forbidden, forbidden_message, normalise_field, normalise_text
 from notices.wording import compose_text
 
@@ -76,6 +77,18 @@ class CheckResult:
     def add(self, level: str, code: str, message: str, field: str | None = None) -> None:
         self.findings.append(Finding(level, code, message, field))
 
+    # What the rules of notices/rules.py report with.
+    def error(self, code: str, message: str, field: str | None = None) -> None:
+        self.add(ERROR, code, message, field)
+
+    def warning(self, code: str, message: str, field: str | None = None) -> None:
+        self.add(WARNING, code, message, field)
+
+    @property
+    def failed_fields(self) -> set[str | None]:
+        """The fields with an error already: a rule between fields leaves them alone."""
+        return {f.field for f in self.errors}
+
     def as_json(self) -> dict:
         return {
             "type": self.notice_type.code if self.notice_type else None,
@@ -109,7 +122,7 @@ def _check_field(result: CheckResult, f: Field, raw: object) -> None:
         result.fields[f.name] = ""
         return
     if f.kind == cat.BOOL:
-        result.fields[f.name] = "1" if _truthy(value) or raw is True else ""
+        result.fields[f.name] = "1" if truthy(value) or raw is True else ""
         return
     forbidden = find_forbidden(value)
     if forbidden:
@@ -168,53 +181,15 @@ def _check_field(result: CheckResult, f: Field, raw: object) -> None:
 
 
 def _check_type_rules(result: CheckResult, t: NoticeType) -> None:
+    """The rules between fields that the type declares: at least one of a group of fields, then
+    its named rules (notices/rules.py), in the order declared."""
     f = result.fields
-    failed = {x.field for x in result.errors}
     variant = t.variant_of(f)
     for names, message, variants in t.group_rules:
         if (not variants or variant in variants) and not any(f.get(n) for n in names):
             result.add(ERROR, "one-of", message, names[0])
-    if t.code == "capital-reduction" and not {"capital_before", "capital_after"} & failed:
-        before, after = parse_amount(f.get("capital_before", "")), parse_amount(f.get("capital_after", ""))
-        if before is not None and after is not None and after >= before:
-            result.add(ERROR, "must-reduce",
-                       f"减资后注册资本（{format_amount(after)}）应低于原注册资本（{format_amount(before)}），请核对。",
-                       "capital_after")
-        elif after is not None and after <= 0:
-            result.add(ERROR, "capital-zero", "减资后注册资本不能为零；公司不再经营的，请刊登注销（清算）公告。",
-                       "capital_after")
-        for name, amount in (("capital_before", before), ("capital_after", after)):
-            # "1000" meant as 1000万元 prints as 1000元: a registered capital under 10 000 yuan is
-            # possible but rare, so ask.
-            if amount is not None and 0 < amount < 10_000:
-                result.add(WARNING, "capital-small",
-                           f"{t.field(name).label}为{format_amount(amount)}，金额很小，请核对是否漏写了“万”字"
-                           "（例如：1000万元）。", name)
-    if t.code == "merger":
-        if f.get("merger_form") == "新设合并" and not f.get("new_company"):
-            result.add(ERROR, "required", "新设合并请填写新设公司名称，例如：广州某某控股有限公司。", "new_company")
-        names = [f.get(f"party{i}_name") for i in (1, 2, 3) if f.get(f"party{i}_name")]
-        if len(set(names)) < len(names):
-            result.add(ERROR, "duplicate-party", "合并各方的名称不能重复。", "party2_name")
-        for i in (1, 2, 3):
-            if f.get(f"party{i}_uscc") and not f.get(f"party{i}_name"):
-                result.add(ERROR, "required", f"填写了合并方{'一二三'[i - 1]}的代码，请同时填写其名称。", f"party{i}_name")
-    if t.code == "division":
-        names = [f.get(f"result{i}_name") for i in (1, 2, 3) if f.get(f"result{i}_name")]
-        if len(set(names)) < len(names):
-            result.add(ERROR, "duplicate-party", "分立后各公司的名称不能重复。", "result2_name")
-        if f.get("division_form") == "新设分立" and f.get("company") in names:
-            result.add(ERROR, "new-is-old", "新设分立后原公司解散，分立后的公司应为新设的公司，不能是原公司；"
-                       "原公司存续的，请选“存续分立”。", f"result{names.index(f['company']) + 1}_name")
-        for i in (1, 2, 3):
-            if f.get(f"result{i}_capital") and not f.get(f"result{i}_name"):
-                result.add(ERROR, "required", f"填写了分立后公司{'一二三'[i - 1]}的注册资本，请同时填写其名称。",
-                           f"result{i}_name")
-
-
-    if t.code == "correction" and f.get("wrong_text") and f.get("wrong_text") == f.get("correct_text"):
-        result.add(ERROR, "nothing-corrected", "错误文字与正确文字相同，这则更正没有更正任何内容，请核对。",
-                   "correct_text")
+    for rule in t.rules:
+        rule(result, t)
 
 
 def _strip_title(result: CheckResult, text: str, t: NoticeType) -> str:
@@ -290,7 +265,7 @@ def _check_id_numbers(result: CheckResult, t: NoticeType, variant: str | None, p
     id_field = next((f for f in fields if f.kind == cat.ID_CARD), None)
     seen = {result.fields.get(f.name, "") for f in fields if f.kind == cat.ID_CARD}
     places = [(f.label, f.name, result.fields.get(f.name, "")) for f in fields
-              if f.kind in ID_NUMBER_FIELD_KINDS and f.name != "variant"]
+              if f.kind in ID_NUMBER_FIELD_KINDS]
     if not any(x.code == "forbidden-character" and x.field == TEXT_FIELD for x in result.errors):
         places.append(("公告正文", TEXT_FIELD, result.text))
     for label, name, value in places:
@@ -347,7 +322,7 @@ def _check_dates(result: CheckResult, t: NoticeType, calendar: PublishingCalenda
             elif pub is not None:
                 result.add(INFO, "window-ok", f"{t.deadline.label}截至{format_date_cn(window.ends)}，"
                                               f"计划刊登日期在期限内。", DATE_FIELD)
-    if t.creditor_days and pub is not None and not _truthy(fields.get("covers_losses")):
+    if t.creditor_days and pub is not None and t.creditors_when(fields):
         window = statutory_window(pub, t.creditor_days, "债权人期限（自公告之日起四十五日）", "《公司法》")
         result.windows.append(window)
         result.add(INFO, "creditor-window", f"债权人期限自刊登之日起四十五日，至{format_date_cn(window.ends)}。", DATE_FIELD)
@@ -358,16 +333,17 @@ def _check_dates(result: CheckResult, t: NoticeType, calendar: PublishingCalenda
                        f"（{format_date_cn(window.ends)}），请以公布的安排为准。", DATE_FIELD)
             break
     if pub is not None:
-        for name in ("original_dates", "original_date"):
-            if name in fields and fields[name] and not any(x.field == name for x in result.errors):
-                ds = parse_dates(fields[name]) or []
-                if any(d >= pub for d in ds):
-                    label = t.field(name).label
-                    result.add(ERROR, "date-order", f"{label}应早于本次刊登日期（{format_date_cn(pub)}）。", name)
-        for name in ("resolved_on", "group_formed_on"):
-            d = parse_date(fields.get(name, ""))
-            if d and d > now.date() and not any(x.field == name for x in result.errors):
-                result.add(WARNING, "future-date", f"{t.field(name).label}{format_date_cn(d)}晚于今天，请核对。", name)
+        # The date rules declared as flags on the fields (notices/catalogue.py, Field).
+        failed = result.failed_fields
+        for f in t.fields:
+            if f.before_publication and fields.get(f.name) and f.name not in failed:
+                if any(d >= pub for d in parse_dates(fields[f.name]) or []):
+                    result.add(ERROR, "date-order", f"{f.label}应早于本次刊登日期（{format_date_cn(pub)}）。", f.name)
+        failed = result.failed_fields
+        for f in t.fields:
+            d = parse_date(fields.get(f.name, "")) if f.not_future else None
+            if d and d > now.date() and f.name not in failed:
+                result.add(WARNING, "future-date", f"{f.label}{format_date_cn(d)}晚于今天，请核对。", f.name)
 
 
 def check_notice(type_code: str, fields: Mapping[str, object] | None, text: str | None = None,
@@ -401,9 +377,9 @@ def check_notice(type_code: str, fields: Mapping[str, object] | None, text: str 
         if result.publication_date is None:
             result.add(ERROR, "date", "刊登日期不是有效日期，例如：2026-12-01。", DATE_FIELD)
 
-    variant_field = next((f for f in t.fields if f.name == "variant"), None)
+    variant_field = t.variant_field
     if variant_field:
-        _check_field(result, variant_field, fields.get("variant"))
+        _check_field(result, variant_field, fields.get(variant_field.name))
     variant = t.variant_of(result.fields)
     for f in t.fields_for(variant):
         if f is not variant_field:

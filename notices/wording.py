@@ -1,5 +1,8 @@
 """The standard wording of each notice type, composed from its fields.
 
+Each type names its function here in its catalogue entry (`compose=…`, notices/catalogue.py),
+which imports this module: so this one does not import the catalogue.
+
 House style follows the seed page's classified column (e.g. "统一社会信用代码：…，声明作废。"),
 except where its wording is legally unsound: the 减资公告 and 清算公告 on that page say
 "逾期不申报，视为放弃权利" and (in a 减资公告) "申报债权"; the composed text uses the statute's own
@@ -8,11 +11,14 @@ words instead (CL 224, 235). The composed text is the body printed after the bol
 from __future__ import annotations
 
 import re
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Mapping
 
-from notices.catalogue import CATALOGUE, NoticeType, _truthy
 from notices.dates import format_date, parse_date, parse_dates
 from notices.money import format_amount, parse_amount
+from notices.rules import truthy
+
+if TYPE_CHECKING:
+    from notices.catalogue import NoticeType
 
 Fields = Mapping[str, str]
 
@@ -95,11 +101,11 @@ def compose_revocation(f: Fields) -> str:
     respectively = "分别" if len(dates) > 1 else ""
     text = (f"{_with_code(_v(f, 'company'), _v(f, 'uscc'))}撤销{date_list}在{channel}{respectively}"
             f"{'对外' if verb == '公示' else ''}{verb}的{_v(f, 'revoked_items')}")
-    if _truthy(f.get("dissolve_group")):
+    if truthy(f.get("dissolve_group")):
         text += "，并解散清算组"
     # "继续经营" answers a revoked liquidation or deregistration; after a revoked 减资公告 it
     # would say something nobody asked. The seed page's own wording is "该公司继续经营".
-    if _truthy(f.get("dissolve_group")) or re.search(r"清算|注销|解散", _v(f, "revoked_items")):
+    if truthy(f.get("dissolve_group")) or re.search(r"清算|注销|解散", _v(f, "revoked_items")):
         return text + "。该公司继续经营，特此公告。"
     return text + "。特此公告。"
 
@@ -121,7 +127,7 @@ def compose_capital_reduction(f: Fields) -> str:
     when = f"于{format_date(resolved)}" if resolved else ""
     text = (f"{_with_code(_v(f, 'company'), _v(f, 'uscc'))}{when}经{_v(f, 'decision')}，注册资本由"
             f"{money_text(_v(f, 'capital_before'))}减少至{money_text(_v(f, 'capital_after'))}。")
-    if _truthy(f.get("covers_losses")):
+    if truthy(f.get("covers_losses")):
         # CL 225: reduction to cover losses — no distribution to shareholders, no creditor sentence.
         text += "本次减资用于弥补亏损，不向股东分配，也不免除股东缴纳出资的义务。"
     else:
@@ -186,18 +192,6 @@ def compose_correction(f: Fields) -> str:
             f"“{_v(f, 'wrong_text')}”应为“{_v(f, 'correct_text')}”，特此更正。")
 
 
-COMPOSERS: dict[str, Callable[[Fields], str]] = {
-    "lost-document": compose_lost_document,
-    "revocation": compose_revocation,
-    "liquidation": compose_liquidation,
-    "capital-reduction": compose_capital_reduction,
-    "merger": compose_merger,
-    "division": compose_division,
-    "correction": compose_correction,
-}
-assert set(COMPOSERS) == set(CATALOGUE), "every catalogue type needs its composer"
-
-
 def compose_text(notice_type: NoticeType, fields: Fields) -> str:
     """The standard body (after the title) of a notice of this type."""
-    return COMPOSERS[notice_type.code](fields)
+    return notice_type.compose(fields)
