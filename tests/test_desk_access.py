@@ -17,13 +17,14 @@ DESK_GETS = ["/desk/", f"/desk/notices/{REF}", f"/desk/notices/{REF}/edit", f"/d
 DESK_POSTS = [f"/desk/notices/{REF}/approve", f"/desk/notices/{REF}/reject", f"/desk/notices/{REF}/request-changes",
               f"/desk/notices/{REF}/edit", f"/desk/notices/{REF}/schedule", f"/desk/notices/{REF}/unschedule",
               f"/desk/notices/{REF}/payments", f"/desk/issues/{DAY}/export", f"/desk/issues/{DAY}/publish",
+              f"/desk/issues/{DAY}/withdraw",
               "/desk/settings", "/desk/editors", "/desk/editors/1/active", "/desk/editors/1/password", "/desk/editors/1/unlock",
               "/desk/password", "/desk/logout"]
 ADMIN_ONLY = ["/desk/settings", "/desk/editors"]
 
 
 ACTION_GETS = ["/desk/notices/<reference>/<any(approve, reject, 'request-changes', schedule, unschedule, payments):action>",
-               "/desk/issues/<day>/<any(export, publish):action>"]
+               "/desk/issues/<day>/<any(export, publish, withdraw):action>"]
 
 
 def test_every_desk_route_is_listed_here(app):
@@ -58,6 +59,7 @@ def test_admin_pages_refused_to_editors(app):
         assert editor.post(url, data={}).status_code == 403, url
     assert editor.post("/desk/editors/1/active", data={"active": "0"}).status_code == 403
     assert editor.post("/desk/editors/1/password", data={}).status_code == 403
+    assert editor.post(f"/desk/issues/{DAY}/withdraw", data={"reason": "x"}).status_code == 403
     admin = editor_client(app, "boss", role="admin")
     for url in ADMIN_ONLY:
         assert admin.get(url).status_code == 200, url
@@ -100,7 +102,8 @@ def test_desk_posts_without_csrf_token_are_refused(csrf_app):
                                             "csrf_token": token}).status_code == 303
     version = str(fetch(app, reference).version)
     for url in (f"/desk/notices/{reference}/approve", f"/desk/notices/{reference}/reject",
-                f"/desk/notices/{reference}/payments", f"/desk/issues/{DAY}/publish", "/desk/logout"):
+                f"/desk/notices/{reference}/payments", f"/desk/issues/{DAY}/publish", "/desk/logout",
+                f"/desk/issues/{DAY}/withdraw"):
         r = client.post(url, data={"version": version, "reason": "x"})
         assert r.status_code == 400, url
         assert "安全校验未通过" in r.get_data(as_text=True)
