@@ -74,7 +74,49 @@ class Advertiser:
 class Submitted:
     notice: Notice
     created: bool          # False: an earlier submission with the same key was found
-    same_content: bool     # for a replay: whether the replayed content equals the stored one
+    # For a replay: what this request has that differs from the stored one, in Chinese (empty:
+    # the same request again, answered with the same notice).
+    differences: tuple[str, ...] = ()
+
+    @property
+    def same_content(self) -> bool:
+        return not self.differences
+
+
+def request_differences(notice: Notice, result: CheckResult, advertiser: Advertiser, *,
+                        date_requested: bool = True) -> tuple[str, ...]:
+    """What differs between a replayed submission and the notice its key stored: the WHOLE
+    request (type, fields, text, publication date, contact), each as the checks normalised it,
+    against what submit_notice stored of the first request (revision 1 and the notice's own
+    columns; later editors' revisions do not count). A key compared on the text alone let a
+    retry with another contact or date get the first notice's 200, its changes silently lost.
+
+    `date_requested=False`: the request named no date and was given the earliest open issue, a
+    date that moves with the clock; the stored notice's date then stands for it."""
+    first = next(r for r in notice.revisions if r.number == 1)
+    out: list[str] = []
+    code = result.notice_type.code if result.notice_type else ""
+    if notice.type_code != code:
+        out.append(f"公告类型（原为 {notice.type_code}，现为 {code}）")
+    else:
+        stored = json.loads(first.fields_json)
+        changed = sorted(k for k in stored.keys() | result.fields.keys() if stored.get(k) != result.fields.get(k))
+        if changed:
+            t = result.notice_type
+            labels = {f.name: f.label for f in t.fields}
+            out.append("字段" + "、".join(f"“{labels.get(k, k)}”（{k}）" for k in changed))
+    if first.text_hash != text_hash(result.text):
+        out.append("正文")
+    if date_requested and notice.requested_date != result.publication_date:
+        def shown(d):
+            return d.isoformat() if d else "未指定"
+        out.append(f"刊登日期（原为 {shown(notice.requested_date)}，现为 {shown(result.publication_date)}）")
+    for label, before, after in (("联系人姓名", notice.advertiser_name, advertiser.name),
+                                 ("联系电话", notice.advertiser_phone, advertiser.phone),
+                                 ("电子邮箱", notice.advertiser_email, advertiser.email)):
+        if (before or "") != (after or ""):
+            out.append(label)
+    return tuple(out)
 
 
 def _revision_payload(result: CheckResult) -> dict:
@@ -93,12 +135,14 @@ _INSERT_REVISION = insert(NoticeRevision.__table__)
 
 
 def submit_notice(db: Database, result: CheckResult, advertiser: Advertiser, submission_key: str, *,
-                  lines: int, price_cents: int, author: str, api_key_id: int | None = None) -> Submitted:
+                  lines: int, price_cents: int, author: str, api_key_id: int | None = None,
+                  date_requested: bool = True) -> Submitted:
     """Store a checked notice exactly once per submission key.
 
     The unique constraint on submission_key is what makes a retry safe (reliability.md: kill -9
     during a storm left 22 committed-but-unacknowledged rows; a retry with the same key and a
     unique constraint made 0 duplicates). The caller has already refused results with errors.
+    A replay says what it changed (request_differences; `date_requested` is passed on to it).
     """
     assert result.ok and result.notice_type is not None
     payload = _revision_payload(result)
@@ -124,18 +168,20 @@ def submit_notice(db: Database, result: CheckResult, advertiser: Advertiser, sub
                 s.execute(_INSERT_REVISION, {"notice_id": notice_id, **revision})
                 append_audit(s, author, "submit", notice_id, details)
         except IntegrityError:
-            existing = _find_by_key(db, submission_key)
-            if existing is not None:   # a concurrent retry won the race: same notice
-                return Submitted(existing, False, existing.revision.text_hash == payload["text_hash"])
+            existing = find_submission(db, submission_key)
+            if existing is not None:   # a retry (or a concurrent one won the race): that notice
+                return Submitted(existing, False, request_differences(existing, result, advertiser,
+                                                                      date_requested=date_requested))
             continue  # otherwise a reference collision (1 in 2^40 per pair): draw again
         # The rows as stored, as objects (detached), for the caller's answer.
         notice = Notice(id=notice_id, **values)
         notice.revisions = [NoticeRevision(notice_id=notice_id, **revision)]
-        return Submitted(notice, True, True)
+        return Submitted(notice, True)
     raise RuntimeError("could not allocate a unique reference")
 
 
-def _find_by_key(db: Database, submission_key: str) -> Notice | None:
+def find_submission(db: Database, submission_key: str) -> Notice | None:
+    """The notice stored under a submission key, with its revisions; None if there is none."""
     with db.session() as s:
         notice = s.scalar(select(Notice).where(Notice.submission_key == submission_key))
         if notice is not None:

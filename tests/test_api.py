@@ -1,6 +1,8 @@
 """JSON API v1: catalogue, identifier checks, notice checks, idempotent submission, status."""
 from __future__ import annotations
 
+import json
+import re
 import threading
 
 import pytest
@@ -157,3 +159,198 @@ def test_issue_dates_and_the_default_publication_date(client, api_key):
     sample = SAMPLES["correction"]
     body = client.post("/api/v1/notices/check", json=sample, headers=auth(api_key)).get_json()
     assert body["ok"] and body["publication_date"] == "2026-11-27"
+
+
+# ---------------------------------------------------------------------------------------------
+# Idempotency-Key: the WHOLE request is compared on a replay (issue 11)
+
+def _count(app) -> int:
+    from sqlalchemy import func, select
+    from store.models import Notice
+    with app.extensions["notice_db"].session() as s:
+        return s.scalar(select(func.count()).select_from(Notice))
+
+
+def _post(client, key, payload, idem):
+    return client.post("/api/v1/notices", json=payload, headers=auth(key, idem))
+
+
+def test_a_replay_must_be_the_same_request_whole(app, client, api_key):
+    """Same request again: 200 with the same notice. Anything different (type, a field, the text,
+    the date, the contact's name, phone or e-mail): 409 naming what differs, nothing stored, and
+    the first notice unchanged. Before, only the text was compared: a retry with another contact
+    or date got a 200 and its changes were silently lost."""
+    payload = {**SAMPLES["lost-document:licence"], "publication_date": "2026-11-28",
+               "contact": {**CONTACT, "email": "wang@example.com"}}
+    first = _post(client, api_key, payload, "whole-0001")
+    assert first.status_code == 201
+    ref = first.get_json()["reference"]
+    again = _post(client, api_key, payload, "whole-0001")
+    assert again.status_code == 200 and again.get_json()["reference"] == ref
+    composed = first.get_json()["text"]
+    changed = {
+        "联系人姓名": dict(payload, contact={**payload["contact"], "name": "李先生"}),
+        "联系电话": dict(payload, contact={**payload["contact"], "phone": "13900139000"}),
+        "电子邮箱": dict(payload, contact={**payload["contact"], "email": "li@example.com"}),
+        "刊登日期（原为 2026-11-28，现为 2026-11-29）": dict(payload, publication_date="2026-11-29"),
+        "字段“遗失的执照”（licence_copy）": dict(payload, fields={**payload["fields"], "licence_copy": "副本"}),
+        "正文": dict(payload, text=composed.replace("声明作废", "特此声明作废")),
+        "公告类型（原为 lost-document，现为 correction）": {**SAMPLES["correction"], "publication_date": "2026-11-28",
+                                                      "contact": payload["contact"]},
+    }
+    for named, body in changed.items():
+        response = _post(client, api_key, body, "whole-0001")
+        error = response.get_json()["error"]
+        assert response.status_code == 409, (named, response.get_json())
+        assert error["code"] == "idempotency_key_reused" and error["reference"] == ref
+        assert any(named in d for d in error["differences"]), (named, error["differences"])
+        assert named in error["message"] and ref in error["message"]
+    assert _count(app) == 1
+    status = client.get(f"/api/v1/notices/{ref}", headers=auth(api_key)).get_json()
+    assert status["text"] == composed and status["requested_date"] == "2026-11-28"
+    assert _post(client, api_key, payload, "whole-0001").status_code == 200
+
+
+def test_a_replay_normalised_the_same_way_is_the_same_request(client, api_key):
+    """Compared as checked (normalised), not byte for byte: ＧＧ full-width letters or a phone with
+    blanks around it are the same notice."""
+    payload = {**SAMPLES["lost-document:licence"], "publication_date": "2026-11-28", "contact": CONTACT}
+    assert _post(client, api_key, payload, "norm-0001").status_code == 201
+    typed = dict(payload, fields={**payload["fields"], "uscc": "９１４４０１０６ＭＡ５ＣＬ１２Ｔ４Ｇ"},
+                 contact={"name": " 王先生 ", "phone": " 13800138000"})
+    assert _post(client, api_key, typed, "norm-0001").status_code == 200
+
+
+def test_a_replay_without_a_date_keeps_the_date_it_was_given(app, client, api_key):
+    """No publication_date: the earliest open issue (2026-11-27 at 09:00). A retry after that
+    issue's copy deadline (15:00) would get 2026-11-28: it is the same request all the same."""
+    from tests.conftest import NOW
+    payload = {**SAMPLES["correction"], "contact": CONTACT}
+    first = _post(client, api_key, payload, "nodate-0001")
+    assert first.status_code == 201 and first.get_json()["requested_date"] == "2026-11-27"
+    app.config["NOW"] = NOW.replace(hour=16)
+    again = _post(client, api_key, payload, "nodate-0001")
+    assert again.status_code == 200 and again.get_json()["reference"] == first.get_json()["reference"]
+    other = _post(client, api_key, dict(payload, publication_date="2026-11-29"), "nodate-0001")
+    assert other.status_code == 409 and "刊登日期" in other.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize("hour,minute", [(14, 59), (15, 0), (16, 0)])
+def test_a_retry_after_the_copy_deadline_still_gets_its_notice(app, client, api_key, hour, minute):
+    """Accepted at 09:00 for 2026-11-27, whose copy is due 2026-11-26 15:00. The retry (the
+    answer was lost) comes just before, at, or after the deadline: it gets the notice (200), not
+    a 422 "截稿时间已过" that would leave the agency without its reference. A new key then is
+    refused as before."""
+    from tests.conftest import NOW
+    payload = {**SAMPLES["correction"], "publication_date": "2026-11-27", "contact": CONTACT}
+    first = _post(client, api_key, payload, "late-0001")
+    assert first.status_code == 201
+    app.config["NOW"] = NOW.replace(hour=hour, minute=minute)
+    retry = _post(client, api_key, payload, "late-0001")
+    assert retry.status_code == 200 and retry.get_json()["reference"] == first.get_json()["reference"]
+    changed = _post(client, api_key, dict(payload, contact={**CONTACT, "phone": "13900139000"}), "late-0001")
+    assert changed.status_code == 409
+    fresh = _post(client, api_key, payload, "late-0002")
+    if (hour, minute) < (15, 0):
+        assert fresh.status_code == 201
+    else:
+        assert fresh.status_code == 422 and "截稿时间" in str(fresh.get_json()["error"]["errors"])
+    assert _count(app) == (2 if (hour, minute) < (15, 0) else 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Malformed bodies: a clear 4xx in Chinese, never a 500 (issue 11)
+
+def _surrogate_bodies():
+    """JSON texts with a lone surrogate in each place a client can put one."""
+    base = {**SAMPLES["correction"], "publication_date": "2026-11-28", "contact": CONTACT}
+    text = json.dumps(base, ensure_ascii=False)
+    return {
+        "contact.name": text.replace("王先生", "王\\ud800先生"),
+        "fields.subject": text.replace("广州市示例贸易有限公司", "广州市示例\\udfff贸易有限公司", 1),
+        "fields.\\ud800x（字段名）": text.replace('"fields": {', '"fields": {"\\ud800x": "1", '),
+        "text": text[:-1] + ', "text": "正文\\ud83d"}',
+        "publication_date": text.replace('"2026-11-28"', '"2026-11-28\\udc00"'),
+        "type": text.replace('"correction"', '"correction\\ud800"'),
+    }
+
+
+def test_lone_surrogates_are_refused_up_front_and_nothing_is_stored(app, client, api_key):
+    """A lone surrogate ("\\ud800": JSON allows it, UTF-8 cannot carry it) was stored, and every
+    answer naming it then failed to encode: a 500 on every retry, the reference never known."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    for where, body in _surrogate_bodies().items():
+        for attempt in range(2):                      # the retry gets the same clear answer
+            for url, headers in (("/api/v1/notices", auth(api_key, f"surrogate-{attempt}-{len(where)}")),
+                                 ("/api/v1/notices/check", auth(api_key))):
+                r = client.post(url, data=body.encode(), content_type="application/json", headers=headers)
+                error = r.get_json()["error"]
+                assert r.status_code == 400 and error["code"] == "invalid_unicode", (where, url, r.get_json())
+                assert error["field"] == where and "不完整的字符" in error["message"]
+    r = client.post("/api/v1/identifiers/check", data=b'{"kind": "uscc", "value": "9144\\ud800"}',
+                    content_type="application/json")
+    assert r.status_code == 400 and r.get_json()["error"]["field"] == "value"
+    assert _count(app) == 0
+    # A valid pair is one character (😀), not refused as a surrogate: the check names the emoji.
+    pair = json.dumps({**SAMPLES["correction"], "contact": CONTACT}).replace("\\u5e7f", "\\ud83d\\ude00", 1)
+    r = client.post("/api/v1/notices/check", data=pair.encode(), content_type="application/json",
+                    headers=auth(api_key))
+    assert r.status_code == 200
+
+
+BAD_JSON = {
+    "not an object": [1, 2],
+    "fields as a list": {"type": "correction", "fields": ["a"]},
+    "fields as text": {"type": "correction", "fields": "subject=x"},
+    "a field as an object": {"type": "correction", "fields": {"subject": {"a": 1}}},
+    "type as a list": {"type": ["correction"], "fields": {}},
+    "text as a number": {"type": "correction", "fields": {}, "text": 12},
+    "date as a number": {"type": "correction", "fields": {}, "publication_date": 20261128},
+    "date 0001-01-01": {**SAMPLES["correction"], "publication_date": "0001-01-01"},
+    "date 9999-12-31": {**SAMPLES["correction"], "publication_date": "9999-12-31"},
+    "date 2026-02-30": {**SAMPLES["correction"], "publication_date": "2026-02-30"},
+    "field date 9999-12-31": {"type": "correction", "fields": {**SAMPLES["correction"]["fields"],
+                                                             "original_date": "9999-12-31"}},
+    "contact as text": {**SAMPLES["correction"], "contact": "王先生 13800138000"},
+    "contact name as an object": {**SAMPLES["correction"], "contact": {"name": {"a": 1}, "phone": "13800138000"}},
+    "contact phone as a list": {**SAMPLES["correction"], "contact": {"name": "王先生", "phone": [138, 0]}},
+    "contact name with NUL": {**SAMPLES["correction"], "contact": {"name": "王\x00先生", "phone": "13800138000"}},
+}
+RAW_JSON = {
+    "huge integer": b'{"type": "correction", "fields": {"subject": ' + b"9" * 5000 + b"}}",
+    "1e999": b'{"type": "correction", "fields": {"subject": 1e999}}',
+    "NaN": b'{"type": "correction", "fields": {"subject": NaN}}',
+    "not UTF-8": '{"type": "correction", "fields": {"subject": "广州"}}'.encode("gb18030"),
+    "deep nesting": b'{"type": "correction", "fields": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
+    "truncated": b'{"type": "correction", "fields": {',
+}
+
+
+def test_malformed_json_gets_a_chinese_4xx_and_nothing_is_stored(app, client, api_key):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    bodies = {name: json.dumps(body, ensure_ascii=False).encode() for name, body in BAD_JSON.items()}
+    bodies.update(RAW_JSON)
+    for name, body in bodies.items():
+        for url in ("/api/v1/notices", "/api/v1/notices/check"):
+            r = client.post(url, data=body, content_type="application/json",
+                            headers=auth(api_key, "bad-json-" + str(abs(hash(name)))))
+            assert r.status_code < 500, (name, url, r.status_code)
+            payload = r.get_json()
+            if r.status_code == 200:          # the check endpoint: 200 with its findings (it ignores contact)
+                assert url.endswith("/check") and (not payload["ok"] or name.startswith("contact")), (name, payload)
+                continue
+            assert 400 <= r.status_code < 500 and re.search(r"[\u4e00-\u9fff]", payload["error"]["message"]), name
+    assert _count(app) == 0
+    # A contact that is not text is pointed out, not taken as its Python repr ("{'a': 1}").
+    r = client.post("/api/v1/notices", json={**BAD_JSON["contact name as an object"], "publication_date": "2026-11-28"},
+                    headers=auth(api_key, "contact-obj-1"))
+    assert r.status_code == 422 and "须为文本" in r.get_json()["error"]["errors"]["contact.name"][0]
+
+
+def test_an_api_key_with_nul_or_odd_characters_is_401(app, client):
+    """A NUL in the key reached PostgreSQL in the prefix look-up: a 500."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    for key in ("ggk_ab\x00cd_x", "ggk_\x00" + "a" * 50, "ggk_abcdef01_" + "\x00" * 43, "ggk_%00", "x\x00"):
+        for headers in ({"Authorization": f"Bearer {key}"}, {"X-API-Key": key}):
+            r = client.post("/api/v1/notices/check", json=SAMPLES["correction"], headers=headers)
+            assert r.status_code == 401 and r.get_json()["error"]["code"] == "unauthorized", (key, r.status_code)

@@ -23,6 +23,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)   # no cookies here: every state change is authenticated by an API key header
 
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:\-]{8,100}")
+# As store.operations.create_api_key makes them: ggk_, 8 hex digits, _, token_urlsafe(32).
+API_KEY_FORMAT = re.compile(r"ggk_[0-9a-f]{8}_[A-Za-z0-9_\-]{43}")
 MAX_FIELDS = 60
 MAX_VALUE = 2000
 
@@ -61,6 +63,8 @@ class _KeyCache:
         self._revocations = operations.revocations
 
     def lookup(self, value: str) -> ApiClient | None:
+        if not API_KEY_FORMAT.fullmatch(value):
+            return None    # not a key we issue: no query (a NUL in it was a 500 on PostgreSQL)
         digest = hashlib.sha256(value.encode()).hexdigest()
         now = time.monotonic()
         with self._lock:
@@ -97,6 +101,31 @@ def require_key(view):
     return wrapper
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(data) -> str | None:
+    """Where the body has a lone UTF-16 surrogate ("\\ud800" in JSON: Python's json accepts
+    it, UTF-8 cannot carry it), e.g. "fields.holder"; None if nowhere. Such a notice was stored,
+    and then every answer naming it failed to encode: a 500 on every retry, so the agency never
+    got its reference. Iterative: the nesting depth is only bounded by the body size."""
+    stack = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return path or "请求体"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if _SURROGATE.search(key):     # named as JSON writes it: \ud800 itself cannot be sent back
+                    shown = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", key)
+                    return f"{path}.{shown}（字段名）" if path else f"{shown}（字段名）"
+                stack.append((f"{path}.{key}" if path else key, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+    return None
+
+
 def _json_body():
     try:
         data = request.get_json(silent=True)
@@ -104,7 +133,13 @@ def _json_body():
         data = None
     if not isinstance(data, dict):
         return None, api_error(400, "invalid_json",
-                               "请求体须为 JSON 对象，并带请求头 Content-Type: application/json。")
+                               "请求体须为 UTF-8 编码的 JSON 对象，并带请求头 Content-Type: application/json。")
+    where = _lone_surrogate(data)
+    if where:
+        return None, api_error(400, "invalid_unicode",
+                               f"{where} 含有不完整的字符（孤立的 UTF-16 代理项，如 \\ud800）：JSON 中的 "
+                               "\\uD800–\\uDFFF 只能成对出现，合起来表示一个字符。请检查程序的文字编码，改正后重新提交。",
+                               field=where)
     return data, None
 
 
@@ -134,6 +169,38 @@ def _notice_input(data: dict):
 
 def _now():
     return current_app.config.get("NOW") or datetime.now().astimezone()
+
+
+CONTACT_NAME_MAX, CONTACT_PHONE_MAX, CONTACT_EMAIL_MAX = 60, 30, 120
+
+
+def _contact(contact: dict) -> tuple[Advertiser, dict[str, list[str]]]:
+    """The contact as stored, and the errors per field ("contact.phone": […]). A field with an
+    error is left empty; the others are kept."""
+    values, errors = {}, {}
+    for key, label in (("name", "联系人姓名"), ("phone", "联系电话"), ("email", "电子邮箱")):
+        value = contact.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and key == "phone":
+            value = str(value)             # a phone number sent as a JSON number
+        if value is not None and not isinstance(value, str):
+            # A list or an object is not text (its Python repr "{'a': 1}" was taken for a name).
+            errors[f"contact.{key}"] = [f"contact.{key}（{label}）须为文本，例如：\"13800138000\"。"
+                                        if key == "phone" else f"contact.{key}（{label}）须为文本。"]
+            value = ""
+        value = (value or "").strip()
+        found = find_forbidden(value)
+        if found:
+            errors[f"contact.{key}"] = [forbidden_message(found, label)]
+            value = ""
+        values[key] = value
+    name, phone, email = values["name"], values["phone"], values["email"]
+    if (not name or len(name) > CONTACT_NAME_MAX) and "contact.name" not in errors:
+        errors["contact.name"] = [f"请提供联系人姓名（不超过{CONTACT_NAME_MAX}字）。"]
+    if (not 7 <= len(re.sub(r"\D", "", phone)) <= 20 or len(phone) > CONTACT_PHONE_MAX) and "contact.phone" not in errors:
+        errors["contact.phone"] = ["请提供有效的联系电话，例如：020-87750217。"]
+    if len(email) > CONTACT_EMAIL_MAX:
+        errors["contact.email"] = [f"电子邮箱过长（最多{CONTACT_EMAIL_MAX}个字符）。"]
+    return Advertiser(name, phone, email), errors
 
 
 def _check(code, fields, text, pub):
@@ -225,36 +292,34 @@ def create_notice():
     contact = data.get("contact") or {}
     if not isinstance(contact, dict):
         return api_error(422, "invalid_contact", "contact 须为对象：{\"name\": …, \"phone\": …, \"email\": …}。")
-    name, phone, email = (str(contact.get(k) or "").strip() for k in ("name", "phone", "email"))
-    contact_errors = {}
-    for key, value, label in (("name", name, "联系人姓名"), ("phone", phone, "联系电话"), ("email", email, "电子邮箱")):
-        found = find_forbidden(value)
-        if found:
-            contact_errors[f"contact.{key}"] = [forbidden_message(found, label)]
-    if contact_errors:
-        name = phone = email = ""
-    if (not name or len(name) > 60) and "contact.name" not in contact_errors:
-        contact_errors["contact.name"] = ["请提供联系人姓名（不超过60字）。"]
-    if (not 7 <= len(re.sub(r"\D", "", phone)) <= 20 or len(phone) > 30) and "contact.phone" not in contact_errors:
-        contact_errors["contact.phone"] = ["请提供有效的联系电话，例如：020-87750217。"]
-    if len(email) > 120:
-        contact_errors["contact.email"] = ["电子邮箱过长。"]
+    advertiser, contact_errors = _contact(contact)
     try:
         result, quote = _check(*parsed)
     except printing.RenderError as exc:
         return api_error(503, "render_failed", f"排版失败：{exc}")
+    key = f"api:{g.api_key.id}:{idem}"
+    date_requested = data.get("publication_date") is not None
     if not result.ok or contact_errors:
-        errors = result.errors_by_field()
-        errors.update(contact_errors)
-        return api_error(422, "invalid_notice", "公告未通过检查，请按 errors 逐项改正。", errors=errors,
-                         check=_check_body(result, quote))
-    submitted = submit_notice(get_db(), result, Advertiser(name, phone, email), f"api:{g.api_key.id}:{idem}",
-                              lines=quote.lines, price_cents=quote.price_cents, author=f"api:{g.api_key.name}",
-                              api_key_id=g.api_key.id)
+        # A retry of a notice accepted earlier is answered with that notice even if it would not
+        # pass now (its issue's copy deadline has passed since, say): the agency gets its reference.
+        stored = operations.find_submission(get_db(), key) if not contact_errors else None
+        if stored is not None:
+            submitted = operations.Submitted(stored, False, operations.request_differences(
+                stored, result, advertiser, date_requested=date_requested))
+        else:
+            errors = result.errors_by_field()
+            errors.update(contact_errors)
+            return api_error(422, "invalid_notice", "公告未通过检查，请按 errors 逐项改正。", errors=errors,
+                             check=_check_body(result, quote))
+    else:
+        submitted = submit_notice(get_db(), result, advertiser, key, lines=quote.lines,
+                                  price_cents=quote.price_cents, author=f"api:{g.api_key.name}",
+                                  api_key_id=g.api_key.id, date_requested=date_requested)
     if not submitted.created and not submitted.same_content:
         return api_error(409, "idempotency_key_reused",
-                         "该 Idempotency-Key 已用于另一则内容不同的公告。新公告请使用新的键。",
-                         reference=submitted.notice.reference)
+                         f"该 Idempotency-Key 已用于公告 {submitted.notice.reference}，这次的请求与那次不同："
+                         f"{'；'.join(submitted.differences)}。重试请原样发送那次的请求；新的公告请使用新的键。",
+                         reference=submitted.notice.reference, differences=list(submitted.differences))
     body = _notice_json(submitted.notice)
     # Accepted, but an editor will look at these (as the web form shows them before confirming).
     body["warnings"] = [{"field": w.field, "message": w.message} for w in result.warnings]
