@@ -22,17 +22,30 @@ def _cn_number(text: str) -> int:
     return int("".join(str(_CN_DIGITS[c]) for c in text))
 
 
+# The dates a notice can name. A real but far date (0001-01-01, 9999-12-31) is not one: the
+# deadline arithmetic (a copy deadline the day before, a 45-day window, the publishing calendar
+# searched three years ahead) would step outside Python's dates and fail.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+
+
+def in_range(d: date) -> bool:
+    return EARLIEST <= d <= LATEST
+
+
 def _from_match(m: re.Match) -> date | None:
     try:
         if m.group("y"):
-            return date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
-        return date(_cn_number(m.group("cy")), _cn_number(m.group("cm")), _cn_number(m.group("cd")))
+            d = date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        else:
+            d = date(_cn_number(m.group("cy")), _cn_number(m.group("cm")), _cn_number(m.group("cd")))
     except (ValueError, KeyError):
         return None
+    return d if in_range(d) else None
 
 
 def parse_date(value: str) -> date | None:
-    """One date, the whole value; None if it is not a real date."""
+    """One date, the whole value; None if it is not a real date (or outside EARLIEST–LATEST)."""
     value = (value or "").strip(" 　")
     m = DATE_PATTERN.fullmatch(value)
     return _from_match(m) if m else None

@@ -28,6 +28,15 @@ Decisions (see the tests for the exact behaviour):
   construction: `normalise_text(normalise_text(x).text)` changes nothing and reports nothing.
 - Curly quotes, the dash “—”, the ellipsis “…” and the middle dot “·” count as Chinese
   punctuation (in a Chinese notice they are), so spaces next to them are removed.
+- Look-alikes of 汉字 (text copied from PDFs often carries them: “⼴州市⽇⽉” prints as 广州市日月)
+  hid a notice from /verify, whose query has the ordinary characters. The ones that ARE the
+  character they show are normalised to it, and the change is reported like every other:
+  Kangxi radicals (U+2F00–2FDF, Unicode's compatibility mapping, NFKC: ⽇ → 日) and the CJK
+  compatibility ideographs (U+F900–FAFF, U+2F800–2FA1F; NFC already maps them, reported on
+  their own here: they look exactly like the character they become). The CJK Radicals
+  Supplement (U+2E80–2EFF) holds mostly component forms that are no character of their own
+  (⻏, ⺮): those are refused with a message asking to type the character with the input method;
+  the two that Unicode maps to a character (⺟ 母, ⻳ 龟) are normalised.
 """
 from __future__ import annotations
 
@@ -51,8 +60,8 @@ class ForbiddenCharacter:
 
 
 # kinds: each comes with how it is described ("看不见的…") and why it matters to the reader
-_BIDI, _INVISIBLE, _SOFT_HYPHEN, _VARIATION, _CONTROL, _LINE_BREAK, _TAB, _UNPRINTABLE = (
-    "bidi", "invisible", "soft-hyphen", "variation", "control", "line-break", "tab", "unprintable")
+_BIDI, _INVISIBLE, _SOFT_HYPHEN, _VARIATION, _CONTROL, _LINE_BREAK, _TAB, _UNPRINTABLE, _RADICAL = (
+    "bidi", "invisible", "soft-hyphen", "variation", "control", "line-break", "tab", "unprintable", "radical")
 
 _KIND_TEXT = {   # kind -> (adjective before the label, explanation)
     _BIDI: ("看不见的", "它会让文字显示顺序与实际不同"),
@@ -63,6 +72,7 @@ _KIND_TEXT = {   # kind -> (adjective before the label, explanation)
     _LINE_BREAK: ("", "此栏只能填写一行"),
     _TAB: ("", "此栏请用空格，不要用制表符"),
     _UNPRINTABLE: ("无法印刷的", "报纸字库印不出它"),
+    _RADICAL: ("", "它是部首，看起来像汉字却不是汉字（核验时查不到，字库也可能印不出）"),
 }
 
 _NAMED = {
@@ -100,6 +110,8 @@ def _classify(ch: str) -> tuple[str, str] | None:
     cp = ord(ch)
     if cp in _NAMED:
         return _NAMED[cp]
+    if 0x2E80 <= cp <= 0x2EFF and unicodedata.category(ch) == "So" and unicodedata.normalize("NFKC", ch) == ch:
+        return f"汉字部首{ch}", _RADICAL    # no character of its own to normalise it to (see the docstring)
     if 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF:
         return "异体字选择符", _VARIATION
     if 0x180B <= cp <= 0x180D or cp == 0x180F:
@@ -286,11 +298,17 @@ def _clip(s: str, limit: int = 12) -> str:
     return s if len(s) <= limit else s[:limit] + "…"
 
 
+def _code_points(s: str) -> str:
+    return "、".join(f"U+{ord(c):04X}" for c in s)
+
+
 def _describe(key: tuple, n: int, example: tuple[str, str] | None) -> str:
     kind = key[0]
     a, b = example if example else ("", "")
     texts = {
         "nfc": "统一字符的编码形式（Unicode NFC）",
+        "radical": f"部首“{a}”改为同形的汉字“{b}”",
+        "compat-ideograph": f"兼容区汉字“{a}”（{_code_points(a)}）改为标准编码的同一个字（{_code_points(b)}）",
         "fw-digit": f"全角数字“{_clip(a)}”改为半角“{_clip(b)}”",
         "fw-letter": f"全角字母“{_clip(a)}”改为半角“{_clip(b)}”",
         "fw-symbol": f"全角符号“{a}”改为半角“{b}”",
@@ -331,6 +349,22 @@ def _step_nfc(s: str, rec: _Changes) -> str:
     n = sum(1 for c in clusters if unicodedata.normalize("NFC", c) != c)
     rec.add(("nfc",), count=max(n, 1))
     return unicodedata.normalize("NFC", s)
+
+
+# Kangxi radicals, the two Radicals Supplement characters Unicode maps to a 汉字 (⺟ ⻳), and the
+# CJK compatibility ideographs: each is replaced by the character it shows (see the docstring).
+_LOOK_ALIKE_HAN = re.compile("[\u2e9f\u2ef3\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+
+
+def _step_look_alike_han(s: str, rec: _Changes) -> str:
+    def repl(m: re.Match) -> str:
+        ch = m.group()
+        compat = ord(ch) >= 0xF900
+        new = unicodedata.normalize("NFC" if compat else "NFKC", ch)
+        if new != ch:
+            rec.add(("compat-ideograph",) if compat else ("radical",), (ch, new))
+        return new
+    return _LOOK_ALIKE_HAN.sub(repl, s)
 
 
 _FW_ALNUM = re.compile(r"[０-９]+|[Ａ-Ｚａ-ｚ]+")
@@ -550,6 +584,7 @@ def _normalise(text: str, body: bool) -> Normalised:
     s = _strip(text)
     for _ in range(_MAX_PASSES):
         before = s
+        s = _step_look_alike_han(s, rec)    # before NFC, which would take the compatibility ones unreported
         s = _step_nfc(s, rec)
         s = _step_fullwidth_alnum(s, rec)
         s = _step_fullwidth_symbols(s, rec, body)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import unicodedata
 from dataclasses import dataclass, field as dc_field
 from datetime import date, datetime, timezone
@@ -26,9 +25,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from notices.checks import CheckResult
+from notices.text import find_forbidden, forbidden_message
 from store.db import Database
 from store.audit import chain_head
-from store.models import (APPROVED, CHANGES_REQUESTED, PUBLISHED, REJECTED, SCHEDULED, SUBMITTED, AuditEntry,
+from store.models import (APPROVED, CHANGES_REQUESTED, PUBLISHED, REJECTED, SCHEDULED, STATUS_LABELS, SUBMITTED,
+                          WITHDRAWN, AuditEntry,
                           Export, IssueState, Notice, NoticeRevision, Payment, Publication, PublishedNotice, User,
                           utcnow)
 from store.operations import _revision_payload, append_audit, text_hash, verification_code
@@ -63,18 +64,60 @@ class Conflict(DeskError):
 
 EDITOR, ADMIN = "editor", "admin"
 ROLE_LABELS = {EDITOR: "编辑", ADMIN: "管理员"}
-USERNAME = re.compile(r"[\w.\-]{2,30}")      # \w includes 汉字: 张编辑 is a fine account name
+USERNAME_MIN, USERNAME_MAX = 2, 30
 PASSWORD_MIN = 10       # OWASP ASVS 2.1.1 asks for at least 12 for new systems; 10 + argon2id + throttling
 PASSWORD_MAX = 128      # bound the work argon2 does on attacker-chosen input
 
 
 def normalise_username(value: str) -> str:
+    # NFKC: full-width ｚｈａｎｇ typed with a Chinese IME and Kangxi radicals (⽇ U+2F47) become
+    # the letters and the 汉字 they look like, so they name the same account.
     return unicodedata.normalize("NFKC", (value or "").strip()).lower()
 
 
+# An account name is written in ONE script: all 汉字 (digits allowed: 张伟2), or all Latin letters
+# a–z with digits and . _ - (zhang.wei). Everything else is refused, naming the character:
+# - other letters, above all Cyrillic and Greek, that print like Latin ones ("аdmin" with a
+#   Cyrillic а is another account that reads "admin" in the audit log);
+# - a mixture of 汉字 and Latin: 一 (yī) prints as a dash, so "zhang一wei" would pass for
+#   "zhang-wei"; 丨 for l; 口 for o;
+# - bidi, zero-width and control characters (notices.text.find_forbidden).
+# An allow-list of two scripts is stricter than a mixed-script check (UTS #39's "highly
+# restrictive" level lets Latin mix with Han), needs no confusables table, and is all a Chinese
+# newsroom's account names need: pinyin or 汉字.
+_LATIN_NAME = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
+_USERNAME_RULE = "账号名只能全用汉字（可带数字），或全用英文字母 a–z、数字和 . _ -，不能有空格，例如：zhang.wei 或 张伟。"
+_SCRIPT_NAMES = {"CYRILLIC": "西里尔字母", "GREEK": "希腊字母", "LATIN": "带符号的拉丁字母", "ARMENIAN": "亚美尼亚字母",
+                 "HIRAGANA": "日文平假名", "KATAKANA": "日文片假名", "HANGUL": "韩文", "CJK": "汉字部首或符号",
+                 "KANGXI": "康熙部首"}
+
+
+def _is_han(ch: str) -> bool:
+    # Every CJK Unified Ideographs block (and extension) names its characters so; radicals,
+    # compatibility ideographs and 〇 do not (NFKC has already turned the latter two into these).
+    return unicodedata.name(ch, "").startswith("CJK UNIFIED IDEOGRAPH")
+
+
+def _char_text(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    kind = _SCRIPT_NAMES.get(name.split(" ")[0], "字符") if name else "字符"
+    return f"“{ch}”（U+{ord(ch):04X}，{kind}）"
+
+
 def username_problem(username: str) -> str | None:
-    if not USERNAME.fullmatch(username or ""):
-        return "账号名为2–30个字，可用汉字、字母、数字和 . _ -，不能有空格，例如：zhang.wei 或 张伟。"
+    """What is wrong with a new account name (already normalise_username'd), in Chinese, or None."""
+    username = username or ""
+    found = find_forbidden(username)
+    if found:
+        return forbidden_message(found, "账号名")
+    if not USERNAME_MIN <= len(username) <= USERNAME_MAX:
+        return f"账号名为{USERNAME_MIN}–{USERNAME_MAX}个字。" + _USERNAME_RULE
+    for index, ch in enumerate(username):
+        if ch not in _LATIN_NAME and not _is_han(ch):
+            what = "空格" if ch.isspace() else _char_text(ch)
+            return f"账号名第{index + 1}个字符是{what}，不能用。" + _USERNAME_RULE
+    if any(_is_han(ch) for ch in username) and any(not _is_han(ch) and not ch.isdigit() for ch in username):
+        return "账号名不能混用汉字和字母或 . _ -（例如“一”与“-”看起来一样）。" + _USERNAME_RULE
     return None
 
 
@@ -143,8 +186,10 @@ def authenticate(db: Database, username: str, password: str, *, address: str,
                  hasher: PasswordHasher) -> User | None:
     """Check a login and record it (success or failure) in the audit log."""
     username = normalise_username(username)[:60]
-    with db.session() as s:
-        user = s.scalar(select(User).where(User.username == username))
+    user = None
+    if not find_forbidden(username):   # no account has a NUL (PostgreSQL refuses it in text: a 500)
+        with db.session() as s:
+            user = s.scalar(select(User).where(User.username == username))
     ok = _verify(hasher, user.password_hash if user else _dummy_hash(hasher), (password or "")[:PASSWORD_MAX])
     ok = ok and user is not None and user.active
     new_hash = hasher.hash(password) if ok and hasher.check_needs_rehash(user.password_hash) else None
@@ -439,6 +484,10 @@ def record_payment(db: Database, reference: str, version: int, *, amount_cents: 
         raise DeskError("金额须大于零，例如：320 或 320.50。")
     with db.write() as s:
         notice = _notice_for_write(s, reference)
+        if notice.status in (REJECTED, WITHDRAWN):
+            # Nothing will print: money taken for it would have to be paid back.
+            raise DeskError(f"这则公告的状态是“{STATUS_LABELS[notice.status]}”，不会刊登，不能登记付款。"
+                            "如客户已付款，请按退款手续办理；如要刊登，请客户重新提交。")
         if amount_cents > notice.owed_cents:
             raise DeskError(f"金额超过尚欠的 ¥{notice.owed_cents / 100:.2f}，请核对。")
         # A double-clicked form carries the same receipt number: record it once.

@@ -890,3 +890,347 @@ def test_extra_api_fields_are_ignored(app, api_key):
     notice = stored_notice(app, body["reference"])
     assert notice.lines == quote["lines"]
     assert_untouched(notice, round(quote["price"]["amount"] * 100))
+
+
+# =============================================================================================
+# 6. Malformed input anywhere: a clear answer in Chinese, never a 500 (issue 11)
+# =============================================================================================
+
+from tests import desk_support  # noqa: E402 - the desk helpers, for this section only
+
+
+@pytest.fixture
+def desk(database_url):
+    """The app as the desk tests have it (newspaper named, cheap password hashing), errors shown
+    as the server shows them (500 pages, not exceptions raised into the test)."""
+    app = desk_support.desk_app(database_url, PROPAGATE_EXCEPTIONS=False)
+    yield app
+    app.extensions["notice_db"].dispose()
+
+
+# Percent-encoded as they arrive in a URL or a form body: NUL, a lone surrogate in CESU-8 (not
+# UTF-8), a byte that starts no UTF-8 character, numbers beyond PostgreSQL's integer, dates no
+# issue can have (0001-01-01 overflowed the deadline arithmetic), an impossible date, and bulk.
+BAD_VALUES = ("%00", "a%00b", "%ED%A0%80", "%FF", "-1", "99999999999999999999", "1e999", "0001-01-01",
+              "9999-12-31", "2026-02-30", "x" * 2000)
+FEW_BAD_VALUES = ("a%00b", "%ED%A0%80", "99999999999999999999", "0001-01-01")    # for the slow pages
+
+
+def _encoded(fields: dict, name: str, bad: str) -> str:
+    from urllib.parse import quote
+    return "&".join([f"{quote(k)}={quote(str(v), safe='')}" for k, v in fields.items() if k != name]
+                    + [f"{quote(name)}={bad}"])
+
+
+class Answers:
+    """Every answer of the sweep; what was a 500 or Werkzeug's English page, for the report."""
+
+    def __init__(self, client):
+        self.client, self.count, self.problems = client, 0, []
+
+    def get(self, path: str, query: str | None = None):
+        return self._check("GET", path, self.client.get(path, query_string=query), query)
+
+    def post(self, path: str, body: str):
+        return self._check("POST", path, self.client.post(path, data=body.encode(),
+                                                          content_type="application/x-www-form-urlencoded"), body)
+
+    def _check(self, method, path, response, sent):
+        self.count += 1
+        page = response.get_data(as_text=True)
+        if response.status_code >= 500:
+            self.problems.append(f"{method} {path} {str(sent)[:80]!r}: {response.status_code}")
+        elif response.status_code >= 400 and response.mimetype == "text/html" and 'lang="zh-CN"' not in page:
+            self.problems.append(f"{method} {path} {str(sent)[:80]!r}: {response.status_code} not in Chinese")
+        return response
+
+
+def test_bad_values_in_every_route_are_answered_never_a_500(desk):
+    """A sweep over the routes an advertiser, an agency, an editor or an administrator can reach:
+    each query parameter, path segment and form field in turn gets each bad value. Every answer
+    is below 500 and, when it is an error page, the site's Chinese one. Found by this sweep
+    (PostgreSQL unless said): a NUL in a desk login name or in a notice address, /desk/audit?
+    before= past the integer range, /desk/editors/<huge>/active, /desk/issues/0001-01-01 (both
+    databases), and a failed statement leaving the 500 page itself unable to render."""
+    client = desk_support.editor_client(desk, "boss1", role="admin")
+    desk_support.create_editor(desk, "editor2")
+    reference = desk_support.submit(desk)
+    secret = desk_support.secret(desk, reference)
+    a = Answers(client)
+    queries = {"/verify": ["q"], f"/verify/{reference}": ["code"], "/desk/": ["status", "type", "date"],
+               "/desk/audit": ["before"], "/desk/issues/goto": ["day"], "/desk/issues/": ["x"],
+               "/submit/lost-document": ["variant"], f"/status/{reference}/{secret}": ["resubmitted"],
+               "/api/v1/issue-dates": ["x"]}
+    for path, params in queries.items():
+        for param in params:
+            for bad in BAD_VALUES:
+                a.get(path, f"{param}={bad}")
+    for bad in BAD_VALUES:
+        for template in ("/desk/notices/{}", "/desk/notices/{}/history", "/desk/notices/{}/edit", "/desk/issues/{}",
+                         "/desk/issues/{}/preview.pdf", "/desk/issues/{}/export", "/status/{}/{}", "/receipt/{}/{}",
+                         "/status/{}/{}/proof.pdf", "/status/{}/{}/revise", "/verify/{}", "/submit/{}",
+                         "/api/v1/notices/{}"):
+            a.get(template.format(bad, bad))
+        for template in ("/desk/issues/{}/export", "/desk/issues/{}/publish", "/desk/editors/{}/active",
+                         "/desk/editors/{}/password"):
+            a.post(template.format(bad), "confirm=1&active=1")
+    for number in ("0", "2147483648", "99999999999999999999"):
+        a.post(f"/desk/editors/{number}/active", "active=0")
+        a.post(f"/desk/editors/{number}/password", f"u{number}-password=x&u{number}-confirm=x")
+    notice = f"/desk/notices/{reference}"
+    version = desk_support.version(desk, reference)
+    forms = {
+        "/desk/login": ({"username": "boss1", "password": "wrong password"}, BAD_VALUES),
+        f"{notice}/approve": ({"version": version}, BAD_VALUES),
+        f"{notice}/reject": ({"version": version, "reason": "原因"}, BAD_VALUES),
+        f"{notice}/request-changes": ({"version": version, "reason": "原因"}, BAD_VALUES),
+        f"{notice}/schedule": ({"version": version, "issue_date": "2026-11-28", "override_reason": "理由"}, BAD_VALUES),
+        f"{notice}/unschedule": ({"version": version}, BAD_VALUES),
+        f"{notice}/payments": ({"version": version, "amount": "1", "method": "counter", "receipt_no": "R1"},
+                               BAD_VALUES),
+        f"{notice}/edit": ({"version": version, "note": "说明", "action": "save", "publication_date": "2026-11-27",
+                            "text": "示例"}, FEW_BAD_VALUES),
+        "/desk/editors": ({"username": "new.editor", "password": "x", "confirm": "y", "role": "editor"}, BAD_VALUES),
+        "/desk/password": ({"current": "x", "new": "y", "confirm": "z"}, BAD_VALUES),
+        "/status": ({"reference": reference, "secret": "x"}, BAD_VALUES),
+        "/submit/lost-document?variant=licence": (dict(SAMPLES["lost-document:licence"]["fields"], action="check",
+                                                       publication_date=ISSUE, **CONTACT_FORM), FEW_BAD_VALUES),
+        "/desk/settings": ({"newspaper": "测试日报", "office_phone": "87750217", "weekdays": "0",
+                            "copy_deadline": "15:00", "days_before": "1", "closed_dates": "",
+                            "print_id_numbers": "masked", "layout__body_size_pt": "8", "layout__columns": "4",
+                            "rate__default__flat_cents": "300", "rate__default__min_lines": "1",
+                            "order__correction": "1"}, FEW_BAD_VALUES),
+    }
+    for path, (fields, values) in forms.items():
+        for name in [*fields, "version"]:
+            for bad in values:
+                a.post(path, _encoded(fields, name, bad))
+    print(f"\nsweep: {a.count} requests, {len(a.problems)} problems")
+    assert a.problems == [], a.problems[:20]
+
+
+def test_undecodable_bytes_in_a_query_or_a_form_are_refused_in_chinese(app, api_key):
+    """Raw bytes that are not UTF-8 in the query string made request.args raise (a 500); in a
+    urlencoded body Werkzeug dropped the whole form without a word; percent-encoded ones (%FF,
+    %ED%A0%80, a surrogate in CESU-8) were kept as the literal text "%FF". Now: 400, in Chinese,
+    and nothing stored."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = app.test_client()
+    url = form_url("correction")
+    sample = SAMPLES["correction"]["fields"]
+    body = _encoded(dict(sample, action="confirm", publication_date=ISSUE, **CONTACT_FORM), "subject", "")
+    answers = {
+        "raw byte in a query": client.get("/verify", environ_overrides={"QUERY_STRING": "q=\xff\xfe"}),
+        "raw byte in an API query": client.get("/api/v1/issue-dates", environ_overrides={"QUERY_STRING": "x=\xc0"}),
+        "%FF in a query": client.get("/verify", query_string="q=%E5%B9%BF%FF"),
+        "surrogate in a query": client.get("/verify", query_string="q=%ED%A0%80abc"),
+        "%FF in a form": client.post(url, data=(body + "%E5%B9%BF%FF").encode(),
+                                     content_type="application/x-www-form-urlencoded"),
+        "raw bytes in a form": client.post(url, data=body.encode() + "广州".encode("gb18030"),
+                                           content_type="application/x-www-form-urlencoded"),
+    }
+    for name, response in answers.items():
+        assert response.status_code == 400, (name, response.status_code)
+        text = response.get_data(as_text=True)
+        assert "无法识别的字符编码" in text, name
+    assert answers["raw byte in an API query"].get_json()["error"]["code"] == "invalid_encoding"
+    assert notice_count(app) == 0
+    # Correct UTF-8, percent-encoded as browsers send it, goes through.
+    assert client.get("/verify", query_string="q=%E5%B9%BF%E5%B7%9E").status_code == 200
+
+
+def test_nul_in_a_login_name_or_a_query_is_a_clear_answer(desk):
+    """PostgreSQL refuses NUL in text: a NUL in the login name reached the account look-up (a 500)."""
+    client = desk.test_client()
+    desk_support.create_editor(desk, "editor1")
+    login = client.post("/desk/login", data={"username": "editor\x001", "password": desk_support.PASSWORD})
+    assert login.status_code == 401 and "账号或密码不对" in login.get_data(as_text=True)
+    assert desk_support.login(client).status_code == 303        # the real account is unaffected
+    search = client.get("/verify", query_string={"q": "广州\x00某某"})
+    assert search.status_code == 400 and "控制字符（U+0000）" in search.get_data(as_text=True)
+    assert client.get("/desk/notices/GG-\x00").status_code == 404
+
+
+def test_a_version_that_is_no_number_is_a_form_error_in_chinese(desk):
+    """version=abc in every editor form that carries one (and the advertiser's revised notice):
+    422 with 页面数据不完整 said on the page, nothing changed. The schedule and unschedule forms
+    answered Werkzeug's English "Bad Request"; the advertiser's revise form a 500."""
+    client = desk_support.editor_client(desk)
+    reference = desk_support.submit(desk)
+    notice = f"/desk/notices/{reference}"
+    posts = {"approve": {}, "reject": {"reason": "原因"}, "request-changes": {"reason": "原因"},
+             "schedule": {"issue_date": "2026-11-28", "override_reason": "理由"}, "unschedule": {},
+             "payments": {"amount": "100", "method": "counter", "receipt_no": "R-1"},
+             "edit": {"action": "save", "note": "", "text": desk_support.fetch(desk, reference).revision.text}}
+    for version in ("abc", "", "1.5", "-1", "9" * 30):
+        for action, data in posts.items():
+            r = client.post(f"{notice}/{action}", data={**data, "version": version})
+            page = r.get_data(as_text=True)
+            assert r.status_code == 422, (action, version, r.status_code)
+            assert "页面数据不完整，请刷新页面后重试" in page, (action, version)
+    stored = desk_support.fetch(desk, reference)
+    assert stored.status == "submitted" and stored.version == 1 and stored.paid_cents == 0
+    # The advertiser's form after 需修改.
+    assert client.post(f"{notice}/request-changes", data={"version": "1", "reason": "请补充编号"}).status_code == 303
+    status_url = f"/status/{reference}/{desk_support.secret(desk, reference)}/revise"
+    advertiser = desk.test_client()
+    page = advertiser.get(status_url).get_data(as_text=True)
+    data = {"version": "abc", "action": "confirm", "preview_token": "x", "submission_key": hidden_value(page)}
+    r = advertiser.post(status_url, data=data)
+    assert r.status_code < 500
+
+
+def hidden_value(page: str, name: str = "submission_key") -> str:
+    m = re.search(rf'name="{name}"[^>]*value="([^"]*)"', page)
+    return m.group(1) if m else ""
+
+
+def test_dates_no_issue_can_have_are_answered(desk):
+    """0001-01-01 made the copy-deadline arithmetic overflow (a 500) on the issue page, in the API
+    and in the forms; 9999-12-31 did where a window is added to it."""
+    client = desk_support.editor_client(desk)
+    for day in ("0001-01-01", "9999-12-31", "2026-02-30", "1899-12-31", "3000-01-01"):
+        for path in (f"/desk/issues/{day}", f"/desk/issues/{day}/preview.pdf"):
+            r = client.get(path)
+            assert r.status_code == 404 and "找不到页面" in r.get_data(as_text=True), (path, r.status_code)
+        goto = client.get("/desk/issues/goto", query_string={"day": day}, follow_redirects=True)
+        assert goto.status_code == 200 and "请选择一个日期" in goto.get_data(as_text=True)
+        queue = client.get("/desk/", query_string={"date": day})
+        assert queue.status_code == 200 and "日期格式不对" in queue.get_data(as_text=True)
+    assert client.get("/desk/issues/2026-11-27").status_code == 200
+    with desk.app_context():
+        key = create_api_key(desk.extensions["notice_db"], "日期测试")
+    api = desk.test_client()
+    for day in ("0001-01-01", "9999-12-31", "2026-02-30"):
+        payload = {**SAMPLES["correction"], "publication_date": day, "contact": CONTACT_API}
+        r = api.post("/api/v1/notices", json=payload, headers=auth(key, new_key()))
+        assert r.status_code == 422 and "刊登日期不是有效日期" in str(r.get_json()["error"]["errors"]), day
+        fields = {**SAMPLES["correction"]["fields"], "original_date": day}
+        r = api.post("/api/v1/notices/check", json={"type": "correction", "fields": fields}, headers=auth(key))
+        assert r.status_code == 200 and not r.get_json()["ok"], day
+        checked, _ = previewed(api, "correction", None, SAMPLES["correction"]["fields"], CONTACT_FORM,
+                               publication_date=day)
+        assert checked.status_code == 200 and "刊登日期不是有效日期" in checked.get_data(as_text=True)
+    assert notice_count(desk) == 0
+
+
+def test_no_payment_on_a_rejected_or_withdrawn_notice(desk):
+    client = desk_support.editor_client(desk)
+    rejected = desk_support.submit(desk)
+    assert client.post(f"/desk/notices/{rejected}/reject", data={"version": "1", "reason": "内容不实"}).status_code == 303
+    withdrawn = desk_support.submit(desk)
+    with desk.app_context():
+        from sqlalchemy import text as sql
+        with desk.extensions["notice_db"].write() as s:
+            s.execute(sql("UPDATE notices SET status = 'withdrawn' WHERE reference = :r"), {"r": withdrawn})
+    for reference, label in ((rejected, "未通过"), (withdrawn, "已撤回")):
+        r = client.post(f"/desk/notices/{reference}/payments", data={
+            "version": desk_support.version(desk, reference), "amount": "100", "method": "counter",
+            "receipt_no": "R-100"})
+        page = r.get_data(as_text=True)
+        assert r.status_code == 422 and f"这则公告的状态是“{label}”，不会刊登，不能登记付款" in page
+        assert desk_support.fetch(desk, reference).paid_cents == 0
+    accepted = desk_support.submit(desk)
+    r = client.post(f"/desk/notices/{accepted}/payments", data={"version": "1", "amount": "100", "method": "counter",
+                                                              "receipt_no": "R-100"})
+    assert r.status_code == 303 and desk_support.fetch(desk, accepted).paid_cents == 10000
+
+
+# -- 汉字 look-alikes: normalised at input, and in /verify queries --------------------------------
+
+LOOK_ALIKE = "⼴州市⽇⽉\uf963贸易有限公司"       # Kangxi radicals ⼴ ⽇ ⽉ and the compatibility 北 (U+F963)
+PLAIN = "广州市日月北贸易有限公司"
+
+
+def test_look_alike_han_characters_do_not_hide_a_notice_from_verify(desk):
+    """Copied from a PDF, "⼴州市⽇⽉" prints as 广州市日月 but is other code points: the notice
+    was stored with them and /verify, asked for 广州市日月, found nothing. They are now stored as
+    the characters they show, the advertiser told so; and a query typed with them finds a notice
+    typed plainly."""
+    with desk.app_context():
+        key = create_api_key(desk.extensions["notice_db"], "部首测试")
+    client = desk.test_client()
+    licence = SAMPLES["lost-document:licence"]
+    payload = {**licence, "fields": {**licence["fields"], "holder": LOOK_ALIKE}, "publication_date": ISSUE,
+               "contact": CONTACT_API}
+    check = client.post("/api/v1/notices/check", json=payload, headers=auth(key)).get_json()
+    assert check["ok"] and check["fields"]["holder"] == PLAIN
+    assert any("部首“⼴”改为同形的汉字“广”" in c for c in check["changes"]), check["changes"]
+    assert any("兼容区汉字“\uf963”（U+F963）改为标准编码的同一个字（U+5317）" in c for c in check["changes"])
+    typed = client.post("/api/v1/notices", json=payload, headers=auth(key, new_key())).get_json()
+    assert PLAIN in typed["text"] and "⼴" not in typed["text"]
+    plain_holder = "广州市星辰贸易有限公司"
+    plain = client.post("/api/v1/notices", json={**payload, "fields": {**payload["fields"], "holder": plain_holder}},
+                        headers=auth(key, new_key())).get_json()
+    for reference in (typed["reference"], plain["reference"]):
+        desk_support.mark_published(desk, reference)
+    for query, reference in (("广州市日月北贸易", typed["reference"]), (LOOK_ALIKE[:8], typed["reference"]),
+                             ("⼴州市星⾠贸易", plain["reference"]), ("广州市星辰贸易", plain["reference"])):
+        page = client.get("/verify", query_string={"q": query}).get_data(as_text=True)
+        assert reference in page, query
+    # A radical of the Supplement is a component, no character to put in its place: refused,
+    # named, in the API and in the query.
+    refused = client.post("/api/v1/notices", json={**payload, "fields": {**payload["fields"], "holder": "广州⻏市某某公司"}},
+                          headers=auth(key, new_key()))
+    message = refused.get_json()["error"]["errors"]["holder"][0]
+    assert refused.status_code == 422 and "汉字部首⻏（U+2ECF）" in message and "不是汉字" in message
+    search = client.get("/verify", query_string={"q": "广州⻏市"})
+    assert search.status_code == 400 and "汉字部首⻏（U+2ECF）" in search.get_data(as_text=True)
+
+
+def test_look_alikes_in_the_web_form_are_normalised_and_reported(sqlite_app):
+    client = sqlite_app.test_client()
+    fields = dict(SAMPLES["lost-document:licence"]["fields"], holder=LOOK_ALIKE)
+    checked, confirm = previewed(client, "lost-document", "licence", fields, CONTACT_FORM, publication_date=ISSUE)
+    page = checked.get_data(as_text=True)
+    assert "确认提交" in page, field_errors(page)
+    assert "部首“⼴”改为同形的汉字“广”" in page, re.findall("部首[^<]*", page)
+    done = client.post(form_url("lost-document", "licence"), data=confirm)
+    assert done.status_code == 303
+    notice = stored_notice(sqlite_app, done.headers["Location"].split("/")[2])
+    assert json.loads(notice.revision.fields_json)["holder"] == PLAIN and PLAIN in notice.revision.text
+
+
+# -- Account names: one script, no invisible characters -----------------------------------------
+
+@pytest.mark.parametrize("typed,named", [
+    ("аdmin", "“а”（U+0430，西里尔字母）"),             # Cyrillic а, then Latin
+    ("pаypal", "“а”（U+0430，西里尔字母）"),
+    ("αdmin", "“α”（U+03B1，希腊字母）"),
+    ("josé", "“é”（U+00E9，带符号的拉丁字母）"),
+    ("admin\u202e", "从右向左覆盖符（U+202E）"),
+    ("zhang\u200bwei", "零宽空格（U+200B）"),
+    ("zhang\u00adwei", "软连字符（U+00AD）"),
+    ("li\x00bian", "控制字符（U+0000）"),
+    ("zhang wei", "空格"),
+    ("zhang一wei", "不能混用汉字和字母"),
+    ("张.编辑", "不能混用汉字和字母"),
+    ("张wei", "不能混用汉字和字母"),
+    ("张⻏", "汉字部首⻏（U+2ECF）"),
+    ("z", "2–30个字"),
+])
+def test_account_names_refuse_look_alikes_and_invisible_characters(typed, named):
+    from store.desk_ops import normalise_username, username_problem
+    problem = username_problem(normalise_username(typed))
+    assert problem and named in problem, problem
+
+
+@pytest.mark.parametrize("typed,stored", [
+    ("zhang.wei", "zhang.wei"), ("Li_Na-2", "li_na-2"), ("张伟", "张伟"), ("张伟2", "张伟2"),
+    ("ｚｈａｎｇ．ｗｅｉ", "zhang.wei"),       # typed with a Chinese IME in full-width mode
+    ("⽇⽉", "日月"),                        # Kangxi radicals: the 汉字 they show
+    ("𠮷野", "𠮷野"),                        # an extension-B 汉字 is a 汉字
+])
+def test_account_names_of_one_script_are_accepted(typed, stored):
+    from store.desk_ops import normalise_username, username_problem
+    assert normalise_username(typed) == stored and username_problem(stored) is None
+
+
+def test_creating_an_account_with_a_cyrillic_letter_is_refused_on_the_page(desk):
+    admin = desk_support.editor_client(desk, "boss1", role="admin")
+    r = admin.post("/desk/editors", data={"username": "аdmin", "password": desk_support.PASSWORD,
+                                          "confirm": desk_support.PASSWORD, "role": "admin"})
+    assert r.status_code == 422 and "西里尔字母" in r.get_data(as_text=True)
+    from store.models import User
+    with desk.extensions["notice_db"].session() as s:
+        assert [u.username for u in s.scalars(select(User))] == ["boss1"]

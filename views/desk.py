@@ -29,13 +29,14 @@ from forms.desk import (CONTACT_LINE_MAX, CONTACT_LINES_MAX, ActionForm, Decisio
                         rule_fields, settings_fields, settings_form_class)
 from forms.validators import parse_yuan
 from notices.catalogue import CATALOGUE
+from notices.dates import in_range
 from notices.deadlines import copy_deadline_for, format_date_cn, is_open, is_publishing_day
 from store import desk_ops
 from store.desk_ops import PAYMENT_METHODS, ROLE_LABELS, Conflict, DeskError
 from store.models import (APPROVED, CHANGES_REQUESTED, PUBLISHED, REJECTED, STATUS_LABELS, SUBMITTED,
                           WITHDRAWN, AuditEntry, Export, IssueState, Notice, Payment, User)
 from store import audit as audit_log
-from store.operations import status_secret
+from store.operations import clean_reference, status_secret
 from store.settings import Publisher, load_publisher
 from store.throttle import REASON_LABELS as THROTTLE_REASONS, ThrottleUnavailable
 from views import printing
@@ -126,11 +127,21 @@ def schedule_choices(publisher: Publisher, s, current: date | None = None) -> li
     return out
 
 
-def _parse_date(value: str) -> date:
+def parse_day(value: str | None) -> date | None:
+    """An ISO date from a URL or a query (2026-12-01), or None: not a date, or one no issue can
+    have (0001-01-01 made the copy-deadline arithmetic overflow: a 500; notices.dates.in_range)."""
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value or "")
     except (TypeError, ValueError):
+        return None
+    return day if in_range(day) else None
+
+
+def _parse_date(value: str) -> date:
+    day = parse_day(value)
+    if day is None:
         abort(404)
+    return day
 
 
 # ---------------------------------------------------------------------------------------------
@@ -151,9 +162,8 @@ def queue():
         type_code = ""
     issue = None
     if request.args.get("date"):
-        try:
-            issue = date.fromisoformat(request.args["date"])
-        except ValueError:
+        issue = parse_day(request.args["date"])
+        if issue is None:
             flash("日期格式不对，请按 2026-12-01 填写。", "warning")
     stmt = select(Notice).options(selectinload(Notice.revisions), selectinload(Notice.api_key))
     if status == "open":
@@ -185,7 +195,9 @@ def queue():
 # One notice
 
 def _notice_or_404(reference: str) -> Notice:
-    notice = desk_ops.load_notice(read_session(), reference)
+    # clean_reference: "" for anything that is not a reference (a NUL in the address reached
+    # PostgreSQL, which refuses it in text: a 500).
+    notice = desk_ops.load_notice(read_session(), clean_reference(reference))
     if notice is None:
         abort(404)
     return notice
@@ -275,10 +287,18 @@ def _refused(notice: Notice, exc: DeskError, **forms):
     return _render_notice(desk_ops.load_notice(read_session(), notice.reference) or notice, status=409, **forms)
 
 
+def _say_hidden_errors(form) -> None:
+    """The version is a hidden input: its error (version=abc, a page altered or cut short) has
+    no place next to it, so it is said at the top of the page."""
+    if form.version.errors:
+        flash(form.version.errors[0], "error")
+
+
 def _decision(reference: str, operation, message: str, needs_reason: bool):
     notice = _notice_or_404(reference)
     form = DecisionForm()
     if not form.validate_on_submit():
+        _say_hidden_errors(form)
         return _render_notice(notice, decision_form=form, status=422)
     try:
         if needs_reason:
@@ -318,8 +338,7 @@ def schedule(reference):
     form.issue_date.choices = schedule_choices(publisher, read_session(), notice.issue_date)
     back = request.form.get("back")
     if not form.validate_on_submit():
-        if form.version.errors or form.errors.get("csrf_token"):
-            abort(400)
+        _say_hidden_errors(form)
         return _render_notice(notice, schedule_form=form, status=422)
     try:
         issue = date.fromisoformat(form.issue_date.data)
@@ -350,7 +369,8 @@ def unschedule(reference):
     form = DecisionForm()
     previous = notice.issue_date
     if not form.validate_on_submit():
-        abort(400)
+        _say_hidden_errors(form)
+        return _render_notice(notice, status=422)
     try:
         desk_ops.unschedule(get_db(), notice.reference, int(form.version.data), actor=current_user.actor)
     except DeskError as exc:
@@ -366,6 +386,7 @@ def record_payment(reference):
     notice = _notice_or_404(reference)
     form = PaymentForm()
     if not form.validate_on_submit():
+        _say_hidden_errors(form)
         return _render_notice(notice, payment_form=form, status=422)
     try:
         desk_ops.record_payment(get_db(), notice.reference, int(form.version.data),
@@ -419,6 +440,7 @@ def edit(reference):
                                result=None, quote=None)
     form, notice_type, variant = _edit_form(notice, request.form)
     if not form.validate_on_submit() and (form.version.errors or form.note.errors or "csrf_token" in form.errors):
+        _say_hidden_errors(form)
         return render_template("desk/edit.html", notice=notice, form=form, notice_type=notice_type,
                                result=None, quote=None), 422
     result = _run_edit_checks(form, publisher)
@@ -545,6 +567,8 @@ def audit():
     last_full = audit_log.last_full_verification(s)
     findings = json.loads(last_full.findings_json) if last_full and last_full.findings_json else {}
     before = request.args.get("before", type=int)
+    if before is not None and not 0 < before < 2 ** 31:
+        before = None      # beyond PostgreSQL's integer (a 500 there): the first page
     entries = desk_ops.audit_entries(s, before_id=before, limit=AUDIT_PAGE)
     refs = dict(s.execute(select(Notice.id, Notice.reference).where(
         Notice.id.in_({e.notice_id for e in entries if e.notice_id}))).all())
@@ -671,9 +695,8 @@ def _show_continued(state) -> bool:
 
 @bp.get("/issues/goto")
 def issue_goto():
-    try:
-        day = date.fromisoformat(request.args.get("day", ""))
-    except ValueError:
+    day = parse_day(request.args.get("day"))
+    if day is None:
         flash("请选择一个日期，例如：2026-12-01。", "warning")
         return redirect(url_for("desk.issues"), code=303)
     return redirect(url_for("desk.issue", day=day.isoformat()), code=303)
@@ -1018,9 +1041,16 @@ def editors():
     return _render_editors(create_form=form, status=422)
 
 
+def _user_id_or_404(user_id: int) -> None:
+    # The URL's <int:> takes any number; PostgreSQL refuses one beyond its integer (a 500).
+    if not 0 < user_id < 2 ** 31:
+        abort(404)
+
+
 @bp.post("/editors/<int:user_id>/active")
 def editor_active(user_id):
     _require_admin()
+    _user_id_or_404(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     active = request.form.get("active") == "1"
@@ -1056,6 +1086,7 @@ def editor_unlock(user_id):
 @bp.post("/editors/<int:user_id>/password")
 def editor_password(user_id):
     _require_admin()
+    _user_id_or_404(user_id)
     form = ResetPasswordForm(prefix=f"u{user_id}")
     if form.validate_on_submit():
         try:
