@@ -233,6 +233,8 @@ def test_the_proof_is_cut_from_the_stored_printed_page(app, client):
     start = cut.index(printed_lines[0])
     assert cut[start:start + len(printed_lines)] == printed_lines
     assert squash(other.printed_text)[:8] not in squash(pdf_text(proof))     # no neighbour, not even hidden
+    # Above it, the page's header band as printed: the paper's name and the issue date.
+    assert cut[start - 1] == "分类广告测试日报2026年11月27日星期五"
     assert [b for b in _cut_boxes(proof) if b != [round(v, 3) for v in boxes["header"][1:]]] == [
         [round(v, 3) for v in boxes["notice"][0][1:]]]
 
