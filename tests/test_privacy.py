@@ -363,6 +363,10 @@ def test_no_id_number_prints_in_full_anywhere(app):
         assert any("含有身份证号码" in w["message"] for w in answer["warnings"]), answer["warnings"]
         assert not [n for n in numbers if n in digits_of(json.dumps(answer["warnings"], ensure_ascii=False))]
         references.append((answer["reference"], numbers))
+    # Before publication the status page shows the text as it will print (after, the snapshot).
+    pages = {f"status before publication {reference}": (
+        client.get(f"/status/{reference}/{secret(app, reference)}").get_data(as_text=True), numbers)
+        for reference, numbers in references}
 
     editor = editor_client(app)
     for reference, _ in references:
@@ -374,7 +378,7 @@ def test_no_id_number_prints_in_full_anywhere(app):
     r = editor.post(f"/desk/issues/{ISSUE.isoformat()}/publish", data={"confirm": "1"})
     assert r.status_code == 303, r.get_data(as_text=True)
 
-    pages = {"column PDF": (pdf_text(export.data), all_numbers)}
+    pages["column PDF"] = (pdf_text(export.data), all_numbers)
     for reference, numbers in references:
         code = secret(app, reference)
         pages[f"status {reference}"] = (client.get(f"/status/{reference}/{code}").get_data(as_text=True), numbers)
