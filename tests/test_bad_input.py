@@ -1234,3 +1234,22 @@ def test_creating_an_account_with_a_cyrillic_letter_is_refused_on_the_page(desk)
     from store.models import User
     with desk.extensions["notice_db"].session() as s:
         assert [u.username for u in s.scalars(select(User))] == ["boss1"]
+
+
+def test_a_form_confirmed_again_with_another_contact_is_not_taken_for_the_first(sqlite_app):
+    """The form's submission key is compared on the whole request too: Back after confirming,
+    the phone number corrected, 确认提交 again. The notice is the same, the contact is not: the
+    advertiser was sent to the first receipt with the old number, and the correction was lost.
+    Now the page says so and one more click files it with the new number."""
+    client = sqlite_app.test_client()
+    url = form_url("correction")
+    checked, confirm = previewed(client, "correction", None, SAMPLES["correction"]["fields"], CONTACT_FORM,
+                                 publication_date=ISSUE)
+    first = client.post(url, data=confirm)
+    assert first.status_code == 303
+    again = client.post(url, data=confirm)                   # a double click: the same receipt
+    assert again.status_code == 303 and again.headers["Location"] == first.headers["Location"]
+    corrected = client.post(url, data=dict(confirm, advertiser_phone="13900139000"))
+    page = corrected.get_data(as_text=True)
+    assert corrected.status_code == 200 and "此前已经提交过" in page
+    assert notice_count(sqlite_app) == 1

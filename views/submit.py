@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 from datetime import datetime
 
 from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
@@ -12,7 +11,7 @@ from flask import (Blueprint, abort, current_app, jsonify, redirect, render_temp
 from wtforms.fields.choices import SelectChoice
 
 from forms.notice import notice_form_class
-from notices.catalogue import CATALOGUE
+from notices.catalogue import CATALOGUE, VARIANT, entries
 from notices.deadlines import open_issue_dates, format_date_cn
 from notices.wording import compose_text
 from store.operations import (Advertiser, check_status_secret, clean_reference, get_notice,
@@ -22,19 +21,6 @@ from views.extensions import get_db, limiter, public_publisher, read_session
 
 bp = Blueprint("submit", __name__)
 
-# Catalogue entries as the advertiser sees them: 遗失声明 is offered once per variant.
-ENTRIES = (
-    ("lost-document", "licence", "遗失营业执照", "营业执照正本、副本遗失，登报声明作废"),
-    ("lost-document", "seal", "遗失印章", "公章、财务章、合同章、发票章、法人名章遗失"),
-    ("lost-document", "document", "遗失证件或文件", "个人证件、收据、认购书、房产证明等遗失"),
-    ("capital-reduction", None, "减资公告", "公司减少注册资本，通知债权人"),
-    ("liquidation", None, "清算公告／注销公告", "公司解散清算，通知债权人申报债权"),
-    ("revocation", None, "撤销公告", "撤销此前公示的清算组备案、债权人公告等"),
-    ("merger", None, "合并公告", "吸收合并或新设合并"),
-    ("division", None, "分立公告", "存续分立或新设分立"),
-    ("correction", None, "更正声明", "更正已刊登公告中的错误"),
-)
-
 
 def _now() -> datetime:
     return current_app.config.get("NOW") or datetime.now().astimezone()
@@ -42,7 +28,8 @@ def _now() -> datetime:
 
 @bp.get("/")
 def index():
-    return render_template("submit/index.html", entries=ENTRIES)
+    # The catalogue's entries as the advertiser sees them: 遗失声明 once per variant.
+    return render_template("submit/index.html", entries=entries())
 
 
 def _type_and_variant(code: str):
@@ -50,11 +37,10 @@ def _type_and_variant(code: str):
     if notice_type is None:
         abort(404)
     variant = None
-    if any(f.name == "variant" for f in notice_type.fields):
-        variant = request.values.get("variant")
-        allowed = [v for v, _ in notice_type.field("variant").choices]
-        if variant not in allowed:
-            variant = allowed[0]
+    if notice_type.variants:
+        variant = request.values.get(VARIANT)
+        if notice_type.variant(variant) is None:
+            variant = notice_type.variants[0].code
     return notice_type, variant
 
 
@@ -76,7 +62,7 @@ def _preview_token(result, quote) -> str:
 
 
 def _render(form, notice_type, variant, *, result=None, quote=None, messages=(), status=200, revising=None):
-    entry_title = next(e[2] for e in ENTRIES if e[0] == notice_type.code and e[1] in (variant, None))
+    entry_title = notice_type.entry(variant).title
     if revising:
         entry_title = f"修改{entry_title} {revising['notice'].reference}"
     contact_errors = [(field.id, error) for field in (form.advertiser_name, form.advertiser_phone,
@@ -84,7 +70,7 @@ def _render(form, notice_type, variant, *, result=None, quote=None, messages=(),
     return render_template("submit/form.html", form=form, notice_type=notice_type, variant=variant,
                            entry_title=entry_title, result=result, quote=quote, messages=messages,
                            contact_errors=contact_errors,
-                           variants=[e for e in ENTRIES if e[0] == notice_type.code], revising=revising), status
+                           variants=notice_type.entries() if notice_type.variants else (), revising=revising), status
 
 
 @bp.get("/submit/<code>")
@@ -243,7 +229,7 @@ def revise(reference, secret):
         return redirect(url_for("submit.status", reference=notice.reference, secret=secret), code=303)
     notice_type = CATALOGUE[notice.type_code]
     revision = notice.revision
-    variant = revision.fields.get("variant") if any(f.name == "variant" for f in notice_type.fields) else None
+    variant = notice_type.variant_of(revision.fields)
     publisher = public_publisher()
     revising = {"notice": notice, "secret": secret}
     if request.method == "GET":
@@ -275,10 +261,7 @@ def revise(reference, secret):
         else:
             from store.desk_ops import DeskError, resubmit_after_changes
             try:
-                # A version that is not a number (version=abc was a 500) matches no notice: the
-                # operation then says the notice changed meanwhile, as for a stale page.
-                version = request.form.get("version", "")
-                resubmit_after_changes(get_db(), notice.reference, int(version) if re.fullmatch(r"\d{1,9}", version) else 0,
+                resubmit_after_changes(get_db(), notice.reference, int(request.form.get("version", "0") or 0),
                                        result, lines=quote.lines, price_cents=quote.price_cents)
             except DeskError as exc:
                 messages.append(("error", exc.message))
