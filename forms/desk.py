@@ -19,7 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from forms.notice import notice_form_class
 from forms.validators import ClockTime, NoInvisibleCharacters, WholeNumber, YuanAmount, parse_yuan
-from notices.catalogue import CATALOGUE, NoticeType
+from notices.catalogue import CATALOGUE, NoticeType, price_categories
 from store.desk_ops import PASSWORD_MAX, PAYMENT_METHODS, RECEIPT_MAX, ROLE_LABELS
 
 REASON_MAX = 500
@@ -98,15 +98,16 @@ _EDIT_CLASSES: dict[tuple[str, str | None], type] = {}
 
 def edit_form_class(notice_type: NoticeType, variant: str | None):
     key = (notice_type.code, variant)
-    if key not in _EDIT_CLASSES:
-        base = notice_form_class(notice_type, variant)
+    base = notice_form_class(notice_type, variant)
+    cached = _EDIT_CLASSES.get(key)
+    if cached is None or base not in cached.__bases__:   # built again with its base (forms/notice.py)
         attrs = {
             "version": HiddenField(validators=[WholeNumber()]),
             "note": StringField("修改说明（记入日志，例如：按客户电话更正地址）",
                                 validators=[Optional(), Length(max=NOTE_MAX), NoInvisibleCharacters()]),
         }
-        _EDIT_CLASSES[key] = type(f"DeskEdit_{notice_type.code}_{variant}", (base,), attrs)
-    return _EDIT_CLASSES[key]
+        cached = _EDIT_CLASSES[key] = type(f"DeskEdit_{notice_type.code}_{variant}", (base,), attrs)
+    return cached
 
 
 # ---------------------------------------------------------------------------------------------
@@ -126,8 +127,7 @@ LABELS = {
     "chars_per_line": "每行字数", "line_basis": "计行方式", "base_cents": "起价（元）", "base_chars": "起价含字数",
     "per_extra_char_cents": "超出每字（元）",
 }
-RULE_LABELS = {"default": "其他公告（默认）", "licence": "遗失营业执照", "seal": "遗失印章",
-               "document": "遗失证件或文件"}
+DEFAULT_RULE_LABEL = "其他公告（默认）"   # the other categories are named by the catalogue
 RULE_CHOICES = {
     "model": (("per_line", "按行"), ("flat", "按则"), ("block", "按字数")),
     "line_basis": (("typeset", "按实际排出的行数"), ("characters", "按字数折算行数")),
@@ -167,10 +167,10 @@ def rule_fields(rule_cls) -> list[tuple[str, str]]:
     return [(f.name, _label(f)) for f in dataclasses.fields(rule_cls)]
 
 
-def rate_rules(rate_cls) -> list[tuple[str, str]]:
-    """(rule key, label): the default rule, then each category of the engine's default card."""
-    card = rate_cls()
-    return [("default", RULE_LABELS["default"])] + [(k, RULE_LABELS.get(k, k)) for k in card.categories]
+def rate_rules(rate_cls=None) -> list[tuple[str, str]]:
+    """(rule key, label): the default rule, then each price category the catalogue names
+    (notices/catalogue.py, price_categories), labelled as the home page names its notices."""
+    return [("default", DEFAULT_RULE_LABEL)] + [(code, label) for code, (label, _cents) in price_categories().items()]
 
 
 def cents_text(cents: int) -> str:
@@ -218,10 +218,16 @@ class SettingsFormBase(FlaskForm):
                                                                   ("full", "全号刊登")]), default="masked")
 
 
-@functools.lru_cache(maxsize=4)
 def settings_form_class(layout_cls, rate_cls):
     """The settings form: the fixed publisher fields, one input per notice type for its position
     in the column, one per layout setting, and one per field of each rate-card rule."""
+    # Built again when the catalogue's types or price categories are not those it was built for.
+    catalogue = tuple((code, t.title) for code, t in CATALOGUE.items()) + tuple(rate_rules())
+    return _settings_form_class(layout_cls, rate_cls, catalogue)
+
+
+@functools.lru_cache(maxsize=4)
+def _settings_form_class(layout_cls, rate_cls, _catalogue):
     attrs = {}
     for code, t in CATALOGUE.items():
         attrs[f"order__{code}"] = IntegerField(f"{t.title}", validators=[

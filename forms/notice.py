@@ -44,7 +44,7 @@ class NoticeFormBase(FlaskForm):
 
     def type_fields(self):
         """(catalogue field, WTForms field) for the inputs of this type and variant, in order."""
-        return [(f, self[f.name]) for f in self.notice_type.fields_for(self.variant) if f.name != "variant"]
+        return [(f, self[f.name]) for f in self.notice_type.form_fields(self.variant)]
 
     def field_values(self) -> dict[str, str]:
         values = {}
@@ -52,7 +52,7 @@ class NoticeFormBase(FlaskForm):
             data = wt.data
             values[f.name] = ("1" if data else "") if f.kind == cat.BOOL else (data or "")
         if self.variant:
-            values["variant"] = self.variant
+            values[cat.VARIANT] = self.variant
         return values
 
     def run_checks(self, text: str | None, **kwargs) -> CheckResult:
@@ -118,12 +118,13 @@ _FORM_CLASSES: dict[tuple[str, str | None], type[NoticeFormBase]] = {}
 
 
 def notice_form_class(notice_type: NoticeType, variant: str | None = None) -> type[NoticeFormBase]:
-    """A form class for one type (and, for 遗失声明, one variant), built once and cached."""
+    """A form class for one type (and, for 遗失声明, one variant), built once and cached (built
+    again if the catalogue now declares the type otherwise: a test may declare one)."""
     key = (notice_type.code, variant)
-    if key not in _FORM_CLASSES:
+    cached = _FORM_CLASSES.get(key)
+    if cached is None or cached.notice_type is not notice_type:
         attrs = {"notice_type": notice_type, "variant": variant}
-        for f in notice_type.fields_for(variant):
-            if f.name != "variant":
-                attrs[f.name] = _wtforms_field(f)
-        _FORM_CLASSES[key] = type(f"NoticeForm_{notice_type.code}_{variant}", (NoticeFormBase,), attrs)
-    return _FORM_CLASSES[key]
+        for f in notice_type.form_fields(variant):
+            attrs[f.name] = _wtforms_field(f)
+        cached = _FORM_CLASSES[key] = type(f"NoticeForm_{notice_type.code}_{variant}", (NoticeFormBase,), attrs)
+    return cached

@@ -12,6 +12,9 @@ MM_TO_PT = 72 / 25.4
 
 # Default order of the notice types in the column (the caller groups items by it; see
 # order_items). Lost-item notices first, as on the seed page, then the company notices.
+# The engine's own default, for the engine used alone (its tests, a script): the app always
+# passes the newspaper's order, which starts as the catalogue's (notices/catalogue.py,
+# DEFAULT_TYPE_ORDER). The engine knows no notice types and never imports notices/.
 DEFAULT_TYPE_ORDER = (
     "lost-document", "revocation", "liquidation", "capital-reduction", "merger", "division",
     "correction",

@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 import typesetting
 from typesetting import RenderError  # noqa: F401  (re-exported for the views)
 
-from notices.catalogue import NoticeType
+from notices.catalogue import CATALOGUE, NoticeType, price_categories
 from notices.privacy import mask_id_numbers
 from store.models import LineSetting
 from store.operations import text_hash
@@ -56,8 +56,22 @@ def _layout_settings(layout_json: str, newspaper: str, contact_lines: tuple, typ
         "type_order": list(type_order), "icc_profile_path": icc_profile})
 
 
+def default_rate_card() -> "typesetting.RateCard":
+    """The card a newspaper starts with: the engine's default rule (per line) for every notice,
+    and for each price category the catalogue names its starting price per notice
+    (notices/catalogue.py, price_categories; a category without one is priced per line)."""
+    return typesetting.RateCard(categories={
+        category: typesetting.PriceRule("flat", flat_cents=cents)
+        for category, (_label, cents) in price_categories().items() if cents is not None})
+
+
 def rate_card(publisher: Publisher) -> "typesetting.RateCard":
-    return typesetting.RateCard.from_dict(publisher.rate_card)
+    """The newspaper's card (/desk/settings) over the default: a category the newspaper has not
+    priced (a notice type added since) keeps its starting price."""
+    card = typesetting.RateCard.from_dict(publisher.rate_card)
+    stored = publisher.rate_card.get("categories", {})
+    return replace(card, categories={**default_rate_card().categories,
+                                     **{k: v for k, v in card.categories.items() if k in stored}})
 
 
 def printable_text(publisher: Publisher, text: str) -> str:
@@ -116,8 +130,11 @@ def column_items(publisher: Publisher, notices) -> list["typesetting.ColumnItem"
     items = []
     for n in ordered:
         body = printable_text(publisher, verified_text(n.revision))
+        notice_type = CATALOGUE.get(n.type_code)
         items.append(typesetting.ColumnItem(key=n.reference, label=f"{n.title} {n.reference}（{_opening(body)}）",
-                                            title=n.title, body=body, type_code=n.type_code))
+                                            title=n.title, body=body, type_code=n.type_code,
+                                            price_category=notice_type.price_category_for(n.revision.fields)
+                                            if notice_type else None))
     return items
 
 
