@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from datetime import datetime
 
 from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
@@ -261,7 +262,10 @@ def revise(reference, secret):
         else:
             from store.desk_ops import DeskError, resubmit_after_changes
             try:
-                resubmit_after_changes(get_db(), notice.reference, int(request.form.get("version", "0") or 0),
+                # A version that is not a number (version=abc was a 500) matches no notice: the
+                # operation then says the notice changed meanwhile, as for a stale page.
+                version = request.form.get("version", "")
+                resubmit_after_changes(get_db(), notice.reference, int(version) if re.fullmatch(r"\d{1,9}", version) else 0,
                                        result, lines=quote.lines, price_cents=quote.price_cents)
             except DeskError as exc:
                 messages.append(("error", exc.message))
