@@ -25,7 +25,8 @@ Input that cannot be decoded at all (raw bytes that are not UTF-8 in the query s
 urlencoded body, percent-encoded or not) is refused up front with 400 and a Chinese message:
 `_refuse_undecodable_input`. Werkzeug 3.1 keeps an invalid %-sequence as literal "%FF" text and
 drops a whole urlencoded body with raw invalid bytes without a word (an empty form: "请填写…"
-for every field), and a raw byte in the query string made request.args raise (a 500).
+for every field), and a raw byte in the query string made request.args raise (a 500; gunicorn
+refuses such a request line itself, a server that passes it on did not).
 """
 from __future__ import annotations
 
