@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from store import desk_ops
 from store.audit import chain_head
-from store.models import AuditEntry, Export, IssueState, Notice, Publication, PublishedNotice
+from store.models import AuditEntry, Export, IssueState, Publication, PublishedNotice
 from store.settings import load_publisher, save_publisher
 from tests.conftest import NOW, PG_BASE_URL, load_seed
 from tests.desk_support import (ISSUE, LICENCE, PERSON, app, approve_pay_schedule, editor_client,  # noqa: F401
