@@ -394,7 +394,10 @@ def placement_boxes(placement: Placement, settings: LayoutSettings) -> dict:
         left = g.column_left(seg.column)
         boxes.append([seg.page - 1, round(left - pad_x, 3), round(g.media_height - bottom - pad_y, 3),
                       round(left + g.column_width + pad_x, 3), round(g.media_height - top + pad_y, 3)])
-    header = [placement.page - 1, round(g.slug, 3), round(g.media_height - g.columns_top, 3),
+    # The band down to just below its thin rule: not the tops of the column rules and of a
+    # contact box that start where the columns do.
+    band_bottom = min(g.thin_rule_top + g.thin_rule + 1.0, g.columns_top)
+    header = [placement.page - 1, round(g.slug, 3), round(g.media_height - band_bottom, 3),
               round(g.slug + g.area_width, 3), round(g.media_height - g.slug, 3)]
     return {"notice": boxes, "header": header}
 
