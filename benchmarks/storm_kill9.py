@@ -363,13 +363,14 @@ def run_storm(server: Gunicorn, args, stop: threading.Event) -> Storm:
     deadline = started + args.seconds
     while storm.kills < args.kills and time.monotonic() < deadline and not stop.is_set():
         time.sleep(rnd.uniform(0, 2 * args.interval))
-        if args.master_every and rnd.random() < 1 / args.master_every:
-            storm.stragglers += server.kill_master_and_restart(wait=args.master_wait)
-            storm.master_kills += 1
-            continue
         serving = server.serving_workers()
         if len(serving) < args.min_serving:
             storm.idle_ticks += 1
+            continue
+        # Drawn per kill, not per tick: most ticks find too few workers serving and kill nothing.
+        if args.master_every and rnd.random() < 1 / args.master_every:
+            storm.stragglers += server.kill_master_and_restart(wait=args.master_wait)
+            storm.master_kills += 1
             continue
         with contextlib.suppress(ProcessLookupError):
             os.kill(rnd.choice(serving), signal.SIGKILL)
