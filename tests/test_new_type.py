@@ -16,6 +16,7 @@ from notices import catalogue as cat
 from notices.catalogue import CATALOGUE, Field, NoticeType, Variant
 from notices.checks import check_notice
 from notices.wording import money_text
+from store.settings import Publisher
 from tests.conftest import NOW, auth
 from tests.desk_support import ISSUE, app, approve_pay_schedule, editor_client, fetch  # noqa: F401
 from typesetting import RateCard
@@ -146,6 +147,10 @@ def test_the_desk_reviews_it_and_the_column_prints_and_prices_it(app, api_key, e
     approve_pay_schedule(app, desk, reference)
     issue = desk.get(f"/desk/issues/{ISSUE.isoformat()}").get_data(as_text=True)
     assert "股权转让公告（1）" in issue and re.search(rf"{reference}.*?第1页第\d栏", issue, re.S)
+    # The issue's column prices each notice by its type's category, as the form did.
+    with app.app_context():
+        [item] = printing.column_items(Publisher(), [fetch(app, reference)])
+    assert item.type_code == CODE and item.price_category == CODE
 
     # The column as `flask typeset` makes it from fields: composed, set and priced as the form did.
     source = tmp_path / "notices.json"
