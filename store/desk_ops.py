@@ -753,22 +753,6 @@ def publish_issue(db: Database, issue_date: date, *, actor: str, secret_key: str
     return published
 
 
-# ---------------------------------------------------------------------------------------------
-# Publisher settings
-
-def save_settings(db: Database, before: Publisher, after: Publisher, *, actor: str) -> list[str]:
-    """Store the settings; the audit entry names each changed setting with old and new values."""
-    old, new = before.as_dict(), after.as_dict()
-    changed = sorted(k for k in new if old.get(k) != new.get(k))
-    if not changed:
-        return []
-    with db.write() as s:
-        save_publisher(s, after)
-        append_audit(s, actor, "settings", None, {k: {"from": old.get(k), "to": new.get(k)} for k in changed})
-    invalidate_public_settings()   # again after the commit: nothing read in between is kept
-    return changed
-
-
 WITHDRAW_REASON_EXAMPLE = "例如：第3页的公告排错了日期，报纸已更正重印，需重新刊登。"
 
 
@@ -813,6 +797,22 @@ def withdraw_publication(db: Database, issue_date: date, reason: str, *, actor: 
                 "publication_id": publication.id, "reason": reason})
     invalidate_public_settings()
     return publication
+
+
+# ---------------------------------------------------------------------------------------------
+# Publisher settings
+
+def save_settings(db: Database, before: Publisher, after: Publisher, *, actor: str) -> list[str]:
+    """Store the settings; the audit entry names each changed setting with old and new values."""
+    old, new = before.as_dict(), after.as_dict()
+    changed = sorted(k for k in new if old.get(k) != new.get(k))
+    if not changed:
+        return []
+    with db.write() as s:
+        save_publisher(s, after)
+        append_audit(s, actor, "settings", None, {k: {"from": old.get(k), "to": new.get(k)} for k in changed})
+    invalidate_public_settings()   # again after the commit: nothing read in between is kept
+    return changed
 
 
 # ---------------------------------------------------------------------------------------------
