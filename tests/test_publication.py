@@ -177,6 +177,8 @@ def test_proofs_verify_search_and_status_page_keep_saying_what_was_printed(app, 
         proof = _proof(app, client, licence)
         assert proof.status_code == 200
         return {
+            # Byte for byte: the proof is made from the snapshot and the stored PDF alone.
+            "proof_sha256": hashlib.sha256(proof.data).hexdigest(),
             "proof": squash(pdf_text(proof.data)), "boxes": _cut_boxes(proof.data),
             "cut": _last_page_lines(proof.data),
             "verify": client.get(f"/verify/{licence}", query_string={"code": verify_code}).get_data(as_text=True),
