@@ -1,4 +1,5 @@
 # The two commands of the README: `make run` and `make test`. Both install what is missing.
+# `make test-fast` while working (no browser, load or fault tests); `make check` lints and type-checks.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -8,7 +9,7 @@ HOST ?= 127.0.0.1
 DEBIAN_PACKAGES := fonts-noto-cjk fontconfig libharfbuzz-subset0 poppler-utils libgs10-common chromium chromium-driver nginx openssl redis-server postgresql-client
 export FLASK_APP := app
 
-.PHONY: run test check system-deps venv bench serve
+.PHONY: run test test-fast check lint system-deps venv bench serve
 
 system-deps:
 	@scripts/install-system-deps.sh $(DEBIAN_PACKAGES)
@@ -25,12 +26,22 @@ run: system-deps venv
 	$(BIN)/flask --app app load-demo
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
-test: system-deps venv
+test: system-deps venv check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Dependency audit: pip-audit against the pinned versions when its service answers, and always the
-# offline gate (every pin installed as pinned, WeasyPrint >= 70). The offline gate also runs in `make test`.
-check: venv
+# Everything but the browser journeys (Chromium), the load test (gunicorn under load) and the
+# fault tests (processes killed, a disk filled): the markers are declared in pytest.ini.
+test-fast: venv
+	$(BIN)/python -m pytest -m "not browser and not load and not fault" $(PYTEST_ARGS)
+
+# ruff (lint, import order) and mypy (strict on notices/ and typesetting/), both configured in pyproject.toml.
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# Lint and type check, then the dependency audit: pip-audit against the pinned versions when its
+# service answers, and always the offline gate (every pin installed as pinned, WeasyPrint >= 70).
+check: lint
 	scripts/check-dependencies.sh
 
 bench: system-deps venv

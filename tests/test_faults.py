@@ -34,6 +34,9 @@ from tests.conftest import PG_BASE_URL, auth, make_app
 from tests.faults_support import (consistency_problems, count_rows, form_url, load_bench, previewed, run_storm,
                                   storm_verdict, stored_keys)
 
+# Not in `make test-fast`: these kill processes, fill disks and start gunicorn (pytest.ini).
+pytestmark = pytest.mark.fault
+
 CONTACT_FORM = {"advertiser_name": "陈小明", "advertiser_phone": "13800138000"}
 CONTACT_API = {"name": "陈小明", "phone": "13800138000"}
 DOCUMENT = {"variant": "document", "holder": "陈小明", "document_name": "购房收据"}

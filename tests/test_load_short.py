@@ -12,7 +12,7 @@ import pytest
 
 from tests.faults_support import count_rows, load_bench
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.load]
 
 
 def run_in_own_loop(coroutine):
