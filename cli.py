@@ -1,7 +1,9 @@
 """Commands for editors, administrators and scripts: `flask --app app COMMAND`."""
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -32,6 +34,30 @@ def _publisher():
             f"（数据库：{get_db().engine.url.render_as_string(hide_password=True)}）") from exc
 
 
+def _with_the_audit_key(command):
+    """For the commands that sign audit entries or verify them. A PostgreSQL database is the
+    paper's own (README, "Production"): signed with a key this machine invented (store/audit.py
+    makes instance/audit_key when AUDIT_KEY is not set, a convenience for a development SQLite
+    file) its entries would never verify, and a verification would find every entry "altered".
+    So without AUDIT_KEY the command refuses, unless APP_ENV=development says this PostgreSQL is
+    a developer's, which uses the instance key like the development server does."""
+    @functools.wraps(command)
+    def checked(*args, **kwargs):
+        from sqlalchemy.engine import make_url
+
+        from store.audit import AUDIT_KEY_ENV
+        url = make_url(current_app.config["DATABASE_URL"])
+        if (url.get_backend_name() == "postgresql" and not os.environ.get(AUDIT_KEY_ENV, "").strip()
+                and current_app.config.get("APP_ENV") != "development"):
+            raise click.ClickException(
+                f"DATABASE_URL 是 PostgreSQL，却没有设置 {AUDIT_KEY_ENV}：命令没有执行。"
+                "请在生产环境的设置下运行（APP_ENV、DATABASE_URL、AUDIT_KEY、SECRET_KEY 等），"
+                "例如：set -a; . /etc/gonggao/env; set +a; .venv/bin/flask --app app verify-audit"
+                "（见 README 的“Production”一节）；开发用的 PostgreSQL 请加 APP_ENV=development。")
+        return command(*args, **kwargs)
+    return checked
+
+
 @click.command("upgrade-db")
 @with_appcontext
 def upgrade_db_command():
@@ -42,6 +68,7 @@ def upgrade_db_command():
 
 @click.command("load-demo")
 @with_appcontext
+@_with_the_audit_key
 def load_demo_command():
     """Load the seed page's 13 notices as demo data, into an empty database only."""
     from demo_data import load_demo
@@ -54,6 +81,7 @@ def load_demo_command():
 
 @click.command("create-api-key")
 @with_appcontext
+@_with_the_audit_key
 @click.argument("name")
 @click.option("--credit", is_flag=True, help="代理机构有记账额度（未付款也可排期）")
 def create_api_key_command(name, credit):
@@ -75,6 +103,7 @@ def list_api_keys_command():
 
 @click.command("revoke-api-key")
 @with_appcontext
+@_with_the_audit_key
 @click.argument("prefix")
 def revoke_api_key_command(prefix):
     """Revoke an agency's API key by its prefix (ggk_PREFIX_…), e.g. when it has leaked."""
@@ -87,6 +116,7 @@ def revoke_api_key_command(prefix):
 
 @click.command("create-editor")
 @with_appcontext
+@_with_the_audit_key
 @click.argument("name")
 @click.option("--admin", is_flag=True, help="管理员：还可以管理编辑账号和报社设置")
 @click.option("--password-stdin", is_flag=True, help="从标准输入读取密码（一行），供脚本使用")
@@ -107,6 +137,7 @@ def create_editor_command(name, admin, password_stdin):
 
 @click.command("export-column")
 @with_appcontext
+@_with_the_audit_key
 @click.argument("issue_date")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, writable=True),
               help="付印PDF写到这个文件")
@@ -161,6 +192,7 @@ def compose_for_typesetting(type_code: str, data: dict) -> tuple[str, str, str]:
 
 @click.command("verify-audit")
 @with_appcontext
+@_with_the_audit_key
 @click.option("--incremental", is_flag=True, help="只核验上次核验以后新增的记录（与打开操作日志页相同）")
 def verify_audit_command(incremental):
     """Verify the audit log: every entry (default) or those since the last checkpoint; exit 1 if not intact.
@@ -169,9 +201,13 @@ def verify_audit_command(incremental):
     try:
         with get_db().session() as s:
             result = audit.verify_audit(s, full=not incremental)
-        audit.record_verification(get_db(), result, "cli")
+        audit.record_verification(get_db(), result, "cli")     # keeps nothing of a run under another key
     except audit.AuditKeyError as exc:
         raise click.ClickException(str(exc)) from exc
+    if result.other_key:
+        # Not "altered": this process has another key than the one the log was written with.
+        click.echo("\n".join(result.problems), err=True)
+        sys.exit(2)
     for note in result.notes:
         click.echo(f"注意：{note}", err=True)
     if result.ok:

@@ -371,7 +371,10 @@ class Exporter:
 
     def start(self, seconds: float) -> None:
         deadline = time.time() + seconds
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": self.database_url, "SECRET_KEY": SECRET_KEY}
+        # APP_ENV=development: the export signs with the instance audit key, as the server does
+        # here (cli.py refuses that on PostgreSQL otherwise).
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": self.database_url, "SECRET_KEY": SECRET_KEY,
+               "APP_ENV": "development"}
         if self.via == "desk":
             args = [sys.executable, "-c", DESK_EXPORT_LOOP, self.base_url, self.export_date.isoformat(),
                     *self.editor, str(deadline)]

@@ -6,11 +6,22 @@
 #   DATABASE_URL            the app's own role, rows only (README: least-privilege roles)
 #   MIGRATION_DATABASE_URL  the owner role that runs the migrations (default: DATABASE_URL)
 #   RATELIMIT_STORAGE_URI   Redis with a password, e.g. redis://:PASSWORD@127.0.0.1:6379/0
-#   SECRET_KEY PUBLIC_BASE_URL TRUSTED_HOSTS TRUSTED_PROXY_HOPS   see README
+#   SECRET_KEY AUDIT_KEY PUBLIC_BASE_URL TRUSTED_HOSTS TRUSTED_PROXY_HOPS   see README
+#   ENV_FILE                optional: a file of NAME=value lines setting the above, the same file
+#                           the operator sources before any `flask` command (README, "Production")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 fail() { echo "serve-production: $*" >&2; exit 2; }
+if [ -n "${ENV_FILE:-}" ]; then
+  [ -r "$ENV_FILE" ] || fail "读不到 ENV_FILE=$ENV_FILE，例如：ENV_FILE=/etc/gonggao/env（每行 NAME=value）"
+  # It holds the keys and passwords: nobody but its owner and group may read it.
+  [ -z "$(find "$ENV_FILE" -perm /o=rwx)" ] || fail "ENV_FILE $ENV_FILE 其他用户也能读写（里面有密钥和密码），例如：chmod 600 $ENV_FILE"
+  set -a
+  # shellcheck source=/dev/null
+  . "$ENV_FILE"
+  set +a
+fi
 [ -n "${DATABASE_URL:-}" ] || fail "请设置 DATABASE_URL（应用自己的 PostgreSQL 账号），例如：DATABASE_URL=postgresql+psycopg://gonggao_app:密码@127.0.0.1:5432/gonggao"
 case "${RATELIMIT_STORAGE_URI:-}" in
   redis://*:?*@* | rediss://*:?*@*) ;;

@@ -256,10 +256,13 @@ class Verification:
     total: int = 0                               # entries in the log
     head: Mark | None = None                     # the last entry verified
     legacy: int = 0                              # unkeyed entries seen (versions 1 and 2)
+    keyed: int = 0                               # keyed entries hashed in this run
+    keyed_verified: int = 0                      # ... of which this key verified
+    other_key: bool = False                      # this key is not the one the log was written with
 
     @property
     def ok(self) -> bool:
-        return not self.bad and not self.problems
+        return not self.bad and not self.problems and not self.other_key
 
 
 def checkpoint_mac(key: AuditKey, entry_id: int, entry_hash: str, entry_count: int, digest_version: int,
@@ -299,6 +302,26 @@ def _checkpoints(session: Session, key: AuditKey, result: Verification, limit: i
     return good
 
 
+OTHER_KEY_MESSAGE = "审计密钥与写入日志时的不同：请设置 AUDIT_KEY 为生产环境的值"
+
+
+def _other_key_problem(key: AuditKey, writers: set[str]) -> str:
+    signed_by = f"，日志的核验点由密钥 {'、'.join(sorted(writers))} 签署" if writers else ""
+    return (f"{OTHER_KEY_MESSAGE}（本机密钥标识 {key.key_id}{signed_by}）。"
+            f"例如：set -a; . /etc/gonggao/env; set +a 后再运行。本次没有核验，也没有记录任何结果。")
+
+
+def _writer_keys(session: Session) -> set[str]:
+    """The key ids of the checkpoints whose run passed over keyed entries. Such a run verified
+    HMACs, so its key is the one the log was written with (the log's "key fingerprint"): a
+    run under another key fails on every keyed entry and is never recorded as passed. Read
+    without checking signatures, which only this key can check: a forged row naming this key
+    keeps the run going (and _checkpoints reports its signature)."""
+    stmt = select(AuditCheckpoint.key_id).where(AuditCheckpoint.ok.is_(True),
+                                                AuditCheckpoint.digest_version >= KEYED_VERSION).distinct()
+    return set(session.scalars(stmt))
+
+
 def _records(session: Session, above: int = 0) -> list[tuple[str, int, str]]:
     """(what, length, head) that exports and publications recorded, for lengths above `above`."""
     out = []
@@ -332,6 +355,14 @@ def verify_audit(session: Session, *, full: bool = False, key: AuditKey | None =
     """
     key = key or audit_key()
     result = Verification(full=full)
+    # A run under another key (AUDIT_KEY not set as in production, a development key made in
+    # instance/) would call every entry altered and sign that finding with the wrong key: it
+    # stops here instead, and record_verification() keeps nothing of it.
+    writers = _writer_keys(session)
+    if writers and key.key_id not in writers:
+        result.other_key = True
+        result.problems.append(_other_key_problem(key, writers))
+        return result
     # Records and checkpoints are read before the entries: an export committed during the run
     # then names a length the entries read afterwards already reach.
     checkpoints = _checkpoints(session, key, result, None if full else checkpoints_considered)
@@ -356,6 +387,13 @@ def verify_audit(session: Session, *, full: bool = False, key: AuditKey | None =
             expected.setdefault(cp.entry_count, []).append(
                 (f"{_cn_time(cp.verified_at)} 的核验点（记录 #{cp.entry_id}）", cp.entry_hash))
     _scan(session, key, result, start, expected)
+    if not writers and result.keyed and not result.keyed_verified:
+        # No passed checkpoint names the writer's key, and not one keyed entry verifies under
+        # this key: it is another key (an intruder without the key could rewrite every entry,
+        # but the export and publication records would then not match either, and the run
+        # still fails). Said first, before the entries it could not verify.
+        result.other_key = True
+        result.problems.insert(0, _other_key_problem(key, writers))
     return result
 
 
@@ -369,6 +407,7 @@ def _scan(session: Session, key: AuditKey, result: Verification, start: AuditChe
         prev, position, min_version = start.entry_hash, start.entry_count, start.digest_version
         result.head = Mark(start.entry_id, start.entry_hash, start.entry_count, start.digest_version)
     bad, legacy, at_text, canonical, chain_key, one_shot = result.bad, 0, _at_text, _canonical, key.chain, hmac.digest
+    keyed = keyed_verified = 0
     # Core rows streamed from the session's connection (not the ORM's row loading), and
     # hmac.digest (OpenSSL in one call): with hmac.new and ORM rows a full run took twice as
     # long (benchmarks/bench_audit.py; 200 000 entries: 2.8-3.4 s on a busy 2-core machine).
@@ -378,6 +417,8 @@ def _scan(session: Session, key: AuditKey, result: Verification, start: AuditChe
         if version == KEYED_VERSION:
             digest = one_shot(chain_key, canonical(prev_hash, at_text(at), actor, action, notice_id, details_json),
                               "sha256").hex()
+            keyed += 1
+            keyed_verified += digest == hash_
         else:
             # Versions only grow along the chain: an unkeyed entry after a keyed one is a row
             # rewritten by someone without the key (who could otherwise recompute version 2).
@@ -396,6 +437,7 @@ def _scan(session: Session, key: AuditKey, result: Verification, start: AuditChe
     result.checked = position - (start.entry_count if start else 0)
     result.total = position
     result.legacy = legacy
+    result.keyed, result.keyed_verified = keyed, keyed_verified
     for length in sorted(n for n in expected if n > position):
         for label, _recorded in expected[length]:
             result.problems.append(f"{label}记载日志当时已有 {length} 条记录，现在只有 {position} 条："
@@ -404,8 +446,12 @@ def _scan(session: Session, key: AuditKey, result: Verification, start: AuditChe
 
 def verify_audit_chain(session: Session) -> list[int]:
     """Ids of entries whose hash, link or version does not verify (empty: intact), every entry
-    hashed. verify_audit() says more: rows missing at the end, checkpoints, export records."""
-    return verify_audit(session, full=True).bad
+    hashed. verify_audit() says more: rows missing at the end, checkpoints, export records.
+    Raises AuditKeyError under another key than the log's: no list would be true then."""
+    result = verify_audit(session, full=True)
+    if result.other_key:
+        raise AuditKeyError(result.problems[0])
+    return result.bad
 
 
 def record_verification(db, result: Verification, verified_by: str, *, key: AuditKey | None = None,
@@ -413,10 +459,11 @@ def record_verification(db, result: Verification, verified_by: str, *, key: Audi
     """Sign and keep what a run found: a checkpoint the next run starts from when it passed;
     a full run is kept either way, so that the desk still says a full run failed after later
     incremental runs (which do not rehash old entries) pass. Nothing to keep for an empty log
-    or an incremental run that found nothing new or failed (the next run finds that again)."""
+    or an incremental run that found nothing new or failed (the next run finds that again),
+    and nothing of a run under another key than the log's (its findings are about the key)."""
     key = key or audit_key()
     head = result.head
-    if head is None or (not result.full and (result.checked == 0 or not result.ok)):
+    if result.other_key or head is None or (not result.full and (result.checked == 0 or not result.ok)):
         return None
     at = at or utcnow()
     findings_json = "" if result.ok else json.dumps({"bad": result.bad[:100], "bad_count": len(result.bad),

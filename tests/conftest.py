@@ -60,7 +60,9 @@ def _empty_pg(url: str) -> None:
 
 
 def make_app(url: str, **config):
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret-key",
+    # APP_ENV=development: the CLI then signs with the instance folder's audit key on PostgreSQL
+    # too (cli.py refuses to without AUDIT_KEY otherwise, as on the paper's own database).
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret-key", "APP_ENV": "development",
                       "WTF_CSRF_ENABLED": False, "NOW": NOW, "RATELIMIT_ENABLED": False, **config})
     return app
 

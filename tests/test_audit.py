@@ -12,7 +12,7 @@ import stat
 from datetime import date
 
 import pytest
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, func, select, text, update
 
 from store import audit
 from store.audit import (GENESIS_HASH, AuditKey, AuditKeyError, _at_text, _canonical, _entry_digest_v2, append_audit,
@@ -502,14 +502,69 @@ def test_the_audit_key_comes_from_the_environment_or_once_from_the_instance_fold
         load_audit_key(tmp_path / "instance")
 
 
+def _checkpoint_count(app):
+    with app.extensions["notice_db"].session() as s:
+        return s.scalar(select(func.count()).select_from(AuditCheckpoint))
+
+
 def test_the_log_verifies_only_with_the_key_it_was_written_with(app, monkeypatch):
     editor = editor_client(app)
-    editor.get("/desk/audit")
+    editor.get("/desk/audit")                           # a passed checkpoint: the log's key
     monkeypatch.setenv("AUDIT_KEY", "z" * 40)           # AUDIT_KEY set wrongly on the server
-    result = _run(app)
-    assert result.full and len(result.bad) == result.total == 2
-    assert any("另一把审计密钥" in n for n in result.notes)
     assert audit.audit_key().key_id == AuditKey.from_secret("z" * 40).key_id
+    for full in (False, True):
+        result = _run(app, full=full)
+        assert result.other_key and not result.ok and result.bad == []
+        assert result.problems[0].startswith("审计密钥与写入日志时的不同：请设置 AUDIT_KEY 为生产环境的值")
+        assert audit.record_verification(app.extensions["notice_db"], result, "editor:x") is None
+    with pytest.raises(AuditKeyError, match="审计密钥与写入日志时的不同"):
+        _verify(app)
+    assert _checkpoint_count(app) == 1
+
+
+def test_verify_audit_under_another_key_refuses_and_records_nothing(app, monkeypatch):
+    """The finding: `flask verify-audit` run without the production AUDIT_KEY called every entry
+    altered and saved that failed run, signed with the other key, among the checkpoints."""
+    submit(app, PERSON)
+    editor = editor_client(app)
+    runner = app.test_cli_runner()
+    monkeypatch.setenv("AUDIT_KEY", "w" * 40)
+    # No checkpoint yet: told by the entries, not one of which verifies under this key.
+    before = runner.invoke(args=["verify-audit"])
+    assert before.exit_code == 2 and "审计密钥与写入日志时的不同：请设置 AUDIT_KEY 为生产环境的值" in before.output
+    assert "核验未通过" not in before.output and _checkpoint_count(app) == 0
+    monkeypatch.delenv("AUDIT_KEY")
+    assert runner.invoke(args=["verify-audit"]).exit_code == 0 and _checkpoint_count(app) == 1
+    editor.get("/desk/audit")
+    # With checkpoints: told by the key that signed them, before any entry is hashed.
+    monkeypatch.setenv("AUDIT_KEY", "w" * 40)
+    for args in (["verify-audit"], ["verify-audit", "--incremental"]):
+        refused = runner.invoke(args=args)
+        assert refused.exit_code == 2 and "审计密钥与写入日志时的不同" in refused.output, refused.output
+    assert _checkpoint_count(app) == 1
+    monkeypatch.delenv("AUDIT_KEY")
+    assert runner.invoke(args=["verify-audit"]).exit_code == 0
+
+
+def test_the_cli_on_postgresql_without_audit_key_refuses_rather_than_invent_one(app, monkeypatch):
+    """The instance folder's key is a development convenience (SQLite, or APP_ENV=development):
+    on the paper's PostgreSQL database a command signing or verifying the log needs AUDIT_KEY."""
+    if app.config["DATABASE_URL"].startswith("sqlite"):
+        pytest.skip("the instance key is meant for SQLite")
+    submit(app, PERSON)
+    monkeypatch.delenv("AUDIT_KEY", raising=False)
+    app.config["APP_ENV"] = ""                  # as an operator's shell with only DATABASE_URL set
+    invented = []
+    monkeypatch.setattr(audit, "_instance_key", lambda folder: invented.append(folder) or "i" * 64)
+    runner = app.test_cli_runner()
+    before = len(_entries(app))
+    for args in (["verify-audit"], ["create-editor", "zhao.bian", "--password-stdin"], ["create-api-key", "某代理"]):
+        refused = runner.invoke(args=args, input="一个足够长的密码2026\n")
+        assert refused.exit_code == 1 and "没有设置 AUDIT_KEY" in refused.output, (args, refused.output)
+        assert "set -a" in refused.output
+    assert invented == [] and _checkpoint_count(app) == 0 and len(_entries(app)) == before
+    monkeypatch.setenv("AUDIT_KEY", "p" * 40)     # the production key: the command runs
+    assert runner.invoke(args=["create-api-key", "某代理"]).exit_code == 0
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])

@@ -115,3 +115,21 @@ def test_serve_production_refuses_redis_without_a_password(uri):
         env["RATELIMIT_STORAGE_URI"] = uri
     done = serve(**env)
     assert done.returncode == 2 and "RATELIMIT_STORAGE_URI" in done.stderr and "密码" in done.stderr
+
+
+def test_serve_production_reads_the_settings_from_env_file(tmp_path):
+    """ENV_FILE: the one file of production settings, which the operator also sources before a
+    `flask` command (README, "Production"): read here (DATABASE_URL comes from it, so the script
+    goes on to the next setting), and refused while other users may read it."""
+    env_file = tmp_path / "env"
+    env_file.write_text("DATABASE_URL=postgresql+psycopg://gonggao_app@127.0.0.1:5432/gonggao\n"
+                        "RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0\n", encoding="utf-8")
+    env_file.chmod(0o644)
+    loose = serve(ENV_FILE=str(env_file))
+    assert loose.returncode == 2 and "chmod 600" in loose.stderr and "DATABASE_URL" not in loose.stderr
+    env_file.chmod(0o600)
+    done = serve(ENV_FILE=str(env_file))
+    assert done.returncode == 2 and "DATABASE_URL" not in done.stderr, done.stderr
+    assert "RATELIMIT_STORAGE_URI" in done.stderr and "密码" in done.stderr
+    missing = serve(ENV_FILE=str(tmp_path / "absent"))
+    assert missing.returncode == 2 and "ENV_FILE" in missing.stderr
