@@ -16,13 +16,24 @@ Sources: docs/law.md (statutes as revised 2023-12-29, in force 2024-07-01).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field as dc_field
-from typing import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from notices import wording
-from notices.rules import (capital_is_reduced, correction_changes_something, division_capitals_have_names,
-                           division_results_differ, merger_codes_have_names, merger_parties_differ,
-                           new_division_dissolves_the_company, new_merger_names_the_new_company, truthy)
+from notices.rules import (
+    capital_is_reduced,
+    correction_changes_something,
+    division_capitals_have_names,
+    division_results_differ,
+    merger_codes_have_names,
+    merger_parties_differ,
+    new_division_dissolves_the_company,
+    new_merger_names_the_new_company,
+    truthy,
+)
+
+if TYPE_CHECKING:   # only for the annotations: checks.py imports this module
+    from notices.checks import CheckResult
 
 # Field kinds. Identifier kinds carry the name of their check in notices.identifiers.CHECKS.
 TEXT, LONGTEXT, DATE, DATES, MONEY, CHOICE, BOOL, PHONE = (
@@ -64,13 +75,13 @@ class Field:
     def applies_to(self, variant: str | None) -> bool:
         return not self.variants or variant in self.variants
 
-    def as_json(self) -> dict:
-        data = {"name": self.name, "label": self.label, "kind": self.kind,
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": self.name, "label": self.label, "kind": self.kind,
                 "required": self.required, "max_length": self.max_length}
         if self.help:
             data["help"] = self.help
         if self.choices:
-            data["choices"] = [{"value": v, "label": l} for v, l in self.choices]
+            data["choices"] = [{"value": v, "label": label} for v, label in self.choices]
         if self.suggestions:
             data["suggestions"] = list(self.suggestions)
         if self.variants:
@@ -89,7 +100,7 @@ class Phrase:
     """
     code: str
     label: str
-    pattern: re.Pattern
+    pattern: re.Pattern[str]
     message: str
     applies: Callable[[Mapping[str, str]], bool] = lambda fields: True
 
@@ -160,7 +171,7 @@ class NoticeType:
     notes: tuple[Note, ...] = ()
     group_rules: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = ()
     # (fields of which at least one is needed, message, variants it applies to)
-    rules: tuple[Callable, ...] = ()     # rules between fields: functions of notices/rules.py
+    rules: tuple[Callable[[CheckResult, NoticeType], None], ...] = ()   # notices/rules.py
     variants: tuple[Variant, ...] = ()
     variant_label: str = ""              # the variant choice's label: 遗失物品类别
     entry_title: str = ""                # the home page's entry (default: the title)
@@ -236,8 +247,8 @@ class NoticeType:
         variant = self.variant(self.variant_of(fields))
         return variant.price_category if variant else self.price_category
 
-    def as_json(self) -> dict:
-        data = {"code": self.code, "title": self.title, "label": self.label,
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"code": self.code, "title": self.title, "label": self.label,
                 "fields": [f.as_json() for f in self.fields],
                 "closings": list(self.closings),
                 "required_phrases": [{"code": p.code, "label": p.label} for p in self.required]}
@@ -251,7 +262,7 @@ class NoticeType:
         return data
 
 
-def _rx(pattern: str) -> re.Pattern:
+def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.S)
 
 
@@ -323,22 +334,22 @@ def creditors_have_claims(fields: Mapping[str, str]) -> bool:
 
 # ---------------------------------------------------------------------------------------------
 # Reusable field declarations.
-def company(name="company", label="公司名称", **kw) -> Field:
+def company(name: str = "company", label: str = "公司名称", **kw: Any) -> Field:
     kw.setdefault("help", "与营业执照一致，例如：广州某某科技有限公司")
     return Field(name, label, TEXT, max_length=NAME_MAX, in_text=True, **kw)
 
 
-def uscc(name="uscc", label="统一社会信用代码", **kw) -> Field:
+def uscc(name: str = "uscc", label: str = "统一社会信用代码", **kw: Any) -> Field:
     kw.setdefault("help", "18位，例如：91440101MA5ACCGH4T")
     return Field(name, label, USCC, max_length=18 + 4, in_text=True, **kw)
 
 
-def money(name, label, **kw) -> Field:
+def money(name: str, label: str, **kw: Any) -> Field:
     kw.setdefault("help", "例如：1000万元 或 壹仟万元")
     return Field(name, label, MONEY, max_length=SHORT_MAX, in_text=True, **kw)
 
 
-def date(name, label, **kw) -> Field:
+def date(name: str, label: str, **kw: Any) -> Field:
     return Field(name, label, DATE, max_length=12, **kw)
 
 
@@ -460,7 +471,8 @@ CAPITAL_REDUCTION = NoticeType(
         company(),
         uscc(),
         Field("decision", "决议方式", CHOICE, choices=DECISIONS),
-        date("resolved_on", "决议日期", required=False, not_future=True, help="用来核对三十日内公告的期限；不填则不核对"),
+        date("resolved_on", "决议日期", required=False, not_future=True,
+             help="用来核对三十日内公告的期限；不填则不核对"),
         money("capital_before", "原注册资本"),
         money("capital_after", "减资后注册资本"),
         Field("covers_losses", "减资用于弥补亏损（《公司法》第二百二十五条，无需债权人语句）", BOOL, required=False),
@@ -495,7 +507,8 @@ MERGER = NoticeType(
         uscc("party3_uscc", "合并方三统一社会信用代码", required=False),
         company("new_company", "新设公司名称", required=False, help="新设合并时填写"),
         money("capital_after", "合并后注册资本", required=False),
-        date("resolved_on", "合并决议日期", required=False, not_future=True, help="用来核对三十日内公告的期限；不填则不核对"),
+        date("resolved_on", "合并决议日期", required=False, not_future=True,
+             help="用来核对三十日内公告的期限；不填则不核对"),
         *CONTACT_FIELDS,
     ),
     required=(CREDITOR_DEMAND_45,),
@@ -523,7 +536,8 @@ DIVISION = NoticeType(
         money("result2_capital", "分立后公司二注册资本", required=False),
         company("result3_name", "分立后公司三", required=False),
         money("result3_capital", "分立后公司三注册资本", required=False),
-        date("resolved_on", "分立决议日期", required=False, not_future=True, help="用来核对三十日内公告的期限；不填则不核对"),
+        date("resolved_on", "分立决议日期", required=False, not_future=True,
+             help="用来核对三十日内公告的期限；不填则不核对"),
         *CONTACT_FIELDS,
     ),
     required=(JOINT_LIABILITY,),
@@ -541,7 +555,8 @@ CORRECTION = NoticeType(
     fields=(
         Field("subject", "公告单位或个人", TEXT, max_length=NAME_MAX, in_text=True,
               help="原公告的单位名称或个人姓名"),
-        Field("original_newspaper", "原刊报纸", TEXT, max_length=SHORT_MAX, in_text=True, help="例如：本报 或 《某某报》"),
+        Field("original_newspaper", "原刊报纸", TEXT, max_length=SHORT_MAX, in_text=True,
+              help="例如：本报 或 《某某报》"),
         date("original_date", "原刊登日期", in_text=True, before_publication=True),
         Field("original_page", "原刊版面", TEXT, required=False, max_length=10, help="例如：A12", in_text=True),
         Field("original_title", "原公告标题", TEXT, max_length=SHORT_MAX, in_text=True,
@@ -588,7 +603,8 @@ def price_categories() -> dict[str, tuple[str, int | None]]:
     default rule until the newspaper sets one)."""
     out: dict[str, tuple[str, int | None]] = {}
     for t in CATALOGUE.values():
-        named = [(v.price_category, v.entry_title, v.flat_price_cents) for v in t.variants]
+        named: list[tuple[str | None, str, int | None]] = [
+            (v.price_category, v.entry_title, v.flat_price_cents) for v in t.variants]
         named.append((t.price_category, t.entry_title or t.title, t.flat_price_cents))
         for category, label, cents in named:
             if category and category not in out:

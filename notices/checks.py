@@ -10,13 +10,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field as dc_field
 from datetime import date, datetime
-from typing import Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from notices import catalogue as cat
 from notices.catalogue import CATALOGUE, Field, NoticeType
 from notices.dates import find_dates, format_date, parse_date, parse_dates
-from notices.deadlines import (PublishingCalendar, Window, add_statutory_days, copy_deadline_for,
-                               format_date_cn, is_open, statutory_window)
+from notices.deadlines import (
+    PublishingCalendar,
+    Window,
+    copy_deadline_for,
+    format_date_cn,
+    is_open,
+    statutory_window,
+)
 from notices.identifiers import CHECKS
 from notices.money import find_amounts, parse_amount
 from notices.privacy import scan as scan_id_numbers
@@ -36,7 +42,7 @@ class Finding:
     message: str
     field: str | None = None
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"level": self.level, "code": self.code, "message": self.message, "field": self.field}
 
 
@@ -89,7 +95,7 @@ class CheckResult:
         """The fields with an error already: a rule between fields leaves them alone."""
         return {f.field for f in self.errors}
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "type": self.notice_type.code if self.notice_type else None,
             "title": self.title, "text": self.text, "composed": self.composed,
@@ -146,7 +152,8 @@ def _check_field(result: CheckResult, f: Field, raw: object) -> None:
     if f.kind == cat.CHOICE:
         allowed = [v for v, _ in f.choices]
         if value not in allowed:
-            result.add(ERROR, "choice", f"{f.label}请从以下选项中选择：{'、'.join(l for _, l in f.choices)}。", f.name)
+            labels = "、".join(label for _, label in f.choices)
+            result.add(ERROR, "choice", f"{f.label}请从以下选项中选择：{labels}。", f.name)
     elif f.kind == cat.DATE:
         d = parse_date(value)
         if d is None:
@@ -174,7 +181,8 @@ def _check_field(result: CheckResult, f: Field, raw: object) -> None:
             result.add(WARNING, f.kind, message, f.name)
     elif f.kind == cat.PHONE:
         if not re.fullmatch(r"[\d\s()（）+\-－—转、,，/]{7,30}", value) or not 7 <= len(_digits(value)) <= 24:
-            result.add(WARNING, "phone", f"{f.label}“{value}”看起来不像电话号码，例如：020-87750217 或 13800138000。", f.name)
+            result.add(WARNING, "phone",
+                       f"{f.label}“{value}”看起来不像电话号码，例如：020-87750217 或 13800138000。", f.name)
         elif any(re.fullmatch(r"1\d{7,9}|1\d{11,}", number) for number in _numbers(value)):
             # A mainland mobile number has 11 digits; 138001380 is one missing or mistyped.
             result.add(WARNING, "phone", f"{f.label}“{value}”中的手机号码不是11位，请核对。", f.name)
@@ -228,10 +236,11 @@ def _check_text(result: CheckResult, t: NoticeType) -> None:
             continue
         if not _field_in_text(f, value, text):
             shown = value if f.kind not in (cat.DATE, cat.DATES) else value.replace("-", "年", 1)
-            if f.kind == cat.DATE and parse_date(value):
-                shown = format_date(parse_date(value))
+            if f.kind == cat.DATE and (day := parse_date(value)):
+                shown = format_date(day)
             result.add(ERROR, "field-not-in-text",
-                       f"正文与所填“{f.label}”不一致：正文中找不到“{shown}”。请在正文中写明，或改正所填内容。", TEXT_FIELD)
+                       f"正文与所填“{f.label}”不一致：正文中找不到“{shown}”。请在正文中写明，或改正所填内容。",
+                       TEXT_FIELD)
     for phrase in t.required:
         if phrase.applies(fields) and not phrase.pattern.search(text):
             result.add(ERROR, f"missing:{phrase.code}", phrase.message, TEXT_FIELD)
@@ -313,7 +322,8 @@ def _check_dates(result: CheckResult, t: NoticeType, calendar: PublishingCalenda
             window = statutory_window(start, t.deadline.days, t.deadline.label, t.deadline.article)
             result.windows.append(window)
             if pub is not None and pub < start:
-                result.add(ERROR, "date-order", f"刊登日期不能早于{label}（{format_date_cn(start)}）。", t.deadline.from_field)
+                result.add(ERROR, "date-order", f"刊登日期不能早于{label}（{format_date_cn(start)}）。",
+                           t.deadline.from_field)
             elif pub is not None and pub > window.ends:
                 result.add(WARNING, "late",
                            f"计划刊登日期{format_date_cn(pub)}已超过{t.deadline.label}：{label}{format_date_cn(start)}起"
@@ -325,7 +335,8 @@ def _check_dates(result: CheckResult, t: NoticeType, calendar: PublishingCalenda
     if t.creditor_days and pub is not None and t.creditors_when(fields):
         window = statutory_window(pub, t.creditor_days, "债权人期限（自公告之日起四十五日）", "《公司法》")
         result.windows.append(window)
-        result.add(INFO, "creditor-window", f"债权人期限自刊登之日起四十五日，至{format_date_cn(window.ends)}。", DATE_FIELD)
+        result.add(INFO, "creditor-window", f"债权人期限自刊登之日起四十五日，至{format_date_cn(window.ends)}。",
+                   DATE_FIELD)
     for window in result.windows:
         if window.provisional:
             result.add(INFO, "window-provisional",
@@ -349,7 +360,8 @@ def _check_dates(result: CheckResult, t: NoticeType, calendar: PublishingCalenda
 def check_notice(type_code: str, fields: Mapping[str, object] | None, text: str | None = None,
                  publication_date: str | date | None = None, *, calendar: PublishingCalendar | None = None,
                  now: datetime | None = None, require_open: bool = True,
-                 missing_glyphs=None, print_id_numbers: str = "masked") -> CheckResult:
+                 missing_glyphs: Callable[[str], Sequence[str]] | None = None,
+                 print_id_numbers: str = "masked") -> CheckResult:
     """Check a notice as submitted. `text` None or blank means: compose it from the fields.
 
     `require_open` is off where an editor re-checks a notice already scheduled into an issue.

@@ -33,7 +33,7 @@ def in_range(d: date) -> bool:
     return EARLIEST <= d <= LATEST
 
 
-def _from_match(m: re.Match) -> date | None:
+def _from_match(m: re.Match[str]) -> date | None:
     try:
         if m.group("y"):
             d = date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
@@ -64,8 +64,8 @@ def find_dates(text: str) -> list[tuple[int, int, date]]:
 def parse_dates(value: str) -> list[date] | None:
     """A list of dates separated by 、，, ; or spaces; None when any part is not a date."""
     parts = [p for p in re.split(r"[、，,；;\s和及]+", (value or "").strip()) if p]
-    dates = [parse_date(p) for p in parts]
-    if not dates or any(d is None for d in dates):
+    dates = [d for d in (parse_date(p) for p in parts) if d is not None]
+    if not dates or len(dates) < len(parts):
         return None
     return dates
 

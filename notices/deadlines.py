@@ -122,7 +122,7 @@ def open_issue_dates(calendar: PublishingCalendar, now: datetime, count: int = 3
 def _china(year: int) -> holidays.HolidayBase:
     # One calendar per year, built once; only looked up with dates of that year, so the
     # package never expands (mutates) it afterwards: safe to share between threads.
-    return holidays.China(years=year)
+    return holidays.China(years=year)  # type: ignore[no-untyped-call]  # its __init__ is not annotated
 
 
 def is_working_day(d: date) -> bool:

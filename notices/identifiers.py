@@ -21,11 +21,10 @@ No Flask imports here: this module is the domain, used by forms, the API and the
 
 from __future__ import annotations
 
-import re
-
 import datetime
-from dataclasses import dataclass
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from stdnum import numdb
 from stdnum.cn import ric
@@ -156,7 +155,7 @@ def _division(code: str) -> str | None:
         prefecture = _division_name_only(code[:4] + "00")
         if prefecture and prefecture != info.get("province"):
             info["prefecture"] = prefecture
-    names = []
+    names: list[tuple[int | None, int | None, str]] = []
     for entry in info["county"].split(","):
         if not entry.startswith("["):
             names.append((None, None, entry))
@@ -193,13 +192,13 @@ def _place(info: dict[str, str], name: str, start: int | None, end: int | None) 
 
 def uscc_check_character(first17: str) -> str:
     """The 18th character of a USCC, GB 32100-2015 §5: (31 − Σ vᵢ·3^(i−1) mod 31) mod 31."""
-    total = sum(USCC_ALPHABET.index(char) * weight for char, weight in zip(first17, USCC_WEIGHTS))
+    total = sum(USCC_ALPHABET.index(char) * weight for char, weight in zip(first17, USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
 def org_code_check_character(body8: str) -> str:
     """The 9th character of a GB 11714 organisation code: c = 11 − Σ mod 11; 10 → X, 11 → 0."""
-    total = sum(int(char, 36) * weight for char, weight in zip(body8, ORG_CODE_WEIGHTS))
+    total = sum(int(char, 36) * weight for char, weight in zip(body8, ORG_CODE_WEIGHTS, strict=True))
     check = 11 - total % 11
     return {10: "X", 11: "0"}.get(check, str(check))
 

@@ -42,8 +42,8 @@ _HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000:
 # Digits, with optional thousands separators and decimals, then at most one small and one big
 # unit: 1000万, 1.5亿, 5,000,000, 1千万.
 _DIGIT_AMOUNT = re.compile(
-    rf"(?P<integer>[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)(?:\.(?P<fraction>[0-9]+))?"
-    rf"(?P<small>[十拾百佰千仟])?(?P<big>[万萬亿億])?"
+    r"(?P<integer>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<fraction>[0-9]+))?"
+    r"(?P<small>[十拾百佰千仟])?(?P<big>[万萬亿億])?"
 )
 
 # A candidate amount in running text. A number on its own is not money: find_amounts keeps a

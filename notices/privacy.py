@@ -44,7 +44,8 @@ credit code after 身份证号码). A kept code that could also be an ID number 
 say which it is. Hence the order of the rules: a code a registrar issued is never altered; short
 of that, when in doubt, a number is masked.
 
-The identifiers themselves: docs/law.md §3. No Flask here: this is the domain, used by the checks (notices/checks.py) and the print glue
+The identifiers themselves: docs/law.md §3. No Flask here: this is the domain, used by the checks
+(notices/checks.py) and the print glue
 (views/printing.py ``printable_text``).
 """
 from __future__ import annotations

@@ -13,7 +13,7 @@ rules about dates as flags on the date field (`Field.before_publication`, `Field
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 from notices.money import format_amount, parse_amount
 
@@ -43,7 +43,8 @@ def capital_is_reduced(result: CheckResult, t: NoticeType) -> None:
                      f"减资后注册资本（{format_amount(after)}）应低于原注册资本（{format_amount(before)}），请核对。",
                      "capital_after")
     elif after is not None and after <= 0:
-        result.error("capital-zero", "减资后注册资本不能为零；公司不再经营的，请刊登注销（清算）公告。", "capital_after")
+        result.error("capital-zero", "减资后注册资本不能为零；公司不再经营的，请刊登注销（清算）公告。",
+                     "capital_after")
     for name, amount in (("capital_before", before), ("capital_after", after)):
         # A registered capital under 10 000 yuan is possible but rare, so ask.
         if amount is not None and 0 < amount < 10_000:
@@ -106,6 +107,6 @@ def correction_changes_something(result: CheckResult, t: NoticeType) -> None:
         result.error("nothing-corrected", "错误文字与正确文字相同，这则更正没有更正任何内容，请核对。", "correct_text")
 
 
-def _filled(fields, pattern: str) -> list[str]:
+def _filled(fields: Mapping[str, str], pattern: str) -> list[str]:
     """The values of the numbered fields pattern.format(1..3) that are filled in, in order."""
     return [fields[pattern.format(i)] for i in (1, 2, 3) if fields.get(pattern.format(i))]

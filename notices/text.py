@@ -166,7 +166,9 @@ def forbidden_message(found: list[ForbiddenCharacter], field_label: str) -> str:
 
     def describe(items: list[ForbiddenCharacter]) -> str:
         first = items[0]
-        adjective, why = _KIND_TEXT[_classify(first.char)[1]]
+        named = _classify(first.char)
+        assert named is not None, "find_forbidden lists only the characters _classify names"
+        adjective, why = _KIND_TEXT[named[1]]
         positions = "、".join(str(f.index + 1) for f in items[:_MAX_POSITIONS])
         more = f"等共{len(items)}处" if len(items) > _MAX_POSITIONS else ""
         return f"第{positions}个字符{more}是{adjective}“{first.label}”，{why}"
@@ -280,11 +282,12 @@ class _Changes:
     """Counts per kind of change, with the first example, in order of first occurrence."""
 
     def __init__(self) -> None:
-        self._kinds: dict[tuple, list] = {}
+        # (kind, and the character where one kind has several) -> (count, first example)
+        self._kinds: dict[tuple[str, ...], tuple[int, tuple[str, str] | None]] = {}
 
-    def add(self, key: tuple, example: tuple[str, str] | None = None, count: int = 1) -> None:
-        entry = self._kinds.setdefault(key, [0, example])
-        entry[0] += count
+    def add(self, key: tuple[str, ...], example: tuple[str, str] | None = None, count: int = 1) -> None:
+        seen, first = self._kinds.get(key, (0, example))
+        self._kinds[key] = (seen + count, first)
 
     def lines(self) -> tuple[str, ...]:
         return tuple(_describe(key, count, example) for key, (count, example) in self._kinds.items())
@@ -302,7 +305,7 @@ def _code_points(s: str) -> str:
     return "、".join(f"U+{ord(c):04X}" for c in s)
 
 
-def _describe(key: tuple, n: int, example: tuple[str, str] | None) -> str:
+def _describe(key: tuple[str, ...], n: int, example: tuple[str, str] | None) -> str:
     kind = key[0]
     a, b = example if example else ("", "")
     texts = {
@@ -357,7 +360,7 @@ _LOOK_ALIKE_HAN = re.compile("[\u2e9f\u2ef3\u2f00-\u2fdf\uf900-\ufaff\U0002f800-
 
 
 def _step_look_alike_han(s: str, rec: _Changes) -> str:
-    def repl(m: re.Match) -> str:
+    def repl(m: re.Match[str]) -> str:
         ch = m.group()
         compat = ord(ch) >= 0xF900
         new = unicodedata.normalize("NFC" if compat else "NFKC", ch)
@@ -372,7 +375,7 @@ _TO_HALF = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 
 
 def _step_fullwidth_alnum(s: str, rec: _Changes) -> str:
-    def repl(m: re.Match) -> str:
+    def repl(m: re.Match[str]) -> str:
         half = m.group().translate(_TO_HALF)
         kind = "fw-digit" if m.group()[0] in "０１２３４５６７８９" else "fw-letter"
         rec.add((kind,), (m.group(), half))
@@ -419,7 +422,7 @@ def _step_fullwidth_symbols(s: str, rec: _Changes, body: bool) -> str:
 def _step_whitespace(s: str, rec: _Changes, body: bool) -> str:
     """Spaces next to Chinese characters or punctuation go; between two Latin words one space
     stays; line breaks join the paragraph."""
-    def repl(m: re.Match) -> str:
+    def repl(m: re.Match[str]) -> str:
         run = m.group()
         # The text is stripped first, so a run always has a character on both sides.
         left, right = _at(s, m.start() - 1), _at(s, m.end())
@@ -451,7 +454,7 @@ def _step_runs(s: str, rec: _Changes) -> str:
     """Ellipsis → “……”, dash → “——” (GB/T 15834: both take two character widths)."""
     mask = _protected(s)
 
-    def repl(m: re.Match) -> str:
+    def repl(m: re.Match[str]) -> str:
         run = m.group()
         if any(mask[m.start():m.end()]):
             return run

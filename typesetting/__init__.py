@@ -54,8 +54,16 @@ can take the space); WeasyPrint then draws the lines pre-broken. The line
 count is therefore known before rendering, and the price is a function of it.
 """
 
-from .column import (ColumnItem, ColumnResult, OverflowItem, Placement, Segment, order_items,
-                     placement_boxes, render_column)
+from .column import (
+    ColumnItem,
+    ColumnResult,
+    OverflowItem,
+    Placement,
+    Segment,
+    order_items,
+    placement_boxes,
+    render_column,
+)
 from .errors import InputTooLarge, RenderError, RenderTimeout
 from .linebreak import SetLine, SetNotice, find_missing_characters, set_notice, setting_key
 from .preview import render_notice_pdf, render_notice_png

@@ -21,13 +21,17 @@ import resource
 import struct
 import sys
 import traceback
+from typing import IO, Any, Callable
 
 from . import subset_cache, subset_tags
 
 _HEADER = struct.Struct("!Q")
 
+# A job, and its answer: one pickled dict per frame (keys: see Renderer.render and render.py).
+Job = dict[str, Any]
 
-def read_frame(stream) -> object | None:
+
+def read_frame(stream: IO[bytes]) -> Job | None:
     header = stream.read(_HEADER.size)
     if len(header) < _HEADER.size:
         return None
@@ -35,25 +39,26 @@ def read_frame(stream) -> object | None:
     data = stream.read(size)
     if len(data) < size:
         return None
-    return pickle.loads(data)
+    job: Job = pickle.loads(data)
+    return job
 
 
-def write_frame(stream, obj) -> None:
+def write_frame(stream: IO[bytes], obj: Job) -> None:
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_HEADER.pack(len(data)) + data)
     stream.flush()
 
 
 class _Collect(logging.Handler):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
 
-    def emit(self, record):
+    def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage()[:500])
 
 
-def _set_boxes(boxes):
+def _set_boxes(boxes: dict[str, list[float]]) -> Callable[[Any, Any], None]:
     """A WeasyPrint finisher (public write_pdf API) that writes exact PDF page boxes, and names
     each font subset by its content (subset_tags.py).
 
@@ -63,7 +68,7 @@ def _set_boxes(boxes):
     """
     import pydyf
 
-    def finisher(document, pdf):
+    def finisher(document: Any, pdf: Any) -> None:
         pages = [obj for obj in pdf.objects
                  if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page"]
         for page in pages:
@@ -73,7 +78,7 @@ def _set_boxes(boxes):
     return finisher
 
 
-def _own_documents_html():
+def _own_documents_html() -> Any:
     """WeasyPrint's HTML class without its user-agent stylesheet, for our own templates only.
 
     The HTML5 user-agent stylesheet has rules for the pseudo-elements ::marker, ::footnote-call,
@@ -88,15 +93,15 @@ def _own_documents_html():
     """
     from weasyprint import HTML
 
-    class OwnDocumentHTML(HTML):
-        def _ua_stylesheets(self, forms=False):
+    class OwnDocumentHTML(HTML):  # type: ignore[misc]  # WeasyPrint has no type hints: Any
+        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
             return []
 
     return OwnDocumentHTML
 
 
 class Renderer:
-    def __init__(self):
+    def __init__(self) -> None:
         from weasyprint.text.fonts import FontConfiguration
         self.html_class = _own_documents_html()
         self.font_config = FontConfiguration()
@@ -107,7 +112,7 @@ class Renderer:
         logger.setLevel(logging.WARNING)
         logger.propagate = False
 
-    def render(self, job: dict) -> dict:
+    def render(self, job: Job) -> Job:
         from .fetcher import AssetOnlyFetcher
 
         self.log.messages = []
@@ -127,7 +132,7 @@ class Renderer:
                 pdf = document.write_pdf(finisher=_set_boxes(job["boxes"]), **options)
         else:
             pdf = document.write_pdf(finisher=_set_boxes(job["boxes"]), **options)
-        result = {"ok": True, "pdf": pdf, "refused": fetcher.refused,
+        result: Job = {"ok": True, "pdf": pdf, "refused": fetcher.refused,
                   "warnings": list(self.log.messages)}
         if job.get("png_dpi"):
             result["png"] = self.rasterize(pdf, job["png_dpi"])
@@ -210,7 +215,7 @@ def main() -> None:
     serve(renderer, sys.stdin.buffer, channel)
 
 
-def serve(renderer: Renderer, requests, channel) -> None:
+def serve(renderer: Renderer, requests: IO[bytes], channel: IO[bytes]) -> None:
     """Answer jobs until the requests stream ends.
 
     The cyclic garbage collector is kept off the time a caller waits. A layout builds hundreds
@@ -229,7 +234,7 @@ def serve(renderer: Renderer, requests, channel) -> None:
         try:
             _arm_cpu_limit(job.get("cpu_seconds", 60))
             # "ping": a health check, and the benchmark's measure of the pipe round trip.
-            result = {"ok": True} if job.get("kind") == "ping" else renderer.render(job)
+            result: Job = {"ok": True} if job.get("kind") == "ping" else renderer.render(job)
             result["cpu_s"] = _cpu_seconds() - started  # for the benchmark's figures
         except MemoryError:
             result = {"ok": False, "error": "memory"}

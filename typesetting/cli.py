@@ -25,12 +25,13 @@ from .errors import InputTooLarge, RenderError
 from .pricing import RateCard, format_money
 from .settings import LayoutSettings
 
-Compose = Callable[[str, dict], tuple]   # (title, body) or (title, body, price category)
+# (title, body) or (title, body, price category)
+Compose = Callable[[str, dict[str, Any]], tuple[str, ...]]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
-def typeset_file(items_json: list[dict], settings: LayoutSettings, rate_card: RateCard | None,
+def typeset_file(items_json: list[dict[str, Any]], settings: LayoutSettings, rate_card: RateCard | None,
                  compose: Compose, *, issue_date: dt.date | None = None,
                  continue_overflow: bool = True) -> tuple[bytes, dict[str, Any]]:
     """Typeset notices given as JSON items; return (pdf, report).
@@ -72,7 +73,7 @@ def typeset_file(items_json: list[dict], settings: LayoutSettings, rate_card: Ra
     result = render_column(ordered, settings, issue_date, continue_overflow,
                            rate_card=rate_card)
     by_key = {item.key: item for item in items}
-    notices = []
+    notices: list[dict[str, Any]] = []
     for p in result.placements:
         item = by_key[p.key]
         notices.append({
@@ -84,7 +85,7 @@ def typeset_file(items_json: list[dict], settings: LayoutSettings, rate_card: Ra
             "missing_characters": p.missing,
         })
     total = sum(n["price_cents"] or 0 for n in notices)
-    report = {
+    report: dict[str, Any] = {
         "issue_date": issue_date.isoformat(),
         "pages": result.pages,
         "notices": notices,

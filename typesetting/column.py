@@ -17,9 +17,11 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, Iterable, TypeVar
 
+from ._worker import Job
 from .errors import InputTooLarge, RenderError
-from .fonts import PANGO_SCALE, PX_PER_PT, load_face, shape_clusters
+from .fonts import PANGO_SCALE, PX_PER_PT, FontFace, load_face, shape_clusters
 from .linebreak import SetLine, SetNotice, set_notice
 from .markup import PRINT_CSS, PageGeometry, render_template
 from .pricing import Quote, RateCard, quote_price
@@ -30,6 +32,8 @@ MAX_COLUMN_ITEMS = 2000
 MIN_SPLIT_LINES = 3
 _EPS = 1e-6
 _WEEKDAYS = "一二三四五六日"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ class ColumnResult:
 @dataclass
 class _Contact:
     height: float
-    lines: list[dict] = field(default_factory=list)
+    lines: list[dict[str, Any]] = field(default_factory=list)
 
 
 def contact_box(settings: LayoutSettings) -> _Contact:
@@ -105,7 +109,7 @@ def contact_box(settings: LayoutSettings) -> _Contact:
     """
     g = PageGeometry(settings)
     inner = settings.column_width_pt - 2 * g.contact_border - 4.0
-    lines = []
+    lines: list[dict[str, Any]] = []
     for number, text in enumerate(settings.contact_lines):
         if number == 0:
             family, weight, size = settings.title_font, 700, settings.body_size_pt * 1.25
@@ -113,7 +117,7 @@ def contact_box(settings: LayoutSettings) -> _Contact:
             family, weight, size = settings.body_font, 400, settings.body_size_pt
         face = load_face(family, weight, size)
 
-        def width(s: str) -> float:
+        def width(s: str, face: FontFace = face) -> float:
             return sum(sum(a) for _, _, a in shape_clusters(face, s)) / PANGO_SCALE / PX_PER_PT
 
         pieces = [text]
@@ -130,11 +134,17 @@ def contact_box(settings: LayoutSettings) -> _Contact:
             lines.append({"text": piece, "font": family, "weight": weight,
                           "size": round(piece_size - 0.005, 2),
                           "line_height": size * 1.4 if number == 0 else settings.leading_pt})
-    height = 2 * g.contact_border + 2 * g.contact_padding + sum(l["line_height"] for l in lines)
+    height = 2 * g.contact_border + 2 * g.contact_padding + sum(line["line_height"] for line in lines)
     return _Contact(height, lines)
 
 
-def order_items(items, settings: LayoutSettings, type_of=lambda item: item.type_code):
+def _type_code(item: Any) -> str:
+    code: str = item.type_code
+    return code
+
+
+def order_items(items: Iterable[T], settings: LayoutSettings,
+                type_of: Callable[[T], str] = _type_code) -> list[T]:
     """Items grouped by the publisher's type order (stable; unknown types last, in order)."""
     rank = {code: i for i, code in enumerate(settings.type_order)}
     return sorted(items, key=lambda item: rank.get(type_of(item), len(rank)))
@@ -152,15 +162,19 @@ class _Seg:
     count: int
 
 
+_Span = tuple[int, float, int, int]   # a notice's lines in one column: (column, y, first, count)
+_ContactAt = tuple[int, int, float]   # where the contact box goes: (page, column, y)
+
+
 class _Placer:
-    def __init__(self, settings: LayoutSettings, contact_height: float):
+    def __init__(self, settings: LayoutSettings, contact_height: float) -> None:
         self.s = settings
         self.col_h = settings.column_height_pt
         self.lead = settings.leading_pt
         self.gap = settings.notice_spacing_pt
         self.contact_height = contact_height
 
-    def fit(self, lines: int, col: int, y: float):
+    def fit(self, lines: int, col: int, y: float) -> tuple[list[_Span], int, float] | None:
         """Segments for a notice of `lines` lines starting at (col, y); None if the page is full."""
         height = lines * self.lead
         gap = self.gap if y > _EPS else 0.0
@@ -171,7 +185,7 @@ class _Placer:
                 return [(col + 1, 0.0, 0, lines)], col + 1, height
             return None
         # Taller than a column: split at line boundaries.
-        segments = []
+        segments: list[_Span] = []
         first = 0
         avail = math.floor((self.col_h - y - gap) / self.lead + _EPS) if y > _EPS else \
             math.floor(self.col_h / self.lead + _EPS)
@@ -195,7 +209,7 @@ class _Placer:
                 avail = math.floor(self.col_h / self.lead + _EPS)
         return segments, col, end_y
 
-    def contact_fits(self, col: int, y: float):
+    def contact_fits(self, col: int, y: float) -> tuple[int, float] | None:
         gap = self.gap if y > _EPS else 0.0
         if y + gap + self.contact_height <= self.col_h + _EPS:
             return col, y + gap
@@ -205,21 +219,22 @@ class _Placer:
 
 
 def _place(notices: list[SetNotice | None], settings: LayoutSettings, contact_height: float,
-           continue_overflow: bool):
+           continue_overflow: bool) -> tuple[list[list[_Seg]], _ContactAt | None, list[tuple[int, str]]]:
     """Returns (segments per page, contact position (page, col, y), overflow [(index, reason)])."""
     placer = _Placer(settings, contact_height)
     overflow: list[tuple[int, str]] = []
-    queue = [i for i, n in enumerate(notices) if n is not None]
+    line_counts = {i: n.line_count for i, n in enumerate(notices) if n is not None}
+    queue = list(line_counts)
     pages: list[list[_Seg]] = []
-    contact = None
+    contact: _ContactAt | None = None
     while True:
         page = len(pages) + 1
-        placed: list[tuple[int, list, int, float]] = []  # (index, segments, col, y after)
+        placed: list[tuple[int, list[_Span], int, float]] = []  # (index, segments, col, y after)
         col, y = 1, 0.0
         position = 0
         while position < len(queue):
             index = queue[position]
-            result = placer.fit(notices[index].line_count, col, y)
+            result = placer.fit(line_counts[index], col, y)
             if result is None:
                 if col == 1 and y <= _EPS:
                     # Does not fit even an empty page: it never will.
@@ -316,11 +331,15 @@ def render_column(items: list[ColumnItem], settings: LayoutSettings, issue_date:
     placements = []
     for index, segs in sorted(by_index.items()):
         item, notice = items[index], notices[index]
+        assert notice is not None, "only notices that were set are placed"
         price = None
         if rate_card is not None:
             price = quote_price(notice.line_count, notice.char_count,
                                 item.price_category or item.type_code, rate_card)
-        to_mm = lambda y: round((g.header_height + y) / MM_TO_PT, 3)  # noqa: E731
+
+        def to_mm(y: float) -> float:
+            return round((g.header_height + y) / MM_TO_PT, 3)
+
         placements.append(Placement(
             key=item.key, label=item.label, page=segs[0].page, column=segs[0].column,
             y_mm=to_mm(segs[0].y), lines=notice.line_count, height_mm=round(notice.height_mm, 3),
@@ -346,13 +365,13 @@ def render_column(items: list[ColumnItem], settings: LayoutSettings, issue_date:
     if icc:
         assets["output-intent.icc"] = str(icc)
     chunks = _plan_chunks(pages, settings, workers=pool_size())
-    jobs = []
+    jobs: list[Job] = []
     for chunk in chunks:
         html = _column_html(notices, pages, chunk, contact, contact_at, settings, issue_date, g)
         jobs.append({"kind": "column", "html": html, "assets": assets, "boxes": g.boxes(),
                      "pages": len(chunk.pages), "pdf_variant": "pdf/x-4" if icc else None})
     results = run_jobs(jobs, limits)
-    parts = [r["pdf"] for r in results]
+    parts: list[bytes] = [r["pdf"] for r in results]
     if len(parts) == 1:
         pdf = parts[0]
     elif chunks[1].columns is not None:
@@ -376,7 +395,7 @@ def render_column(items: list[ColumnItem], settings: LayoutSettings, issue_date:
 CUT_PAD_PT = 2.0    # around a notice's lines: its glyphs, not its neighbours (notice_spacing_pt ≥ 4)
 
 
-def placement_boxes(placement: Placement, settings: LayoutSettings) -> dict:
+def placement_boxes(placement: Placement, settings: LayoutSettings) -> dict[str, Any]:
     """Where a placed notice is on the column PDF, to cut it out of the printed page: its part
     in each column it runs in ("notice") and the header band of its page ("header": the section
     title, newspaper name and date as printed), each [page index (0-based), x0, y0, x1, y1] in
@@ -458,13 +477,19 @@ def _overlay_pdfs(base: bytes, top: bytes) -> bytes:
     import io
 
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject,
-                               EncodedStreamObject, FloatObject, NameObject)
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        EncodedStreamObject,
+        FloatObject,
+        NameObject,
+    )
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(base)))
     overlay = PdfReader(io.BytesIO(top))
-    for number, (page, source) in enumerate(zip(writer.pages, overlay.pages)):
-        contents = source["/Contents"].get_object()
+    for number, (page, source) in enumerate(zip(writer.pages, overlay.pages, strict=False)):
+        contents: Any = source["/Contents"].get_object()   # a stream: its _data is read below
         form = EncodedStreamObject()
         form._data = contents._data  # the encoded bytes, as written by WeasyPrint
         if "/Filter" in contents:
@@ -474,7 +499,7 @@ def _overlay_pdfs(base: bytes, top: bytes) -> bytes:
         form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in source.mediabox)
         form[NameObject("/Resources")] = source["/Resources"].clone(writer)
         name = NameObject(f"/Overlay{number}")
-        resources = page["/Resources"].get_object()
+        resources: Any = page["/Resources"].get_object()
         if "/XObject" not in resources:
             resources[NameObject("/XObject")] = DictionaryObject()
         resources["/XObject"].get_object()[name] = writer._add_object(form)
@@ -508,15 +533,16 @@ def _join_pdfs(parts: list[bytes]) -> bytes:
     return out.getvalue()
 
 
-def _column_html(notices, pages, chunk: _Chunk, contact, contact_at, settings, issue_date,
-                 g) -> str:
+def _column_html(notices: list[SetNotice | None], pages: list[list[_Seg]], chunk: _Chunk, contact: _Contact,
+                 contact_at: _ContactAt | None, settings: LayoutSettings, issue_date: dt.date,
+                 g: PageGeometry) -> str:
     rule_x = [g.column_left(c) + g.column_width + settings.gutter_mm * MM_TO_PT / 2
               for c in range(1, settings.columns)]
     rule_height = g.area_height - g.header_height
     date_text = f"{_date_cn(issue_date)}　星期{_WEEKDAYS[issue_date.weekday()]}"
     columns = chunk.columns or range(1, settings.columns + 1)
     gap, lead = settings.notice_spacing_pt, settings.leading_pt
-    page_models = []
+    page_models: list[dict[str, Any]] = []
     for page_index in chunk.pages:
         number = page_index + 1
         by_column: dict[int, list[_Seg]] = {c: [] for c in columns}
@@ -528,8 +554,9 @@ def _column_html(notices, pages, chunk: _Chunk, contact, contact_at, settings, i
             stacked = []
             end = None  # where the previous notice of this column ends, None at the top
             for seg in sorted(by_column[column], key=lambda seg: seg.y):
-                lines: tuple[SetLine, ...] = notices[seg.index].lines[
-                    seg.first:seg.first + seg.count]
+                notice = notices[seg.index]
+                assert notice is not None, "only notices that were set are placed"
+                lines: tuple[SetLine, ...] = notice.lines[seg.first:seg.first + seg.count]
                 # In normal flow a notice starts at the top, or a notice spacing below the one
                 # before it (column.html); a placement elsewhere gets a margin of its own.
                 flow_y = 0.0 if end is None else end + gap
@@ -539,7 +566,7 @@ def _column_html(notices, pages, chunk: _Chunk, contact, contact_at, settings, i
                 stacked.append({"lines": lines, "style": style})
                 end = seg.y + seg.count * lead
             segments.append(stacked)
-        model = {
+        model: dict[str, Any] = {
             "furniture": chunk.furniture,
             "header": settings.header_text + ("（续）" if number > 1 else ""),
             "meta": f"{settings.newspaper_name}　{date_text}"

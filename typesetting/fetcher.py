@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
+from typing import Any, Mapping
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 ASSET_SCHEME = "asset:"
 
 
-class AssetOnlyFetcher(URLFetcher):
+class AssetOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type hints: Any
     """Serve `asset:NAME` from an allow-list of files; refuse every other URL."""
 
-    def __init__(self, assets: dict[str, str]):
+    def __init__(self, assets: dict[str, str]) -> None:
         # allowed_protocols and allow_redirects only matter to the base class's fetch(), which
         # we never call; they are set anyway so that no future code path widens the policy.
         super().__init__(timeout=1, allowed_protocols=("asset",), allow_redirects=False,
@@ -34,7 +35,7 @@ class AssetOnlyFetcher(URLFetcher):
         self.refused: list[str] = []   # every URL asked for and refused, for the job's report
         self.served: list[str] = []
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
         name = url[len(ASSET_SCHEME):] if url.startswith(ASSET_SCHEME) else None
         path = self._assets.get(name) if name is not None else None
         if path is None:
@@ -45,6 +46,6 @@ class AssetOnlyFetcher(URLFetcher):
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
 
-    def open(self, url, data=None, timeout=None):
+    def open(self, url: Any, data: object = None, timeout: float | None = None) -> URLFetcherResponse:
         # OpenerDirector.open would reach urllib's handlers; route everything through fetch.
         return self.fetch(url if isinstance(url, str) else url.full_url)

@@ -16,6 +16,7 @@ import subprocess
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import uharfbuzz as hb
 
@@ -192,7 +193,7 @@ def half_width_advances(face: FontFace, char: str) -> tuple[int, ...] | None:
 
 @lru_cache(maxsize=256)
 def _half_width_cached(face: FontFace, char: str) -> tuple[int, ...] | None:
-    def shape(features):
+    def shape(features: dict[str, bool]) -> Any:   # uharfbuzz glyph positions
         buf = hb.Buffer()
         buf.add_str(char)
         buf.guess_segment_properties()
@@ -223,7 +224,7 @@ def shape_runs(face: FontFace, text: str) -> list[tuple[int, int, tuple[int, ...
         # add_str numbers clusters by code point index within the piece.
         starts: list[int] = []
         advances: dict[int, list[int]] = {}
-        for info, pos in zip(buf.glyph_infos, buf.glyph_positions):
+        for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
             if info.cluster not in advances:
                 starts.append(info.cluster)
                 advances[info.cluster] = []

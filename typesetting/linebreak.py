@@ -19,13 +19,31 @@ import re
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Sequence
 
 from .errors import InputTooLarge, RenderError
-from .fonts import (LATIN_LETTERS, PANGO_SCALE, PX_PER_PT, FontFace, half_width_advances,
-                    load_face, missing_chars, shape_clusters, shape_runs)
+from .fonts import (
+    LATIN_LETTERS,
+    PANGO_SCALE,
+    PX_PER_PT,
+    FontFace,
+    half_width_advances,
+    load_face,
+    missing_chars,
+    shape_clusters,
+    shape_runs,
+)
 from .settings import LayoutSettings
-from .text import (COMPRESSIBLE, NO_LINE_END, NO_LINE_START, break_allowed_inside_run,
-                   compressed_positions, count_chars, normalize_text, protected_spans)
+from .text import (
+    COMPRESSIBLE,
+    NO_LINE_END,
+    NO_LINE_START,
+    break_allowed_inside_run,
+    compressed_positions,
+    count_chars,
+    normalize_text,
+    protected_spans,
+)
 
 # Input bounds (the renderer's cost grows with input: docs/typesetting.md measured 10 KB → 1.2 s).
 # The longest real notices (merger, liquidation) are ~400 characters; 3,000 is generous.
@@ -152,7 +170,7 @@ class SetNotice:
         """Title, ideographic space, body: the notice's text layer in the PDF."""
         return (self.title + TITLE_GAP if self.title else "") + self.body
 
-    def to_dict(self, settings: LayoutSettings) -> dict:
+    def to_dict(self, settings: LayoutSettings) -> dict[str, Any]:
         """The setting as JSON-ready data, to store and reuse in another process (from_dict).
         It carries the fingerprint of what decided it: settings, fonts and this code."""
         data = asdict(self)
@@ -161,7 +179,7 @@ class SetNotice:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict, title: str, body: str,
+    def from_dict(cls, data: dict[str, Any], title: str, body: str,
                   settings: LayoutSettings) -> "SetNotice | None":
         """The stored setting of (title, body) at settings; None if it was made for other text,
         other settings, other fonts or another version of the engine (set it anew then)."""
@@ -169,10 +187,7 @@ class SetNotice:
             if data.get("fingerprint") != setting_fingerprint(settings) or \
                     data["title"] != normalize_text(title) or data["body"] != normalize_text(body):
                 return None
-            lines = tuple(SetLine(*values[:6], spacing_pu=values[6],
-                                  tight=tuple(tuple(span) for span in values[7]),
-                                  tight_pu=values[8], halts=tuple(values[9]))
-                          for values in data["lines"])
+            lines = tuple(_stored_line(values) for values in data["lines"])
             setting = cls(**{**{k: v for k, v in data.items() if k != "fingerprint"},
                              "lines": lines})
         except (KeyError, TypeError, ValueError, IndexError):
@@ -190,7 +205,7 @@ class SetNotice:
     def _well_formed(self) -> bool:
         """Numbers where numbers go (they become CSS class names and rules), and half-width
         marks only on marks that have one."""
-        def whole(v):
+        def whole(v: object) -> bool:
             return isinstance(v, int) and not isinstance(v, bool) and v >= 0
         return whole(self.line_count) and all(
             whole(line.spacing_pu) and whole(line.tight_pu) and whole(line.gaps)
@@ -220,6 +235,14 @@ class SetNotice:
 
 _LINE_FIELDS = ("title", "body", "letter_spacing_pt", "natural_width_pt", "gaps", "is_last",
                 "spacing_pu", "tight", "tight_pu", "halts")
+
+
+def _stored_line(values: list[Any]) -> SetLine:
+    """A line as SetNotice.to_dict stored it: its fields' values in _LINE_FIELDS order. Anything
+    malformed raises (KeyError, TypeError, ValueError, IndexError), which from_dict catches."""
+    title, body, letter_spacing_pt, natural_width_pt, gaps, is_last = values[:6]
+    return SetLine(title, body, letter_spacing_pt, natural_width_pt, gaps, is_last, spacing_pu=values[6],
+                   tight=tuple(tuple(span) for span in values[7]), tight_pu=values[8], halts=tuple(values[9]))
 # A stored setting holds only while the code that made it is the same: these files decide it.
 _ENGINE_SOURCES = ("linebreak.py", "fonts.py", "text.py", "settings.py")
 
@@ -428,14 +451,20 @@ def _best_breaks(clusters: list[_Cluster], classes: list[int], short: list[bool]
     return result
 
 
-def _dp(clusters, classes, short, width, em, strict):
+# The cost of a setting, compared in this order (see _best_breaks): 禁则 breaks, loose lines,
+# split runs, lopsided splits, lines, splits between digits, a lone last character, squared gaps.
+_Cost = tuple[int, int, int, int, int, int, int, float]
+
+
+def _dp(clusters: list[_Cluster], classes: list[int], short: list[bool], width: float, em: float,
+        strict: bool) -> tuple[list[int], tuple[int, int, int]] | None:
     n = len(clusters)
     prefix = [0.0]
     for cluster in clusters:
         prefix.append(prefix[-1] + cluster.width_pt)
     inf = None
     # best[j] = (cost tuple, previous break) for a setting of clusters[:j] ending a line at j.
-    best: list = [inf] * (n + 1)
+    best: list[tuple[_Cost, int] | None] = [inf] * (n + 1)
     best[0] = ((0, 0, 0, 0, 0, 0, 0, 0.0), -1)
     max_gap = MAX_GAP_EM * em
     epsilon = 1e-6
@@ -448,9 +477,10 @@ def _dp(clusters, classes, short, width, em, strict):
         end_trim = j - 1 if (clusters[j - 1].is_space and not last) else j
         # Widest line first: starts i >= i_min fit the width.
         i_min = bisect.bisect_left(prefix, prefix[end_trim] - width - epsilon, 0, end_trim)
-        choice = inf
+        choice: tuple[_Cost, int] | None = inf
         for i in range(max(i_min, 0), end_trim):
-            if best[i] is None:
+            reached = best[i]
+            if reached is None:
                 continue
             visible = end_trim - i
             natural = prefix[end_trim] - prefix[i] + clusters[end_trim - 1].restore_pt
@@ -473,21 +503,24 @@ def _dp(clusters, classes, short, width, em, strict):
             run = 1 if (i > 0 and classes[i] in (_RUN, _RUN_DIGITS)) else 0
             lopsided = 1 if (run and short[i]) else 0
             digits = 1 if (i > 0 and classes[i] == _RUN_DIGITS) else 0
-            prev = best[i][0]
+            prev = reached[0]
             cost = (prev[0] + kinsoku, prev[1] + loose, prev[2] + run, prev[3] + lopsided,
                     prev[4] + 1, prev[5] + digits, prev[6] + widow, prev[7] + badness)
             if choice is None or cost < choice[0]:
                 choice = (cost, i)
         best[j] = choice
-    if best[n] is None:
+    end = best[n]
+    if end is None:
         return None
     ends = []
     j = n
     while j > 0:
         ends.append(j)
-        j = best[j][1]
+        step = best[j]
+        assert step is not None, "a chosen line starts where a setting of what precedes it ends"
+        j = step[1]
     ends.reverse()
-    cost = best[n][0]
+    cost = end[0]
     # Count what the chosen setting did (the cost's first components count breaks at line
     # starts: kinsoku and run breaks are charged to the line after them).
     return ends, (cost[0], cost[1], cost[2])
@@ -502,6 +535,7 @@ def _make_line(clusters: list[_Cluster], is_last: bool, width: float,
     if clusters and clusters[-1].half:
         # The mark after it starts the next line: it keeps its full width (see _dp).
         last = clusters[-1]
+        assert last.full is not None, "a half-width mark keeps its full advances"
         clusters = clusters[:-1] + [replace(last, advances=last.full, full=None,
                                             width_pt=last.width_pt + last.restore_pt)]
     title = "".join(c.text for c in clusters if c.font == _TITLE)
@@ -545,8 +579,15 @@ def _make_line(clusters: list[_Cluster], is_last: bool, width: float,
 # punctuation mark (<h>).
 _PLAIN, _SOLID, _HALF = 0, 1, 2
 
+# A text box as drawn: (face, its clusters' advances, kind, the clusters' full-width advances
+# for a half-width mark, else None); as _DrawModel takes it: (font size in px, advances, is a
+# solid run, full-width advances or None).
+_Advances = Sequence[tuple[int, ...]]
+_Box = tuple[FontFace, _Advances, int, _Advances | None]
+_ModelBox = tuple[float, _Advances, bool, _Advances | None]
 
-def _split(body: str, tight, halts=()) -> list[tuple[str, int]]:
+
+def _split(body: str, tight: Sequence[tuple[int, int]], halts: Sequence[int] = ()) -> list[tuple[str, int]]:
     """body cut at the solid runs `tight` and around the half-width marks at `halts`:
     (text, kind), in order, none empty (a solid run never holds a mark: TIGHT_RUN)."""
     cuts = sorted([(start, end, _SOLID) for start, end in tight]
@@ -562,14 +603,14 @@ def _split(body: str, tight, halts=()) -> list[tuple[str, int]]:
     return pieces
 
 
-def _drawn_boxes(title: str, body: str, tight, halts, title_face: FontFace,
-                 body_face: FontFace):
+def _drawn_boxes(title: str, body: str, tight: Sequence[tuple[int, int]], halts: Sequence[int],
+                 title_face: FontFace, body_face: FontFace) -> list[_Box]:
     """The line's text boxes as WeasyPrint draws them: (face, cluster advances, kind, the
     clusters' full-width advances for a half-width mark, else None). Each is shaped alone, as
     Pango shapes each box (fonts.script_runs)."""
     boxes = [(title_face, title, _PLAIN)] if title else []
     boxes += [(body_face, text, kind) for text, kind in _split(body, tight, halts) if text]
-    out = []
+    out: list[_Box] = []
     for face, text, kind in boxes:
         full = [a for _, _, a in shape_clusters(face, text)]
         if kind == _HALF:
@@ -579,7 +620,7 @@ def _drawn_boxes(title: str, body: str, tight, halts, title_face: FontFace,
     return out
 
 
-def _model_boxes(boxes) -> list:
+def _model_boxes(boxes: list[_Box]) -> list[_ModelBox]:
     return [(face.size_px, advances, kind == _SOLID, widths)
             for face, advances, kind, widths in boxes]
 
@@ -596,7 +637,7 @@ def tight_spans(body: str) -> tuple[tuple[int, int], ...]:
                  if m.end() - m.start() >= MIN_TIGHT_CHARS)
 
 
-def _tight_line(title: str, body: str, halts, width: float, title_face: FontFace,
+def _tight_line(title: str, body: str, halts: tuple[int, ...], width: float, title_face: FontFace,
                 body_face: FontFace) -> SetLine | None:
     """The line with its codes solid (or nearly), or None when that does not apply or fit."""
     spans = tight_spans(body)
@@ -624,7 +665,7 @@ def _tight_line(title: str, body: str, halts, width: float, title_face: FontFace
                    stretch_gaps + tight_gaps, False, spacing_pu, spans, tight_pu, halts)
 
 
-def _choose_spacing(boxes, width_pt: float, ideal_pt: float, tight_pu: int = 0) -> int:
+def _choose_spacing(boxes: list[_Box], width_pt: float, ideal_pt: float, tight_pu: int = 0) -> int:
     """The letter-spacing (Pango units) whose drawn line ends nearest the column edge.
 
     boxes: (face, clusters' advances, kind, full-width advances of a half-width mark or None)
@@ -637,7 +678,8 @@ def _choose_spacing(boxes, width_pt: float, ideal_pt: float, tight_pu: int = 0) 
 
 
 @lru_cache(maxsize=65536)
-def _choose_spacing_cached(key, width_pt: float, ideal_pt: float, tight_pu: int) -> int:
+def _choose_spacing_cached(key: tuple[tuple[int, _Advances, bool, _Advances | None], ...], width_pt: float,
+                           ideal_pt: float, tight_pu: int) -> int:
     model = _DrawModel([(size_pu / PANGO_SCALE, clusters, tight, widths)
                         for size_pu, clusters, tight, widths in key])
     gaps = model.stretch_gaps
@@ -672,21 +714,21 @@ class _DrawModel:
     The column tests check the result on the PDF; re-check when bumping WeasyPrint or Pango.
     """
 
-    def __init__(self, boxes):
+    def __init__(self, boxes: Sequence[_ModelBox]) -> None:
         # boxes: (font size in px, clusters' advances, is a solid run, the clusters' advances
         # at the font's own widths where they differ (a half-width mark) or None).
         # Kept per text box: size, whether it is a solid run, and per glyph (natural advance,
         # font width, gets-left, gets-right).
-        self.boxes = []
+        self.boxes: list[tuple[float, bool, list[tuple[int, int, bool, bool]]]] = []
         glyph_gaps = sum(len(clusters) for _, clusters, _, _ in boxes) - 1
         self.stretch_gaps = glyph_gaps - sum(len(clusters) - 1
                                              for _, clusters, tight, _ in boxes if tight)
         for size, clusters, tight, widths in boxes:
             glyphs = []
             last_cluster = len(clusters) - 1
-            for ci, (advances, fulls) in enumerate(zip(clusters, widths or clusters)):
+            for ci, (advances, fulls) in enumerate(zip(clusters, widths or clusters, strict=False)):
                 last_glyph = len(advances) - 1
-                for gi, (natural, full) in enumerate(zip(advances, fulls)):
+                for gi, (natural, full) in enumerate(zip(advances, fulls, strict=False)):
                     glyphs.append((natural, round(full * 1000 / PANGO_SCALE / size),
                                    ci > 0 and gi == 0, ci < last_cluster and gi == last_glyph))
             self.boxes.append((size, tight, glyphs))

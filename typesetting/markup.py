@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Iterable
 
 import jinja2
 
-from .linebreak import tight_rule
+from .linebreak import SetLine, tight_rule
 from .settings import MM_TO_PT, LayoutSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -46,13 +47,13 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _tight_classes(lines) -> list[str]:
+def _tight_classes(lines: Iterable[SetLine]) -> list[str]:
     """The classes of the solid runs (<d>) in lines, once each, in order."""
     return list(dict.fromkeys(cls for line in lines if line.tight
                               for _, _, cls in line.body_pieces if cls))
 
 
-def render_template(name: str, **context) -> str:
+def render_template(name: str, **context: Any) -> str:
     return _environment().get_template(name).render(**context)
 
 
@@ -142,7 +143,7 @@ class PageGeometry:
             "BleedBox": [s - bleed, s - bleed, s + w + bleed, s + h + bleed],
         }
 
-    def crop_marks(self) -> list[dict]:
+    def crop_marks(self) -> list[dict[str, Any]]:
         if not self.settings.crop_marks:
             return []
         s, w, h = self.slug, self.area_width, self.area_height
@@ -161,7 +162,7 @@ class PageGeometry:
         return marks
 
 
-def preview_geometry(settings: LayoutSettings, height_pt: float) -> dict:
+def preview_geometry(settings: LayoutSettings, height_pt: float) -> dict[str, Any]:
     width = settings.column_width_pt + 2 * PREVIEW_PAD_PT
     height = height_pt + 2 * PREVIEW_PAD_PT
     return {"media_width": width, "media_height": height, "pad": PREVIEW_PAD_PT,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ._worker import Job
 from .errors import RenderError
 from .linebreak import set_notice
 from .markup import PRINT_CSS, preview_geometry, render_template
@@ -11,7 +12,7 @@ from .settings import LayoutSettings
 MIN_DPI, MAX_DPI = 50, 600
 
 
-def notice_pdf_job(title: str, body: str, settings: LayoutSettings) -> dict:
+def notice_pdf_job(title: str, body: str, settings: LayoutSettings) -> Job:
     notice = set_notice(title, body, settings)
     g = preview_geometry(settings, notice.height_pt)
     html = render_template(
@@ -32,7 +33,8 @@ def render_notice_png(title: str, body: str, settings: LayoutSettings, dpi: int 
     job["png_dpi"] = dpi
     # The PDF is only rasterised: its fonts may be the worker's shared subsets (subset_cache.py).
     job["shared_subsets"] = True
-    return run_job(job, limits)["png"]
+    png: bytes = run_job(job, limits)["png"]
+    return png
 
 
 def render_notice_pdf(title: str, body: str, settings: LayoutSettings, *,
@@ -40,4 +42,5 @@ def render_notice_pdf(title: str, body: str, settings: LayoutSettings, *,
     """The preview as a PDF (compressed), e.g. for a proof sent to the advertiser."""
     job = notice_pdf_job(title, body, settings)
     job["uncompressed"] = False
-    return run_job(job, limits)["pdf"]
+    pdf: bytes = run_job(job, limits)["pdf"]
+    return pdf

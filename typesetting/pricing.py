@@ -116,7 +116,10 @@ def quote_price(line_count: int, char_count: int, category: str | None,
     if line_count < 0 or char_count < 0:
         raise ValueError("行数和字数不能为负")
     rule = rate_card.rule_for(category)
-    money = lambda cents: format_money(cents, rate_card.currency_symbol)  # noqa: E731
+
+    def money(cents: int) -> str:
+        return format_money(cents, rate_card.currency_symbol)
+
     if rule.model == "flat":
         return Quote(rule.flat_cents, line_count,
                      f"按件计价：每则{money(rule.flat_cents)}（共{line_count}行），"

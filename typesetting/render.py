@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import _worker
+from ._worker import Job
 from .errors import RenderError, RenderTimeout
 
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -65,12 +66,15 @@ class _Worker:
             pass
         for stream in (self.process.stdin, self.process.stdout):
             try:
-                stream.close()
+                if stream is not None:   # never None: both are pipes
+                    stream.close()
             except OSError:
                 pass
 
     def _read_exactly(self, size: int, deadline: float) -> bytes:
-        fd = self.process.stdout.fileno()
+        stdout = self.process.stdout
+        assert stdout is not None, "started with stdout=PIPE"
+        fd = stdout.fileno()
         chunks = []
         while size:
             remaining = deadline - time.monotonic()
@@ -86,18 +90,20 @@ class _Worker:
             size -= len(chunk)
         return b"".join(chunks)
 
-    def receive(self, deadline: float) -> dict:
+    def receive(self, deadline: float) -> Job:
         import pickle
         header = self._read_exactly(_worker._HEADER.size, deadline)
         (size,) = _worker._HEADER.unpack(header)
-        return pickle.loads(self._read_exactly(size, deadline))
+        answer: Job = pickle.loads(self._read_exactly(size, deadline))
+        return answer
 
-    def ask(self, job: dict, deadline: float) -> dict:
+    def ask(self, job: Job, deadline: float) -> Job:
         if not self.ready:
             hello = self.receive(deadline)
             if not hello.get("ready"):
                 raise EOFError
             self.ready = True
+        assert self.process.stdin is not None, "started with stdin=PIPE"
         _worker.write_frame(self.process.stdin, job)
         return self.receive(deadline)
 
@@ -148,7 +154,7 @@ class _Pool:
             self._cond.notify()
 
     @staticmethod
-    def _ask(worker: _Worker, job: dict, limits: RenderLimits, deadline: float) -> dict:
+    def _ask(worker: _Worker, job: Job, limits: RenderLimits, deadline: float) -> Job:
         job = dict(job, cpu_seconds=limits.timeout_s + 5)
         try:
             result = worker.ask(job, deadline)
@@ -169,7 +175,7 @@ class _Pool:
             raise RenderError(f"排版引擎出错：{result.get('detail', '未知错误')}")
         return result
 
-    def run_many(self, jobs: list[dict], limits: RenderLimits) -> list[dict]:
+    def run_many(self, jobs: list[Job], limits: RenderLimits) -> list[Job]:
         """Run jobs on as many workers as are free now (at least one, waited for).
 
         Workers are taken without waiting beyond the first, so two callers that each want two
@@ -177,13 +183,15 @@ class _Pool:
         worker runs its jobs one after the other on it.
         """
         deadline = time.monotonic() + limits.timeout_s
-        workers = [self._take(limits.memory_mb, deadline)]
+        first = self._take(limits.memory_mb, deadline)
+        assert first is not None, "with wait=True _take returns a worker or raises RenderTimeout"
+        workers = [first]
         while len(workers) < len(jobs):
             extra = self._take(limits.memory_mb, deadline, wait=False)
             if extra is None:
                 break
             workers.append(extra)
-        results: list[dict | None] = [None] * len(jobs)
+        results: list[Job | None] = [None] * len(jobs)
         errors: list[BaseException] = []
 
         def serve(slot: int, worker: _Worker) -> None:
@@ -237,12 +245,12 @@ def _get_pool() -> _Pool:
         return _pool
 
 
-def run_job(job: dict, limits: RenderLimits) -> dict:
+def run_job(job: Job, limits: RenderLimits) -> Job:
     """Run one render job in a worker; raise RenderError (Chinese message) on any failure."""
     return _get_pool().run_many([job], limits)[0]
 
 
-def run_jobs(jobs: list[dict], limits: RenderLimits) -> list[dict]:
+def run_jobs(jobs: list[Job], limits: RenderLimits) -> list[Job]:
     """Run independent jobs at once on the free workers (one after another if only one is)."""
     return _get_pool().run_many(jobs, limits)
 

@@ -21,12 +21,14 @@ is pinned exactly (requirements.txt) and the test fails if the wrapper stops tak
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 MAX_GLYPHS = 12_000
 
 _lock = threading.Lock()
 _enabled = threading.local()
-_cache: dict[tuple, tuple[frozenset, bytes]] = {}
+# (font hash, face index, font file length, hinting, glyphs missing) -> (glyph ids, subset font file)
+_cache: dict[tuple[str, int, int, bool, bool], tuple[frozenset[int], bytes]] = {}
 stats = {"hits": 0, "misses": 0}
 
 
@@ -42,7 +44,7 @@ def _common_characters() -> list[str]:
     return chars
 
 
-def _base_glyphs(font) -> set[int]:
+def _base_glyphs(font: Any) -> set[int]:
     import uharfbuzz as hb
 
     hb_font = hb.Font(hb.Face(font.file_content, font.index))
@@ -53,10 +55,10 @@ def _base_glyphs(font) -> set[int]:
 class enabled:
     """`with subset_cache.enabled():` - fonts subset inside the block may be shared subsets."""
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         _enabled.on = True
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         _enabled.on = False
 
 
@@ -68,7 +70,7 @@ def install() -> None:
     if getattr(original, "_shared_subsets", False):
         return
 
-    def subset(self, to_unicode, hinting):
+    def subset(self: Any, to_unicode: dict[int, str], hinting: bool) -> Any:
         if not getattr(_enabled, "on", False) or not to_unicode:
             return original(self, to_unicode, hinting)
         key = (self.hash, self.index, len(self.file_content), bool(hinting), bool(self.missing))
@@ -88,5 +90,5 @@ def install() -> None:
             _cache[key] = (glyphs, self.file_content)
         return None
 
-    subset._shared_subsets = True
+    subset._shared_subsets = True  # type: ignore[attr-defined]  # a mark on the function: wrapped once
     fonts.Font.subset = subset

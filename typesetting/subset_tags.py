@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Any
 
 _TAG = re.compile(rb"^/[A-Z]{6}\+")
 
@@ -25,11 +26,11 @@ def _tag(program: bytes) -> bytes:
     return bytes(65 + byte % 26 for byte in digest[:6])
 
 
-def rename_subsets(pdf) -> dict[bytes, bytes]:
+def rename_subsets(pdf: Any) -> dict[bytes, bytes]:
     """Retag every embedded font subset of a pydyf PDF by its content. Returns old -> new names."""
     import pydyf
 
-    def body(reference) -> object | None:
+    def body(reference: object) -> Any:
         match = re.match(rb"(\d+) 0 R", reference if isinstance(reference, bytes)
                          else str(reference).encode())
         return pdf.objects[int(match.group(1))] if match else None
