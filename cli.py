@@ -13,11 +13,17 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from store import migrate
+from store.db import Database
 from store.models import Notice
 from store.operations import create_api_key, list_api_keys, revoke_api_key
-from views.extensions import get_db
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "seed-notices.json"
+
+
+def get_db() -> Database:
+    """The app's database (made by views/extensions.py init_app). Read from the app here, not
+    imported from views: the commands use the store and press/, never the web layer."""
+    return current_app.extensions["notice_db"]
 
 
 def _publisher():
@@ -146,16 +152,16 @@ def export_column_command(issue_date, output, continue_overflow):
     """Export an issue's classified column as the print PDF (recorded like an export from the desk)."""
     from datetime import date
 
+    from press import printing
+    from press.column import export_column
     from store.desk_ops import DeskError
-    from views import printing
-    from views.desk import export_column
     try:
         day = date.fromisoformat(issue_date)
     except ValueError:
         raise click.BadParameter("日期请写成 YYYY-MM-DD，例如 2026-12-01。", param_hint="ISSUE_DATE") from None
     publisher = _publisher()
     try:
-        outcome = export_column(publisher, day, actor="cli", continue_overflow=continue_overflow)
+        outcome = export_column(publisher, day, db=get_db(), actor="cli", continue_overflow=continue_overflow)
     except DeskError as exc:
         raise click.ClickException(exc.message) from None
     except (printing.RenderError, printing.AlteredText) as exc:
@@ -226,7 +232,7 @@ def verify_audit_command(incremental):
 
 
 def _typesetting_provider():
-    from views import printing
+    from press import printing
     publisher = _publisher()
 
     def compose(type_code: str, data: dict) -> tuple[str, str, str]:

@@ -12,18 +12,17 @@ from sqlalchemy import func, select
 from notices.catalogue import CATALOGUE
 from notices.checks import check_notice
 from notices.deadlines import open_issue_dates
+from press import printing
 from store.models import Notice
 from store.operations import Advertiser, submit_notice
 from store.settings import load_publisher, save_publisher
-from views import printing
-from views.extensions import get_db
 
 DEMO_NEWSPAPER = "演示日报"
 DEMO_ADVERTISER = Advertiser(name="示例数据（样张分类广告栏）", phone="", email="")
 
 
 def load_demo(app: Flask, path: Path) -> int:
-    db = get_db()
+    db = app.extensions["notice_db"]
     with db.session() as s:
         if s.scalar(select(func.count()).select_from(Notice)):
             return 0

@@ -220,7 +220,7 @@ def seed(database_url: str, *, api_keys: int, export_notices: int = EXPORT_NOTIC
     from store.models import SCHEDULED, Notice
     from store.operations import Advertiser, create_api_key, status_secret, submit_notice
     from store.settings import load_publisher, save_publisher
-    from views import printing
+    from press import printing
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY, "DEMO_DATA": False})
     db = app.extensions["notice_db"]

@@ -3,7 +3,7 @@
 Everything else reads these declarations: the home page and the web form (views/submit.py,
 forms/notice.py), the API schema (views/api.py), the checks (notices/checks.py), the desk's
 labels, the default order of the types in the column, and the rate card's categories with their
-starting prices (views/printing.py, forms/desk.py).
+starting prices (press/printing.py, forms/desk.py).
 
 Adding a notice type: a NoticeType here, registered in CATALOGUE, naming its fields, its wording
 (a function of the fields, in notices/wording.py), its rules between fields (named functions in

@@ -46,7 +46,7 @@ of that, when in doubt, a number is masked.
 
 The identifiers themselves: docs/law.md §3. No Flask here: this is the domain, used by the checks
 (notices/checks.py) and the print glue
-(views/printing.py ``printable_text``).
+(press/printing.py ``printable_text``).
 """
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from store.models import Notice
 from store.operations import Advertiser, status_secret, submit_notice
 from store.settings import load_publisher
 from tests.conftest import NOW, load_seed, make_app
-from views import printing
+from press import printing
 from views.extensions import get_db
 
 FAST_HASH = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}

@@ -46,7 +46,7 @@ from tests.faults_support import field_errors, form_url, previewed
 from typesetting.column import contact_box
 from typesetting.markup import PageGeometry
 from typesetting.settings import MM_TO_PT
-from views import printing
+from press import printing
 
 SAMPLES = load_samples()
 ISSUE = "2026-11-28"                       # open at conftest.NOW

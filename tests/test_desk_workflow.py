@@ -14,7 +14,7 @@ from tests.desk_support import (ISSUE, LICENCE, PERSON, app, approve_pay_schedul
                                 on_issue_day, pdf_text, secret, squash, submit, version)
 from tests.conftest import NOW, load_seed
 from store.settings import load_publisher
-from views import printing
+from press import printing
 from views.extensions import get_db
 
 
@@ -134,7 +134,8 @@ def test_lines_set_once_are_reused_by_any_process(app, monkeypatch):
     lines that do not spell the notice's text, and sets anew when the engine changed."""
     from store.models import LineSetting
     from typesetting import column as engine_column, linebreak
-    from views.desk import column_view, export_column
+    from press.column import export_column
+    from views.desk import column_view
 
     references = [submit(app), submit(app, PERSON)]
     editor = editor_client(app)
@@ -154,7 +155,7 @@ def test_lines_set_once_are_reused_by_any_process(app, monkeypatch):
         def refuse(*args):
             raise AssertionError("lines set again")
         monkeypatch.setattr(engine_column, "set_notice", refuse)
-        outcome = export_column(publisher, ISSUE, actor="test")
+        outcome = export_column(publisher, ISSUE, db=get_db(), actor="test")
         assert [p.lines for p in outcome.column.placements] == [p.lines for p in first.result.placements]
         assert pdf_text(outcome.column.pdf).replace(" ", "") == pdf_text(first.result.pdf).replace(" ", "")
 

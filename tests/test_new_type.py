@@ -20,7 +20,7 @@ from store.settings import Publisher
 from tests.conftest import NOW, auth
 from tests.desk_support import ISSUE, app, approve_pay_schedule, editor_client, fetch  # noqa: F401
 from typesetting import RateCard
-from views import printing
+from press import printing
 
 CODE = "equity-transfer"
 PUBLICATION = ISSUE.isoformat()

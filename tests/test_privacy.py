@@ -29,7 +29,7 @@ from store.settings import Publisher
 from tests.conftest import DATA, NOW, SEED_FILE, auth, load_samples
 from tests.desk_support import (ISSUE, app, approve_pay_schedule, editor_client, pdf_text, secret,  # noqa: F401
                                 squash)
-from views import printing
+from press import printing
 from views.extensions import get_db
 
 ID18 = "440106199003077510"          # 广州天河, born 1990-03-07, check digit 0 is right

@@ -67,7 +67,7 @@ def _proof(app, client, reference):
 
 
 def _cut_boxes(proof: bytes) -> list[list[float]]:
-    """The /BBox of every cut placed on the proof's last page (views/pagecut.py)."""
+    """The /BBox of every cut placed on the proof's last page (press/pagecut.py)."""
     from pypdf import PdfReader
     page = PdfReader(io.BytesIO(proof)).pages[-1]
     xobjects = page["/Resources"]["/XObject"]

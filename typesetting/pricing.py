@@ -48,7 +48,7 @@ class PriceRule:
 def _default_categories() -> dict[str, PriceRule]:
     # The engine's own example card, for the engine used alone (its tests, a script). The app
     # passes the newspaper's card, whose categories and starting prices the notice catalogue
-    # declares (notices/catalogue.py, price_categories; views/printing.py, default_rate_card).
+    # declares (notices/catalogue.py, price_categories; press/printing.py, default_rate_card).
     return {
         # Lost business licence / seal: flat per item; personal documents half that.
         "licence": PriceRule("flat", flat_cents=30000),

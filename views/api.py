@@ -14,9 +14,9 @@ from flask import Blueprint, current_app, g, jsonify, request
 from notices.catalogue import CATALOGUE
 from notices.identifiers import CHECKS
 from notices.text import find_forbidden, forbidden_message
+from press import printing
 from store import operations
 from store.operations import Advertiser, find_api_key, get_notice, submit_notice
-from views import printing
 from views.extensions import csrf, get_db, limiter, public_publisher, read_session
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

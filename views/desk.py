@@ -2,13 +2,11 @@
 (column, export, publish), audit log, publisher settings and editor accounts.
 
 Views stay thin: the writes are store.desk_ops (one transaction each, with its audit entry);
-the typesetting comes from views.printing. Every page works without JavaScript.
+the typesetting comes from press/ (printing, column). Every page works without JavaScript.
 """
 from __future__ import annotations
 
-import base64
 import hashlib
-import io
 import json
 import re
 import threading
@@ -31,6 +29,8 @@ from forms.validators import parse_yuan
 from notices.catalogue import CATALOGUE
 from notices.dates import in_range
 from notices.deadlines import copy_deadline_for, format_date_cn, is_open, is_publishing_day
+from press import column as press_column
+from press import printing
 from store import desk_ops
 from store.desk_ops import PAYMENT_METHODS, ROLE_LABELS, Conflict, DeskError
 from store.models import (APPROVED, CHANGES_REQUESTED, PUBLISHED, REJECTED, STATUS_LABELS, SUBMITTED,
@@ -39,7 +39,6 @@ from store import audit as audit_log
 from store.operations import clean_reference, status_secret
 from store.settings import Publisher, load_publisher
 from store.throttle import REASON_LABELS as THROTTLE_REASONS, ThrottleUnavailable
-from views import printing
 from views.auth import hasher, login_manager, login_throttle
 from views.extensions import get_db, read_session
 
@@ -593,7 +592,6 @@ class ColumnView:
 _COLUMN_CACHE: "OrderedDict[str, ColumnView]" = OrderedDict()
 _COLUMN_LOCK = threading.Lock()
 COLUMN_CACHE_SIZE = 8
-PAGE_PNG_SCALE = 1.5       # 108 dpi: a 250 mm page is ~1060 px wide, sharp when shown at ~800 px
 
 
 def _column_key(publisher: Publisher, issue: date, notices: list[Notice], continued: bool = False) -> str:
@@ -601,23 +599,6 @@ def _column_key(publisher: Publisher, issue: date, notices: list[Notice], contin
              "continued" if continued else "one page"]
     parts += [f"{n.reference}:{n.current_revision}:{n.revision.text_hash}:{n.type_code}" for n in notices]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-
-def _page_pngs(pdf: bytes) -> list[str]:
-    import pypdfium2 as pdfium
-    out = []
-    doc = pdfium.PdfDocument(pdf)
-    try:
-        for i in range(len(doc)):
-            page = doc[i]
-            image = page.render(scale=PAGE_PNG_SCALE).to_pil()
-            buf = io.BytesIO()
-            image.save(buf, format="PNG", optimize=True)
-            out.append("data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii"))
-            page.close()
-    finally:
-        doc.close()
-    return out
 
 
 def column_view(publisher: Publisher, issue: date, notices: list[Notice], *, with_pngs: bool = True,
@@ -640,7 +621,7 @@ def column_view(publisher: Publisher, issue: date, notices: list[Notice], *, wit
     view = ColumnView(result, placements=desk_ops.placements_by_key(result),
                       overflow=[desk_ops._key(o) for o in (result.overflow or [])])
     if with_pngs:
-        view.pngs = _page_pngs(result.pdf)
+        view.pngs = press_column.page_pngs(result.pdf)
     with _COLUMN_LOCK:
         _COLUMN_CACHE[key] = view
         while len(_COLUMN_CACHE) > COLUMN_CACHE_SIZE:
@@ -758,27 +739,6 @@ def issue_preview(day):
         "Cache-Control": "no-store"})
 
 
-def export_column(publisher: Publisher, issue_date: date, *, actor: str, continue_overflow: bool = False):
-    """Render and record one export (used by the issue page and by `flask export-column`)."""
-    def render(notices):
-        column = printing.render_issue_column(publisher, notices, issue_date, continue_overflow=continue_overflow,
-                                              db=get_db())
-        return desk_ops.PrintedColumn(column, publisher.newspaper, printed_notices(publisher, notices, column))
-    return desk_ops.export_issue(get_db(), issue_date, actor=actor, render=render)
-
-
-def printed_notices(publisher: Publisher, notices: list[Notice], column) -> dict:
-    """Per placed notice what the column printed (title, text as printed: the same items the
-    column was set from) and where (typesetting.placement_boxes, at the layout it was set with):
-    a publication keeps these, and the proof cuts the notice out of the stored page with them."""
-    import typesetting
-    settings = printing.layout_settings(publisher)
-    placements = desk_ops.placements_by_key(column)
-    return {item.key: {"title": item.title, "text": item.body,
-                       "boxes": typesetting.placement_boxes(placements[item.key], settings)}
-            for item in printing.column_items(publisher, notices) if item.key in placements}
-
-
 @bp.post("/issues/<day>/export")
 def issue_export(day):
     issue_date = _parse_date(day)
@@ -786,8 +746,8 @@ def issue_export(day):
         abort(400)
     publisher = load_publisher(read_session())
     try:
-        outcome = export_column(publisher, issue_date, actor=current_user.actor,
-                                continue_overflow=request.form.get("continue_overflow") == "1")
+        outcome = press_column.export_column(publisher, issue_date, db=get_db(), actor=current_user.actor,
+                                             continue_overflow=request.form.get("continue_overflow") == "1")
     except (DeskError, printing.RenderError, printing.AlteredText) as exc:
         flash(getattr(exc, "message", None) or f"排版失败：{exc}", "error")
         return redirect(url_for("desk.issue", day=issue_date.isoformat()), code=303)

@@ -15,9 +15,9 @@ from forms.notice import notice_form_class
 from notices.catalogue import CATALOGUE, VARIANT, entries
 from notices.deadlines import open_issue_dates, format_date_cn
 from notices.wording import compose_text
+from press import printing
 from store.operations import (Advertiser, check_status_secret, clean_reference, get_notice,
                               status_secret, submit_notice, text_hash)
-from views import printing
 from views.extensions import get_db, limiter, public_publisher, read_session
 
 bp = Blueprint("submit", __name__)

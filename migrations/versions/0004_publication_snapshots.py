@@ -110,7 +110,7 @@ def _backfill(conn) -> None:
     # What the proofs said until now was made with the app's own code from the current settings:
     # the same code states it once more, now to be kept (imported here only when there is data).
     from store.settings import Publisher
-    from views.printing import printable_text
+    from press.printing import printable_text
     row = conn.execute(sa.text("SELECT value_json FROM settings WHERE key = 'publisher'")).first()
     publisher = Publisher()
     for key, value in (json.loads(row[0]) if row else {}).items():

@@ -1,7 +1,8 @@
 """The app's side of the typesetting engine: what a notice looks like in print, and its price.
 
 The preview the advertiser sees, the price and the column the editor exports all come from the
-same engine and the same publisher settings, so the three always agree.
+same engine and the same publisher settings, so the three always agree. No Flask here: the
+views, `flask` commands, the demo loader and the benchmarks all call the same functions.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from functools import lru_cache
 from sqlalchemy import delete, select
 
 import typesetting
-from typesetting import RenderError  # noqa: F401  (re-exported for the views)
+from typesetting import RenderError  # noqa: F401  (re-exported for the views and cli.py)
 
 from notices.catalogue import CATALOGUE, NoticeType, price_categories
 from notices.privacy import mask_id_numbers
