@@ -5,7 +5,9 @@ gunicorn with this file)."""
 from __future__ import annotations
 
 import os
+import re
 import runpy
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -133,3 +135,50 @@ def test_serve_production_reads_the_settings_from_env_file(tmp_path):
     assert "RATELIMIT_STORAGE_URI" in done.stderr and "密码" in done.stderr
     missing = serve(ENV_FILE=str(tmp_path / "absent"))
     assert missing.returncode == 2 and "ENV_FILE" in missing.stderr
+
+
+# -- deploy/nginx.conf, installed as the README says, on Debian's own nginx ------------------------
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+DEBIAN_NGINX = Path("/etc/nginx")
+
+
+def _readme_nginx_steps() -> str:
+    """The shell block of README's "The TLS front: nginx" that installs the site."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("### The TLS front: nginx", 1)[1]
+    blocks = re.findall(r"```sh\n(.*?)```", section, flags=re.S)
+    return next(b for b in blocks if "deploy/nginx.conf >" in b)
+
+
+@pytest.mark.skipif(not (DEBIAN_NGINX / "sites-enabled" / "default").exists() or not Path(NGINX).exists(),
+                    reason="needs Debian's nginx as installed (make system-deps), with its default site")
+def test_the_readme_nginx_steps_pass_nginx_t_on_a_stock_debian_nginx(tmp_path):
+    """The finding: on a stock Debian nginx the README's steps failed `nginx -t` (Debian's
+    sites-enabled/default and the template both declare the default server on port 80). The
+    steps are run as written on a copy of this machine's /etc/nginx, its paths moved into the
+    test's folder (logs too), a certificate made for the run in place of Let's Encrypt's."""
+    etc = tmp_path / "etc-nginx"
+    shutil.copytree(DEBIAN_NGINX, etc, symlinks=True)
+    logs = tmp_path / "log"
+    logs.mkdir()
+    conf = (etc / "nginx.conf").read_text(encoding="utf-8")
+    (etc / "nginx.conf").write_text(conf.replace("/etc/nginx", str(etc)).replace("/var/log/nginx", str(logs))
+                                    .replace("/run/nginx.pid", str(tmp_path / "nginx.pid")), encoding="utf-8")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=gonggao.example.cn"],
+                   check=True, capture_output=True, timeout=60)
+    steps = (_readme_nginx_steps()
+             .replace("/etc/letsencrypt/live/gonggao.example.cn/fullchain.pem", str(cert))
+             .replace("/etc/letsencrypt/live/gonggao.example.cn/privkey.pem", str(key))
+             .replace("/etc/nginx", str(etc))
+             .replace("nginx -t", f"{NGINX} -q -c {etc / 'nginx.conf'} -e {logs / 'error.log'} -t")
+             .replace("systemctl reload nginx", "echo reloaded"))
+    assert "/etc/" not in steps.replace(str(etc), "")       # nothing of the machine's own is changed
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", steps], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0 and "reloaded" in done.stdout, done.stderr
+    site = (etc / "sites-enabled" / "gonggao").read_text(encoding="utf-8")
+    for port in ("80", "443"):          # IPv6 as well as IPv4, for every server
+        assert len(re.findall(rf"^\s*listen {port}\b", site, re.M)) == \
+            len(re.findall(rf"^\s*listen \[::\]:{port}\b", site, re.M)) > 0

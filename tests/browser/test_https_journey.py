@@ -13,6 +13,7 @@ used."""
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import re
 import secrets
@@ -148,7 +149,37 @@ def nginx_front(workdir: Path, upstream: str):
     prefix = workdir / "nginx"
     (prefix / "temp").mkdir(parents=True)
     cert, key = self_signed_certificate(workdir)
-    https_port, http_port = _free_port(), _free_port()
+    command = [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")]
+    insecure = ssl.create_default_context()
+    insecure.check_hostname, insecure.verify_mode = False, ssl.CERT_NONE
+    # A port _free_port() found free can be taken (by another test's connection) before nginx
+    # binds it, on IPv4 or on IPv6: then new ports, a few times.
+    for _attempt in range(5):
+        https_port, http_port = _free_port(), _free_port()
+        _write_nginx_conf(prefix, cert, key, upstream, https_port, http_port)
+        checked = subprocess.run([*command, "-t"], capture_output=True, text=True, timeout=30)
+        assert checked.returncode == 0, "nginx -t:\n" + checked.stderr
+        (prefix / "error.log").write_text("")
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        base = f"https://localhost:{https_port}"
+        try:
+            _wait(lambda url=base + "/": _answers(url, context=insecure), "nginx", proc, prefix / "error.log")
+            break
+        except RuntimeError:
+            _stop(proc)
+            if https_port == http_port or "Address already in use" in (prefix / "error.log").read_text():
+                continue
+            raise
+    else:
+        raise RuntimeError("nginx found no free ports in 5 attempts:\n" + (prefix / "error.log").read_text())
+    try:
+        yield {"url": base, "http_url": f"http://localhost:{http_port}", "ssl": insecure, "prefix": prefix,
+               "https_port": https_port, "http_port": http_port}
+    finally:
+        _stop(proc)
+
+
+def _write_nginx_conf(prefix: Path, cert: Path, key: Path, upstream: str, https_port: int, http_port: int) -> None:
     (prefix / "site.conf").write_text(render_nginx_site({
         "SERVER_NAME": f"{PUBLIC_HOST} localhost", "HTTPS_PORT": str(https_port), "HTTP_PORT": str(http_port),
         "TLS_CERTIFICATE": str(cert), "TLS_CERTIFICATE_KEY": str(key), "UPSTREAM": upstream,
@@ -165,6 +196,9 @@ events {{ worker_connections 256; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
+    # As Debian's own /etc/nginx/nginx.conf has them: the site must hold up under these.
+    gzip on;
+    ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;
     access_log {prefix / "access.log"};
     client_body_temp_path {temp["client_body"]};
     proxy_temp_path {temp["proxy"]};
@@ -174,18 +208,6 @@ http {{
     include {prefix / "site.conf"};
 }}
 """, encoding="utf-8")
-    command = [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")]
-    checked = subprocess.run([*command, "-t"], capture_output=True, text=True, timeout=30)
-    assert checked.returncode == 0, "nginx -t:\n" + checked.stderr
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    insecure = ssl.create_default_context()
-    insecure.check_hostname, insecure.verify_mode = False, ssl.CERT_NONE
-    base = f"https://localhost:{https_port}"
-    try:
-        _wait(lambda: _answers(base + "/", context=insecure), "nginx", proc, prefix / "error.log")
-        yield {"url": base, "http_url": f"http://localhost:{http_port}", "ssl": insecure, "prefix": prefix}
-    finally:
-        _stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -336,12 +358,16 @@ def test_the_desk_behind_https(new_page, https_site, samples, shots):
         assert headers.get("referrer-policy") == "same-origin", u
 
 
-def test_the_front_redirects_http_and_refuses_other_hosts(https_site):
-    # Plain HTTP only redirects to HTTPS.
+def _no_redirects():
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
             return None
-    opener = urllib.request.build_opener(NoRedirect)
+    return urllib.request.build_opener(NoRedirect)
+
+
+def test_the_front_redirects_http_and_refuses_other_hosts(https_site):
+    # Plain HTTP only redirects to HTTPS.
+    opener = _no_redirects()
     with pytest.raises(urllib.error.HTTPError) as caught:
         opener.open(https_site["http_url"] + "/desk/", timeout=10)
     caught.value.close()
@@ -353,6 +379,31 @@ def test_the_front_redirects_http_and_refuses_other_hosts(https_site):
         urllib.request.urlopen(request, timeout=10, context=https_site["ssl"])
     caught.value.close()
     assert caught.value.code in (400, 421)
+
+
+def test_the_front_answers_on_ipv6_and_does_not_compress_the_apps_pages(https_site):
+    """deploy/nginx.conf listens on [::] too; and Debian's `gzip on` (set in this front's http{}
+    as Debian's nginx.conf sets it) does not reach the app's pages (BREACH), only /static/."""
+    class OverIPv6(http.client.HTTPSConnection):
+        """To ::1, with the site's name in the TLS handshake (an address alone gets no handshake)."""
+        def connect(self):
+            raw = socket.create_connection(("::1", self.port), timeout=10)
+            self.sock = self._context.wrap_socket(raw, server_hostname=self.host)
+
+    connection = OverIPv6("localhost", https_site["https_port"], context=https_site["ssl"], timeout=10)
+    try:
+        connection.request("GET", "/", headers={"Accept-Encoding": "gzip"})
+        response = connection.getresponse()
+        assert response.status == 200 and response.getheader("Content-Encoding") is None
+        assert "text/html" in response.getheader("Content-Type") and "公告" in response.read().decode()
+    finally:
+        connection.close()
+    plain = urllib.request.Request(f"http://[::1]:{https_site['http_port']}/",
+                                   headers={"Host": f"{PUBLIC_HOST}:{https_site['http_port']}"})
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        _no_redirects().open(plain, timeout=10)
+    caught.value.close()
+    assert caught.value.code == 301
 
 
 def test_the_app_role_can_only_append_to_the_audit_log(https_site):
