@@ -372,13 +372,34 @@ def test_the_front_redirects_http_and_refuses_other_hosts(https_site):
         opener.open(https_site["http_url"] + "/desk/", timeout=10)
     caught.value.close()
     assert caught.value.code == 301 and caught.value.headers["Location"].startswith("https://localhost")
-    # A Host that is not ours: refused (nginx's default server answers 421; the app's TRUSTED_HOSTS
-    # would answer 400).
+    # A Host that is not ours: refused by nginx's default server (421), which names no version
+    # (server_tokens off for the whole http block, not only the site's server).
     request = urllib.request.Request(https_site["url"] + "/", headers={"Host": "evil.example"})
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(request, timeout=10, context=https_site["ssl"])
+    body = caught.value.read().decode()
     caught.value.close()
-    assert caught.value.code in (400, 421)
+    assert caught.value.code == 421 and caught.value.headers["Server"] == "nginx", caught.value.headers
+    assert "nginx/" not in body
+    # Plain HTTP: only our names are redirected; for any other the connection closes unanswered
+    # (a redirect would send the browser to https:// under that name).
+    site = urllib.request.Request(f"http://127.0.0.1:{https_site['http_port']}/x",
+                                  headers={"Host": PUBLIC_HOST})
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        opener.open(site, timeout=10)
+    caught.value.close()
+    assert caught.value.code == 301 and caught.value.headers["Location"] == f"https://{PUBLIC_HOST}/x"
+    for other in ("evil.example", "127.0.0.1", f"127.0.0.1:{https_site['http_port']}", "localhost.evil.example"):
+        request = urllib.request.Request(f"http://127.0.0.1:{https_site['http_port']}/x", headers={"Host": other})
+        try:
+            answer = opener.open(request, timeout=10)
+        except urllib.error.HTTPError as error:     # an answer (a redirect too): not refused
+            error.close()
+            pytest.fail(f"Host {other} got {error.code} {error.headers.get('Location')}")
+        except (http.client.RemoteDisconnected, ConnectionResetError):
+            continue                                # nginx's 444: closed without an answer
+        answer.close()
+        pytest.fail(f"Host {other} got {answer.status}")
 
 
 def test_the_front_answers_on_ipv6_and_does_not_compress_the_apps_pages(https_site):
