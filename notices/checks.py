@@ -301,60 +301,87 @@ def _check_id_numbers(result: CheckResult, t: NoticeType, variant: str | None, p
 
 def _check_dates(result: CheckResult, t: NoticeType, calendar: PublishingCalendar, now: datetime,
                  require_open: bool) -> None:
-    pub, fields = result.publication_date, result.fields
-    if pub is not None and require_open and not is_open(calendar, pub, now):
-        deadline = copy_deadline_for(calendar, pub)
-        if pub.weekday() not in calendar.weekdays or pub in calendar.closed_dates:
-            message = f"{format_date_cn(pub)}本报不出版，请另选刊登日期。"
-        elif pub in calendar.printed_dates:
-            message = f"{format_date_cn(pub)}这一期已经付印，不能再加登，请另选刊登日期。"
-        else:
-            message = (f"{format_date_cn(pub)}的截稿时间（{format_date_cn(deadline.date())} "
-                       f"{deadline:%H:%M}）已过，请另选刊登日期。")
-        result.add(ERROR, "issue-closed", message, DATE_FIELD)
-    if t.deadline and t.deadline.applies(fields):
-        start = parse_date(fields.get(t.deadline.from_field, ""))
-        label = t.field(t.deadline.from_field).label
-        if start is None:
-            result.add(INFO, "window-not-checked",
-                       f"未填写{label}，未核对{t.deadline.label}（{t.deadline.article}）。", t.deadline.from_field)
-        else:
-            window = statutory_window(start, t.deadline.days, t.deadline.label, t.deadline.article)
-            result.windows.append(window)
-            if pub is not None and pub < start:
-                result.add(ERROR, "date-order", f"刊登日期不能早于{label}（{format_date_cn(start)}）。",
-                           t.deadline.from_field)
-            elif pub is not None and pub > window.ends:
-                result.add(WARNING, "late",
-                           f"计划刊登日期{format_date_cn(pub)}已超过{t.deadline.label}：{label}{format_date_cn(start)}起"
-                           f"{t.deadline.days}日，截至{format_date_cn(window.ends)}（{t.deadline.article}）。"
-                           "逾期公告可能不被登记机关认可，请尽快刊登或咨询登记机关。", DATE_FIELD)
-            elif pub is not None:
-                result.add(INFO, "window-ok", f"{t.deadline.label}截至{format_date_cn(window.ends)}，"
-                                              f"计划刊登日期在期限内。", DATE_FIELD)
-    if t.creditor_days and pub is not None and t.creditors_when(fields):
-        window = statutory_window(pub, t.creditor_days, "债权人期限（自公告之日起四十五日）", "《公司法》")
+    if result.publication_date is not None and require_open:
+        _check_issue_open(result, result.publication_date, calendar, now)
+    if t.deadline and t.deadline.applies(result.fields):
+        _check_statutory_deadline(result, t, t.deadline)
+    if t.creditor_days and result.publication_date is not None and t.creditors_when(result.fields):
+        window = statutory_window(result.publication_date, t.creditor_days, "债权人期限（自公告之日起四十五日）",
+                                  "《公司法》")
         result.windows.append(window)
         result.add(INFO, "creditor-window", f"债权人期限自刊登之日起四十五日，至{format_date_cn(window.ends)}。",
                    DATE_FIELD)
+    _note_provisional_window(result)
+    if result.publication_date is not None:
+        _check_date_flags(result, t, result.publication_date, now)
+
+
+def _check_issue_open(result: CheckResult, pub: date, calendar: PublishingCalendar, now: datetime) -> None:
+    """The issue of that date still takes notices: the paper comes out that day, the issue is
+    not printed yet and its copy deadline has not passed."""
+    if is_open(calendar, pub, now):
+        return
+    deadline = copy_deadline_for(calendar, pub)
+    if pub.weekday() not in calendar.weekdays or pub in calendar.closed_dates:
+        message = f"{format_date_cn(pub)}本报不出版，请另选刊登日期。"
+    elif pub in calendar.printed_dates:
+        message = f"{format_date_cn(pub)}这一期已经付印，不能再加登，请另选刊登日期。"
+    else:
+        message = (f"{format_date_cn(pub)}的截稿时间（{format_date_cn(deadline.date())} "
+                   f"{deadline:%H:%M}）已过，请另选刊登日期。")
+    result.add(ERROR, "issue-closed", message, DATE_FIELD)
+
+
+def _check_statutory_deadline(result: CheckResult, t: NoticeType, deadline: cat.Deadline) -> None:
+    """The notice is published within the days the law gives from the date in a field (e.g.
+    thirty days from the decision), and not before that date."""
+    pub = result.publication_date
+    start = parse_date(result.fields.get(deadline.from_field, ""))
+    label = t.field(deadline.from_field).label
+    if start is None:
+        result.add(INFO, "window-not-checked",
+                   f"未填写{label}，未核对{deadline.label}（{deadline.article}）。", deadline.from_field)
+        return
+    window = statutory_window(start, deadline.days, deadline.label, deadline.article)
+    result.windows.append(window)
+    if pub is None:
+        return
+    if pub < start:
+        result.add(ERROR, "date-order", f"刊登日期不能早于{label}（{format_date_cn(start)}）。",
+                   deadline.from_field)
+    elif pub > window.ends:
+        result.add(WARNING, "late",
+                   f"计划刊登日期{format_date_cn(pub)}已超过{deadline.label}：{label}{format_date_cn(start)}起"
+                   f"{deadline.days}日，截至{format_date_cn(window.ends)}（{deadline.article}）。"
+                   "逾期公告可能不被登记机关认可，请尽快刊登或咨询登记机关。", DATE_FIELD)
+    else:
+        result.add(INFO, "window-ok", f"{deadline.label}截至{format_date_cn(window.ends)}，"
+                                      f"计划刊登日期在期限内。", DATE_FIELD)
+
+
+def _note_provisional_window(result: CheckResult) -> None:
+    """Say so, once, when a deadline falls in a year whose holidays are not published yet."""
     for window in result.windows:
         if window.provisional:
             result.add(INFO, "window-provisional",
                        f"{window.ends.year}年的法定节假日调休安排尚未公布，“{window.label}”截止日按周末顺延估算"
                        f"（{format_date_cn(window.ends)}），请以公布的安排为准。", DATE_FIELD)
             break
-    if pub is not None:
-        # The date rules declared as flags on the fields (notices/catalogue.py, Field).
-        failed = result.failed_fields
-        for f in t.fields:
-            if f.before_publication and fields.get(f.name) and f.name not in failed:
-                if any(d >= pub for d in parse_dates(fields[f.name]) or []):
-                    result.add(ERROR, "date-order", f"{f.label}应早于本次刊登日期（{format_date_cn(pub)}）。", f.name)
-        failed = result.failed_fields
-        for f in t.fields:
-            d = parse_date(fields.get(f.name, "")) if f.not_future else None
-            if d and d > now.date() and f.name not in failed:
-                result.add(WARNING, "future-date", f"{f.label}{format_date_cn(d)}晚于今天，请核对。", f.name)
+
+
+def _check_date_flags(result: CheckResult, t: NoticeType, pub: date, now: datetime) -> None:
+    """The date rules declared as flags on the fields (notices/catalogue.py, Field)."""
+    fields = result.fields
+    failed = result.failed_fields
+    for f in t.fields:
+        if f.before_publication and fields.get(f.name) and f.name not in failed:
+            if any(d >= pub for d in parse_dates(fields[f.name]) or []):
+                result.add(ERROR, "date-order", f"{f.label}应早于本次刊登日期（{format_date_cn(pub)}）。", f.name)
+    failed = result.failed_fields
+    for f in t.fields:
+        d = parse_date(fields.get(f.name, "")) if f.not_future else None
+        if d and d > now.date() and f.name not in failed:
+            result.add(WARNING, "future-date", f"{f.label}{format_date_cn(d)}晚于今天，请核对。", f.name)
 
 
 def check_notice(type_code: str, fields: Mapping[str, object] | None, text: str | None = None,
@@ -378,6 +405,25 @@ def check_notice(type_code: str, fields: Mapping[str, object] | None, text: str 
         result.add(ERROR, "unknown-type", f"没有“{type_code}”这种公告类型，可选：{'、'.join(CATALOGUE)}。", "type")
         return result
 
+    _check_publication_date(result, publication_date)
+    variant = _check_fields(result, t, fields)
+
+    raw_text = "" if text is None else str(text)
+    if len(raw_text) > 2 * cat.BODY_MAX:
+        # Refused before the normalisation passes, which cost time in proportion to the length.
+        result.add(ERROR, "too-long", f"公告正文最多{cat.BODY_MAX}个字，现为{len(raw_text)}个字。", TEXT_FIELD)
+        _check_dates(result, t, calendar, now, require_open)
+        return result
+    _take_text(result, t, raw_text)
+    _check_body(result, t, missing_glyphs)
+    _check_id_numbers(result, t, variant, print_id_numbers)
+    _check_dates(result, t, calendar, now, require_open)
+    for note in t.notes_for(variant):
+        result.add(INFO, "note", note.text)
+    return result
+
+
+def _check_publication_date(result: CheckResult, publication_date: str | date | None) -> None:
     if isinstance(publication_date, str) and find_forbidden(publication_date):
         result.add(ERROR, "forbidden-character",
                    forbidden_message(find_forbidden(publication_date), "刊登日期"), DATE_FIELD)
@@ -389,6 +435,10 @@ def check_notice(type_code: str, fields: Mapping[str, object] | None, text: str 
         if result.publication_date is None:
             result.add(ERROR, "date", "刊登日期不是有效日期，例如：2026-12-01。", DATE_FIELD)
 
+
+def _check_fields(result: CheckResult, t: NoticeType, fields: Mapping[str, object]) -> str | None:
+    """Each field on its own (the variant first: it decides which fields the notice has), the
+    title that prints, then the rules between fields. Returns the variant."""
     variant_field = t.variant_field
     if variant_field:
         _check_field(result, variant_field, fields.get(variant_field.name))
@@ -398,40 +448,36 @@ def check_notice(type_code: str, fields: Mapping[str, object] | None, text: str 
             _check_field(result, f, fields.get(f.name, f.default if f.name not in fields else None))
     result.title = t.printed_title(result.fields)
     _check_type_rules(result, t)
+    return variant
 
-    raw_text = "" if text is None else str(text)
-    if len(raw_text) > 2 * cat.BODY_MAX:
-        # Refused before the normalisation passes, which cost time in proportion to the length.
-        result.add(ERROR, "too-long", f"公告正文最多{cat.BODY_MAX}个字，现为{len(raw_text)}个字。", TEXT_FIELD)
-        _check_dates(result, t, calendar, now, require_open)
-        return result
+
+def _take_text(result: CheckResult, t: NoticeType, raw_text: str) -> None:
+    """The body as it will print: composed from the fields when none was typed (and the fields
+    are right), else the typed text normalised, without a title typed at its start."""
     if not raw_text.strip():
         result.composed = True
-        if result.errors:
-            result.text = ""
-        else:
-            result.text = compose_text(t, result.fields)
-    else:
-        forbidden = find_forbidden(raw_text, multiline=True)
-        if forbidden:
-            result.add(ERROR, "forbidden-character", forbidden_message(forbidden, "公告正文"), TEXT_FIELD)
-            result.text = raw_text
-        else:
-            norm = normalise_text(raw_text)
-            result.changes.extend(f"公告正文：{c}" for c in norm.changes)
-            result.text = _strip_title(result, norm.text, t)
+        result.text = "" if result.errors else compose_text(t, result.fields)
+        return
+    forbidden = find_forbidden(raw_text, multiline=True)
+    if forbidden:
+        result.add(ERROR, "forbidden-character", forbidden_message(forbidden, "公告正文"), TEXT_FIELD)
+        result.text = raw_text
+        return
+    norm = normalise_text(raw_text)
+    result.changes.extend(f"公告正文：{c}" for c in norm.changes)
+    result.text = _strip_title(result, norm.text, t)
+
+
+def _check_body(result: CheckResult, t: NoticeType,
+                missing_glyphs: Callable[[str], Sequence[str]] | None) -> None:
     if len(result.text) > cat.BODY_MAX:
         result.add(ERROR, "too-long", f"公告正文最多{cat.BODY_MAX}个字，现为{len(result.text)}个字。", TEXT_FIELD)
-    if result.text and not any(x.code == "forbidden-character" and x.field == TEXT_FIELD for x in result.errors):
-        _check_text(result, t)
-        if missing_glyphs:
-            missing = missing_glyphs(result.title + result.text)
-            if missing:
-                result.add(ERROR, "missing-glyph",
-                           f"正文中的“{'”“'.join(missing)}”字本报字库没有，印出来会是空框。请改用常用字，"
-                           "或与本报联系造字。", TEXT_FIELD)
-    _check_id_numbers(result, t, variant, print_id_numbers)
-    _check_dates(result, t, calendar, now, require_open)
-    for note in t.notes_for(variant):
-        result.add(INFO, "note", note.text)
-    return result
+    if not result.text or any(x.code == "forbidden-character" and x.field == TEXT_FIELD for x in result.errors):
+        return
+    _check_text(result, t)
+    if missing_glyphs:
+        missing = missing_glyphs(result.title + result.text)
+        if missing:
+            result.add(ERROR, "missing-glyph",
+                       f"正文中的“{'”“'.join(missing)}”字本报字库没有，印出来会是空框。请改用常用字，"
+                       "或与本报联系造字。", TEXT_FIELD)

@@ -166,6 +166,17 @@ _Span = tuple[int, float, int, int]   # a notice's lines in one column: (column,
 _ContactAt = tuple[int, int, float]   # where the contact box goes: (page, column, y)
 
 
+@dataclass(frozen=True)
+class _Laid:
+    """The column as placed: what the renderer draws."""
+
+    notices: list[SetNotice | None]
+    pages: list[list[_Seg]]            # per page, the notices' segments
+    contact: _Contact
+    contact_at: _ContactAt | None
+    g: PageGeometry
+
+
 class _Placer:
     def __init__(self, settings: LayoutSettings, contact_height: float) -> None:
         self.s = settings
@@ -292,6 +303,26 @@ def render_column(items: list[ColumnItem], settings: LayoutSettings, issue_date:
     and where each notice went; notices that do not fit are in `overflow` (with
     continue_overflow=True they continue on further pages instead).
     """
+    _check_items(items, issue_date)
+    icc = _icc_profile(settings)
+    notices, errors = _set_notices(items, settings)
+    contact = contact_box(settings)
+    pages, contact_at, overflowed = _place(notices, settings, contact.height, continue_overflow)
+    overflowed = sorted([(i, reason) for i, reason in errors.items()] + overflowed)
+    g = PageGeometry(settings, contact.height)
+    placements = _placements(items, notices, pages, g, rate_card)
+    fill = _fill(pages, settings, contact_at, contact.height)
+    pdf, results = _render_pdf(_Laid(notices, pages, contact, contact_at, g), settings, issue_date, icc,
+                               limits)
+    return ColumnResult(
+        pdf=pdf, placements=tuple(placements),
+        overflow=tuple(OverflowItem(items[i].key, items[i].label, reason)
+                       for i, reason in overflowed),
+        fill=fill, pages=len(pages), warnings=_warnings(results, placements),
+        render_cpu_s=round(sum(r.get("cpu_s", 0.0) for r in results), 3))
+
+
+def _check_items(items: list[ColumnItem], issue_date: dt.date) -> None:
     if not isinstance(issue_date, dt.date):
         raise TypeError("issue_date must be a datetime.date")
     if len(items) > MAX_COLUMN_ITEMS:
@@ -299,12 +330,22 @@ def render_column(items: list[ColumnItem], settings: LayoutSettings, issue_date:
     keys = [item.key for item in items]
     if len(set(keys)) != len(keys):
         raise ValueError("公告编号（key）重复，无法对应排版结果。")
-    icc = None
-    if settings.icc_profile_path:
-        icc = Path(settings.icc_profile_path)
-        if not icc.is_file():
-            raise RenderError(f"找不到版面设置中的 ICC 色彩配置文件：{icc}")
 
+
+def _icc_profile(settings: LayoutSettings) -> Path | None:
+    """The output-intent ICC profile the settings name (a PDF/X column), None for none."""
+    if not settings.icc_profile_path:
+        return None
+    icc = Path(settings.icc_profile_path)
+    if not icc.is_file():
+        raise RenderError(f"找不到版面设置中的 ICC 色彩配置文件：{icc}")
+    return icc
+
+
+def _set_notices(items: list[ColumnItem],
+                 settings: LayoutSettings) -> tuple[list[SetNotice | None], dict[int, str]]:
+    """Each item set at the column width (or its stored setting, where it still holds); None and
+    the reason, by index, for an item that cannot be set."""
     notices: list[SetNotice | None] = []
     errors: dict[int, str] = {}
     for index, item in enumerate(items):
@@ -316,17 +357,19 @@ def render_column(items: list[ColumnItem], settings: LayoutSettings, issue_date:
         except RenderError as exc:
             notices.append(None)
             errors[index] = str(exc)
+    return notices, errors
 
-    contact = contact_box(settings)
-    pages, contact_at, overflowed = _place(notices, settings, contact.height, continue_overflow)
-    overflowed = sorted([(i, reason) for i, reason in errors.items()] + overflowed)
 
-    g = PageGeometry(settings, contact.height)
-    lead = settings.leading_pt
+def _placements(items: list[ColumnItem], notices: list[SetNotice | None], pages: list[list[_Seg]],
+                g: PageGeometry, rate_card: RateCard | None) -> list[Placement]:
+    """Where each placed notice went (in item order), with its price when there is a rate card."""
     by_index: dict[int, list[_Seg]] = {}
     for page_segments in pages:
         for seg in page_segments:
             by_index.setdefault(seg.index, []).append(seg)
+
+    def to_mm(y: float) -> float:
+        return round((g.header_height + y) / MM_TO_PT, 3)
 
     placements = []
     for index, segs in sorted(by_index.items()):
@@ -336,18 +379,19 @@ def render_column(items: list[ColumnItem], settings: LayoutSettings, issue_date:
         if rate_card is not None:
             price = quote_price(notice.line_count, notice.char_count,
                                 item.price_category or item.type_code, rate_card)
-
-        def to_mm(y: float) -> float:
-            return round((g.header_height + y) / MM_TO_PT, 3)
-
         placements.append(Placement(
             key=item.key, label=item.label, page=segs[0].page, column=segs[0].column,
             y_mm=to_mm(segs[0].y), lines=notice.line_count, height_mm=round(notice.height_mm, 3),
             price=price, missing=notice.missing,
             segments=tuple(Segment(s.page, s.column, to_mm(s.y), s.first, s.count)
                            for s in segs)))
+    return placements
 
-    # Fill: the lowest point used in each column, over the column's height.
+
+def _fill(pages: list[list[_Seg]], settings: LayoutSettings, contact_at: _ContactAt | None,
+          contact_height: float) -> tuple[tuple[float, ...], ...]:
+    """The lowest point used in each column, over the column's height, per page."""
+    lead = settings.leading_pt
     used = {(p, c): 0.0 for p in range(1, len(pages) + 1) for c in range(1, settings.columns + 1)}
     for page_segments in pages:
         for seg in page_segments:
@@ -355,20 +399,24 @@ def render_column(items: list[ColumnItem], settings: LayoutSettings, issue_date:
             used[key] = max(used[key], seg.y + seg.count * lead)
     if contact_at:
         key = (contact_at[0], contact_at[1])
-        used[key] = max(used[key], contact_at[2] + contact.height)
-    fill = tuple(tuple(round(min(used[(p, c)] / settings.column_height_pt, 4), 4)
+        used[key] = max(used[key], contact_at[2] + contact_height)
+    return tuple(tuple(round(min(used[(p, c)] / settings.column_height_pt, 4), 4)
                        for c in range(1, settings.columns + 1))
                  for p in range(1, len(pages) + 1))
 
-    # Render, on both workers at once when there is enough to share (see _plan_chunks).
+
+def _render_pdf(laid: _Laid, settings: LayoutSettings, issue_date: dt.date, icc: Path | None,
+                limits: RenderLimits) -> tuple[bytes, list[Job]]:
+    """The column's PDF, rendered on both workers at once when there is enough to share (see
+    _plan_chunks), and the workers' answers."""
     assets = {"print.css": str(PRINT_CSS)}
     if icc:
         assets["output-intent.icc"] = str(icc)
-    chunks = _plan_chunks(pages, settings, workers=pool_size())
-    jobs: list[Job] = []
+    chunks = _plan_chunks(laid.pages, settings, workers=pool_size())
+    jobs = []
     for chunk in chunks:
-        html = _column_html(notices, pages, chunk, contact, contact_at, settings, issue_date, g)
-        jobs.append({"kind": "column", "html": html, "assets": assets, "boxes": g.boxes(),
+        html = _column_html(laid, chunk, settings, issue_date)
+        jobs.append({"kind": "column", "html": html, "assets": assets, "boxes": laid.g.boxes(),
                      "pages": len(chunk.pages), "pdf_variant": "pdf/x-4" if icc else None})
     results = run_jobs(jobs, limits)
     parts: list[bytes] = [r["pdf"] for r in results]
@@ -378,18 +426,17 @@ def render_column(items: list[ColumnItem], settings: LayoutSettings, issue_date:
         pdf = _overlay_pdfs(parts[0], parts[1])
     else:
         pdf = _join_pdfs(parts)
+    return pdf, results
+
+
+def _warnings(results: list[Job], placements: list[Placement]) -> tuple[str, ...]:
     warnings = [w for r in results for w in r.get("warnings", ())]
     # Our templates reference nothing outside the bundle: a refused URL is a bug to see.
     warnings += [f"排版时拒绝了外部资源：{url}" for r in results for url in r.get("refused", ())]
     for placement in placements:
         if placement.missing:
             warnings.append(f"{placement.label}：字库缺字「{placement.missing}」，印出来是空框")
-    return ColumnResult(
-        pdf=pdf, placements=tuple(placements),
-        overflow=tuple(OverflowItem(items[i].key, items[i].label, reason)
-                       for i, reason in overflowed),
-        fill=fill, pages=len(pages), warnings=tuple(warnings),
-        render_cpu_s=round(sum(r.get("cpu_s", 0.0) for r in results), 3))
+    return tuple(warnings)
 
 
 CUT_PAD_PT = 2.0    # around a notice's lines: its glyphs, not its neighbours (notice_spacing_pt ≥ 4)
@@ -533,9 +580,8 @@ def _join_pdfs(parts: list[bytes]) -> bytes:
     return out.getvalue()
 
 
-def _column_html(notices: list[SetNotice | None], pages: list[list[_Seg]], chunk: _Chunk, contact: _Contact,
-                 contact_at: _ContactAt | None, settings: LayoutSettings, issue_date: dt.date,
-                 g: PageGeometry) -> str:
+def _column_html(laid: _Laid, chunk: _Chunk, settings: LayoutSettings, issue_date: dt.date) -> str:
+    notices, pages, contact, contact_at, g = laid.notices, laid.pages, laid.contact, laid.contact_at, laid.g
     rule_x = [g.column_left(c) + g.column_width + settings.gutter_mm * MM_TO_PT / 2
               for c in range(1, settings.columns)]
     rule_height = g.area_height - g.header_height

@@ -20,6 +20,10 @@ DEFAULT_TYPE_ORDER = (
     "correction",
 )
 
+# The settings that are lengths or sizes: each a finite number, not negative.
+_NON_NEGATIVE = ("area_width_mm", "area_height_mm", "gutter_mm", "body_size_pt", "leading_pt",
+                 "header_height_mm", "notice_spacing_pt", "bleed_mm", "column_rule_weight_pt")
+
 
 @dataclass(frozen=True)
 class LayoutSettings:
@@ -55,29 +59,39 @@ class LayoutSettings:
     type_order: tuple[str, ...] = field(default=DEFAULT_TYPE_ORDER)
 
     def __post_init__(self) -> None:
+        # In rounds, each only once the one before has passed: the later rounds compare and
+        # compute with the values the earlier ones checked.
+        for problems in (self._number_problems, self._type_problems, self._layout_problems):
+            found = problems()
+            if found:
+                raise ValueError("版面设置有误：" + "；".join(found))
+
+    def _number_problems(self) -> list[str]:
         problems = []
-        for name in ("area_width_mm", "area_height_mm", "gutter_mm", "body_size_pt",
-                     "leading_pt", "header_height_mm", "notice_spacing_pt", "bleed_mm",
-                     "column_rule_weight_pt"):
+        for name in _NON_NEGATIVE:
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or isinstance(value, bool) \
                     or not math.isfinite(value) or value < 0:
                 problems.append(f"{name} 应为非负数（现为 {value!r}）")
-        if problems:
-            raise ValueError("版面设置有误：" + "；".join(problems))
-        for name in ("column_rules", "crop_marks"):
-            if not isinstance(getattr(self, name), bool):
-                problems.append(f"{name} 应为 true 或 false")
-        for name in ("newspaper_name", "header_text", "body_font", "title_font"):
-            if not isinstance(getattr(self, name), str):
-                problems.append(f"{name} 应为文字")
+        return problems
+
+    def _type_problems(self) -> list[str]:
+        problems = [f"{name} 应为 true 或 false" for name in ("column_rules", "crop_marks")
+                    if not isinstance(getattr(self, name), bool)]
+        problems += [f"{name} 应为文字" for name in ("newspaper_name", "header_text", "body_font", "title_font")
+                     if not isinstance(getattr(self, name), str)]
         if not isinstance(self.type_order, tuple) or \
                 not all(isinstance(code, str) for code in self.type_order):
             problems.append("type_order 应为公告类型代码的列表")
         if self.icc_profile_path is not None and not isinstance(self.icc_profile_path, str):
             problems.append("icc_profile_path 应为文件路径或空")
-        if problems:
-            raise ValueError("版面设置有误：" + "；".join(problems))
+        return problems
+
+    def _layout_problems(self) -> list[str]:
+        return self._size_problems() + self._text_problems()
+
+    def _size_problems(self) -> list[str]:
+        problems = []
         if not isinstance(self.columns, int) or not 1 <= self.columns <= 12:
             problems.append(f"栏数应为 1 到 12（现为 {self.columns!r}）")
         if not 5 <= self.body_size_pt <= 14:
@@ -93,6 +107,10 @@ class LayoutSettings:
                 "请减少栏数、减小栏间距或加大版面宽度")
         if not problems and self.column_height_pt < 10 * self.leading_pt:
             problems.append("版面高度不足：刊头以下至少要能排 10 行")
+        return problems
+
+    def _text_problems(self) -> list[str]:
+        problems = []
         if not isinstance(self.contact_lines, tuple) or not self.contact_lines or \
                 not all(isinstance(s, str) for s in self.contact_lines):
             problems.append("联系框至少要有一行文字")
@@ -102,8 +120,7 @@ class LayoutSettings:
                 problems.append(f"{name} 字体名只能含字母、数字、空格和连字符")
         if self.title_weight not in (400, 500, 600, 700, 800, 900):
             problems.append(f"标题字重应为 400–900 的整百数（现为 {self.title_weight!r}）")
-        if problems:
-            raise ValueError("版面设置有误：" + "；".join(problems))
+        return problems
 
     # -- derived geometry (points) ----------------------------------------------------------
 
