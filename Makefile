@@ -9,14 +9,17 @@ HOST ?= 127.0.0.1
 DEBIAN_PACKAGES := fonts-noto-cjk fontconfig libharfbuzz-subset0 poppler-utils libgs10-common chromium chromium-driver nginx openssl redis-server postgresql-client
 export FLASK_APP := app
 
-.PHONY: run test test-fast check lint system-deps venv bench serve
+.PHONY: run test test-fast check lint lock system-deps venv bench serve
 
 system-deps:
 	@scripts/install-system-deps.sh $(DEBIAN_PACKAGES)
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt requirements-bench.txt
+# requirements*.txt are lock files: every package pinned, compiled from requirements*.in (`make lock`).
+LOCKS := requirements.txt requirements-dev.txt requirements-bench.txt
+
+$(BIN)/.installed: $(LOCKS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt -r requirements-bench.txt
+	@$(BIN)/pip install -q --disable-pip-version-check $(addprefix -r ,$(LOCKS))
 	@touch $@
 
 venv: $(BIN)/.installed
@@ -40,9 +43,19 @@ lint: venv
 	$(BIN)/mypy
 
 # Lint and type check, then the dependency audit: pip-audit against the pinned versions when its
-# service answers, and always the offline gate (every pin installed as pinned, WeasyPrint >= 70).
+# service answers, and always the offline gate (every pin installed as pinned, nothing installed
+# that is not pinned, WeasyPrint >= 70).
 check: lint
-	scripts/check-dependencies.sh
+	scripts/check-dependencies.sh --all-installed $(addprefix --requirements ,$(LOCKS))
+
+# After editing a requirements*.in: compile the lock files again. Pins already in a lock are
+# kept where they still fit; `make lock PIP_COMPILE_ARGS=--upgrade` moves everything to the newest.
+PIP_COMPILE = $(BIN)/pip-compile -q --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
+	--no-emit-trusted-host $(PIP_COMPILE_ARGS)
+lock: venv
+	$(PIP_COMPILE) requirements.in -o requirements.txt
+	$(PIP_COMPILE) requirements-dev.in -o requirements-dev.txt
+	$(PIP_COMPILE) requirements-bench.in -o requirements-bench.txt
 
 bench: system-deps venv
 	$(BIN)/python benchmarks/bench_typesetting.py

@@ -5,6 +5,7 @@
 #   scripts/check-dependencies.sh --offline        the offline gate only
 #   scripts/check-dependencies.sh --require-online fail (exit 3) when the online audit cannot run
 #   scripts/check-dependencies.sh --requirements FILE …   other pin files (default: requirements.txt)
+#   scripts/check-dependencies.sh --all-installed  also: every package installed is pinned in them
 #
 # 1. Online: pip-audit against the pins, first against PyPI's vulnerability data, then OSV.
 #    Always with --strict: without it pip-audit prints "No known vulnerabilities found" and exits 0
@@ -13,7 +14,9 @@
 #    is therefore "could not audit", never "no known vulnerabilities".
 # 2. Offline (always): every pin is installed at exactly that version (the venv is what was
 #    audited and tested), WeasyPrint >= 70.0 pinned and installed (61.2, 68.0, 69.0 and 70.0 were
-#    security releases; typesetting.md), and the security floors below.
+#    security releases; typesetting.md), and the security floors below. With --all-installed,
+#    also no package installed that the files do not pin (`make check` passes the three lock
+#    files compiled from requirements*.in: a package that floats is one nobody tested).
 #
 # Exit: 0 passed (a warning says so when the online audit could not run), 1 a gate failed,
 #       3 the online audit could not run and --require-online was given.
@@ -24,11 +27,13 @@ PIP_AUDIT="${PIP_AUDIT:-.venv/bin/pip-audit}"
 
 offline=0
 require_online=0
+all_installed=0
 requirements=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --offline) offline=1 ;;
         --require-online) require_online=1 ;;
+        --all-installed) all_installed=1 ;;
         --requirements) shift; requirements+=("$1") ;;
         -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
@@ -80,11 +85,11 @@ PY
     done
 fi
 
-"$PYTHON" - "${requirements[@]}" <<'PY'
+"$PYTHON" - "$all_installed" "${requirements[@]}" <<'PY'
 """The offline gate: pins installed exactly, WeasyPrint >= 70, security floors."""
 import re
 import sys
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError, distributions, version
 
 from packaging.version import Version
 
@@ -100,9 +105,10 @@ FLOORS = {
 }
 REQUIRED = {"weasyprint"}   # must be pinned: the gate is pointless if it silently disappears
 
+all_installed, files = sys.argv[1] == "1", sys.argv[2:]
 failures, notes = [], []
 pins = {}
-for path in sys.argv[1:]:
+for path in files:
     for number, raw in enumerate(open(path, encoding="utf-8"), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line or line.startswith("-"):
@@ -111,7 +117,8 @@ for path in sys.argv[1:]:
         if not m:
             failures.append(f"{path}:{number}: not pinned exactly (name==version): {line}")
             continue
-        pins[m.group(1).lower().replace("_", "-")] = (m.group(3), f"{path}:{number}")
+        # Names as PEP 503 compares them: case, "-", "_" and "." do not matter.
+        pins[re.sub(r"[-_.]+", "-", m.group(1).lower())] = (m.group(3), f"{path}:{number}")
 for name, (pinned, where) in sorted(pins.items()):
     try:
         installed = version(name)
@@ -123,7 +130,7 @@ for name, (pinned, where) in sorted(pins.items()):
 for name, (floor, why) in FLOORS.items():
     if name not in pins:
         if name in REQUIRED:
-            failures.append(f"{name} is not pinned in {', '.join(sys.argv[1:])}")
+            failures.append(f"{name} is not pinned in {', '.join(files)}")
         continue
     pinned = pins[name][0]
     try:
@@ -134,6 +141,10 @@ for name, (floor, why) in FLOORS.items():
         if value is not None and Version(value) < Version(floor):
             failures.append(f"{name} {label} {value} < {floor}: {why}")
     notes.append(f"{name} {pinned} >= {floor}")
+if all_installed:
+    installed = {re.sub(r"[-_.]+", "-", d.metadata["Name"].lower()): d.version for d in distributions()}
+    for name in sorted(set(installed) - set(pins)):
+        failures.append(f"{name} {installed[name]} is installed but not pinned in {', '.join(files)}")
 for f in failures:
     print(f"FAIL {f}")
 print(f"offline gate: {len(pins)} pins installed as pinned" if not failures else

@@ -81,3 +81,36 @@ def test_a_clean_online_audit_passes(tmp_path):
     result = gate("--require-online", pip_audit=fake_pip_audit(tmp_path, clean))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "online audit: ok (pypi)" in result.stdout
+
+
+LOCKS = ("requirements.txt", "requirements-dev.txt", "requirements-bench.txt")
+
+
+def pins_of(path: Path) -> dict[str, str]:
+    return {re.sub(r"[-_.]+", "-", name.lower()): pinned for name, pinned in
+            re.findall(r"^([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==(\S+)", path.read_text(encoding="utf-8"), re.M)}
+
+
+def test_every_installed_package_is_pinned_in_the_lock_files():
+    args = ["--offline", "--all-installed"]
+    for lock in LOCKS:
+        args += ["--requirements", lock]
+    result = gate(*args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "installed but not pinned" not in result.stdout
+
+
+def test_a_package_installed_but_not_pinned_fails_the_gate():
+    # pytest is installed (it runs this test) and pinned in requirements-dev.txt only.
+    result = gate("--offline", "--all-installed")
+    assert result.returncode == 1
+    assert f"pytest {version('pytest')} is installed but not pinned in requirements.txt" in result.stdout
+
+
+def test_the_lock_holds_every_direct_dependency_at_its_pin_and_what_weasyprint_uses():
+    """requirements.txt is compiled from requirements.in (`make lock`): the direct dependencies at
+    the versions requirements.in names, and the packages under them, e.g. the two that change the
+    PDF and floated before they were locked."""
+    wanted, locked = pins_of(ROOT / "requirements.in"), pins_of(ROOT / "requirements.txt")
+    assert wanted and {name: locked.get(name) for name in wanted} == wanted
+    assert {"fonttools", "cssselect2", "psycopg-binary"} <= set(locked)
