@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import json
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from typesetting import (InputTooLarge, LayoutSettings, RenderError, find_missing_characters,
-                         normalize_text, set_notice)
-from typesetting import linebreak
+from typesetting import (
+    InputTooLarge,
+    LayoutSettings,
+    RenderError,
+    find_missing_characters,
+    linebreak,
+    normalize_text,
+    set_notice,
+)
 from typesetting.text import NO_LINE_END, NO_LINE_START, PROTECTED_RUN
 
 SEED = json.loads((Path(__file__).parent / "data" / "typeset-seed-notices.json")
@@ -53,7 +60,8 @@ def test_seed_notices_set_cleanly(notice):
 
 
 def test_a_credit_code_stays_whole_when_it_can():
-    body = "广州市东高房地产中介有限公司遗失营业执照正本，统一社会信用代码：914401013210446023，编号：S2612019050774G，声明作废。"
+    body = ("广州市东高房地产中介有限公司遗失营业执照正本，统一社会信用代码：914401013210446023，"
+            "编号：S2612019050774G，声明作废。")
     notice = set_notice("遗失声明", body, SETTINGS)
     assert notice.split_runs == 0
     assert any("914401013210446023" in line.text for line in notice.lines)
@@ -91,7 +99,20 @@ def _setting_without_run_breaks(title, body, settings):
                          settings.body_size_pt, strict=True)
 
 
-CJK = "公司遗失营业执照正副本声明作废股东会决议注册资本由原来减少至人民币请债权人自本告见报之日起内向申报逾期不视为放弃权利将登记机关变更"
+def _setting_without_kinsoku_breaks(title, body, settings):
+    """The DP once more, with no break against 禁则 allowed: is there then any setting?"""
+    title_face, body_face = linebreak.faces(settings)
+    clusters = linebreak._clusters(normalize_text(title), normalize_text(body), title_face,
+                                   body_face)
+    classes, short = linebreak._break_classes(normalize_text(title), normalize_text(body),
+                                              clusters)
+    classes = [linebreak._NEVER if c == linebreak._KINSOKU else c for c in classes]
+    return linebreak._dp(clusters, classes, short, settings.column_width_pt,
+                         settings.body_size_pt, strict=False)
+
+
+CJK = ("公司遗失营业执照正副本声明作废股东会决议注册资本由原来减少至人民币请债权人自本告见报之日起"
+       "内向申报逾期不视为放弃权利将登记机关变更")
 PUNCT = "，。、；：？！（）“”《》"
 
 
@@ -126,13 +147,13 @@ def test_generated_notices_obey_the_rules(body, chars):
     text = normalize_text(body)
     assert "".join(line.text for line in notice.lines).replace(" ", "") == \
         ("遗失声明\u3000" + text).replace(" ", "")
-    # 禁则 holds whenever the text allows it (it always does here: no runs of closers).
-    if notice.kinsoku_breaks == 0:
-        for number, line in enumerate(notice.lines):
-            if number:
-                assert line.text[0] not in NO_LINE_START, line.text
-            if number < len(notice.lines) - 1:
-                assert line.text[-1] not in NO_LINE_END, line.text
+    # 禁则: no line starts with a closing mark or ends with an opening one, but where the text
+    # leaves no choice; every such break is counted, and then no setting at all avoids one.
+    against = [(before.text, after.text) for before, after in pairwise(notice.lines)
+               if after.text[0] in NO_LINE_START or before.text[-1] in NO_LINE_END]
+    assert len(against) <= notice.kinsoku_breaks, against
+    if notice.kinsoku_breaks:
+        assert _setting_without_kinsoku_breaks("遗失声明", body, settings) is None
     for line in notice.lines[:-1]:
         if notice.loose_lines == 0:
             assert line.letter_spacing_pt < 0.25 * settings.body_size_pt

@@ -10,11 +10,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.test_typesetting_pdfread import (all_stream_bytes, embedded_files, read_glyphs,
-                                            text_layer)
-from typesetting import (ColumnItem, InputTooLarge, LayoutSettings, RenderError, RenderLimits,
-                         RenderTimeout, normalize_text, render_column, render_notice_pdf,
-                         render_notice_png, set_notice)
+from tests.test_typesetting_pdfread import all_stream_bytes, embedded_files, read_glyphs, text_layer
+from typesetting import (
+    ColumnItem,
+    InputTooLarge,
+    LayoutSettings,
+    RenderError,
+    RenderLimits,
+    RenderTimeout,
+    normalize_text,
+    render_column,
+    render_notice_pdf,
+    render_notice_png,
+    set_notice,
+)
 from typesetting.column import MAX_COLUMN_ITEMS
 
 ISSUE = dt.date(2021, 1, 8)
@@ -110,6 +119,7 @@ def test_hostile_notice_preview(loopback_server, canary):
         assert_nothing_leaked(pdf, requests, token)
 
 
+@pytest.mark.refused_fetches_expected
 def test_the_fetcher_refuses_everything_but_our_assets(loopback_server, canary, tmp_path):
     """The second wall: even unescaped markup reaching WeasyPrint fetches nothing."""
     from weasyprint import CSS, HTML

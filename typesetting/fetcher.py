@@ -10,17 +10,32 @@ redirects (there is no network code path at all).
 
 WeasyPrint 70 needs a URLFetcher subclass (a plain function crashes), and every HTML() and CSS()
 must be given the instance explicitly, or it silently builds a permissive default one.
+
+A refused URL is also appended to the file named by the environment variable REFUSED_LOG_ENV,
+when it is set: the render workers are child processes, and this is how whoever started them
+learns of a refusal in any of them. The tests set it, and fail a test in which anything asked
+for a URL that is not one of our assets (tests/conftest.py); production leaves it unset.
 """
 
 from __future__ import annotations
 
 import mimetypes
+import os
 from pathlib import Path
 from typing import Any, Mapping
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 ASSET_SCHEME = "asset:"
+REFUSED_LOG_ENV = "TYPESETTING_REFUSED_LOG"
+
+
+def _log_refused(url: str) -> None:
+    path = os.environ.get(REFUSED_LOG_ENV)
+    if path:
+        # One short line per write in append mode: lines from several workers do not interleave.
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(url.replace("\n", " ").replace("\r", " ") + "\n")
 
 
 class AssetOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type hints: Any
@@ -40,6 +55,7 @@ class AssetOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no t
         path = self._assets.get(name) if name is not None else None
         if path is None:
             self.refused.append(url[:200])
+            _log_refused(url[:200])
             # WeasyPrint catches this, logs a warning and goes on without the resource.
             raise ValueError(f"refused by the print renderer's URL policy: {url[:200]}")
         self.served.append(url)
