@@ -74,11 +74,23 @@ class NoticeFormBase(FlaskForm):
 
     def check_advertiser(self, required: bool = True) -> bool:
         """The contact fields: filled in (when confirming) and well formed (whenever typed)."""
+        from notices.text import find_forbidden, normalise_field
         ok = True
+        for field in (self.advertiser_name, self.advertiser_phone, self.advertiser_email):
+            # As the notice's own fields (notices/checks.py): refused with a control character,
+            # else normalised, so that "李⼩姐" (the radical ⼩) is kept as "李小姐".
+            value = (field.data or "").strip()
+            if find_forbidden(value):
+                field.errors = ["含有看不见的控制字符，请删除后重新输入。"]
+                ok = False
+            else:
+                value = normalise_field(value).text
+            field.data = value
         for field, limit, label in ((self.advertiser_name, ADVERTISER_NAME_MAX, "联系人姓名"),
                                     (self.advertiser_phone, ADVERTISER_PHONE_MAX, "联系电话")):
-            value = (field.data or "").strip()
-            field.data = value
+            if field.errors:
+                continue
+            value = field.data
             if not value:
                 if required:
                     field.errors = [f"请填写{label}，报社审核时可能需要与您联系。"]
@@ -86,18 +98,13 @@ class NoticeFormBase(FlaskForm):
             elif len(value) > limit:
                 field.errors = [f"{label}最多{limit}个字。"]
                 ok = False
-        from notices.text import find_forbidden
-        for field in (self.advertiser_name, self.advertiser_phone, self.advertiser_email):
-            if find_forbidden(field.data or ""):
-                field.errors = ["含有看不见的控制字符，请删除后重新输入。"]
-                ok = False
         digits = re.sub(r"\D", "", self.advertiser_phone.data or "")
-        if self.advertiser_phone.data and not 7 <= len(digits) <= 20:
+        if self.advertiser_phone.data and not self.advertiser_phone.errors and not 7 <= len(digits) <= 20:
             self.advertiser_phone.errors = ["电话号码位数不对，例如：13800138000 或 020-87750217。"]
             ok = False
-        email = (self.advertiser_email.data or "").strip()
-        self.advertiser_email.data = email
-        if email and (len(email) > ADVERTISER_EMAIL_MAX or not EMAIL.fullmatch(email)):
+        email = self.advertiser_email.data
+        if email and not self.advertiser_email.errors and (len(email) > ADVERTISER_EMAIL_MAX
+                                                           or not EMAIL.fullmatch(email)):
             self.advertiser_email.errors = ["电子邮箱格式不对，例如：name@example.com。"]
             ok = False
         return ok

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = ["ForbiddenCharacter", "Normalised", "find_forbidden", "forbidden_message",
@@ -279,18 +280,20 @@ def _protected(s: str) -> list[bool]:
 
 
 class _Changes:
-    """Counts per kind of change, with the first example, in order of first occurrence."""
+    """Counts per kind of change, with its distinct examples, in order of first occurrence."""
 
     def __init__(self) -> None:
-        # (kind, and the character where one kind has several) -> (count, first example)
-        self._kinds: dict[tuple[str, ...], tuple[int, tuple[str, str] | None]] = {}
+        # (kind, and the character where one kind has several) -> (count, distinct examples)
+        self._kinds: dict[tuple[str, ...], tuple[int, list[tuple[str, str]]]] = {}
 
     def add(self, key: tuple[str, ...], example: tuple[str, str] | None = None, count: int = 1) -> None:
-        seen, first = self._kinds.get(key, (0, example))
-        self._kinds[key] = (seen + count, first)
+        seen, examples = self._kinds.get(key, (0, []))
+        if example is not None and example not in examples:
+            examples.append(example)
+        self._kinds[key] = (seen + count, examples)
 
     def lines(self) -> tuple[str, ...]:
-        return tuple(_describe(key, count, example) for key, (count, example) in self._kinds.items())
+        return tuple(_describe(key, count, examples) for key, (count, examples) in self._kinds.items())
 
 
 _PUNCT_NAMES = {",": "逗号", ";": "分号", ":": "冒号", "?": "问号", "!": "叹号"}
@@ -305,9 +308,24 @@ def _code_points(s: str) -> str:
     return "、".join(f"U+{ord(c):04X}" for c in s)
 
 
-def _describe(key: tuple[str, ...], n: int, example: tuple[str, str] | None) -> str:
+_MAX_LISTED = 8     # distinct look-alikes named in one line; the count covers the rest
+
+
+def _each_change(examples: list[tuple[str, str]], show: Callable[[str], str] = str) -> str:
+    """"⼴→广、⽇→日、⽉→月": every distinct character change, so that the advertiser sees
+    what was changed (one example said "⼴→广 (3处)" when ⼴, ⽇ and ⽉ were changed once each)."""
+    listed = "、".join(f"“{show(a)}”→“{show(b)}”" for a, b in examples[:_MAX_LISTED])
+    return listed + ("等" if len(examples) > _MAX_LISTED else "")
+
+
+def _describe(key: tuple[str, ...], n: int, examples: list[tuple[str, str]]) -> str:
     kind = key[0]
-    a, b = example if example else ("", "")
+    a, b = examples[0] if examples else ("", "")
+    if kind in ("radical", "compat-ideograph") and len(examples) > 1:
+        if kind == "radical":
+            return f"部首改为同形的汉字：{_each_change(examples)}（{n}处）"
+        return (f"兼容区汉字改为标准编码的同一个字："
+                f"{_each_change(examples, lambda c: f'{c}（{_code_points(c)}）')}（{n}处）")
     texts = {
         "nfc": "统一字符的编码形式（Unicode NFC）",
         "radical": f"部首“{a}”改为同形的汉字“{b}”",

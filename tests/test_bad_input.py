@@ -1152,13 +1152,16 @@ def test_look_alike_han_characters_do_not_hide_a_notice_from_verify(desk):
     client = desk.test_client()
     licence = SAMPLES["lost-document:licence"]
     payload = {**licence, "fields": {**licence["fields"], "holder": LOOK_ALIKE}, "publication_date": ISSUE,
-               "contact": CONTACT_API}
+               "contact": {**CONTACT_API, "name": "李⼩姐"}}        # the radical ⼩ in the contact too
     check = client.post("/api/v1/notices/check", json=payload, headers=auth(key)).get_json()
     assert check["ok"] and check["fields"]["holder"] == PLAIN
-    assert any("部首“⼴”改为同形的汉字“广”" in c for c in check["changes"]), check["changes"]
-    assert any("兼容区汉字“\uf963”（U+F963）改为标准编码的同一个字（U+5317）" in c for c in check["changes"])
+    # Each of the three radicals named, not "⼴→广 (3处)" as if ⼴ had been there three times.
+    assert "单位名称或姓名：部首改为同形的汉字：“⼴”→“广”、“⽇”→“日”、“⽉”→“月”（3处）" in check["changes"], \
+        check["changes"]
+    assert any("兼容区汉字“\uf963”（U+F963）改为标准编码的同一个字（U+5317）（1处）" in c for c in check["changes"])
     typed = client.post("/api/v1/notices", json=payload, headers=auth(key, new_key())).get_json()
     assert PLAIN in typed["text"] and "⼴" not in typed["text"]
+    assert stored_notice(desk, typed["reference"]).advertiser_name == "李小姐"
     plain_holder = "广州市星辰贸易有限公司"
     plain = client.post("/api/v1/notices", json={**payload, "fields": {**payload["fields"], "holder": plain_holder}},
                         headers=auth(key, new_key())).get_json()
@@ -1181,14 +1184,23 @@ def test_look_alike_han_characters_do_not_hide_a_notice_from_verify(desk):
 def test_look_alikes_in_the_web_form_are_normalised_and_reported(sqlite_app):
     client = sqlite_app.test_client()
     fields = dict(SAMPLES["lost-document:licence"]["fields"], holder=LOOK_ALIKE)
-    checked, confirm = previewed(client, "lost-document", "licence", fields, CONTACT_FORM, publication_date=ISSUE)
+    contact = {**CONTACT_FORM, "advertiser_name": "李⼩姐"}
+    checked, confirm = previewed(client, "lost-document", "licence", fields, contact, publication_date=ISSUE)
     page = checked.get_data(as_text=True)
     assert "确认提交" in page, field_errors(page)
-    assert "部首“⼴”改为同形的汉字“广”" in page, re.findall("部首[^<]*", page)
+    assert "部首改为同形的汉字：“⼴”→“广”、“⽇”→“日”、“⽉”→“月”（3处）" in page, re.findall("部首[^<]*", page)
+    assert "⼩" not in page and 'value="李小姐"' in page       # the contact shown back as it is kept
     done = client.post(form_url("lost-document", "licence"), data=confirm)
     assert done.status_code == 303
     notice = stored_notice(sqlite_app, done.headers["Location"].split("/")[2])
     assert json.loads(notice.revision.fields_json)["holder"] == PLAIN and PLAIN in notice.revision.text
+    assert notice.advertiser_name == "李小姐"
+
+
+def test_one_look_alike_repeated_is_named_once_with_its_count():
+    from notices.text import normalise_field
+    assert normalise_field("⼴州⼴场").changes == ("部首“⼴”改为同形的汉字“广”（2处）",)
+    assert normalise_field("⼴州⽇⼴").changes == ("部首改为同形的汉字：“⼴”→“广”、“⽇”→“日”（3处）",)
 
 
 # -- Account names: one script, no invisible characters -----------------------------------------

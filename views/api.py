@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 
 from notices.catalogue import CATALOGUE
 from notices.identifiers import CHECKS
-from notices.text import find_forbidden, forbidden_message
+from notices.text import find_forbidden, forbidden_message, normalise_field
 from press import printing
 from store import operations
 from store.operations import Advertiser, find_api_key, get_notice, submit_notice
@@ -192,7 +192,9 @@ def _contact(contact: dict) -> tuple[Advertiser, dict[str, list[str]]]:
         if found:
             errors[f"contact.{key}"] = [forbidden_message(found, label)]
             value = ""
-        values[key] = value
+        # Normalised as the notice's own fields are (notices/checks.py): "李⼩姐", typed with the
+        # radical ⼩, is stored as "李小姐".
+        values[key] = normalise_field(value).text
     name, phone, email = values["name"], values["phone"], values["email"]
     if (not name or len(name) > CONTACT_NAME_MAX) and "contact.name" not in errors:
         errors["contact.name"] = [f"请提供联系人姓名（不超过{CONTACT_NAME_MAX}字）。"]
