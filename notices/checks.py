@@ -121,71 +121,102 @@ def _digits(value: str) -> str:
 
 
 def _check_field(result: CheckResult, f: Field, raw: object) -> None:
+    value = _take_field(result, f, raw)
+    if value is None:
+        return
+    if f.kind in cat.IDENTIFIER_KINDS:
+        _check_identifier(result, f, value)
+    elif f.kind in _CHECK_BY_KIND:
+        _CHECK_BY_KIND[f.kind](result, f, value)
+
+
+def _take_field(result: CheckResult, f: Field, raw: object) -> str | None:
+    """Store the field's normalised value in result.fields and check what every kind of field
+    must be (not too long, no forbidden character, there if required). Returns the value when
+    its kind has more to check, None when there is nothing more to check."""
     value = "" if raw is None else str(raw)
     if len(value) > 4 * f.max_length + 100:
         # Far beyond the limit: refused before the character-by-character checks.
         result.add(ERROR, "too-long", f"{f.label}最多{f.max_length}个字，现为{len(value)}个字。", f.name)
         result.fields[f.name] = ""
-        return
+        return None
     if f.kind == cat.BOOL:
         result.fields[f.name] = "1" if truthy(value) or raw is True else ""
-        return
+        return None
     forbidden = find_forbidden(value)
     if forbidden:
         result.add(ERROR, "forbidden-character", forbidden_message(forbidden, f.label), f.name)
         result.fields[f.name] = value
-        return
+        return None
     norm = normalise_field(value)
     value = norm.text
     result.changes.extend(f"{f.label}：{c}" for c in norm.changes)
     result.fields[f.name] = value
     if len(value) > f.max_length:
         result.add(ERROR, "too-long", f"{f.label}最多{f.max_length}个字，现为{len(value)}个字。", f.name)
-        return
+        return None
     if not value:
         if f.required:
             example = f"，{f.help}" if f.help.startswith("例如") else ""
             verb = "请选择" if f.kind == cat.CHOICE else "请填写"
             result.add(ERROR, "required", f"{verb}{f.label}{example}。", f.name)
-        return
+        return None
+    return value
 
-    if f.kind == cat.CHOICE:
-        allowed = [v for v, _ in f.choices]
-        if value not in allowed:
-            labels = "、".join(label for _, label in f.choices)
-            result.add(ERROR, "choice", f"{f.label}请从以下选项中选择：{labels}。", f.name)
-    elif f.kind == cat.DATE:
-        d = parse_date(value)
-        if d is None:
-            result.add(ERROR, "date", f"{f.label}不是有效日期，例如：2026-11-01 或 2026年11月1日。", f.name)
-        else:
-            result.fields[f.name] = d.isoformat()
-    elif f.kind == cat.DATES:
-        ds = parse_dates(value)
-        if ds is None:
-            result.add(ERROR, "dates", f"{f.label}中有无法识别的日期，例如：2020年9月19日、2020年9月20日。", f.name)
-        else:
-            # As people write them (the form shows the value back): 2020年9月19日、2020年9月26日.
-            result.fields[f.name] = "、".join(format_date_cn(d) for d in ds)
-    elif f.kind == cat.MONEY:
-        if parse_amount(value) is None:
-            result.add(ERROR, "money", f"{f.label}无法识别为金额，例如：1000万元 或 壹仟万元。", f.name)
-    elif f.kind in cat.IDENTIFIER_KINDS:
-        check = CHECKS[f.kind](value)
-        result.fields[f.name] = check.value
-        # "统一社会信用代码：校验码不符…"; a message that names its field already is left as it is.
-        message = check.message if check.message.startswith(f.label) else f"{f.label}：{check.message}"
-        if check.severity == "error":
-            result.add(ERROR, f.kind, message, f.name)
-        elif check.severity == "warning":
-            result.add(WARNING, f.kind, message, f.name)
-    elif f.kind == cat.PHONE:
-        if not re.fullmatch(r"[\d\s()（）+\-－—转、,，/]{7,30}", value) or not 7 <= len(_digits(value)) <= 24:
-            result.add(WARNING, "phone",
-                       f"{f.label}“{value}”看起来不像电话号码，例如：020-87750217 或 13800138000。", f.name)
-        elif any(re.fullmatch(r"1\d{7,9}|1\d{11,}", number) for number in _numbers(value)):
-            # A mainland mobile number has 11 digits; 138001380 is one missing or mistyped.
-            result.add(WARNING, "phone", f"{f.label}“{value}”中的手机号码不是11位，请核对。", f.name)
+
+def _check_choice(result: CheckResult, f: Field, value: str) -> None:
+    if value not in [v for v, _ in f.choices]:
+        labels = "、".join(label for _, label in f.choices)
+        result.add(ERROR, "choice", f"{f.label}请从以下选项中选择：{labels}。", f.name)
+
+
+def _check_date_field(result: CheckResult, f: Field, value: str) -> None:
+    d = parse_date(value)
+    if d is None:
+        result.add(ERROR, "date", f"{f.label}不是有效日期，例如：2026-11-01 或 2026年11月1日。", f.name)
+    else:
+        result.fields[f.name] = d.isoformat()
+
+
+def _check_dates_field(result: CheckResult, f: Field, value: str) -> None:
+    ds = parse_dates(value)
+    if ds is None:
+        result.add(ERROR, "dates", f"{f.label}中有无法识别的日期，例如：2020年9月19日、2020年9月20日。", f.name)
+    else:
+        # As people write them (the form shows the value back): 2020年9月19日、2020年9月26日.
+        result.fields[f.name] = "、".join(format_date_cn(d) for d in ds)
+
+
+def _check_money_field(result: CheckResult, f: Field, value: str) -> None:
+    if parse_amount(value) is None:
+        result.add(ERROR, "money", f"{f.label}无法识别为金额，例如：1000万元 或 壹仟万元。", f.name)
+
+
+def _check_identifier(result: CheckResult, f: Field, value: str) -> None:
+    check = CHECKS[f.kind](value)
+    result.fields[f.name] = check.value
+    # "统一社会信用代码：校验码不符…"; a message that names its field already is left as it is.
+    message = check.message if check.message.startswith(f.label) else f"{f.label}：{check.message}"
+    if check.severity == "error":
+        result.add(ERROR, f.kind, message, f.name)
+    elif check.severity == "warning":
+        result.add(WARNING, f.kind, message, f.name)
+
+
+def _check_phone(result: CheckResult, f: Field, value: str) -> None:
+    if not re.fullmatch(r"[\d\s()（）+\-－—转、,，/]{7,30}", value) or not 7 <= len(_digits(value)) <= 24:
+        result.add(WARNING, "phone",
+                   f"{f.label}“{value}”看起来不像电话号码，例如：020-87750217 或 13800138000。", f.name)
+    elif any(re.fullmatch(r"1\d{7,9}|1\d{11,}", number) for number in _numbers(value)):
+        # A mainland mobile number has 11 digits; 138001380 is one missing or mistyped.
+        result.add(WARNING, "phone", f"{f.label}“{value}”中的手机号码不是11位，请核对。", f.name)
+
+
+# What each kind of field is checked for beyond _take_field (identifiers: _check_identifier).
+_CHECK_BY_KIND: dict[str, Callable[[CheckResult, Field, str], None]] = {
+    cat.CHOICE: _check_choice, cat.DATE: _check_date_field, cat.DATES: _check_dates_field,
+    cat.MONEY: _check_money_field, cat.PHONE: _check_phone,
+}
 
 
 def _check_type_rules(result: CheckResult, t: NoticeType) -> None:

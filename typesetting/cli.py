@@ -20,7 +20,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .column import MAX_COLUMN_ITEMS, ColumnItem, order_items, render_column
+from .column import MAX_COLUMN_ITEMS, ColumnItem, ColumnResult, Placement, order_items, render_column
 from .errors import InputTooLarge, RenderError
 from .pricing import RateCard, format_money
 from .settings import LayoutSettings
@@ -46,46 +46,45 @@ def typeset_file(items_json: list[dict[str, Any]], settings: LayoutSettings, rat
         raise ValueError("公告文件应为 JSON 数组：[{\"type\": …, \"text\": …}, …]")
     if len(items_json) > MAX_COLUMN_ITEMS:
         raise InputTooLarge(f"一次最多排 {MAX_COLUMN_ITEMS} 则公告（现 {len(items_json)} 则）。")
-    items = []
-    for number, entry in enumerate(items_json, start=1):
-        if not isinstance(entry, dict) or not isinstance(entry.get("type"), str):
-            raise ValueError(f"第{number}则：每则公告应为含 \"type\" 的对象。")
-        has_text, has_fields = "text" in entry, "fields" in entry
-        if has_text == has_fields:
-            raise ValueError(f"第{number}则：应有 \"text\" 或 \"fields\" 之一（不能都有或都没有）。")
-        if has_text and not isinstance(entry["text"], str):
-            raise ValueError(f"第{number}则：\"text\" 应为字符串。")
-        if has_fields and not isinstance(entry["fields"], dict):
-            raise ValueError(f"第{number}则：\"fields\" 应为对象。")
-        data = {"text": entry["text"]} if has_text else entry["fields"]
-        composed = compose(entry["type"], data)
-        title, body = composed[:2]
-        key = str(entry.get("key") or f"item-{number}")
-        # compose may also name the rate-card category (e.g. a lost licence: "licence").
-        category = entry.get("price_category") or (composed[2] if len(composed) > 2 else None)
-        if category is not None and not isinstance(category, str):
-            raise ValueError(f"第{number}则：\"price_category\" 应为字符串。")
-        items.append(ColumnItem(key=key, label=f"第{number}则 {title}", title=title, body=body,
-                                type_code=entry["type"], price_category=category))
-    index_of = {item.key: number for number, item in enumerate(items, start=1)}
-    ordered = order_items(items, settings)
+    items = [_column_item(number, entry, compose) for number, entry in enumerate(items_json, start=1)]
     issue_date = issue_date or dt.date.today()
-    result = render_column(ordered, settings, issue_date, continue_overflow,
+    result = render_column(order_items(items, settings), settings, issue_date, continue_overflow,
                            rate_card=rate_card)
+    return result.pdf, _report(items, result, issue_date, rate_card)
+
+
+def _column_item(number: int, entry: Any, compose: Compose) -> ColumnItem:
+    """The file's entry `number` (1-based) as a column item, its text composed; ValueError
+    (Chinese, naming the entry) when it is not an item as typeset_file describes."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("type"), str):
+        raise ValueError(f"第{number}则：每则公告应为含 \"type\" 的对象。")
+    has_text, has_fields = "text" in entry, "fields" in entry
+    if has_text == has_fields:
+        raise ValueError(f"第{number}则：应有 \"text\" 或 \"fields\" 之一（不能都有或都没有）。")
+    if has_text and not isinstance(entry["text"], str):
+        raise ValueError(f"第{number}则：\"text\" 应为字符串。")
+    if has_fields and not isinstance(entry["fields"], dict):
+        raise ValueError(f"第{number}则：\"fields\" 应为对象。")
+    data = {"text": entry["text"]} if has_text else entry["fields"]
+    composed = compose(entry["type"], data)
+    title, body = composed[:2]
+    key = str(entry.get("key") or f"item-{number}")
+    # compose may also name the rate-card category (e.g. a lost licence: "licence").
+    category = entry.get("price_category") or (composed[2] if len(composed) > 2 else None)
+    if category is not None and not isinstance(category, str):
+        raise ValueError(f"第{number}则：\"price_category\" 应为字符串。")
+    return ColumnItem(key=key, label=f"第{number}则 {title}", title=title, body=body,
+                      type_code=entry["type"], price_category=category)
+
+
+def _report(items: list[ColumnItem], result: ColumnResult, issue_date: dt.date,
+            rate_card: RateCard | None) -> dict[str, Any]:
+    """Where each item went and what it costs, by its number in the file (1-based)."""
+    index_of = {item.key: number for number, item in enumerate(items, start=1)}
     by_key = {item.key: item for item in items}
-    notices: list[dict[str, Any]] = []
-    for p in result.placements:
-        item = by_key[p.key]
-        notices.append({
-            "index": index_of[p.key], "key": p.key, "type": item.type_code, "title": item.title,
-            "page": p.page, "column": p.column, "y_mm": p.y_mm, "lines": p.lines,
-            "columns": [[s.page, s.column] for s in p.segments],
-            "price_cents": p.price.amount_cents if p.price else None,
-            "price": p.price.explanation if p.price else None,
-            "missing_characters": p.missing,
-        })
+    notices = [_placed(index_of[p.key], by_key[p.key], p) for p in result.placements]
     total = sum(n["price_cents"] or 0 for n in notices)
-    report: dict[str, Any] = {
+    return {
         "issue_date": issue_date.isoformat(),
         "pages": result.pages,
         "notices": notices,
@@ -97,7 +96,17 @@ def typeset_file(items_json: list[dict[str, Any]], settings: LayoutSettings, rat
         "total": format_money(total, rate_card.currency_symbol) if rate_card else None,
         "warnings": list(result.warnings),
     }
-    return result.pdf, report
+
+
+def _placed(index: int, item: ColumnItem, p: Placement) -> dict[str, Any]:
+    return {
+        "index": index, "key": p.key, "type": item.type_code, "title": item.title,
+        "page": p.page, "column": p.column, "y_mm": p.y_mm, "lines": p.lines,
+        "columns": [[s.page, s.column] for s in p.segments],
+        "price_cents": p.price.amount_cents if p.price else None,
+        "price": p.price.explanation if p.price else None,
+        "missing_characters": p.missing,
+    }
 
 
 @click.command("typeset")

@@ -580,51 +580,63 @@ def _join_pdfs(parts: list[bytes]) -> bytes:
     return out.getvalue()
 
 
-def _column_html(laid: _Laid, chunk: _Chunk, settings: LayoutSettings, issue_date: dt.date) -> str:
-    notices, pages, contact, contact_at, g = laid.notices, laid.pages, laid.contact, laid.contact_at, laid.g
+def _stacked(notices: list[SetNotice | None], segs: list[_Seg], gap: float,
+             lead: float) -> list[dict[str, Any]]:
+    """One column's segments top to bottom, as column.html draws them: their lines, and a top
+    margin for a segment that is not where the normal flow would put it."""
+    stacked = []
+    end = None  # where the previous notice of this column ends, None at the top
+    for seg in sorted(segs, key=lambda seg: seg.y):
+        notice = notices[seg.index]
+        assert notice is not None, "only notices that were set are placed"
+        lines: tuple[SetLine, ...] = notice.lines[seg.first:seg.first + seg.count]
+        # In normal flow a notice starts at the top, or a notice spacing below the one
+        # before it (column.html); a placement elsewhere gets a margin of its own.
+        flow_y = 0.0 if end is None else end + gap
+        style = None
+        if abs(seg.y - flow_y) > _EPS:
+            style = f"margin-top:{seg.y - (0.0 if end is None else end):.4f}pt"
+        stacked.append({"lines": lines, "style": style})
+        end = seg.y + seg.count * lead
+    return stacked
+
+
+def _page_model(laid: _Laid, chunk: _Chunk, columns: range, page_index: int, settings: LayoutSettings,
+                date_text: str) -> dict[str, Any]:
+    """One page as column.html draws it: the header band, the column rules, the columns of this
+    chunk with their notices, and the contact box if it is on this page."""
+    g, contact, contact_at = laid.g, laid.contact, laid.contact_at
+    number = page_index + 1
+    by_column: dict[int, list[_Seg]] = {c: [] for c in columns}
+    for seg in laid.pages[page_index]:
+        if seg.column in by_column:
+            by_column[seg.column].append(seg)
+    gap, lead = settings.notice_spacing_pt, settings.leading_pt
     rule_x = [g.column_left(c) + g.column_width + settings.gutter_mm * MM_TO_PT / 2
               for c in range(1, settings.columns)]
     rule_height = g.area_height - g.header_height
+    model: dict[str, Any] = {
+        "furniture": chunk.furniture,
+        "header": settings.header_text + ("（续）" if number > 1 else ""),
+        "meta": f"{settings.newspaper_name}　{date_text}"
+                + (f"　第{number}页" if len(laid.pages) > 1 else ""),
+        "rules": [{"x": x, "top": g.columns_top, "height": rule_height} for x in rule_x]
+                 if settings.column_rules and settings.columns > 1 else [],
+        "columns": [_stacked(laid.notices, by_column[column], gap, lead) for column in columns],
+        "contact": None}
+    if contact_at and contact_at[0] == number and chunk.furniture:
+        model["contact"] = {"x": g.column_left(contact_at[1]),
+                            "y": g.columns_top + contact_at[2],
+                            "height": contact.height, "lines": contact.lines}
+    return model
+
+
+def _column_html(laid: _Laid, chunk: _Chunk, settings: LayoutSettings, issue_date: dt.date) -> str:
+    g, pages = laid.g, laid.pages
     date_text = f"{_date_cn(issue_date)}　星期{_WEEKDAYS[issue_date.weekday()]}"
     columns = chunk.columns or range(1, settings.columns + 1)
-    gap, lead = settings.notice_spacing_pt, settings.leading_pt
-    page_models: list[dict[str, Any]] = []
-    for page_index in chunk.pages:
-        number = page_index + 1
-        by_column: dict[int, list[_Seg]] = {c: [] for c in columns}
-        for seg in pages[page_index]:
-            if seg.column in by_column:
-                by_column[seg.column].append(seg)
-        segments = []
-        for column in columns:
-            stacked = []
-            end = None  # where the previous notice of this column ends, None at the top
-            for seg in sorted(by_column[column], key=lambda seg: seg.y):
-                notice = notices[seg.index]
-                assert notice is not None, "only notices that were set are placed"
-                lines: tuple[SetLine, ...] = notice.lines[seg.first:seg.first + seg.count]
-                # In normal flow a notice starts at the top, or a notice spacing below the one
-                # before it (column.html); a placement elsewhere gets a margin of its own.
-                flow_y = 0.0 if end is None else end + gap
-                style = None
-                if abs(seg.y - flow_y) > _EPS:
-                    style = f"margin-top:{seg.y - (0.0 if end is None else end):.4f}pt"
-                stacked.append({"lines": lines, "style": style})
-                end = seg.y + seg.count * lead
-            segments.append(stacked)
-        model: dict[str, Any] = {
-            "furniture": chunk.furniture,
-            "header": settings.header_text + ("（续）" if number > 1 else ""),
-            "meta": f"{settings.newspaper_name}　{date_text}"
-                    + (f"　第{number}页" if len(pages) > 1 else ""),
-            "rules": [{"x": x, "top": g.columns_top, "height": rule_height} for x in rule_x]
-                     if settings.column_rules and settings.columns > 1 else [],
-            "columns": segments, "contact": None}
-        if contact_at and contact_at[0] == number and chunk.furniture:
-            model["contact"] = {"x": g.column_left(contact_at[1]),
-                                "y": g.columns_top + contact_at[2],
-                                "height": contact.height, "lines": contact.lines}
-        page_models.append(model)
+    page_models = [_page_model(laid, chunk, columns, page_index, settings, date_text)
+                   for page_index in chunk.pages]
     return render_template(
         "column.html", settings=settings, g=g, pages=page_models,
         cols_left=g.column_left(columns[0]), gutter=settings.gutter_mm * MM_TO_PT,
