@@ -40,7 +40,8 @@ app (~0.85 s of CPU) and starts its two render processes (~0.7 s each, post_work
 deploy/gunicorn.conf.py): ~2.2 s of CPU a kill, measured on a 2-core machine, and a killed master
 restarts all of them. Killing faster than that only kills workers still starting, which serve no
 request and test nothing, and stops the submissions; so the killer waits for serving workers
-and the kill rate is what the machine can restart: ~0.4 kills/s on a busy 2-core machine.
+and the kill rate is what the machine can restart: 0.5 kills/s, 500 kills in 16-18 minutes per
+database, on a 2-core machine that others kept busy (load average ~20).
 """
 from __future__ import annotations
 
@@ -466,7 +467,7 @@ def create_database(kind: str, workdir: Path, stack: contextlib.ExitStack) -> st
 
 def create_key(url: str) -> str:
     from store.db import Database
-    from store.operations import create_api_key
+    from store.accounts import create_api_key
     db = Database(url)
     try:
         return create_api_key(db, "风暴测试代理")
@@ -544,8 +545,8 @@ def main(argv=None) -> int:
     parser.add_argument("--db", choices=("postgresql", "sqlite", "both"), default="both")
     parser.add_argument("--kills", type=int, default=500, help="SIGKILLs per database (default 500)")
     parser.add_argument("--seconds", type=float, default=2400.0,
-                        help="the storm's bound per database, whatever the kills (default 2400: 500 kills "
-                             "take ~10 min on an idle 2-core machine, ~25 min on a busy one)")
+                        help="the storm's bound per database, whatever the kills (default 2400; 500 kills "
+                             "took 16-18 min each on a busy 2-core machine)")
     parser.add_argument("--interval", type=float, default=0.15,
                         help="mean seconds between kills when a worker serves (default 0.15)")
     parser.add_argument("--min-serving", type=int, default=2,
