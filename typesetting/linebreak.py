@@ -528,8 +528,9 @@ def _dp(clusters: list[_Cluster], classes: list[int], short: list[bool], width: 
 
 # -- one line: exact width and the spacing that ends it on the column edge --------------------
 
-def _make_line(clusters: list[_Cluster], is_last: bool, width: float,
-               title_face: FontFace, body_face: FontFace) -> SetLine:
+def _printed(clusters: list[_Cluster], is_last: bool) -> list[_Cluster]:
+    """The clusters of a line as it prints: without the space it breaks after, and a half-width
+    mark that ends it at its full width."""
     if not is_last and clusters and clusters[-1].is_space:
         clusters = clusters[:-1]  # the space a line breaks after is not printed
     if clusters and clusters[-1].half:
@@ -538,11 +539,13 @@ def _make_line(clusters: list[_Cluster], is_last: bool, width: float,
         assert last.full is not None, "a half-width mark keeps its full advances"
         clusters = clusters[:-1] + [replace(last, advances=last.full, full=None,
                                             width_pt=last.width_pt + last.restore_pt)]
-    title = "".join(c.text for c in clusters if c.font == _TITLE)
-    body = "".join(c.text for c in clusters if c.font == _BODY)
-    body_start = next((c.offset for c in clusters if c.font == _BODY), 0)
-    halts = tuple(c.offset - body_start for c in clusters if c.half)
-    boxes = []
+    return clusters
+
+
+def _line_boxes(clusters: list[_Cluster], title: str, body: str, halts: tuple[int, ...],
+                title_face: FontFace, body_face: FontFace) -> list[_Box]:
+    """The line's text boxes, title then body, with the advances WeasyPrint will draw."""
+    boxes: list[_Box] = []
     for text, face, font in ((title, title_face, _TITLE), (body, body_face, _BODY)):
         if not text:
             continue
@@ -561,6 +564,17 @@ def _make_line(clusters: list[_Cluster], is_last: bool, width: float,
             # clusters are exactly the line's (and shaping twice is a third of the work).
             advances = [c.advances for c in own]
         boxes.append((face, advances, _PLAIN, None))
+    return boxes
+
+
+def _make_line(clusters: list[_Cluster], is_last: bool, width: float,
+               title_face: FontFace, body_face: FontFace) -> SetLine:
+    clusters = _printed(clusters, is_last)
+    title = "".join(c.text for c in clusters if c.font == _TITLE)
+    body = "".join(c.text for c in clusters if c.font == _BODY)
+    body_start = next((c.offset for c in clusters if c.font == _BODY), 0)
+    halts = tuple(c.offset - body_start for c in clusters if c.half)
+    boxes = _line_boxes(clusters, title, body, halts, title_face, body_face)
     gaps = sum(len(b[1]) for b in boxes) - 1
     natural = sum(sum(sum(a) for a in b[1]) for b in boxes) / PANGO_SCALE / PX_PER_PT
     if is_last or gaps < 1 or natural >= width:
