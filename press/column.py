@@ -7,7 +7,6 @@ same functions serve a request and a command.
 from __future__ import annotations
 
 import base64
-import io
 from datetime import date
 
 import typesetting
@@ -15,7 +14,9 @@ from press import printing
 from store import desk_ops
 from store.settings import Publisher
 
-PAGE_PNG_SCALE = 1.5       # 108 dpi: a 250 mm page is ~1060 px wide, sharp when shown at ~800 px
+PAGE_PNG_DPI = 108         # a 250 mm page is ~1060 px wide, sharp when shown at ~800 px
+# A page takes ~0.1 s; the rest is for waiting for a worker busy with another column.
+PAGE_IMAGE_LIMITS = typesetting.RenderLimits(timeout_s=60.0)
 
 
 def export_column(publisher: Publisher, issue_date: date, *, db, actor: str, continue_overflow: bool = False):
@@ -39,18 +40,7 @@ def printed_notices(publisher: Publisher, notices, column) -> dict:
 
 
 def page_pngs(pdf: bytes) -> list[str]:
-    """Each page of the column PDF as a PNG data: URI, for the issue page."""
-    import pypdfium2 as pdfium
-    out = []
-    doc = pdfium.PdfDocument(pdf)
-    try:
-        for i in range(len(doc)):
-            page = doc[i]
-            image = page.render(scale=PAGE_PNG_SCALE).to_pil()
-            buf = io.BytesIO()
-            image.save(buf, format="PNG", optimize=True)
-            out.append("data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii"))
-            page.close()
-    finally:
-        doc.close()
-    return out
+    """Each page of the column PDF as a PNG data: URI, for the issue page. Rasterised by the
+    render workers (typesetting.render_pdf_pngs), under their limits: a RenderError otherwise."""
+    return ["data:image/png;base64," + base64.b64encode(png).decode("ascii")
+            for png in typesetting.render_pdf_pngs(pdf, PAGE_PNG_DPI, limits=PAGE_IMAGE_LIMITS)]

@@ -18,13 +18,12 @@ from functools import lru_cache
 from sqlalchemy import delete, select
 
 import typesetting
-from typesetting import RenderError  # noqa: F401  (re-exported for the views and cli.py)
-
 from notices.catalogue import CATALOGUE, NoticeType, price_categories
 from notices.privacy import mask_id_numbers
 from store.models import LineSetting
 from store.operations import text_hash
 from store.settings import Publisher
+from typesetting import RenderError  # noqa: F401  (re-exported for the views and cli.py)
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +153,7 @@ def with_stored_settings(db, publisher: Publisher, items) -> list["typesetting.C
     keys = [typesetting.setting_key(item.title, item.body, settings) for item in items]
     stored = stored_settings(db, keys)
     out = []
-    for item, key in zip(items, keys):
+    for item, key in zip(items, keys, strict=True):
         data = stored.get(key)
         setting = typesetting.SetNotice.from_dict(data, item.title, item.body, settings) if data else None
         out.append(replace(item, setting=setting) if setting is not None else item)

@@ -1,24 +1,24 @@
 """The proof of publication's PDF: its statement pages, and the notice cut out of the printed page.
 
-The statement pages are written by WeasyPrint from HTML the caller made (views/proof.py renders
-templates/proof/proof.html, autoescaped: every notice character is text, never markup), with the
-typesetting engine's deny-by-default URL fetcher, so nothing in a notice can make the renderer
-fetch a file or an address (docs/typesetting.md, Safety). The last page then gets the notice
-CUT FROM THE STORED PRINTED PAGE (press/pagecut.py, with the rectangles stored at export time),
-never set again: a later change of the newspaper's name, page labels, layout or fonts cannot
-change a proof.
+The statement pages are HTML the caller made (views/proof.py renders templates/proof/proof.html,
+autoescaped: every notice character is text, never markup), written to PDF by the engine's render
+workers (typesetting.render_document_pdf): with a time and a memory limit, outside the web
+process, and with the deny-by-default URL fetcher, so nothing in a notice can make the renderer
+fetch a file or an address (docs/typesetting.md, Safety). The last page then gets the notice CUT
+FROM THE STORED PRINTED PAGE (press/pagecut.py, with the rectangles stored at export time), never
+set again: a later change of the newspaper's name, page labels, layout or fonts cannot change a
+proof.
 """
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
 
+import typesetting
 
-def url_fetcher():
-    """The engine's deny-by-default fetcher with no assets at all: the proof needs no file, so
-    every URL (http, file:, data:, asset:) is refused."""
-    from typesetting.fetcher import AssetOnlyFetcher
-    return AssetOnlyFetcher({})
+# A proof is two A4 pages: about a second of rendering; the rest of the limit is for waiting for a
+# worker busy with a column export (the limit counts the wait too, typesetting/render.py).
+PROOF_LIMITS = typesetting.RenderLimits(timeout_s=60.0)
 
 
 # The cut page (templates/proof/proof.html, its .cut section): A4 in PDF points, the area
@@ -68,7 +68,7 @@ def cut_layout(boxes: dict) -> CutLayout | None:
     scale = max(beside, above)
     x = MARGIN_PT
     placed = []
-    for box, w, h in zip(parts, widths, heights):
+    for box, w, h in zip(parts, widths, heights, strict=True):
         placed.append((box, scale, x, top - h * scale))
         x += w * scale + GAP_PT
     return CutLayout(header, tuple(placed), round(scale, 4))
@@ -76,14 +76,12 @@ def cut_layout(boxes: dict) -> CutLayout | None:
 
 def render_proof_pdf(html: str, column_pdf: bytes | None = None, layout: CutLayout | None = None) -> bytes:
     """The proof: the pages written from `html`, and on the last one the cuts of the stored
-    column PDF (vector drawings, text kept), where `layout` puts them."""
+    column PDF (vector drawings, text kept), where `layout` puts them. Raises
+    typesetting.RenderError (a Chinese message) when the render fails or passes its limits."""
     from pypdf import PdfReader, PdfWriter
-    from weasyprint import HTML
 
     from press.pagecut import PageCutter
-    from typesetting.subset_tags import rename_subsets
-    pdf = HTML(string=html, base_url=None, url_fetcher=url_fetcher()).write_pdf(
-        finisher=lambda document, pdf: rename_subsets(pdf))
+    pdf = typesetting.render_document_pdf(html, limits=PROOF_LIMITS)
     if not column_pdf or layout is None:
         return pdf
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))

@@ -303,6 +303,102 @@ def test_api_answers_a_render_failure_with_503_in_chinese(app, api_key, monkeypa
     assert notice_count(app) == 0
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_proof_over_its_render_limit_is_stopped_answered_503_and_pages_keep_being_served(
+        database_url, monkeypatch):
+    """The proof of publication renders in the engine's workers under a time limit
+    (press/proof.py PROOF_LIMITS), not in the web process: one that runs past it is stopped at
+    the limit and the advertiser gets a 503 in Chinese saying to try later, while other pages
+    answer within 1 s; the next proof renders normally."""
+    import press.proof
+    from store.models import PublishedNotice
+    from tests.desk_support import (
+        LICENCE,
+        approve_pay_schedule,
+        desk_app,
+        editor_client,
+        on_issue_day,
+        secret,
+        submit as desk_submit,
+    )
+
+    app = desk_app(database_url)
+    editor = editor_client(app, "admin1", role="admin")
+    reference = desk_submit(app, LICENCE)
+    approve_pay_schedule(app, editor, reference)
+    day = "2026-11-27"
+    assert editor.post(f"/desk/issues/{day}/export").status_code == 200
+    on_issue_day(app)
+    assert editor.post(f"/desk/issues/{day}/publish", data={"confirm": "1"}).status_code == 303
+    proof_url = f"/status/{reference}/{secret(app, reference)}/proof.pdf"
+    client = app.test_client()
+    assert client.get(proof_url).status_code == 200      # the workers are up: what follows is the render
+    # A snapshot whose text WeasyPrint takes tens of seconds over (some 200 000 characters).
+    db = app.extensions["notice_db"]
+    with db.write() as s:
+        snapshot = s.scalar(select(PublishedNotice).where(PublishedNotice.reference == reference))
+        printed = snapshot.printed_text
+        snapshot.printed_text = printed * (200_000 // len(printed))
+    limit = typesetting.RenderLimits(timeout_s=1.5)
+    monkeypatch.setattr(press.proof, "PROOF_LIMITS", limit)
+    outcome: dict = {}
+
+    def download():
+        started = time.monotonic()
+        outcome["response"] = app.test_client().get(proof_url)
+        outcome["seconds"] = time.monotonic() - started
+
+    worker = threading.Thread(target=download)
+    worker.start()
+    page_times = []
+    while worker.is_alive():
+        started = time.monotonic()
+        assert client.get("/").status_code == 200
+        assert client.get("/status").status_code == 200
+        page_times.append(time.monotonic() - started)
+        time.sleep(0.05)
+    worker.join()
+    response = outcome["response"]
+    assert response.status_code == 503, response.status_code
+    page = response.get_data(as_text=True)
+    assert "见报证明暂时未能生成" in page and "排版超时" in page and "已中止" in page
+    assert response.headers["Retry-After"].isdigit()
+    # Stopped at its limit (plus rendering the template, and killing the worker).
+    assert outcome["seconds"] < limit.timeout_s + 3.0, outcome
+    assert page_times and max(page_times) < 1.0, page_times
+    assert len(_render_children()) <= 2
+    monkeypatch.undo()
+    with db.write() as s:
+        s.scalar(select(PublishedNotice).where(PublishedNotice.reference == reference)).printed_text = printed
+    proof = client.get(proof_url)
+    assert proof.status_code == 200 and proof.data.startswith(b"%PDF")
+    db.dispose()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_issue_pages_images_render_under_the_workers_limits(database_url, monkeypatch):
+    """The desk's page images (PDF -> PNG) are a job of the render workers, under their limits
+    (press/column.py PAGE_IMAGE_LIMITS): one stopped there leaves the issue page up, with the
+    column and a message instead of the images, and the next view shows them."""
+    import press.column
+    from tests.desk_support import ISSUE, approve_pay_schedule, desk_app, editor_client, submit as desk_submit
+
+    app = desk_app(database_url)
+    editor = editor_client(app)
+    reference = desk_submit(app)
+    approve_pay_schedule(app, editor, reference)
+    monkeypatch.setattr(press.column, "PAGE_IMAGE_LIMITS", typesetting.RenderLimits(timeout_s=0.001))
+    page = editor.get(f"/desk/issues/{ISSUE.isoformat()}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "版面预览图未能生成" in html and reference in html and 'alt="第 1 页版面预览"' not in html
+    monkeypatch.undo()
+    html = editor.get(f"/desk/issues/{ISSUE.isoformat()}").get_data(as_text=True)
+    assert "版面预览图未能生成" not in html
+    assert '<img src="data:image/png;base64,' in html and 'alt="第 1 页版面预览"' in html
+    app.extensions["notice_db"].dispose()
+
+
 # ---------------------------------------------------------------------------------------------
 # A full disk during a submission
 

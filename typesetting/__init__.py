@@ -40,6 +40,12 @@ The column
         "header": [...]}: where a placed notice (and its page's header band) is on the PDF, in
         points from the lower-left corner, to cut it out of the printed page.
 
+Other documents
+    render_document_pdf(html) -> bytes
+        An HTML document of the app's own (the proof of publication) as a PDF, every URL refused.
+    render_pdf_pngs(pdf, dpi, grayscale=False) -> [bytes]
+        Every page of a PDF as a PNG (the desk's page images), by the preview's rasteriser.
+
 Rendering runs in worker processes with a time and memory limit (RenderLimits(timeout_s,
 memory_mb); render functions take limits=); every failure raises RenderError (InputTooLarge,
 RenderTimeout) whose str() is a Chinese message for the user. warm_up() starts the workers ahead
@@ -64,6 +70,7 @@ from .column import (
     placement_boxes,
     render_column,
 )
+from .document import render_document_pdf, render_pdf_pngs
 from .errors import InputTooLarge, RenderError, RenderTimeout
 from .linebreak import SetLine, SetNotice, find_missing_characters, set_notice, setting_key
 from .preview import render_notice_pdf, render_notice_png
@@ -76,8 +83,9 @@ __all__ = [
     "ColumnItem", "ColumnResult", "InputTooLarge", "LayoutSettings", "OverflowItem",
     "Placement", "PriceRule", "Quote", "RateCard", "RenderError", "RenderLimits",
     "RenderTimeout", "Segment", "SetLine", "SetNotice", "find_missing_characters",
-    "normalize_text", "order_items", "placement_boxes", "quote_price", "render_column", "render_notice_pdf",
-    "render_notice_png", "set_notice", "setting_key", "shutdown_renderer", "warm_up",
+    "normalize_text", "order_items", "placement_boxes", "quote_price", "render_column", "render_document_pdf",
+    "render_notice_pdf", "render_notice_png", "render_pdf_pngs", "set_notice", "setting_key", "shutdown_renderer",
+    "warm_up",
 ]
 
 

@@ -135,22 +135,58 @@ class Renderer:
         result: Job = {"ok": True, "pdf": pdf, "refused": fetcher.refused,
                   "warnings": list(self.log.messages)}
         if job.get("png_dpi"):
-            result["png"] = self.rasterize(pdf, job["png_dpi"])
+            result["png"] = self.rasterize(pdf, job["png_dpi"])[0]
             if not job.get("keep_pdf"):
                 del result["pdf"]
         return result
 
+    def answer(self, job: Job) -> Job:
+        """The answer to a job, by its kind: "ping", "document", "rasterize", else a column or
+        preview (render)."""
+        kind = job.get("kind")
+        if kind == "ping":   # a health check, and the benchmark's measure of the pipe round trip
+            return {"ok": True}
+        if kind == "document":
+            return self.render_document(job)
+        if kind == "rasterize":
+            return {"ok": True, "pngs": self.rasterize(job["pdf"], job["dpi"], all_pages=True,
+                                                       grayscale=job["grayscale"], optimize=True)}
+        return self.render(job)
+
+    def render_document(self, job: Job) -> Job:
+        """A document of the app's own that is not set lines (the proof of publication): its
+        pages flow, WeasyPrint's stock user-agent stylesheet applies (the document relies on it),
+        its fonts are subset exactly and named by content, and every URL but the job's assets is
+        refused. Its own FontConfiguration, as when it ran in the web process: no @font-face of
+        a column (print.css) can stand in for the fonts it names."""
+        from weasyprint import HTML
+
+        from .fetcher import AssetOnlyFetcher
+
+        self.log.messages = []
+        fetcher = AssetOnlyFetcher(job["assets"])
+        pdf = HTML(string=job["html"], url_fetcher=fetcher, base_url=None).write_pdf(
+            finisher=lambda document, pdf: subset_tags.rename_subsets(pdf))
+        return {"ok": True, "pdf": pdf, "refused": fetcher.refused, "warnings": list(self.log.messages)}
+
     @staticmethod
-    def rasterize(pdf: bytes, dpi: int) -> bytes:
+    def rasterize(pdf: bytes, dpi: float, *, all_pages: bool = False, grayscale: bool = True,
+                  optimize: bool = False) -> list[bytes]:
+        """PNGs of the first page (or all pages) at `dpi`: the project's one rasteriser, for the
+        advertiser's preview and the desk's page images alike."""
         import pypdfium2
 
         document = pypdfium2.PdfDocument(pdf)
         try:
-            bitmap = document[0].render(scale=dpi / 72, grayscale=True)
-            image = bitmap.to_pil()
-            out = io.BytesIO()
-            image.save(out, format="PNG", dpi=(dpi, dpi))
-            return out.getvalue()
+            pngs = []
+            for index in range(len(document) if all_pages else 1):
+                page = document[index]
+                image = page.render(scale=dpi / 72, grayscale=grayscale).to_pil()
+                out = io.BytesIO()
+                image.save(out, format="PNG", dpi=(dpi, dpi), optimize=optimize)
+                pngs.append(out.getvalue())
+                page.close()
+            return pngs
         finally:
             document.close()
 
@@ -233,8 +269,7 @@ def serve(renderer: Renderer, requests: IO[bytes], channel: IO[bytes]) -> None:
         gc.disable()
         try:
             _arm_cpu_limit(job.get("cpu_seconds", 60))
-            # "ping": a health check, and the benchmark's measure of the pipe round trip.
-            result: Job = {"ok": True} if job.get("kind") == "ping" else renderer.render(job)
+            result: Job = renderer.answer(job)
             result["cpu_s"] = _cpu_seconds() - started  # for the benchmark's figures
         except MemoryError:
             result = {"ok": False, "error": "memory"}

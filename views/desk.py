@@ -621,7 +621,13 @@ def column_view(publisher: Publisher, issue: date, notices: list[Notice], *, wit
     view = ColumnView(result, placements=desk_ops.placements_by_key(result),
                       overflow=[desk_ops._key(o) for o in (result.overflow or [])])
     if with_pngs:
-        view.pngs = press_column.page_pngs(result.pdf)
+        try:
+            view.pngs = press_column.page_pngs(result.pdf)
+        except printing.RenderError as exc:
+            # The column is set; only its pictures failed (a busy or stopped worker): say so, and
+            # keep the view out of the cache so that reloading the page tries again.
+            view.error = f"版面预览图未能生成（{exc}），请稍后刷新页面。"
+            return view
     with _COLUMN_LOCK:
         _COLUMN_CACHE[key] = view
         while len(_COLUMN_CACHE) > COLUMN_CACHE_SIZE:

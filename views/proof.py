@@ -13,6 +13,7 @@ import json
 from flask import Blueprint, abort, current_app, render_template, url_for
 from sqlalchemy import select
 
+from press.printing import RenderError
 from press.proof import cut_layout, render_proof_pdf
 from store.desk_ops import local_time_text, published_notice
 from store.models import PUBLISHED, Publication, PublishedNotice
@@ -22,6 +23,7 @@ from views.extensions import limiter, read_session
 bp = Blueprint("desk_public", __name__)
 
 PROOF_RATE = "20 per minute"
+PROOF_RETRY_AFTER_SECONDS = 60
 
 
 def _withdrawn_answer(snapshot: PublishedNotice, status_url: str):
@@ -54,7 +56,15 @@ def proof(reference, secret):
             "error.html", title="尚未刊登",
             message=f"这则公告（{notice.reference}，{notice.status_label}）还没有见报，见报证明在刊登后才能下载。",
             link=status_url, link_text="查看办理进度"), 409
-    pdf = proof_pdf(snapshot)
+    try:
+        pdf = proof_pdf(snapshot)
+    except RenderError as exc:
+        # The render workers are busy or the render passed its limits and was stopped: nothing
+        # is wrong with the notice or its record, so "later", not an error of the advertiser's.
+        return render_template(
+            "error.html", title="见报证明暂时无法生成",
+            message=f"见报证明暂时未能生成（{exc}）。请过几分钟再下载；仍不行请联系报社。",
+            link=status_url, link_text="查看办理进度"), 503, {"Retry-After": str(PROOF_RETRY_AFTER_SECONDS)}
     filename = f"proof-{notice.reference}.pdf"
     return current_app.response_class(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
