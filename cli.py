@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from store import migrate
 from store.db import Database
 from store.models import Notice
-from store.operations import create_api_key, list_api_keys, revoke_api_key
+from store.accounts import create_api_key, list_api_keys, revoke_api_key
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "seed-notices.json"
 
@@ -128,15 +128,16 @@ def revoke_api_key_command(prefix):
 @click.option("--password-stdin", is_flag=True, help="从标准输入读取密码（一行），供脚本使用")
 def create_editor_command(name, admin, password_stdin):
     """Create an editor account (asks for the password twice unless --password-stdin)."""
-    from store import desk_ops
+    from store import accounts
+    from store.errors import DeskError
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("密码", hide_input=True, confirmation_prompt="再输一次")
     try:
-        user = desk_ops.create_user(get_db(), name, password, role="admin" if admin else "editor", actor="cli",
-                                    hasher=desk_ops.password_hasher(current_app.config.get("PASSWORD_HASHER_PARAMS")))
-    except desk_ops.DeskError as exc:
+        user = accounts.create_user(get_db(), name, password, role="admin" if admin else "editor", actor="cli",
+                                    hasher=accounts.password_hasher(current_app.config.get("PASSWORD_HASHER_PARAMS")))
+    except DeskError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"已开设{'管理员' if admin else '编辑'}账号“{user.username}”。")
 
@@ -154,7 +155,7 @@ def export_column_command(issue_date, output, continue_overflow):
 
     from press import printing
     from press.column import export_column
-    from store.desk_ops import DeskError
+    from store.errors import DeskError
     try:
         day = date.fromisoformat(issue_date)
     except ValueError:

@@ -14,7 +14,7 @@ from notices.checks import check_notice
 from notices.deadlines import open_issue_dates
 from press import printing
 from store.models import Notice
-from store.operations import Advertiser, submit_notice
+from store.workflow import Advertiser, submit_notice
 from store.settings import load_publisher, save_publisher
 
 DEMO_NEWSPAPER = "演示日报"

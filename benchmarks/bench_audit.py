@@ -114,8 +114,8 @@ def verdict(html: str) -> str:
 
 def run(kind: str, rows: int, views: int) -> None:
     from app import create_app
-    from store import desk_ops
-    from store.operations import append_audit
+    from store import accounts
+    from store.audit import append_audit
     with database(kind) as url:
         built = build_log(url, rows)
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-audit", "WTF_CSRF_ENABLED": False,
@@ -123,8 +123,8 @@ def run(kind: str, rows: int, views: int) -> None:
         db = app.extensions["notice_db"]
         fast = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
         with app.app_context():
-            desk_ops.create_user(db, "bench.admin", "bench password 1", role="admin", actor="bench",
-                                 hasher=desk_ops.password_hasher(fast))
+            accounts.create_user(db, "bench.admin", "bench password 1", role="admin", actor="bench",
+                                 hasher=accounts.password_hasher(fast))
         app.config["PASSWORD_HASHER_PARAMS"] = fast
         client = app.test_client()
         login = client.post("/desk/login", data={"username": "bench.admin", "password": "bench password 1"})

@@ -216,9 +216,10 @@ def seed(database_url: str, *, api_keys: int, export_notices: int = EXPORT_NOTIC
     from app import create_app
     from notices.catalogue import CATALOGUE
     from notices.checks import check_notice
-    from store import desk_ops
+    from store import accounts
     from store.models import SCHEDULED, Notice
-    from store.operations import Advertiser, create_api_key, status_secret, submit_notice
+    from store.accounts import create_api_key
+    from store.workflow import Advertiser, status_secret, submit_notice
     from store.settings import load_publisher, save_publisher
     from press import printing
 
@@ -228,7 +229,7 @@ def seed(database_url: str, *, api_keys: int, export_notices: int = EXPORT_NOTIC
     export_date = date.today() + timedelta(days=1)
     with app.app_context():
         keys = [create_api_key(db, f"压测代理{i}") for i in range(api_keys)]
-        desk_ops.create_user(db, EDITOR_NAME, EDITOR_PASSWORD, actor="bench", hasher=desk_ops.password_hasher())
+        accounts.create_user(db, EDITOR_NAME, EDITOR_PASSWORD, actor="bench", hasher=accounts.password_hasher())
         with db.write() as s:
             publisher = load_publisher(s)
             if not publisher.newspaper:      # the desk refuses to export a column without it

@@ -20,7 +20,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from forms.notice import notice_form_class
 from forms.validators import ClockTime, NoInvisibleCharacters, WholeNumber, YuanAmount, parse_yuan
 from notices.catalogue import CATALOGUE, NoticeType, price_categories
-from store.desk_ops import PASSWORD_MAX, PAYMENT_METHODS, RECEIPT_MAX, ROLE_LABELS
+from store.accounts import PASSWORD_MAX, ROLE_LABELS
+from store.workflow import PAYMENT_METHODS, RECEIPT_MAX
 
 REASON_MAX = 500
 NOTE_MAX = 200
@@ -61,7 +62,7 @@ class DecisionForm(VersionedForm):
 
 
 class ScheduleForm(VersionedForm):
-    # The choice is checked by desk_ops.schedule (a publishing day, not past, not published), so
+    # The choice is checked by workflow.schedule (a publishing day, not past, not published), so
     # that a date beyond the menu (an issue page further ahead) can be posted too.
     issue_date = SelectField("刊登日期", choices=[], validate_choice=False,
                              validators=[DataRequired("请选择刊登日期。")])

@@ -21,7 +21,7 @@ press.printing
 
 press.column
     export_column(publisher, issue_date, *, db, actor, continue_overflow=False) -> ExportOutcome
-        render, record (store.desk_ops.export_issue) and return the print PDF
+        render, record (store.issues.export_issue) and return the print PDF
     printed_notices(publisher, notices, column)  what and where each placed notice printed
     page_pngs(pdf) -> [data: URI]       the column's pages as images for the issue page
 

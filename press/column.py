@@ -11,7 +11,7 @@ from datetime import date
 
 import typesetting
 from press import printing
-from store import desk_ops
+from store import issues
 from store.settings import Publisher
 
 PAGE_PNG_DPI = 108         # a 250 mm page is ~1060 px wide, sharp when shown at ~800 px
@@ -24,8 +24,8 @@ def export_column(publisher: Publisher, issue_date: date, *, db, actor: str, con
     def render(notices):
         column = printing.render_issue_column(publisher, notices, issue_date, continue_overflow=continue_overflow,
                                               db=db)
-        return desk_ops.PrintedColumn(column, publisher.newspaper, printed_notices(publisher, notices, column))
-    return desk_ops.export_issue(db, issue_date, actor=actor, render=render)
+        return issues.PrintedColumn(column, publisher.newspaper, printed_notices(publisher, notices, column))
+    return issues.export_issue(db, issue_date, actor=actor, render=render)
 
 
 def printed_notices(publisher: Publisher, notices, column) -> dict:
@@ -33,7 +33,7 @@ def printed_notices(publisher: Publisher, notices, column) -> dict:
     column was set from) and where (typesetting.placement_boxes, at the layout it was set with):
     a publication keeps these, and the proof cuts the notice out of the stored page with them."""
     settings = printing.layout_settings(publisher)
-    placements = desk_ops.placements_by_key(column)
+    placements = issues.placements_by_key(column)
     return {item.key: {"title": item.title, "text": item.body,
                        "boxes": typesetting.placement_boxes(placements[item.key], settings)}
             for item in printing.column_items(publisher, notices) if item.key in placements}

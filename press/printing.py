@@ -21,7 +21,7 @@ import typesetting
 from notices.catalogue import CATALOGUE, NoticeType, price_categories
 from notices.privacy import mask_id_numbers
 from store.models import LineSetting
-from store.operations import text_hash
+from store.workflow import text_hash
 from store.settings import Publisher
 from typesetting import RenderError  # noqa: F401  (re-exported for the views and cli.py)
 

@@ -47,7 +47,7 @@ from pathlib import Path
 from sqlalchemy import Integer, LargeBinary, Text, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
-from store.models import AuditCheckpoint, AuditEntry, Export, Publication, utcnow
+from store.models import AuditCheckpoint, AuditEntry, Export, Publication, local_time_text, utcnow
 
 ROOT = Path(__file__).resolve().parent.parent
 GENESIS_HASH = "0" * 64
@@ -333,7 +333,6 @@ def _records(session: Session, above: int = 0) -> list[tuple[str, int, str]]:
 
 
 def _cn_time(at: datetime | None) -> str:
-    from store.desk_ops import local_time_text
     return local_time_text(at) if at else ""
 
 
@@ -484,3 +483,16 @@ def last_full_verification(session: Session, key: AuditKey | None = None) -> Aud
     key = key or audit_key()
     stmt = select(AuditCheckpoint).where(AuditCheckpoint.full_run.is_(True)).order_by(AuditCheckpoint.id.desc()).limit(20)
     return next((cp for cp in session.scalars(stmt) if _signed(key, cp)), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the log (the app has no way to change it: no update, no delete anywhere)
+
+def audit_entries(session: Session, *, notice_id: int | None = None, before_id: int | None = None,
+                  limit: int = 100) -> list[AuditEntry]:
+    stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if notice_id is not None:
+        stmt = stmt.where(AuditEntry.notice_id == notice_id)
+    if before_id is not None:
+        stmt = stmt.where(AuditEntry.id < before_id)
+    return list(session.scalars(stmt))

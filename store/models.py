@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, SmallInteger, String, Text,
                         UniqueConstraint, Index)
@@ -11,6 +12,19 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes for timezone-aware columns (they are stored in UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def local_time_text(at: datetime) -> str:
+    """Stored in UTC (SQLite returns it naive); shown in Beijing time, which the editors live in."""
+    return as_utc(at).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
 
 
 class Base(DeclarativeBase):
@@ -193,7 +207,7 @@ class Export(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Migration 0004: the PDF itself (a publication takes these exact bytes), the newspaper name
     # printed in it, per notice what was printed and where ({reference: {"title", "text",
-    # "boxes"}}, see store/desk_ops.py export_issue), and the audit log's head when recorded.
+    # "boxes"}}, see store/issues.py export_issue), and the audit log's head when recorded.
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     newspaper: Mapped[str] = mapped_column(String(200), default="", server_default="")
     printed_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")

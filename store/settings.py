@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from notices.catalogue import DEFAULT_TYPE_ORDER
 from notices.deadlines import PublishingCalendar
+from store.audit import append_audit
+from store.db import Database
 from store.models import Setting
 
 PUBLISHER_KEY = "publisher"
@@ -93,6 +95,20 @@ _generation = 0
 def invalidate_public_settings() -> None:
     global _generation
     _generation += 1
+
+
+def save_settings(db: Database, before: Publisher, after: Publisher, *, actor: str) -> list[str]:
+    """Store the settings (an administrator at /desk/settings); the audit entry names each changed
+    setting with its old and new values."""
+    old, new = before.as_dict(), after.as_dict()
+    changed = sorted(k for k in new if old.get(k) != new.get(k))
+    if not changed:
+        return []
+    with db.write() as s:
+        save_publisher(s, after)
+        append_audit(s, actor, "settings", None, {k: {"from": old.get(k), "to": new.get(k)} for k in changed})
+    invalidate_public_settings()   # again after the commit: nothing read in between is kept
+    return changed
 
 
 def _public_publisher(session: Session) -> Publisher:

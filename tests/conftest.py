@@ -142,7 +142,7 @@ def runner(app):
 @pytest.fixture
 def api_key(app):
     """An agency's API key on the app's database."""
-    from store.operations import create_api_key
+    from store.accounts import create_api_key
     with app.app_context():
         return create_api_key(app.extensions["notice_db"], "测试代理")
 

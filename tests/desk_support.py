@@ -16,9 +16,9 @@ from sqlalchemy import text
 
 from notices.catalogue import CATALOGUE
 from notices.checks import check_notice
-from store import desk_ops
+from store import accounts, workflow
 from store.models import Notice
-from store.operations import Advertiser, status_secret, submit_notice
+from store.workflow import Advertiser, status_secret, submit_notice
 from store.settings import load_publisher
 from tests.conftest import NOW, load_seed, make_app
 from press import printing
@@ -59,8 +59,8 @@ def app(database_url):
 
 def create_editor(app, name="editor1", password=PASSWORD, role="editor"):
     with app.app_context():
-        return desk_ops.create_user(get_db(), name, password, role=role, actor="test",
-                                    hasher=desk_ops.password_hasher(FAST_HASH))
+        return accounts.create_user(get_db(), name, password, role=role, actor="test",
+                                    hasher=accounts.password_hasher(FAST_HASH))
 
 
 def login(client, name="editor1", password=PASSWORD, **kwargs):
@@ -93,7 +93,7 @@ def submit(app, index=LICENCE, *, issue=ISSUE, api_key_id=None, text_override=No
 def fetch(app, reference) -> Notice:
     with app.app_context():
         with get_db().session() as s:
-            notice = desk_ops.load_notice(s, reference)
+            notice = workflow.load_notice(s, reference)
             _ = notice.revision, notice.api_key
             return notice
 
@@ -131,7 +131,7 @@ def mark_published(app, reference, *, page=1, column=2, code="ABCDEFGHJK", issue
                            "published_column = :c, verification_code = :code WHERE reference = :r"),
                       {"d": issue, "p": page, "c": column, "code": code, "r": reference})
             publisher = load_publisher(s)
-            notice = desk_ops.load_notice(s, reference)
+            notice = workflow.load_notice(s, reference)
             publication = Publication(issue_date=issue, pdf_hash="", pages=page, newspaper=publisher.newspaper,
                                       published_by="test")
             s.add(publication)

@@ -3,7 +3,7 @@
 The storm runs in a process of its own (`python -m tests.faults_support storm …`): it imports the
 app's store once, then forks writer processes from that single-threaded process (a fork is
 cheap, so a writer killed with SIGKILL is back within milliseconds) and kills them at random.
-Each writer submits notices through store.operations.submit_notice and, after each commit,
+Each writer submits notices through store.workflow.submit_notice and, after each commit,
 appends "index created" to its acknowledgement file (O_APPEND, one write() per line: a line is
 either there or not). A restarted writer resumes at the first unacknowledged index with the same
 submission key - the client retry of docs/reliability.md - so a notice committed just before a kill
@@ -55,7 +55,7 @@ def _warm_database(url: str, result):
     """A Database whose statements are compiled and whose pool is empty: a forked writer inherits
     the compiled SQL (starts in milliseconds) and opens connections of its own (none are shared)."""
     from store.db import Database
-    from store.operations import Advertiser, submit_notice
+    from store.workflow import Advertiser, submit_notice
     db = Database(url)
     submit_notice(db, result, Advertiser("风暴测试", "13800138000"), f"{STORM_PREFIX}-warmup", lines=2,
                   price_cents=15000, author="storm")
@@ -64,7 +64,7 @@ def _warm_database(url: str, result):
 
 
 def _writer(db, number: int, ack_path: Path, result) -> None:
-    from store.operations import Advertiser, submit_notice
+    from store.workflow import Advertiser, submit_notice
     acks = read_acks(ack_path)
     index = max(acks) + 1 if acks else 0
     fd = os.open(ack_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -167,7 +167,7 @@ def consistency_problems(url: str) -> list[str]:
 
     from store.db import normalise_url
     from store.models import AuditEntry, Notice, NoticeRevision
-    from store.operations import verify_audit_chain
+    from store.audit import verify_audit_chain
     problems = []
     engine = create_engine(normalise_url(url))
     try:

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from store.operations import create_api_key
+from store.accounts import create_api_key
 from tests.conftest import auth, load_samples
 
 SAMPLES = load_samples()

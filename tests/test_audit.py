@@ -16,9 +16,9 @@ from sqlalchemy import delete, func, select, text, update
 
 from store import audit
 from store.audit import (GENESIS_HASH, AuditKey, AuditKeyError, _at_text, _canonical, _entry_digest_v2, append_audit,
-                         audit_key, chain_head, checkpoint_mac, load_audit_key, verify_audit)
+                         audit_key, chain_head, checkpoint_mac, load_audit_key, verify_audit,
+                         verify_audit_chain)
 from store.models import AuditCheckpoint, AuditEntry, Export, Publication
-from store.operations import verify_audit_chain
 from tests.desk_support import PERSON, app, editor_client, submit, version  # noqa: F401
 from views.extensions import get_db
 
@@ -379,7 +379,7 @@ def test_a_row_deleted_before_the_checkpoint_is_found_by_the_view(app):
 
 
 def _record(app, model, **values):
-    """An export or publication row recording the log's head, as store/desk_ops.py records them:
+    """An export or publication row recording the log's head, as store/issues.py records them:
     in the transaction of its own audit entry, with chain_head."""
     with app.extensions["notice_db"].write() as s:
         append_audit(s, "editor:editor1", "export" if model is Export else "publish", None, {})

@@ -39,7 +39,8 @@ from notices.catalogue import BOOL, CATALOGUE, CHOICE, TEXT
 from notices.checks import check_notice
 from notices.text import normalise_field, normalise_text
 from store.models import Notice
-from store.operations import create_api_key, status_secret
+from store.accounts import create_api_key
+from store.workflow import status_secret
 from store.settings import Publisher
 from tests.conftest import NOW, auth, load_samples
 from tests.faults_support import field_errors, form_url, previewed
@@ -1222,7 +1223,7 @@ def test_one_look_alike_repeated_is_named_once_with_its_count():
     ("z", "2–30个字"),
 ])
 def test_account_names_refuse_look_alikes_and_invisible_characters(typed, named):
-    from store.desk_ops import normalise_username, username_problem
+    from store.accounts import normalise_username, username_problem
     problem = username_problem(normalise_username(typed))
     assert problem and named in problem, problem
 
@@ -1234,7 +1235,7 @@ def test_account_names_refuse_look_alikes_and_invisible_characters(typed, named)
     ("𠮷野", "𠮷野"),                        # an extension-B 汉字 is a 汉字
 ])
 def test_account_names_of_one_script_are_accepted(typed, stored):
-    from store.desk_ops import normalise_username, username_problem
+    from store.accounts import normalise_username, username_problem
     assert normalise_username(typed) == stored and username_problem(stored) is None
 
 

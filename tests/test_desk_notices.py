@@ -7,7 +7,8 @@ from datetime import date
 from sqlalchemy import select
 
 from store.models import AuditEntry, NoticeRevision, Payment
-from store.operations import create_api_key, text_hash
+from store.accounts import create_api_key
+from store.workflow import text_hash
 from tests.conftest import load_seed
 from tests.desk_support import (ISSUE, LICENCE, NEXT_ISSUE, PERSON, app, editor_client, fetch, submit,  # noqa: F401
                                 version)
@@ -157,7 +158,7 @@ def test_unpaid_notice_is_scheduled_only_with_a_reason(app):
 def test_credit_account_schedules_unpaid(app):
     with app.app_context():
         key = create_api_key(get_db(), "记账代理", credit_account=True)
-        from store.operations import find_api_key
+        from store.accounts import find_api_key
         with get_db().session() as s:
             key_id = find_api_key(s, key).id
     reference = submit(app, api_key_id=key_id)

@@ -7,9 +7,10 @@ import uuid
 
 from sqlalchemy import func, select
 
-from store import desk_ops
+from store import issues
 from store.models import AuditEntry, Export, IssueState
-from store.operations import create_api_key, verification_code
+from store.accounts import create_api_key
+from store.issues import verification_code
 from tests.desk_support import (ISSUE, LICENCE, PERSON, app, approve_pay_schedule, editor_client, fetch,  # noqa: F401
                                 on_issue_day, pdf_text, secret, squash, submit, version)
 from tests.conftest import NOW, load_seed
@@ -144,7 +145,7 @@ def test_lines_set_once_are_reused_by_any_process(app, monkeypatch):
     with app.app_context():
         with get_db().session() as s:
             publisher = load_publisher(s)
-            notices = desk_ops.issue_notices(s, ISSUE)
+            notices = issues.issue_notices(s, ISSUE)
             assert s.scalar(select(func.count()).select_from(LineSetting)) == 0
         first = column_view(publisher, ISSUE, notices, with_pngs=False)
         with get_db().session() as s:
@@ -208,7 +209,7 @@ def test_old_line_settings_are_pruned_when_new_ones_are_stored(app):
             s.add(LineSetting(key="1" * 64, setting_json="{}"))
         with get_db().session() as s:
             publisher = load_publisher(s)
-            notices = desk_ops.issue_notices(s, ISSUE)
+            notices = issues.issue_notices(s, ISSUE)
         printing.render_issue_column(publisher, notices, ISSUE, db=get_db())
         with get_db().session() as s:
             keys = set(s.scalars(select(LineSetting.key)))

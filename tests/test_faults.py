@@ -29,7 +29,7 @@ from sqlalchemy import create_engine, event, func, select, text
 
 import typesetting
 from store.models import Notice
-from store.operations import create_api_key
+from store.accounts import create_api_key
 from tests.conftest import PG_BASE_URL, auth, make_app
 from tests.faults_support import (consistency_problems, count_rows, form_url, load_bench, previewed, run_storm,
                                   storm_verdict, stored_keys)
@@ -72,7 +72,7 @@ def long_text(holder="陈小明", document="购房收据") -> str:
 # kill -9 during a submission storm
 
 def test_writers_killed_with_sigkill_lose_no_acknowledged_notice(database_url, tmp_path):
-    """4 writer processes submit through store.operations.submit_notice while one of them is
+    """4 writer processes submit through store.workflow.submit_notice while one of them is
     killed with SIGKILL every ~65 ms for 2.5 s (each restarted writer retries its unacknowledged
     submission with the same key). Afterwards: every acknowledged notice is stored, exactly once,
     with no gap; nothing is half-written; the audit chain and (SQLite) integrity_check hold."""

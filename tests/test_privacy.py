@@ -347,7 +347,7 @@ def test_no_id_number_prints_in_full_anywhere(app):
     submitted through the API, approved, paid, scheduled, exported, published; then not one
     full number in the column PDF, the proofs, /verify or the advertiser's status page and
     receipt, while each number's masked form is there (the text is shown, masked)."""
-    from store.operations import create_api_key
+    from store.accounts import create_api_key
     variants = generated_variants(400)
     notices = notices_with_variants(variants)
     all_numbers = [n for _, numbers in notices for n in numbers]

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from store import desk_ops
+from store import errors, issues
 from store.audit import chain_head
 from store.models import AuditEntry, Export, IssueState, Publication, PublishedNotice
 from store.settings import load_publisher, save_publisher
@@ -130,8 +130,8 @@ def test_an_issue_is_marked_published_only_from_its_day_in_beijing(app, client, 
 
 def test_publish_issue_takes_today_from_the_caller(app):
     with app.app_context():
-        with pytest.raises(desk_ops.DeskError) as refused:
-            desk_ops.publish_issue(get_db(), ISSUE, actor="test", secret_key="k", today=NOW.date())
+        with pytest.raises(errors.DeskError) as refused:
+            issues.publish_issue(get_db(), ISSUE, actor="test", secret_key="k", today=NOW.date())
     assert refused.value.message.startswith("2026年11月27日这一期尚未出版")
 
 
@@ -389,7 +389,7 @@ def test_issues_published_before_0004_get_a_snapshot_from_the_upgrade(database_a
         client = app.test_client()
         page = client.get("/verify/GG-AAAA-BBBB", query_string={"code": "CODE123456"}).get_data(as_text=True)
         assert "核验码相符" in page and "演示日报" in page and "A12版" in page and MASKED in page
-        from store.operations import status_secret
+        from store.workflow import status_secret
         proof = client.get(f"/status/GG-AAAA-BBBB/{status_secret(app.config['SECRET_KEY'], 'GG-AAAA-BBBB')}/proof.pdf")
         assert proof.status_code == 200
         words = squash(pdf_text(proof.data))

@@ -178,13 +178,14 @@ def _confirmed(client, name):
 
 
 def test_advertiser_revises_after_changes_are_requested(app, client):
-    from store import desk_ops
-    from store.operations import get_notice, verify_audit_chain
+    from store import workflow
+    from store.audit import verify_audit_chain
+    from store.workflow import get_notice
     ref, secret = _confirmed(client, "lost-document:licence")
     db = app.extensions["notice_db"]
     with db.session() as s:
         version = get_notice(s, ref).version
-    desk_ops.request_changes(db, ref, version, "执照编号少了一位，请核对后重新提交。", actor="editor:li")
+    workflow.request_changes(db, ref, version, "执照编号少了一位，请核对后重新提交。", actor="editor:li")
     status = client.get(f"/status/{ref}/{secret}").get_data(as_text=True)
     assert "需修改" in status and "按意见修改并重新提交" in status
 

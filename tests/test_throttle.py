@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import select
 
-from store import desk_ops
+from store import accounts
 from store.models import AuditEntry, User
 from store.throttle import ACCOUNT, ADDRESS, PAIR, LoginThrottle, Policy
 from tests.desk_support import PASSWORD, create_editor, csrf_token_from, desk_app, editor_client, login
@@ -61,14 +61,14 @@ def verify_calls(monkeypatch):
     """Every password check (argon2 verify) made, held for 0.2 s so that concurrent attempts are
     all in flight before the first answer - as under a real attack on a slow hash."""
     calls = []
-    real = desk_ops._verify
+    real = accounts._verify
 
     def counting(hasher, password_hash, password):
         calls.append(password)
         time.sleep(0.2)
         return real(hasher, password_hash, password)
 
-    monkeypatch.setattr(desk_ops, "_verify", counting)
+    monkeypatch.setattr(accounts, "_verify", counting)
     return calls
 
 
@@ -335,7 +335,7 @@ def _closed_port() -> int:
 
 
 def test_redis_down_login_fails_closed_advertisers_stay_open(database_url, verify_calls):
-    from store.operations import create_api_key
+    from store.accounts import create_api_key
     from tests.conftest import auth, load_samples
     app = desk_app(database_url, RATELIMIT_ENABLED=True,
                    RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{_closed_port()}/0")

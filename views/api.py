@@ -15,15 +15,16 @@ from notices.catalogue import CATALOGUE
 from notices.identifiers import CHECKS
 from notices.text import find_forbidden, forbidden_message, normalise_field
 from press import printing
-from store import operations
-from store.operations import Advertiser, find_api_key, get_notice, submit_notice
+from store import accounts, workflow
+from store.accounts import find_api_key
+from store.workflow import Advertiser, get_notice, submit_notice
 from views.extensions import csrf, get_db, limiter, public_publisher, read_session
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)   # no cookies here: every state change is authenticated by an API key header
 
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:\-]{8,100}")
-# As store.operations.create_api_key makes them: ggk_, 8 hex digits, _, token_urlsafe(32).
+# As store.accounts.create_api_key makes them: ggk_, 8 hex digits, _, token_urlsafe(32).
 API_KEY_FORMAT = re.compile(r"ggk_[0-9a-f]{8}_[A-Za-z0-9_\-]{43}")
 MAX_FIELDS = 60
 MAX_VALUE = 2000
@@ -60,7 +61,7 @@ class _KeyCache:
         self.ttl, self.size = ttl, size
         self._entries: dict[str, tuple[float, ApiClient]] = {}
         self._lock = threading.Lock()
-        self._revocations = operations.revocations
+        self._revocations = accounts.revocations
 
     def lookup(self, value: str) -> ApiClient | None:
         if not API_KEY_FORMAT.fullmatch(value):
@@ -68,9 +69,9 @@ class _KeyCache:
         digest = hashlib.sha256(value.encode()).hexdigest()
         now = time.monotonic()
         with self._lock:
-            if self._revocations != operations.revocations:   # revoked in this process
+            if self._revocations != accounts.revocations:   # revoked in this process
                 self._entries.clear()
-                self._revocations = operations.revocations
+                self._revocations = accounts.revocations
             entry = self._entries.get(digest)
         if entry is not None and entry[0] > now:
             return entry[1]
@@ -304,9 +305,9 @@ def create_notice():
     if not result.ok or contact_errors:
         # A retry of a notice accepted earlier is answered with that notice even if it would not
         # pass now (its issue's copy deadline has passed since, say): the agency gets its reference.
-        stored = operations.find_submission(get_db(), key) if not contact_errors else None
+        stored = workflow.find_submission(get_db(), key) if not contact_errors else None
         if stored is not None:
-            submitted = operations.Submitted(stored, False, operations.request_differences(
+            submitted = workflow.Submitted(stored, False, workflow.request_differences(
                 stored, result, advertiser, date_requested=date_requested))
         else:
             errors = result.errors_by_field()

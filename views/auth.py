@@ -22,8 +22,9 @@ from flask_login import LoginManager, UserMixin, current_user, login_required, l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from forms.desk import LoginForm, PasswordChangeForm
-from store import desk_ops
-from store.desk_ops import ADMIN, DeskError
+from store import accounts
+from store.accounts import ADMIN
+from store.errors import DeskError
 from store.models import User
 from store.throttle import ACCOUNT, ADDRESS, LoginThrottle, ThrottleUnavailable
 from views.extensions import get_db, read_session
@@ -76,7 +77,7 @@ def _load_user(login_id: str):
 
 
 def hasher():
-    return desk_ops.password_hasher(current_app.config.get("PASSWORD_HASHER_PARAMS"))
+    return accounts.password_hasher(current_app.config.get("PASSWORD_HASHER_PARAMS"))
 
 
 def admin_required(view):
@@ -136,7 +137,7 @@ def _refused(form, attempt):
     refusals with new usernames wrote 1,022 rows in 5 s (issue 11); the refusals are counted
     in the throttle's storage and shown on /desk/editors."""
     if attempt.audit:
-        desk_ops.record_login_throttled(get_db(), attempt.account, attempt.address, reason=attempt.reason)
+        accounts.record_login_throttled(get_db(), attempt.account, attempt.address, reason=attempt.reason)
     wait = _wait_text(attempt.retry_after)
     if attempt.reason == ACCOUNT:
         message = (f"这个账号近来有许多次失败的登录，为防止有人猜密码，每次尝试须间隔一段时间：请{wait}后再试。"
@@ -178,7 +179,7 @@ def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(_safe_next(request.args.get("next")))
     if form.validate_on_submit():
-        username = desk_ops.normalise_username(form.username.data)[:60]
+        username = accounts.normalise_username(form.username.data)[:60]
         # The client's address: behind the reverse proxy ProxyFix has already put it here.
         address = request.remote_addr or ""
         throttle, attempt = login_throttle(), None
@@ -189,7 +190,7 @@ def login():
                 return _throttle_down(exc)
             if not attempt.allowed:
                 return _refused(form, attempt)
-        user = desk_ops.authenticate(get_db(), form.username.data, form.password.data,
+        user = accounts.authenticate(get_db(), form.username.data, form.password.data,
                                      address=address, hasher=hasher())
         if user is not None:
             _start_session(user)
@@ -210,7 +211,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    desk_ops.end_sessions(get_db(), current_user.id, action="logout", actor=current_user.actor)
+    accounts.end_sessions(get_db(), current_user.id, action="logout", actor=current_user.actor)
     logout_user()
     session.clear()
     flash("您已退出。", "info")
@@ -223,7 +224,7 @@ def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            user = desk_ops.change_password(get_db(), current_user.id, form.current.data, form.new.data,
+            user = accounts.change_password(get_db(), current_user.id, form.current.data, form.new.data,
                                             hasher=hasher())
         except DeskError as exc:
             (form.current if "当前密码" in exc.message else form.new).errors = [exc.message]

@@ -1,7 +1,8 @@
 """The editor desk: review queue, notice pages (decide, edit, pay, schedule), issue planning
 (column, export, publish), audit log, publisher settings and editor accounts.
 
-Views stay thin: the writes are store.desk_ops (one transaction each, with its audit entry);
+Views stay thin: the writes are store/ (accounts, workflow, issues, settings: one transaction each,
+with its audit entry);
 the typesetting comes from press/ (printing, column). Every page works without JavaScript.
 """
 from __future__ import annotations
@@ -29,16 +30,16 @@ from forms.validators import parse_yuan
 from notices.catalogue import CATALOGUE
 from notices.dates import in_range
 from notices.deadlines import copy_deadline_for, format_date_cn, is_open, is_publishing_day
-from press import column as press_column
-from press import printing
-from store import desk_ops
-from store.desk_ops import PAYMENT_METHODS, ROLE_LABELS, Conflict, DeskError
+from press import column as press_column, printing
+from store import accounts, issues as store_issues, workflow
+from store.accounts import ROLE_LABELS
+from store.errors import Conflict, DeskError
 from store.models import (APPROVED, CHANGES_REQUESTED, PUBLISHED, REJECTED, STATUS_LABELS, SUBMITTED,
-                          WITHDRAWN, AuditEntry, Export, IssueState, Notice, Payment, User)
+                          WITHDRAWN, AuditEntry, Export, IssueState, Notice, Payment, User, as_utc, local_time_text)
 from store import audit as audit_log
-from store.operations import clean_reference, status_secret
-from store.settings import Publisher, load_publisher
+from store.settings import Publisher, load_publisher, save_settings
 from store.throttle import REASON_LABELS as THROTTLE_REASONS, ThrottleUnavailable
+from store.workflow import PAYMENT_METHODS, clean_reference, status_secret
 from views.auth import hasher, login_manager, login_throttle
 from views.extensions import get_db, read_session
 
@@ -196,7 +197,7 @@ def queue():
 def _notice_or_404(reference: str) -> Notice:
     # clean_reference: "" for anything that is not a reference (a NUL in the address reached
     # PostgreSQL, which refuses it in text: a 500).
-    notice = desk_ops.load_notice(read_session(), clean_reference(reference))
+    notice = workflow.load_notice(read_session(), clean_reference(reference))
     if notice is None:
         abort(404)
     return notice
@@ -247,13 +248,13 @@ def _render_notice(notice: Notice, *, decision_form=None, schedule_form=None, pa
         decision_form=decision_form or _versioned(DecisionForm, notice),
         schedule_form=schedule_form, payment_form=payment_form or _versioned(PaymentForm, notice),
         payments=payments, methods=PAYMENT_METHODS,
-        can_schedule_unpaid=desk_ops.can_schedule_unpaid(notice), notice_type=CATALOGUE[notice.type_code],
+        can_schedule_unpaid=workflow.can_schedule_unpaid(notice), notice_type=CATALOGUE[notice.type_code],
         status_url=url_for("submit.status", reference=notice.reference,
                            secret=status_secret(current_app.config["SECRET_KEY"], notice.reference),
                            _external=True),
-        issue_published=bool(notice.issue_date and (desk_ops.issue_state(s, notice.issue_date) or
+        issue_published=bool(notice.issue_date and (store_issues.issue_state(s, notice.issue_date) or
                                                     SimpleNamespace(status="")).status == "published"),
-        published=desk_ops.published_notice(s, notice.id, withdrawn=True),
+        published=store_issues.published_notice(s, notice.id, withdrawn=True),
     ), status
 
 
@@ -283,7 +284,7 @@ def _refused(notice: Notice, exc: DeskError, **forms):
     flash(exc.message, "error")
     if isinstance(exc, Conflict):
         return redirect(url_for("desk.notice", reference=notice.reference), code=303)
-    return _render_notice(desk_ops.load_notice(read_session(), notice.reference) or notice, status=409, **forms)
+    return _render_notice(workflow.load_notice(read_session(), notice.reference) or notice, status=409, **forms)
 
 
 def _say_hidden_errors(form) -> None:
@@ -315,17 +316,17 @@ def _decision(reference: str, operation, message: str, needs_reason: bool):
 
 @bp.post("/notices/<reference>/approve")
 def approve(reference):
-    return _decision(reference, desk_ops.approve, "已审核通过。登记付款后即可排期。", needs_reason=False)
+    return _decision(reference, workflow.approve, "已审核通过。登记付款后即可排期。", needs_reason=False)
 
 
 @bp.post("/notices/<reference>/reject")
 def reject(reference):
-    return _decision(reference, desk_ops.reject, "已不予刊登，原因会显示在客户的进度页上。", needs_reason=True)
+    return _decision(reference, workflow.reject, "已不予刊登，原因会显示在客户的进度页上。", needs_reason=True)
 
 
 @bp.post("/notices/<reference>/request-changes")
 def request_changes(reference):
-    return _decision(reference, desk_ops.request_changes, "已要求客户修改，意见会显示在客户的进度页上。",
+    return _decision(reference, workflow.request_changes, "已要求客户修改，意见会显示在客户的进度页上。",
                      needs_reason=True)
 
 
@@ -345,7 +346,7 @@ def schedule(reference):
         form.issue_date.errors = ["请选择刊登日期。"]
         return _render_notice(notice, schedule_form=form, status=422)
     try:
-        desk_ops.schedule(get_db(), notice.reference, int(form.version.data), issue, actor=current_user.actor,
+        workflow.schedule(get_db(), notice.reference, int(form.version.data), issue, actor=current_user.actor,
                           override_reason=form.override_reason.data or "", today=today(publisher),
                           is_publishing_day=lambda d: is_publishing_day(publisher.calendar, d))
     except DeskError as exc:
@@ -371,7 +372,7 @@ def unschedule(reference):
         _say_hidden_errors(form)
         return _render_notice(notice, status=422)
     try:
-        desk_ops.unschedule(get_db(), notice.reference, int(form.version.data), actor=current_user.actor)
+        workflow.unschedule(get_db(), notice.reference, int(form.version.data), actor=current_user.actor)
     except DeskError as exc:
         return _refused(notice, exc)
     flash(f"已从 {format_date_cn(previous)} 撤出，公告回到“已通过”。", "success")
@@ -388,7 +389,7 @@ def record_payment(reference):
         _say_hidden_errors(form)
         return _render_notice(notice, payment_form=form, status=422)
     try:
-        desk_ops.record_payment(get_db(), notice.reference, int(form.version.data),
+        workflow.record_payment(get_db(), notice.reference, int(form.version.data),
                                 amount_cents=parse_yuan(form.amount.data), method=form.method.data,
                                 receipt_no=form.receipt_no.data, actor=current_user.actor)
     except DeskError as exc:
@@ -430,7 +431,7 @@ def _run_edit_checks(form, publisher):
 def edit(reference):
     notice = _notice_or_404(reference)
     publisher = load_publisher(read_session())
-    if notice.status not in desk_ops.EDITABLE:
+    if notice.status not in workflow.EDITABLE:
         flash(f"这则公告当前状态为“{notice.status_label}”，不能再修改正文。", "warning")
         return redirect(url_for("desk.notice", reference=notice.reference), code=303)
     if request.method == "GET":
@@ -456,7 +457,7 @@ def edit(reference):
             flash("正文和各项内容都没有改动，未生成新版本。", "info")
             return redirect(url_for("desk.notice", reference=notice.reference), code=303)
         try:
-            desk_ops.edit_text(get_db(), notice.reference, int(form.version.data), result, lines=quote.lines,
+            workflow.edit_text(get_db(), notice.reference, int(form.version.data), result, lines=quote.lines,
                                price_cents=quote.price_cents, note=form.note.data or "", actor=current_user.actor)
         except Conflict:
             return _conflict(notice.reference, form, result, notice_type)
@@ -476,8 +477,8 @@ def _conflict(reference: str, form, result, notice_type):
     Show what is stored now and what this editor typed; nothing was overwritten."""
     s = read_session()
     s.expire_all()
-    current = desk_ops.load_notice(s, reference)
-    latest = desk_ops.audit_entries(s, notice_id=current.id, limit=5)
+    current = workflow.load_notice(s, reference)
+    latest = audit_log.audit_entries(s, notice_id=current.id, limit=5)
     form.version.data = str(current.version)       # saving again now is a deliberate choice
     return render_template("desk/conflict.html", notice=current, form=form, notice_type=notice_type,
                            yours=result.text, theirs=current.revision.text, latest=latest,
@@ -491,7 +492,7 @@ def _conflict(reference: str, form, result, notice_type):
 def history(reference):
     notice = _notice_or_404(reference)
     s = read_session()
-    entries = list(reversed(desk_ops.audit_entries(s, notice_id=notice.id, limit=1000)))
+    entries = list(reversed(audit_log.audit_entries(s, notice_id=notice.id, limit=1000)))
     payments = list(s.scalars(select(Payment).where(Payment.notice_id == notice.id).order_by(Payment.id)))
     return render_template("desk/history.html", notice=notice, entries=entries, payments=payments,
                            action_labels=ACTION_LABELS, methods=PAYMENT_METHODS, details=_details)
@@ -568,7 +569,7 @@ def audit():
     before = request.args.get("before", type=int)
     if before is not None and not 0 < before < 2 ** 31:
         before = None      # beyond PostgreSQL's integer (a 500 there): the first page
-    entries = desk_ops.audit_entries(s, before_id=before, limit=AUDIT_PAGE)
+    entries = audit_log.audit_entries(s, before_id=before, limit=AUDIT_PAGE)
     refs = dict(s.execute(select(Notice.id, Notice.reference).where(
         Notice.id.in_({e.notice_id for e in entries if e.notice_id}))).all())
     return render_template("desk/audit.html", result=result, bad_set=set(result.bad), last_full=last_full,
@@ -618,8 +619,8 @@ def column_view(publisher: Publisher, issue: date, notices: list[Notice], *, wit
                                               db=get_db())
     except (printing.RenderError, printing.AlteredText) as exc:
         return ColumnView(None, error=str(exc))
-    view = ColumnView(result, placements=desk_ops.placements_by_key(result),
-                      overflow=[desk_ops._key(o) for o in (result.overflow or [])])
+    view = ColumnView(result, placements=store_issues.placements_by_key(result),
+                      overflow=[store_issues._key(o) for o in (result.overflow or [])])
     if with_pngs:
         try:
             view.pngs = press_column.page_pngs(result.pdf)
@@ -662,7 +663,7 @@ def issues():
             dates.append(d)
         d += timedelta(days=1)
     counts = dict(s.execute(select(Notice.issue_date, func.count()).where(
-        Notice.status.in_(desk_ops.IN_ISSUE), Notice.issue_date.is_not(None)).group_by(Notice.issue_date)).all())
+        Notice.status.in_(store_issues.IN_ISSUE), Notice.issue_date.is_not(None)).group_by(Notice.issue_date)).all())
     dates = sorted(set(dates) | {d for d in counts if d >= day - timedelta(days=7)})
     states = {st.issue_date: st for st in s.scalars(select(IssueState).where(IssueState.issue_date.in_(dates)))}
     exports = dict(s.execute(select(Export.issue_date, func.max(Export.created_at)).where(
@@ -694,8 +695,8 @@ def issue(day):
     issue_date = _parse_date(day)
     s = read_session()
     publisher = load_publisher(s)
-    notices = desk_ops.issue_notices(s, issue_date)
-    state = desk_ops.issue_state(s, issue_date)
+    notices = store_issues.issue_notices(s, issue_date)
+    state = store_issues.issue_state(s, issue_date)
     published = bool(state and state.status == "published")
     continued = _show_continued(state)
     next_issue = next_issue_after_today(publisher)
@@ -705,8 +706,8 @@ def issue(day):
                                 .order_by(Notice.requested_date, Notice.created_at).limit(QUEUE_LIMIT)))
     candidates.sort(key=lambda n: (not urgent_windows(n, next_issue), n.requested_date != issue_date))
     exports = list(s.scalars(select(Export).where(Export.issue_date == issue_date).order_by(Export.id.desc())))
-    printed = desk_ops.published_export(s, issue_date)
-    publications = desk_ops.publications(s, issue_date)
+    printed = store_issues.published_export(s, issue_date)
+    publications = store_issues.publications(s, issue_date)
     live = next((p for p in publications if not p.withdrawn), None)
     export_current = bool(exports) and {r: v for r, v in json.loads(exports[0].revisions_json)} == {
         n.reference: n.current_revision for n in notices}
@@ -734,8 +735,8 @@ def issue_preview(day):
     issue_date = _parse_date(day)
     s = read_session()
     publisher = load_publisher(s)
-    notices = desk_ops.issue_notices(s, issue_date)
-    continued = _show_continued(desk_ops.issue_state(s, issue_date))
+    notices = store_issues.issue_notices(s, issue_date)
+    continued = _show_continued(store_issues.issue_state(s, issue_date))
     column = column_view(publisher, issue_date, notices, with_pngs=False, continued=continued)
     if column.result is None:
         flash(column.error or "这一期还没有排期的公告。", "warning")
@@ -772,7 +773,7 @@ def issue_publish(day):
         flash("请先勾选“我已核对最后导出的付印PDF”。", "warning")
         return redirect(url_for("desk.issue", day=issue_date.isoformat()), code=303)
     try:
-        published = desk_ops.publish_issue(get_db(), issue_date, actor=current_user.actor,
+        published = store_issues.publish_issue(get_db(), issue_date, actor=current_user.actor,
                                            secret_key=current_app.config["SECRET_KEY"],
                                            today=today(load_publisher(read_session())))
     except DeskError as exc:
@@ -791,7 +792,7 @@ def issue_withdraw(day):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        publication = desk_ops.withdraw_publication(get_db(), issue_date, request.form.get("reason", ""),
+        publication = store_issues.withdraw_publication(get_db(), issue_date, request.form.get("reason", ""),
                                                     actor=current_user.actor)
     except DeskError as exc:
         flash(exc.message, "error")
@@ -919,7 +920,7 @@ def settings():
         if form.validate_on_submit():
             after = _publisher_from_form(form, before, layout_cls, rate_cls)
             if after is not None:
-                changed = desk_ops.save_settings(get_db(), before, after, actor=current_user.actor)
+                changed = save_settings(get_db(), before, after, actor=current_user.actor)
                 flash("设置已保存：" + "、".join(SETTING_LABELS.get(k, k) for k in changed) + "。" if changed
                       else "没有改动。", "success" if changed else "info")
                 return redirect(url_for("desk.settings"), code=303)
@@ -954,13 +955,13 @@ def _throttle_view(users: list[User]) -> dict:
     if throttle is None:
         return {"enabled": False}
     try:
-        accounts = {u.id: throttle.account_status(u.username) for u in users}
+        statuses = {u.id: throttle.account_status(u.username) for u in users}
         since = datetime.now(timezone.utc) - timedelta(seconds=throttle.policy.address_window)
         rows = read_session().execute(select(AuditEntry.at, AuditEntry.details_json).where(
             AuditEntry.action == "login-throttled").order_by(AuditEntry.id.desc()).limit(200)).all()
         addresses = {}
         for at, details in rows:
-            address = json.loads(details).get("address") if desk_ops.as_utc(at) >= since else None
+            address = json.loads(details).get("address") if as_utc(at) >= since else None
             if address and address not in addresses and len(addresses) < 50:
                 refused, until = throttle.address_status(address)
                 if refused:
@@ -969,14 +970,14 @@ def _throttle_view(users: list[User]) -> dict:
         return {"enabled": True, "down": True}
     return {"enabled": True, "down": False, "policy": throttle.policy, "addresses": addresses,
             "accounts": {uid: {"status": st, "until": _epoch_local(st.limited_until)}
-                         for uid, st in accounts.items()}}
+                         for uid, st in statuses.items()}}
 
 
 def _epoch_local(value: float | None) -> str:
     """Epoch seconds (the throttle's storage clock) as Beijing time, "" if none or past."""
     if not value or value <= datetime.now().timestamp():
         return ""
-    return desk_ops.local_time_text(datetime.fromtimestamp(value, tz=timezone.utc))
+    return local_time_text(datetime.fromtimestamp(value, tz=timezone.utc))
 
 
 def _render_editors(create_form=None, reset_forms=None, status=200):
@@ -996,12 +997,12 @@ def editors():
     form = EditorCreateForm()
     if form.validate_on_submit():
         try:
-            desk_ops.create_user(get_db(), form.username.data, form.password.data, role=form.role.data,
+            accounts.create_user(get_db(), form.username.data, form.password.data, role=form.role.data,
                                  actor=current_user.actor, hasher=hasher())
         except DeskError as exc:
             (form.password if "密码" in exc.message else form.username).errors = [exc.message]
         else:
-            flash(f"已开设账号“{desk_ops.normalise_username(form.username.data)}”。请把初始密码当面告诉对方，"
+            flash(f"已开设账号“{accounts.normalise_username(form.username.data)}”。请把初始密码当面告诉对方，"
                   "并请其登录后修改。", "success")
             return redirect(url_for("desk.editors"), code=303)
     return _render_editors(create_form=form, status=422)
@@ -1021,7 +1022,7 @@ def editor_active(user_id):
         abort(400)
     active = request.form.get("active") == "1"
     try:
-        user = desk_ops.set_active(get_db(), user_id, active, actor=current_user.actor)
+        user = accounts.set_active(get_db(), user_id, active, actor=current_user.actor)
     except DeskError as exc:
         flash(exc.message, "error")
     else:
@@ -1044,7 +1045,7 @@ def editor_unlock(user_id):
     except ThrottleUnavailable:
         flash("限制登录尝试次数的服务（Redis）无法连接，未能解除限制。请检查 Redis 后再试。", "error")
     else:
-        desk_ops.record_login_unlocked(get_db(), user.username, actor=current_user.actor)
+        accounts.record_login_unlocked(get_db(), user.username, actor=current_user.actor)
         flash(f"已解除“{user.username}”的登录限制，其失败次数已清零。", "success")
     return redirect(url_for("desk.editors"), code=303)
 
@@ -1056,7 +1057,7 @@ def editor_password(user_id):
     form = ResetPasswordForm(prefix=f"u{user_id}")
     if form.validate_on_submit():
         try:
-            user = desk_ops.reset_password(get_db(), user_id, form.password.data, actor=current_user.actor,
+            user = accounts.reset_password(get_db(), user_id, form.password.data, actor=current_user.actor,
                                            hasher=hasher())
         except DeskError as exc:
             form.password.errors = [exc.message]
@@ -1075,7 +1076,7 @@ def init_app(app) -> None:
 
     @app.context_processor
     def _desk_helpers():
-        helpers = {"status_labels": STATUS_LABELS, "local_time": desk_ops.local_time_text}
+        helpers = {"status_labels": STATUS_LABELS, "local_time": local_time_text}
         if request.path.startswith("/desk"):
             helpers["publisher"] = load_publisher(read_session())
         return helpers

@@ -8,7 +8,7 @@ so the answer is 503 with Retry-After, never 500, and never a receipt: the write
 transaction and was rolled back (tests/test_faults.py proves nothing is half-written).
 
 - The notice form is shown again with everything that was typed (the advertiser presses
-  "确认提交" again later: the same submission key makes the retry safe, see store.operations).
+  "确认提交" again later: the same submission key makes the retry safe, see store/workflow.py).
 - The API answers JSON, telling the client to retry with the same Idempotency-Key.
 - Anything else gets the site's error page.
 

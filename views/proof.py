@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from press.printing import RenderError
 from press.proof import cut_layout, render_proof_pdf
-from store.desk_ops import local_time_text, published_notice
-from store.models import PUBLISHED, Publication, PublishedNotice
-from store.operations import check_status_secret, get_notice
+from store.issues import published_notice
+from store.models import PUBLISHED, Publication, PublishedNotice, local_time_text
+from store.workflow import check_status_secret, get_notice
 from views.extensions import limiter, read_session
 
 bp = Blueprint("desk_public", __name__)

@@ -16,7 +16,7 @@ from notices.catalogue import CATALOGUE, VARIANT, entries
 from notices.deadlines import open_issue_dates, format_date_cn
 from notices.wording import compose_text
 from press import printing
-from store.operations import (Advertiser, check_status_secret, clean_reference, get_notice,
+from store.workflow import (Advertiser, check_status_secret, clean_reference, get_notice,
                               status_secret, submit_notice, text_hash)
 from views.extensions import get_db, limiter, public_publisher, read_session
 
@@ -194,7 +194,7 @@ def status(reference, secret):
     publisher = public_publisher()
     # Once published, what the page says was printed comes from the publication's snapshot, as
     # the proof does (a later change of settings does not change it); a withdrawn one is named.
-    from store.desk_ops import published_notice
+    from store.issues import published_notice
     snapshot = published_notice(read_session(), notice.id, withdrawn=True)
     live = snapshot if snapshot is not None and not snapshot.withdrawn and notice.status == "published" else None
     return render_template("submit/status.html", notice=notice, secret=secret, publisher=publisher,
@@ -260,7 +260,8 @@ def revise(reference, secret):
         if not hmac.compare_digest(form.preview_token.data or "", _preview_token(result, quote)):
             messages.append(("warning", "公告内容、刊登日期或价格与您上次预览时不同，请核对下面新的预览和价格后再点“确认提交”。"))
         else:
-            from store.desk_ops import DeskError, resubmit_after_changes
+            from store.errors import DeskError
+            from store.workflow import resubmit_after_changes
             try:
                 # A version that is not a number (version=abc was a 500) matches no notice: the
                 # operation then says the notice changed meanwhile, as for a stale page.

@@ -5,7 +5,7 @@ turn. With the lock, a read of the last hash, an insert and the commit as separa
 the lock was held 10.7 ms at the median under load (benchmarks/bench_load.py, 32 connections):
 busy all the time, and the ceiling of the submission rate. audit_append() takes the lock, reads
 the last hash and inserts in one call. Digest version 2 is a length-prefixed text that SQL and
-Python compute alike (store/operations.py, _entry_digest_v2); entries already written keep
+Python compute alike (store/audit.py, _entry_digest_v2); entries already written keep
 version 1 and verify as before.
 
 Revision ID: 0002
@@ -21,7 +21,7 @@ down_revision = '0001'
 branch_labels = None
 depends_on = None
 
-# Keep in step with store/operations.py: AUDIT_LOCK_KEY, GENESIS_HASH, _entry_digest_v2.
+# Keep in step with store/audit.py: AUDIT_LOCK_KEY, GENESIS_HASH, _entry_digest_v2.
 AUDIT_APPEND = r"""
 CREATE OR REPLACE FUNCTION audit_append(p_actor text, p_action text, p_notice_id integer, p_details text)
 RETURNS void LANGUAGE plpgsql VOLATILE AS $$

@@ -1,0 +1,319 @@
+"""An issue of the paper: its notices, the column exported (the PDF kept, with what each notice
+printed and where), marked published (a snapshot per notice that proofs and /verify read), and a
+publication withdrawn when it was marked in error. Each write is one transaction with its audit
+entry; the column itself is rendered by the caller (press/column.py export_column).
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass, field as dc_field
+from datetime import date
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from store.audit import append_audit, chain_head
+from store.db import Database
+from store.errors import DeskError
+from store.models import PUBLISHED, SCHEDULED, Export, IssueState, Notice, Publication, PublishedNotice, utcnow
+from store.settings import invalidate_public_settings, load_publisher
+from store.workflow import REFERENCE_ALPHABET, guarded_update, issue_published, lock_issue, text_hash
+
+NEWSPAPER_NOT_SET = "尚未设置报纸名称：付印版面和见报证明都须写明报纸名称。请管理员在“设置”中填写后再导出。"
+
+
+def verification_code(secret_key: str, reference: str, revision_hash: str) -> str:
+    mac = hmac.new(secret_key.encode(), f"verify:{reference}:{revision_hash}".encode(), hashlib.sha256).digest()
+    return "".join(REFERENCE_ALPHABET[b % 32] for b in mac[:10])
+
+
+IN_ISSUE = (SCHEDULED, PUBLISHED)
+
+
+def issue_notices(session: Session, issue_date: date) -> list[Notice]:
+    """The notices of an issue: scheduled ones, and once published those that were printed."""
+    return list(session.scalars(
+        select(Notice).where(Notice.issue_date == issue_date, Notice.status.in_(IN_ISSUE))
+        .options(selectinload(Notice.revisions), selectinload(Notice.api_key))
+        .order_by(Notice.created_at, Notice.id)))
+
+
+def issue_state(session: Session, issue_date: date) -> IssueState | None:
+    return session.get(IssueState, issue_date)
+
+
+def last_export(session: Session, issue_date: date) -> Export | None:
+    return session.scalar(select(Export).where(Export.issue_date == issue_date)
+                          .order_by(Export.id.desc()).limit(1))
+
+
+def live_publication(session: Session, issue_date: date) -> Publication | None:
+    """The issue's publication in force (not withdrawn); None while the issue is not published."""
+    return session.scalar(select(Publication).where(Publication.issue_date == issue_date,
+                                                    Publication.withdrawn_at.is_(None))
+                          .order_by(Publication.id.desc()).limit(1))
+
+
+def publications(session: Session, issue_date: date) -> list[Publication]:
+    """Every publication of the issue, the withdrawn ones too, newest first."""
+    return list(session.scalars(select(Publication).where(Publication.issue_date == issue_date)
+                                .options(selectinload(Publication.notices)).order_by(Publication.id.desc())))
+
+
+def published_export(session: Session, issue_date: date) -> Export | None:
+    """The export the issue's publication in force was made from; None while not published."""
+    publication = live_publication(session, issue_date)
+    if publication is None or publication.export_id is None:
+        return None
+    return session.get(Export, publication.export_id)
+
+
+def published_notice(session: Session, notice_id: int, *, withdrawn: bool = False) -> PublishedNotice | None:
+    """What the proof of this notice states: its snapshot in the publication in force, or (with
+    withdrawn=True, when there is none in force) in the last withdrawn one."""
+    stmt = (select(PublishedNotice).join(Publication).where(PublishedNotice.notice_id == notice_id)
+            .options(selectinload(PublishedNotice.publication)).order_by(Publication.id.desc()).limit(1))
+    found = session.scalar(stmt.where(Publication.withdrawn_at.is_(None)))
+    if found is None and withdrawn:
+        found = session.scalar(stmt)
+    return found
+
+
+@dataclass
+class PrintedColumn:
+    """What the export's `render` returns: the engine's ColumnResult, the newspaper name printed
+    in it, and per notice {"title", "text" (as printed), "boxes" (typesetting.placement_boxes)}."""
+    column: object
+    newspaper: str
+    printed: dict
+
+
+@dataclass
+class ExportOutcome:
+    export: Export
+    pdf: bytes
+    placed: list[tuple[str, int]]
+    overflow: list[str] = dc_field(default_factory=list)
+    column: object = None            # the ColumnResult, for callers that show it
+
+
+def placements_by_key(column) -> dict:
+    """The engine's placements keyed by notice reference (it gives a tuple of Placement)."""
+    placements = column.placements
+    if isinstance(placements, dict):
+        return dict(placements)
+    return {p.key: p for p in placements}
+
+
+def _placement_fields(p) -> dict:
+    # A notice taller than a column continues in the next ones: it is "in" the column it starts in.
+    return {"page": int(p.page), "column": int(p.column), "lines": int(getattr(p, "lines", 0) or 0)}
+
+
+def _key(item) -> str:
+    return item if isinstance(item, str) else getattr(item, "key", str(item))
+
+
+def export_issue(db: Database, issue_date: date, *, actor: str,
+                 render: Callable[[list[Notice]], PrintedColumn]) -> ExportOutcome:
+    """Render the issue's column and record the export: the PDF itself and its sha256, revisions,
+    placements, what each notice printed and where (for the proofs), and the audit log's head.
+
+    `render(notices)` returns a PrintedColumn (the typesetting ColumnResult: pdf, placements,
+    overflow, pages). Rendering happens outside the write transaction (it takes a second); the
+    transaction then checks that no notice of the issue changed meanwhile, so the record
+    describes the PDF exactly.
+    """
+    with db.session() as s:
+        notices = issue_notices(s, issue_date)
+        newspaper = load_publisher(s).newspaper
+    if not newspaper:
+        raise DeskError(NEWSPAPER_NOT_SET)
+    if not notices:
+        raise DeskError(f"{issue_date:%Y-%m-%d} 没有排期的公告，无可导出。")
+    for n in notices:
+        # The confirmed text never changes silently: checked on every read for print.
+        if text_hash(n.revision.text) != n.revision.text_hash:
+            raise DeskError(f"公告 {n.reference} 第{n.current_revision}版的正文与其校验值不符，已停止导出。请联系技术人员。")
+    printed_column = render(notices)
+    column = printed_column.column
+    pdf = column.pdf
+    placements = {key: _placement_fields(p) for key, p in placements_by_key(column).items()}
+    rendered = {n.reference: n.current_revision for n in notices}
+    placed = [(n.reference, n.current_revision) for n in notices if n.reference in placements]
+    as_printed = {ref: printed_column.printed[ref] for ref, _ in placed}
+    overflow = [_key(o) for o in (column.overflow or [])]
+    digest = hashlib.sha256(pdf).hexdigest()
+    with db.write() as s:
+        lock_issue(s, issue_date)
+        now_in_issue = {n.reference: n.current_revision for n in s.scalars(
+            select(Notice).where(Notice.issue_date == issue_date, Notice.status.in_(IN_ISSUE)))}
+        if now_in_issue != rendered:
+            raise DeskError("导出期间这一期的排期或正文有变动，请重新导出。")
+        printed = published_export(s, issue_date)
+        if printed is not None:
+            # After publication an export is a reprint: it must be the published column.
+            same_notices = dict(placed) == {r: v for r, v in json.loads(printed.revisions_json)}
+            if not same_notices or placements != json.loads(printed.placements_json or "{}"):
+                why = (f"只排下 {len(placed)} 则，见报的有 {len(json.loads(printed.revisions_json))} 则"
+                       if not same_notices else "版面位置不同（刊登后改过版面设置？）")
+                raise DeskError(
+                    f"这一期已刊登，见报所用的是导出记录 #{printed.id}（{printed.pages} 页）。刚才的导出与它不同"
+                    f"（{why}），未记录、未下载。重印请用与见报时相同的设置导出，例如勾选“排不下的续排到下一页”。")
+        export = Export(issue_date=issue_date, pdf_hash=digest, revisions_json=json.dumps(placed, ensure_ascii=False),
+                        placements_json=json.dumps(placements, ensure_ascii=False, sort_keys=True),
+                        pages=int(column.pages), actor=actor, pdf=pdf, newspaper=printed_column.newspaper,
+                        printed_json=json.dumps(as_printed, ensure_ascii=False, sort_keys=True))
+        s.add(export)
+        s.flush()
+        append_audit(s, actor, "export", None, {
+            "issue_date": issue_date.isoformat(), "export_id": export.id, "sha256": digest,
+            "revisions": placed, "overflow": overflow, "pages": int(column.pages)})
+        # The log as it stands with this export's own entry: a later rewrite or truncation of
+        # it no longer matches (issue 11, the keyed chain compares against these).
+        export.audit_head, export.audit_length = chain_head(s)
+    return ExportOutcome(export, pdf, placed, overflow, column)
+
+
+def _cn_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def publish_issue(db: Database, issue_date: date, *, actor: str, secret_key: str, today: date) -> list[Notice]:
+    """Mark the issue published: its scheduled notices become 已刊登 with the page and column of
+    the last export and a verification code. Refused unless the last export is exactly what is
+    scheduled now (every notice, at its current revision, placed in the PDF), and before the
+    issue date (`today`: the date in Beijing, the caller's clock): published means printed.
+
+    The publication keeps the export's PDF (the same bytes) and, per notice, what its proof
+    states (PublishedNotice): proofs, /verify and the status page read that, never the
+    settings of a later day."""
+    if issue_date > today:
+        raise DeskError(f"{_cn_date(issue_date)}这一期尚未出版，出版当天（北京时间）才能标记刊登。"
+                        f"今天是{_cn_date(today)}。")
+    with db.write() as s:
+        lock_issue(s, issue_date)
+        if issue_published(s, issue_date):
+            raise DeskError(f"{issue_date:%Y-%m-%d} 这一期已标记为刊登。")
+        export = last_export(s, issue_date)
+        if export is None:
+            raise DeskError("这一期还没有导出付印PDF。请先导出，核对无误后再标记刊登。")
+        notices = issue_notices(s, issue_date)
+        if not notices:
+            raise DeskError("这一期没有排期的公告。")
+        exported = {ref: rev for ref, rev in json.loads(export.revisions_json)}
+        placements = json.loads(export.placements_json or "{}")
+        current = {n.reference: n.current_revision for n in notices}
+        if exported != current:
+            missing = sorted(set(current) - set(exported))
+            changed = sorted(r for r in set(current) & set(exported) if current[r] != exported[r])
+            gone = sorted(set(exported) - set(current))
+            parts = []
+            if missing:
+                parts.append("未在最后导出的PDF中（排不下或导出后才排入）：" + "、".join(missing))
+            if changed:
+                parts.append("导出后正文有修改：" + "、".join(changed))
+            if gone:
+                parts.append("导出后已撤出或改期：" + "、".join(gone))
+            raise DeskError("最后一次导出的PDF与当前排期不一致，请重新导出后再标记刊登。" + "；".join(parts))
+        printed = json.loads(export.printed_json or "{}")
+        if export.pdf is None or any(n.reference not in printed for n in notices):
+            # An export recorded before migration 0004 kept only the PDF's hash.
+            raise DeskError("最后一次导出没有保存付印PDF本身（系统升级前导出的），无法据此出具见报证明。"
+                            "请重新导出一次（内容不变），再标记刊登。")
+        publisher = load_publisher(s)
+        publication = Publication(
+            issue_date=issue_date, export_id=export.id, pdf=export.pdf, pdf_hash=export.pdf_hash,
+            pages=export.pages, newspaper=export.newspaper or publisher.newspaper, published_at=utcnow(),
+            published_by=actor)
+        s.add(publication)
+        s.flush()
+        published = []
+        for n in notices:
+            place = placements.get(n.reference) or {}
+            code = verification_code(secret_key, n.reference, n.revision.text_hash)
+            if s.scalar(select(PublishedNotice.id).where(PublishedNotice.notice_id == n.id).limit(1)):
+                # Published again after a withdrawal: a code of its own, so that a proof of the
+                # withdrawn publication does not check out against the new one.
+                code = verification_code(secret_key, n.reference, f"{n.revision.text_hash}:{publication.id}")
+            guarded_update(s, n, n.version, (SCHEDULED,), status=PUBLISHED, published_page=place.get("page"),
+                            published_column=place.get("column"), verification_code=code)
+            entry = printed[n.reference]
+            s.add(PublishedNotice(
+                publication_id=publication.id, notice_id=n.id, reference=n.reference,
+                newspaper=publication.newspaper, issue_date=issue_date, page=place.get("page"),
+                page_label=publisher.page_text(place.get("page")), column_number=place.get("column"),
+                revision=n.current_revision, text_hash=n.revision.text_hash, title=entry["title"],
+                printed_text=entry["text"], verification_code=code,
+                crop_json=json.dumps(entry.get("boxes") or {}, sort_keys=True)))
+            published.append(n)
+        state = s.get(IssueState, issue_date)
+        if state is None:
+            state = IssueState(issue_date=issue_date)
+            s.add(state)
+        state.status = "published"
+        state.published_at = publication.published_at
+        state.published_by = actor
+        append_audit(s, actor, "publish", None, {
+            "issue_date": issue_date.isoformat(), "export_id": export.id, "sha256": export.pdf_hash,
+            "publication_id": publication.id,
+            "revisions": [[n.reference, n.current_revision] for n in published]})
+        for n in published:
+            append_audit(s, actor, "published", n.id, {
+                "reference": n.reference, "issue_date": issue_date.isoformat(), "page": n.published_page,
+                "column": n.published_column, "revision": n.current_revision, "export_id": export.id,
+                "publication_id": publication.id, "verification_code": n.verification_code})
+        publication.audit_head, publication.audit_length = chain_head(s)
+    # Committed: the issue is closed to advertisers now (at once in this worker, within the
+    # settings cache's 2 s in the others).
+    invalidate_public_settings()
+    return published
+
+
+WITHDRAW_REASON_EXAMPLE = "例如：第3页的公告排错了日期，报纸已更正重印，需重新刊登。"
+
+
+def withdraw_publication(db: Database, issue_date: date, reason: str, *, actor: str) -> Publication:
+    """Withdraw a publication marked in error (administrators only; the view checks the role).
+
+    Nothing is deleted: the publication and its snapshots stay, marked withdrawn (by whom,
+    when, why), so /verify says that the record was withdrawn instead of vouching for it. The
+    notices go back to 已排期 in the same issue: it can be exported and published again, which
+    makes a new publication."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DeskError("请写明撤回原因，核验页和客户的进度页都会显示，" + WITHDRAW_REASON_EXAMPLE, "reason")
+    if len(reason) > 500:
+        raise DeskError("撤回原因最多500个字。", "reason")
+    with db.write() as s:
+        lock_issue(s, issue_date)
+        publication = live_publication(s, issue_date)
+        if publication is None:
+            raise DeskError(f"{_cn_date(issue_date)}这一期没有有效的刊登记录，无可撤回。")
+        publication.withdrawn_at = utcnow()
+        publication.withdrawn_by = actor
+        publication.withdrawal_reason = reason
+        references = []
+        for snapshot in publication.notices:
+            notice = s.get(Notice, snapshot.notice_id)
+            if notice.status == PUBLISHED:
+                guarded_update(s, notice, notice.version, (PUBLISHED,), status=SCHEDULED, published_page=None,
+                                published_column=None, verification_code="")
+            references.append(snapshot.reference)
+        state = s.get(IssueState, issue_date)
+        if state is not None:
+            state.status = "open"
+            state.published_at = None
+            state.published_by = ""
+        append_audit(s, actor, "withdraw-publication", None, {
+            "issue_date": issue_date.isoformat(), "publication_id": publication.id, "reason": reason,
+            "references": references})
+        for snapshot in publication.notices:
+            append_audit(s, actor, "publication-withdrawn", snapshot.notice_id, {
+                "reference": snapshot.reference, "issue_date": issue_date.isoformat(),
+                "publication_id": publication.id, "reason": reason})
+    invalidate_public_settings()
+    return publication
