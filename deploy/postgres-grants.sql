@@ -6,7 +6,7 @@
 SELECT current_schema() AS schema \gset
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA :"schema" TO :"app";
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA :"schema" TO :"app";
--- The audit log is a hash chain that only grows (store/operations.py, append_audit): the web
+-- The audit log is a hash chain that only grows (store/audit.py, append_audit): the web
 -- server adds entries and reads them; changing or removing one takes the owner's role.
 REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM :"app";
 -- The schema version belongs to the migrations.
