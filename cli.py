@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 from pathlib import Path
@@ -10,19 +9,17 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import func, select
 
 from store import migrate
-from store.db import Database
-from store.models import Notice
 from store.accounts import create_api_key, list_api_keys, revoke_api_key
+from store.db import Database
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "seed-notices.json"
 
 
 def get_db() -> Database:
-    """The app's database (made by views/extensions.py init_app). Read from the app here, not
-    imported from views: the commands use the store and press/, never the web layer."""
+    """The app's database, as create_app() set it up. Read from the app here rather than imported
+    from the web layer: the commands use the store and press/ only."""
     return current_app.extensions["notice_db"]
 
 

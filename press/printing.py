@@ -21,8 +21,8 @@ import typesetting
 from notices.catalogue import CATALOGUE, NoticeType, price_categories
 from notices.privacy import mask_id_numbers
 from store.models import LineSetting
-from store.workflow import text_hash
 from store.settings import Publisher
+from store.workflow import text_hash
 from typesetting import RenderError  # noqa: F401  (re-exported for the views and cli.py)
 
 logger = logging.getLogger(__name__)

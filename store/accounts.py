@@ -49,7 +49,8 @@ def normalise_username(value: str) -> str:
 # restrictive" level lets Latin mix with Han), needs no confusables table, and is all a Chinese
 # newsroom's account names need: pinyin or 汉字.
 _LATIN_NAME = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
-_USERNAME_RULE = "账号名只能全用汉字（可带数字），或全用英文字母 a–z、数字和 . _ -，不能有空格，例如：zhang.wei 或 张伟。"
+_USERNAME_RULE = ("账号名只能全用汉字（可带数字），或全用英文字母 a–z、数字和 . _ -，不能有空格，"
+                  "例如：zhang.wei 或 张伟。")
 _SCRIPT_NAMES = {"CYRILLIC": "西里尔字母", "GREEK": "希腊字母", "LATIN": "带符号的拉丁字母", "ARMENIAN": "亚美尼亚字母",
                  "HIRAGANA": "日文平假名", "KATAKANA": "日文片假名", "HANGUL": "韩文", "CJK": "汉字部首或符号",
                  "KANGXI": "康熙部首"}

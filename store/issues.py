@@ -137,7 +137,8 @@ def export_issue(db: Database, issue_date: date, *, actor: str,
     for n in notices:
         # The confirmed text never changes silently: checked on every read for print.
         if text_hash(n.revision.text) != n.revision.text_hash:
-            raise DeskError(f"公告 {n.reference} 第{n.current_revision}版的正文与其校验值不符，已停止导出。请联系技术人员。")
+            raise DeskError(f"公告 {n.reference} 第{n.current_revision}版的正文与其校验值不符，已停止导出。"
+                            "请联系技术人员。")
     printed_column = render(notices)
     column = printed_column.column
     pdf = column.pdf
