@@ -269,6 +269,16 @@ class Publication(Base):
     def withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
+    @property
+    def withdrawal_clause(self) -> str:
+        """The reason as a clause for "原因：{…}。据此…": without its own closing punctuation,
+        or a reason typed as a sentence ("…再标记。") would print "…再标记。。"."""
+        return self.withdrawal_reason.strip().rstrip(REASON_END).rstrip()
+
+
+# Closing punctuation an editor may end a reason with (full- and half-width).
+REASON_END = "。．.！!？?；;，,、 \u3000"
+
 
 class PublishedNotice(Base):
     """What a proof of one notice states, as it was when the issue was marked published: the

@@ -32,7 +32,7 @@ def _withdrawn_answer(snapshot: PublishedNotice, status_url: str):
         "error.html", title="刊登记录已撤回",
         message=(f"这则公告（{snapshot.reference}）{snapshot.issue_date.year}年{snapshot.issue_date.month}月"
                  f"{snapshot.issue_date.day}日的刊登记录已于 {local_time_text(pub.withdrawn_at)} 由报社撤回，"
-                 f"原因：{pub.withdrawal_reason}。撤回的记录不再出具见报证明；报社重新刊登后，可在进度页下载新的证明。"
+                 f"原因：{pub.withdrawal_clause}。撤回的记录不再出具见报证明；报社重新刊登后，可在进度页下载新的证明。"
                  f"如有疑问，请联系报社。"),
         link=status_url, link_text="查看办理进度"), 410
 
