@@ -284,7 +284,8 @@ def test_a_wrong_publication_is_withdrawn_kept_and_published_again(app, client):
     assert "这则公告目前没有有效的刊登记录" in page
     found = client.get("/verify", query_string={"q": old_code}).get_data(as_text=True)
     assert "核验码对应的刊登记录已撤回" in found and "此刊登记录已撤回" in found
-    assert "没有找到" in client.get("/verify", query_string={"q": "斐泽展览"}).get_data(as_text=True)
+    by_name = client.get("/verify", query_string={"q": "斐泽展览"}).get_data(as_text=True)
+    assert "没有找到" not in by_name and "此刊登记录已撤回" in by_name and reason in by_name
     proof = _proof(app, client, licence)
     assert proof.status_code == 410 and reason in proof.get_data(as_text=True)
     status = client.get(f"/status/{licence}/{secret(app, licence)}").get_data(as_text=True)
@@ -309,6 +310,39 @@ def test_a_wrong_publication_is_withdrawn_kept_and_published_again(app, client):
     assert COMPANY in client.get("/verify", query_string={"q": "斐泽展览"}).get_data(as_text=True)
     issue_page = admin.get(f"/desk/issues/{day}").get_data(as_text=True)
     assert issue_page.count("刊登记录 #") == 2 and reason in issue_page
+
+
+def test_a_withdrawn_record_is_found_by_name_and_credit_code_and_shown_withdrawn(app, client):
+    """Issue 11: after a withdrawal, searching the company's name or credit code answered
+    "没有找到 … 尚未刊登的公告在此查不到", while by reference it said 已撤回."""
+    admin, (licence,), _ = _published_issue(app, LICENCE)
+    uscc = load_seed()[LICENCE]["fields"]["uscc"]
+    reason = "标记有误，需更正后重新刊登"
+    assert admin.post(f"/desk/issues/{ISSUE.isoformat()}/withdraw", data={"reason": reason}).status_code == 303
+    for q in ("斐泽展览", uscc):
+        page = client.get("/verify", query_string={"q": q}).get_data(as_text=True)
+        found = page.split('aria-live="polite"')[1]
+        assert "没有找到" not in found, q
+        assert "此刊登记录已撤回" in found and reason in found and "2026年11月27日" in found, q
+        # Every record found is the withdrawn one: nothing on the page says it is in force.
+        assert found.count('class="verified withdrawn"') == found.count('class="verified') == 1, q
+
+
+@pytest.mark.parametrize("typed", ["需更正后重新刊登。", "需更正后重新刊登。 ", "需更正后重新刊登.", "需更正后重新刊登！"])
+def test_a_withdrawal_reason_ending_in_a_full_stop_is_not_doubled(app, client, typed):
+    admin, (licence,), _ = _published_issue(app, LICENCE)
+    code = fetch(app, licence).verification_code
+    assert admin.post(f"/desk/issues/{ISSUE.isoformat()}/withdraw", data={"reason": typed}).status_code == 303
+    pages = {
+        "verify": client.get(f"/verify/{licence}", query_string={"code": code}).get_data(as_text=True),
+        "search": client.get("/verify", query_string={"q": "斐泽展览"}).get_data(as_text=True),
+        "status": client.get(f"/status/{licence}/{secret(app, licence)}").get_data(as_text=True),
+        "proof": _proof(app, client, licence).get_data(as_text=True),
+    }
+    for name, page in pages.items():
+        assert "需更正后重新刊登。" in page, name
+        for doubled in ("。。", "。.", ".。", "！。"):
+            assert doubled not in page, (name, doubled)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 Only publications are ever searched or shown, and only what their snapshots state (what was
 printed, where, under which name: store.models.PublishedNotice), never today's settings. A
-withdrawn publication is shown as withdrawn (date and reason) when asked for by its reference
-or verification code, and never found by a name. Searches are rate-limited per address: the
+withdrawn publication is shown as withdrawn (date and reason) however it is asked for (reference,
+verification code, name or credit code), never as published. Searches are rate-limited per address: the
 page answers "is there a published notice naming X", nothing more.
 """
 from __future__ import annotations
@@ -44,10 +44,6 @@ def _snapshots():
             .order_by(PublishedNotice.issue_date.desc(), Publication.id.desc(), PublishedNotice.id.desc()))
 
 
-def _in_force(stmt):
-    return stmt.where(Publication.withdrawn_at.is_(None))
-
-
 def _classify(q: str) -> tuple[str, str]:
     """(kind, needle): reference, code, uscc, regno or name — or ("refused", message)."""
     compact = q.replace(" ", "").replace("-", "").upper()
@@ -72,7 +68,8 @@ def search_published(session, kind: str, needle: str) -> tuple[str, list[Publish
     printed: the snapshot keeps the text as printed (ID numbers masked), so a search cannot find
     a notice by digits the paper hid, or "1985" and "1986" would reveal a birth date four digits
     at a time. By reference or code a withdrawn publication is found too (shown withdrawn: whoever
-    holds its proof must learn that); by a name only those in force."""
+    holds its proof must learn that), and by a name or a credit code too: whoever checks a company
+    named in a withdrawn record must learn that it was withdrawn, not "没有找到" (issue 11)."""
     base = _snapshots()
     if kind == "reference":
         return kind, list(session.scalars(base.where(PublishedNotice.reference == needle)))
@@ -81,7 +78,7 @@ def search_published(session, kind: str, needle: str) -> tuple[str, list[Publish
         if found:
             return kind, found
         kind = "name"
-    stmt = _in_force(base).where(PublishedNotice.printed_text.contains(needle, autoescape=True))
+    stmt = base.where(PublishedNotice.printed_text.contains(needle, autoescape=True))
     results = []
     for snapshot in session.scalars(stmt.limit(RESULTS_MAX * 10)):
         if needle in snapshot.printed_text:          # LIKE ignores ASCII case; the paper does not
