@@ -372,7 +372,7 @@ def verify_audit(session: Session, *, full: bool = False, key: AuditKey | None =
         if anchor != start.entry_hash or count != start.entry_count:
             what = ("不见了" if anchor is None else "的哈希值变了" if anchor != start.entry_hash else
                     f"之前的记录数变了（核验时 {start.entry_count - 1} 条，现在 {count - 1} 条）")
-            result.problems.append(f"{_cn_time(start.verified_at)} 核验过的记录 #{start.entry_id}{what}："
+            result.problems.append(f"{_cn_time(start.verified_at)} 核验过的记录 #{start.entry_id} {what}："
                                    f"日志在应用之外被改动或删除过。已改为逐条核验全部记录。")
             start = None
     if start is None:
@@ -429,7 +429,7 @@ def _scan(session: Session, key: AuditKey, result: Verification, start: AuditChe
             min_version = version
         for label, recorded in expected.get(position, ()):
             if recorded != hash_:
-                result.problems.append(f"{label}记载第 {position} 条记录的哈希值是 {recorded[:12]}…，"
+                result.problems.append(f"{label} 记载第 {position} 条记录的哈希值是 {recorded[:12]}…，"
                                        f"现在第 {position} 条（#{entry_id}）是 {hash_[:12]}…：日志被改动或删除过。")
         prev = hash_
         result.head = Mark(entry_id, hash_, position, version)
@@ -439,7 +439,7 @@ def _scan(session: Session, key: AuditKey, result: Verification, start: AuditChe
     result.keyed, result.keyed_verified = keyed, keyed_verified
     for length in sorted(n for n in expected if n > position):
         for label, _recorded in expected[length]:
-            result.problems.append(f"{label}记载日志当时已有 {length} 条记录，现在只有 {position} 条："
+            result.problems.append(f"{label} 记载日志当时已有 {length} 条记录，现在只有 {position} 条："
                                    f"末尾的记录被删除了。")
 
 

@@ -360,7 +360,7 @@ def test_deleting_the_last_entries_is_found_by_the_checkpoint(app):
     result = _run(app)
     assert result.full and not result.ok and any("末尾的记录被删除" in p for p in result.problems)
     html = editor.get("/desk/audit").get_data(as_text=True)
-    assert "核验未通过" in html and "不见了" in html and "末尾的记录被删除" in html
+    assert "核验未通过" in html and " 不见了" in html and "末尾的记录被删除" in html     # "记录 #40 不见了"
     # Every view says so again: no checkpoint is signed over a log that failed.
     assert "核验未通过" in editor.get("/desk/audit").get_data(as_text=True)
 
@@ -403,12 +403,13 @@ def test_deleting_the_last_entries_is_found_by_export_and_publication_records(ap
     _sql(app, "DELETE FROM audit_log WHERE id > :id", id=_entries(app)[4].id)      # 5 of 8 left
     result = _run(app)
     assert result.full and [p for p in result.problems if "末尾的记录被删除" in p] == [
-        f"刊登记录 #{publication_id}记载日志当时已有 {publication_length} 条记录，现在只有 5 条：末尾的记录被删除了。"]
+        f"刊登记录 #{publication_id} 记载日志当时已有 {publication_length} 条记录，现在只有 5 条：末尾的记录被删除了。"]
     # Rewriting the whole log as unkeyed entries (nothing keyed left to fail) does not match
     # the hash the export recorded at its position.
     _rewrite_without_key(app, _entries(app)[0].id, edit=lambda d: d, version=2)
     result = _run(app, full=True)
-    assert result.bad == [] and any(p.startswith(f"导出记录 #{export_id}记载第 4 条记录的哈希值") for p in result.problems)
+    assert result.bad == [] and any(p.startswith(f"导出记录 #{export_id} 记载第 4 条记录的哈希值")
+                                    for p in result.problems)
 
 
 def test_records_made_after_the_checkpoint_are_compared_by_the_view(app):
@@ -419,7 +420,7 @@ def test_records_made_after_the_checkpoint_are_compared_by_the_view(app):
     _sql(app, "DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)")
     result = _run(app)
     assert not result.full and result.problems == [
-        f"导出记录 #{export_id}记载日志当时已有 {length} 条记录，现在只有 {length - 1} 条：末尾的记录被删除了。"]
+        f"导出记录 #{export_id} 记载日志当时已有 {length} 条记录，现在只有 {length - 1} 条：末尾的记录被删除了。"]
 
 
 def test_deleting_the_checkpoints_falls_back_to_full_verification(app):

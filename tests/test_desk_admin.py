@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from sqlalchemy import select
 
@@ -105,6 +106,65 @@ def test_layout_and_rate_card_validated_by_the_engine(app):
     assert p.rate_card["default"]["per_line_cents"] == 6000 and p.layout == {"header_text": "分类公告"}
     details = json.loads(_audit(app, "settings")[-1].details_json)
     assert set(details) == {"rate_card", "layout"}
+
+
+def test_settings_and_the_audit_log_use_the_settings_forms_words(app):
+    """The finding: saving said "设置已保存：联系方式、版面、报纸名称、版面。" (page labels and layout
+    were both 版面), and /desk/audit showed a layout change as JSON with the engine's keys
+    ({"body_size_pt": 9.0, …})."""
+    admin = editor_client(app, "boss", role="admin")
+    data = {**_settings_post_data(app), "newspaper": "羊城公告报", "page_labels": "A12、A13",
+            "contact_lines": "欢迎刊登\n联系电话：87750217", "layout__body_size_pt": "8.5", "layout__columns": "5",
+            "rate__default__per_line_cents": "60"}
+    page = admin.post("/desk/settings", data=data, follow_redirects=True).get_data(as_text=True)
+    assert "设置已保存：栏末联系方式、版式、报纸名称、分类公告所在版面、价目表。" in page
+    assert "<h2>版式</h2>" in admin.get("/desk/settings").get_data(as_text=True)
+    html = admin.get("/desk/audit").get_data(as_text=True)
+    row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*修改设置.*?</tr>", html, re.S).group(0)
+    for said in ("版式", "正文字号（磅） 8.0 → 8.5", "栏数 6 → 5", "分类公告所在版面", "— → A12、A13",
+                 "价目表", "其他公告（默认）·每行（元） ¥50.00 → ¥60.00", "报纸名称"):
+        assert said in row, (said, row)
+    assert not re.search(r"[a-z]+_[a-z]+|\{", row), row           # no body_size_pt, no JSON
+
+
+def test_publication_entries_in_the_audit_log_are_in_chinese(app):
+    """publish / published / withdraw entries showed publication_id, verification_code and
+    references as they are stored."""
+    from store.audit import append_audit
+    from store.issues import withdraw_publication
+    from tests.desk_support import ISSUE, PERSON, mark_published, submit
+    reference = submit(app, PERSON)
+    mark_published(app, reference)
+    db = app.extensions["notice_db"]
+    with db.write() as s:       # as store/issues.py publish_issue() writes them
+        append_audit(s, "editor:boss", "publish", None, {"issue_date": ISSUE.isoformat(), "export_id": 1,
+                                                         "sha256": "ab" * 32, "publication_id": 1,
+                                                         "revisions": [[reference, 1]]})
+        append_audit(s, "editor:boss", "published", None, {"reference": reference, "publication_id": 1,
+                                                           "verification_code": "ABCDEFGHJK", "page": 1, "column": 2})
+    withdraw_publication(db, ISSUE, "日期排错，已更正重印。", actor="editor:boss")
+    admin = editor_client(app, "boss", role="admin")
+    html = admin.get("/desk/audit").get_data(as_text=True)
+    table = html[html.index('<table class="audit">'):]
+    for said in ("刊登记录号", "核验码", "所含公告"):
+        assert said in table, said
+    for key in ("publication_id", "verification_code", "references", "revisions", "sha256", "export_id"):
+        assert key not in table, key
+
+
+def test_every_detail_the_store_audits_has_a_chinese_label():
+    """Each key of the details that store/ writes with append_audit(…, {…}) is named in Chinese
+    on /desk/audit (views/desk.py DETAIL_LABELS): a new key is not shown in English."""
+    import ast
+    from pathlib import Path
+    keys = set()
+    for path in (Path(__file__).resolve().parent.parent / "store").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "append_audit" \
+                    and node.args and isinstance(node.args[-1], ast.Dict):
+                keys |= {k.value for k in node.args[-1].keys if isinstance(k, ast.Constant)}
+    assert {"publication_id", "verification_code", "references"} <= keys
+    assert sorted(keys - set(desk.DETAIL_LABELS)) == []
 
 
 def test_admin_manages_editors(app):

@@ -26,6 +26,7 @@ from sqlalchemy.orm import selectinload
 from forms.desk import (CONTACT_LINE_MAX, CONTACT_LINES_MAX, ActionForm, DecisionForm, EditorCreateForm, PaymentForm,
                         ResetPasswordForm, ScheduleForm, cents_text, edit_form_class, labelled, parse_price, rate_rules,
                         rule_fields, settings_fields, settings_form_class)
+from forms.desk import RULE_CHOICES, WEEKDAY_LABELS
 from forms.validators import parse_yuan
 from notices.catalogue import CATALOGUE
 from notices.dates import in_range
@@ -505,7 +506,7 @@ DETAIL_LABELS = {
     "text_hash": "正文摘要", "previous_text_hash": "原正文摘要", "lines": "行数", "price_cents": "价格",
     "note": "说明", "username": "账号", "address": "地址", "role": "角色", "sha256": "PDF摘要",
     "revisions": "所含版本", "overflow": "排不下", "pages": "页数", "type": "类型", "name": "名称",
-    "prefix": "前缀",
+    "prefix": "前缀", "publication_id": "刊登记录号", "verification_code": "核验码", "references": "所含公告",
 }
 
 
@@ -533,6 +534,74 @@ def _value_text(key: str, value) -> str:
     return str(value)
 
 
+def _setting_labels() -> dict[str, str]:
+    """What the settings form calls each part of the layout and the rate card: the audit log
+    names a changed setting as the administrator saw it, not by the engine's field name."""
+    layout_cls, rate_cls = _typesetting_classes()
+    labels = {name: label for name, label, *_rest in settings_fields(layout_cls)}
+    labels.update(rule_fields(type(rate_cls().default)))
+    labels.update(rate_rules(rate_cls))
+    labels.update(categories="", currency_symbol="货币符号")
+    return labels
+
+
+def _flat(value, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], object]:
+    if isinstance(value, dict):
+        out: dict[tuple[str, ...], object] = {}
+        for key, item in value.items():
+            out.update(_flat(item, (*path, str(key))))
+        return out
+    return {path: value}
+
+
+def _effective(key: str, stored):
+    """A layout or rate card as it applied: the stored overrides over the engine's defaults, so
+    that a first change reads "8.0 → 8.5", not "— → 8.5" (and unchanged defaults not at all)."""
+    try:
+        if key == "layout":
+            layout_cls, _rate_cls = _typesetting_classes()
+            return {name: default for name, _label, _kind, default, _hint in settings_fields(layout_cls)} | stored
+        if key == "rate_card":
+            return printing.rate_card(Publisher(rate_card=stored)).to_dict()
+    except (TypeError, ValueError):      # an entry written by an older version: shown as stored
+        pass
+    return stored
+
+
+def _setting_value(key: str, value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if key in RULE_CHOICES:
+        return dict(RULE_CHOICES[key]).get(value, str(value))
+    if key == "weekdays" and isinstance(value, list):
+        return "、".join(WEEKDAY_LABELS[d] if isinstance(d, int) and 0 <= d < 7 else str(d) for d in value)
+    if key == "type_order" and isinstance(value, list):
+        return "、".join(CATALOGUE[c].title if c in CATALOGUE else str(c) for c in value)
+    if key == "print_id_numbers":
+        return {"masked": "隐去中间部分", "full": "全号刊登"}.get(value, str(value))
+    if key.endswith("_cents") and isinstance(value, int):
+        return f"¥{value / 100:.2f}"
+    return _value_text(key, value)
+
+
+def _setting_change(key: str, before, after) -> str:
+    """"正文字号（磅）9.0 → 8.5；栏数 5 → 6": only what changed in the layout or the rate card,
+    by the settings form's labels (the whole dict was shown, with the engine's English keys)."""
+    if not isinstance(before, dict) and not isinstance(after, dict):
+        return f"{_setting_value(key, before)} → {_setting_value(key, after)}"
+    labels = _setting_labels()
+    old, new = _flat(_effective(key, before or {})), _flat(_effective(key, after or {}))
+    parts = []
+    for path in [*old, *(p for p in new if p not in old)]:
+        if old.get(path) != new.get(path):
+            name = "·".join(label for label in (labels.get(p, labelled(p)) for p in path) if label)
+            was, now_ = _setting_value(path[-1], old.get(path)), _setting_value(path[-1], new.get(path))
+            parts.append(f"{name} {was} → {now_}")
+    return "；".join(parts) or "—"
+
+
 def _details(entry: AuditEntry) -> list[tuple[str, str, str]]:
     """(label, shown value, full value) for each detail of an entry, in Chinese."""
     try:
@@ -544,7 +613,7 @@ def _details(entry: AuditEntry) -> list[tuple[str, str, str]]:
     out = []
     for key, value in data.items():
         if entry.action == "settings" and isinstance(value, dict) and set(value) == {"from", "to"}:
-            full = f"{_value_text(key, value['from'])} → {_value_text(key, value['to'])}"
+            full = _setting_change(key, value["from"], value["to"])
             out.append((SETTING_LABELS.get(key, key), full[:160] + ("…" if len(full) > 160 else ""), full))
             continue
         full = _value_text(key, value)
@@ -938,9 +1007,12 @@ def settings():
         layout_error=getattr(form, "layout_error", ""), rate_error=getattr(form, "rate_error", "")), status
 
 
-SETTING_LABELS = {"newspaper": "报纸名称", "office_phone": "报社联系电话", "page_labels": "版面", "contact_lines": "联系方式", "weekdays": "出版日", "copy_deadline": "截稿时间",
+# As the settings page names them (templates/desk/settings.html): "版面" was both the page
+# labels and the layout, so a save said "设置已保存：联系方式、版面、报纸名称、版面。".
+SETTING_LABELS = {"newspaper": "报纸名称", "office_phone": "报社联系电话", "page_labels": "分类公告所在版面",
+                  "contact_lines": "栏末联系方式", "weekdays": "出版日", "copy_deadline": "截稿时间",
                   "days_before": "提前天数", "closed_dates": "休刊日期", "print_id_numbers": "身份证号码见报方式",
-                  "type_order": "公告顺序", "layout": "版面", "rate_card": "价目表"}
+                  "type_order": "公告顺序", "layout": "版式", "rate_card": "价目表"}
 
 
 # ---------------------------------------------------------------------------------------------
