@@ -98,7 +98,16 @@ class AccountStatus:
     failures: int           # failed attempts in the account window (24 hours)
     refused: int            # attempts refused by the throttle in the same window
     delay: int              # seconds between attempts from clients the account does not trust
-    limited_until: float | None     # epoch seconds: some address (or everyone untrusted) must wait till then
+    limited_until: float | None     # epoch seconds: every client it does not trust waits till then
+
+
+@dataclass
+class AddressLimit:
+    """One address limited: for every account (rule 2, account None) or for one (rule 1)."""
+    address: str
+    account: str | None
+    reason: str             # ADDRESS or PAIR
+    until: float            # epoch seconds
 
 
 def _part(value: str) -> str:
@@ -140,16 +149,14 @@ class LoginThrottle:
             for key, window in taken:
                 s.incr(key, window, amount=-1)
             retry = max(1, math.ceil(s.get_expiry(until_key) - time.time()))
-            limited = [f"limited:addr:{addr}"]
             s.incr(f"refused:addr:{addr}", p.address_window)
             if reason != ADDRESS:
                 # Only when this account is what is limited: a spray of made-up names refused
                 # for its address must not leave a key per name behind.
                 s.incr(f"refused:acct:{acct}", p.account_window)
-                limited.append(f"limited:acct:{acct}")
-            for key in limited:
-                if s.get(key) <= 0:
-                    s.incr(key, retry)
+            # Until when each is limited is read from the counters themselves (limits() below):
+            # a refusal at one address is not a limit on the account (/desk/editors said the
+            # account was limited while its editor logged in from another address).
             audit_key = f"audited:acct:{acct}" if reason == ACCOUNT else f"audited:addr:{addr}"
             first = s.incr(audit_key, p.audit_window) == 1
             return Attempt(account, address, False, reason, retry, first)
@@ -193,24 +200,41 @@ class LoginThrottle:
         try:
             failures = max(0, s.get(f"acct:{acct}"))
             refused = max(0, s.get(f"refused:acct:{acct}"))
-            until = None
-            if s.get(f"limited:acct:{acct}") > 0:
-                until = s.get_expiry(f"limited:acct:{acct}")
-            if s.get(f"slot:{acct}") > 0:
-                until = max(until or 0, s.get_expiry(f"slot:{acct}"))
+            # Rule 3 only, the one limit on the account itself: the next attempt from a client
+            # it does not trust waits for the slot. A limit at one address is in limits().
+            until = s.get_expiry(f"slot:{acct}") if s.get(f"slot:{acct}") > 0 else None
         except StorageError as exc:
             raise ThrottleUnavailable(str(exc)) from exc
         return AccountStatus(failures, refused, p.delay(failures + 1), until)
 
     def address_status(self, address: str) -> tuple[int, float | None]:
-        """(refusals in the address window, until when it was last limited) of one address."""
-        s, addr = self.storage, _part(address)
+        """(refusals in the address window, until when it is limited for every account) of one address."""
+        p, s, addr = self.policy, self.storage, _part(address)
         try:
             refused = max(0, s.get(f"refused:addr:{addr}"))
-            until = s.get_expiry(f"limited:addr:{addr}") if s.get(f"limited:addr:{addr}") > 0 else None
+            until = s.get_expiry(f"addr:{addr}") if s.get(f"addr:{addr}") >= p.address_limit else None
         except StorageError as exc:
             raise ThrottleUnavailable(str(exc)) from exc
         return refused, until
+
+    def limits(self, address: str, accounts: list[str]) -> list[AddressLimit]:
+        """What is limited at this address now: all accounts (rule 2), and each of `accounts`
+        whose failures there reached rule 1's limit (a count of the account's generation:
+        an unlock ends it). The counters' own expiry is when it ends."""
+        p, s, addr = self.policy, self.storage, _part(address)
+        out = []
+        try:
+            _refused, until = self.address_status(address)
+            if until:
+                out.append(AddressLimit(address, None, ADDRESS, until))
+            for account in accounts:
+                acct = _part(account)
+                pair_key = f"pair:{acct}:{s.get(f'gen:{acct}')}:{addr}"
+                if s.get(pair_key) >= p.pair_limit:
+                    out.append(AddressLimit(address, account, PAIR, s.get_expiry(pair_key)))
+        except StorageError as exc:
+            raise ThrottleUnavailable(str(exc)) from exc
+        return out
 
     def unlock(self, account: str) -> None:
         """Clear the account's counters; a new generation number orphans all its per-address
@@ -218,8 +242,7 @@ class LoginThrottle:
         p, s = self.policy, self.storage
         acct = _part(account)
         try:
-            for key in (f"acct:{acct}", f"slot:{acct}", f"refused:acct:{acct}", f"limited:acct:{acct}",
-                        f"audited:acct:{acct}"):
+            for key in (f"acct:{acct}", f"slot:{acct}", f"refused:acct:{acct}", f"audited:acct:{acct}"):
                 s.clear(key)
             # Outlives every per-address count it orphans; should it expire and restart at 0,
             # the counts of generation 0 have long expired.

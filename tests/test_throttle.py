@@ -271,7 +271,8 @@ def test_refusals_with_new_usernames_are_one_audit_entry_per_address(tapp):
     assert _keys(throttle) < 50 * 2 + 10
     admin = editor_client(tapp, "boss", role="admin")
     html = admin.get("/desk/editors").get_data(as_text=True)
-    assert re.search(r"<td>203\.0\.113\.9</td><td>180</td><td>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d</td>", html)
+    assert re.search(r"<td>203\.0\.113\.9</td><td>180</td><td>\s*所有账号\s*受限至 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
+                     r" <span class=\"help\">此地址失败过多（各账号合计）</span>", html)
     assert re.search(r"<td>203\.0\.113\.10</td><td>10</td>", html)
 
 
@@ -285,9 +286,50 @@ def test_a_flood_on_one_account_is_counted_and_shown(tapp):
     assert len(_audit(tapp, "login-throttled")) == 1
     admin = editor_client(tapp, "boss", role="admin")
     html = admin.get("/desk/editors").get_data(as_text=True)
-    row = re.search(r"<strong>erin</strong>.*?</tr>", html, re.S).group(0)
-    assert "失败 5 次，被拒 30 次" in row and "受限至 " in row and "解除登录限制" in row
+    row = re.search(r"<strong>erin</strong>（?[^<]*</td>.*?</tr>", html, re.S).group(0)
+    assert "失败 5 次，被拒 30 次" in row and "解除登录限制" in row
+    assert "受限至" not in row          # the limit is the address's, listed below
     assert "解除登录限制" not in re.search(r"<strong>boss</strong>.*?</tr>", html, re.S).group(0)
+    address = re.search(r"<tr><td>203\.0\.113\.11</td>.*?</tr>", html, re.S).group(0)
+    assert "<td>30</td>" in address and "账号 <strong>erin</strong>" in address and "受限至 " in address
+    assert "此账号在此地址失败过多" in address and "解除登录限制" in address
+
+
+def test_an_address_limit_is_not_shown_as_the_accounts(tapp):
+    """The finding: after 5 wrong passwords from 127.0.0.3, wang.bian logged in from 127.0.0.4,
+    and his row on /desk/editors still said 受限至 23:52:20（失败过多的地址、陌生电脑）."""
+    create_editor(tapp, "wang.bian")
+    elsewhere = _from(tapp, "127.0.0.3")
+    for _ in range(5):
+        assert login(elsewhere, "wang.bian", WRONG).status_code == 401
+    assert login(elsewhere, "wang.bian").status_code == 429
+    assert login(_from(tapp, "127.0.0.4"), "wang.bian").status_code == 303
+    throttle = tapp.extensions["login_throttle"]
+    assert throttle.account_status("wang.bian").limited_until is None
+    [limit] = throttle.limits("127.0.0.3", ["wang.bian", "nobody"])
+    assert (limit.account, limit.reason) == ("wang.bian", PAIR) and limit.until > time.time() + 800
+    assert throttle.limits("127.0.0.4", ["wang.bian"]) == []
+    html = editor_client(tapp, "boss", role="admin").get("/desk/editors").get_data(as_text=True)
+    row = re.search(r"<strong>wang\.bian</strong>.*?</tr>", html, re.S).group(0)
+    assert "受限至" not in row and "失败过多的地址" not in row
+    address = re.search(r"<tr><td>127\.0\.0\.3</td>.*?</tr>", html, re.S).group(0)
+    assert "账号 <strong>wang.bian</strong>" in address and "受限至 " in address
+    # An unlock ends it at that address too.
+    throttle.unlock("wang.bian")
+    assert throttle.limits("127.0.0.3", ["wang.bian"]) == []
+
+
+def test_an_address_limited_for_every_account_is_listed_as_such(tapp):
+    sprayer = _from(tapp, "203.0.113.12")
+    for i in range(20):
+        login(sprayer, f"user{i}", WRONG)
+    assert login(sprayer, "user0", WRONG).status_code == 429
+    [limit] = tapp.extensions["login_throttle"].limits("203.0.113.12", ["boss"])
+    assert (limit.account, limit.reason) == (None, ADDRESS)
+    html = editor_client(tapp, "boss", role="admin").get("/desk/editors").get_data(as_text=True)
+    address = re.search(r"<tr><td>203\.0\.113\.12</td>.*?</tr>", html, re.S).group(0)
+    assert "所有账号" in address and "各账号合计" in address
+    assert "受限至" not in re.search(r"<strong>boss</strong>.*?</tr>", html, re.S).group(0)
 
 
 def test_an_administrator_unlocks_an_account(tapp):

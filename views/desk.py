@@ -1020,14 +1020,17 @@ SETTING_LABELS = {"newspaper": "报纸名称", "office_phone": "报社联系电�
 
 def _throttle_view(users: list[User]) -> dict:
     """Login throttling as the editors page shows it: per account its failures, refusals and
-    until when it is limited (counted in the throttle's storage, store/throttle.py), and the
-    addresses refused lately - those the audit log names (one entry when throttling starts),
-    with their live counts."""
+    until when the account itself is limited (the delay for clients it does not trust; counted
+    in the throttle's storage, store/throttle.py), and the addresses refused lately - those the
+    audit log names (one entry when throttling starts) - each with what is limited there: every
+    account, or one account at that address. An address limit is not shown on the account's
+    row: its editor logs in from another address as usual."""
     throttle = login_throttle()
     if throttle is None:
         return {"enabled": False}
     try:
         statuses = {u.id: throttle.account_status(u.username) for u in users}
+        ids = {u.username: u.id for u in users}
         since = datetime.now(timezone.utc) - timedelta(seconds=throttle.policy.address_window)
         rows = read_session().execute(select(AuditEntry.at, AuditEntry.details_json).where(
             AuditEntry.action == "login-throttled").order_by(AuditEntry.id.desc()).limit(200)).all()
@@ -1035,9 +1038,12 @@ def _throttle_view(users: list[User]) -> dict:
         for at, details in rows:
             address = json.loads(details).get("address") if as_utc(at) >= since else None
             if address and address not in addresses and len(addresses) < 50:
-                refused, until = throttle.address_status(address)
-                if refused:
-                    addresses[address] = {"refused": refused, "until": _epoch_local(until)}
+                refused, _until = throttle.address_status(address)
+                limits = [{"account": limit.account, "user_id": ids.get(limit.account or ""),
+                           "reason": THROTTLE_REASONS[limit.reason], "until": _epoch_local(limit.until)}
+                          for limit in throttle.limits(address, list(ids))]
+                if refused or limits:
+                    addresses[address] = {"refused": refused, "limits": [x for x in limits if x["until"]]}
     except ThrottleUnavailable:
         return {"enabled": True, "down": True}
     return {"enabled": True, "down": False, "policy": throttle.policy, "addresses": addresses,
