@@ -14,8 +14,8 @@ from notices.checks import check_notice
 from notices.deadlines import open_issue_dates
 from press import printing
 from store.models import Notice
-from store.workflow import Advertiser, submit_notice
 from store.settings import load_publisher, save_publisher
+from store.workflow import Advertiser, submit_notice
 
 DEMO_NEWSPAPER = "演示日报"
 DEMO_ADVERTISER = Advertiser(name="示例数据（样张分类广告栏）", phone="", email="")

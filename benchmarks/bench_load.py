@@ -216,12 +216,12 @@ def seed(database_url: str, *, api_keys: int, export_notices: int = EXPORT_NOTIC
     from app import create_app
     from notices.catalogue import CATALOGUE
     from notices.checks import check_notice
-    from store import accounts
-    from store.models import SCHEDULED, Notice
-    from store.accounts import create_api_key
-    from store.workflow import Advertiser, status_secret, submit_notice
-    from store.settings import load_publisher, save_publisher
     from press import printing
+    from store import accounts
+    from store.accounts import create_api_key
+    from store.models import SCHEDULED, Notice
+    from store.settings import load_publisher, save_publisher
+    from store.workflow import Advertiser, status_secret, submit_notice
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY, "DEMO_DATA": False})
     db = app.extensions["notice_db"]

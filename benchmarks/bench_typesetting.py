@@ -14,21 +14,29 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from dataclasses import replace
 import json
 import random
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import typst  # noqa: E402
 
-from typesetting import (ColumnItem, LayoutSettings, RateCard, render_column,  # noqa: E402
-                         render_notice_png, set_notice, warm_up)
-from typesetting import SetNotice, linebreak  # noqa: E402
+from typesetting import (  # noqa: E402
+    ColumnItem,
+    LayoutSettings,
+    RateCard,
+    SetNotice,
+    linebreak,
+    render_column,
+    render_notice_png,
+    set_notice,
+    warm_up,
+)
 from typesetting.settings import MM_TO_PT  # noqa: E402
 
 SEED = 20240520

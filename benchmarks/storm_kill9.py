@@ -400,7 +400,7 @@ def stored_notices(url: str, run_id: str) -> list[tuple[str, str, str]]:
 
 
 def verdict(url: str, run_id: str, logs: list[ClientLog]) -> tuple[dict, list[str]]:
-    from tests.faults_support import consistency_problems   # the fault tests' checks: one definition
+    from tests.faults_support import consistency_problems  # the fault tests' checks: one definition
 
     rows = stored_notices(url, run_id)
     per_key = Counter(key.split(":", 2)[2] for key, _, _ in rows)

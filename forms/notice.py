@@ -16,7 +16,7 @@ from wtforms.validators import Optional
 
 from notices import catalogue as cat
 from notices.catalogue import NoticeType
-from notices.checks import CheckResult, TEXT_FIELD, DATE_FIELD, check_notice
+from notices.checks import DATE_FIELD, TEXT_FIELD, CheckResult, check_notice
 
 ADVERTISER_NAME_MAX = 60
 ADVERTISER_PHONE_MAX = 30

@@ -21,6 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SEED_FILE = ROOT / "demo" / "seed-notices.json"
 PG_BASE_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# The fixtures of tests/desk_support.py, for every test module (pytest reads pytest_plugins only in
+# the top-level conftest, this one). Its helpers are imported by name where used.
+pytest_plugins = ["tests.desk_support"]
+
 # A fixed "now" (Thursday 2026-11-26 09:00 Beijing time) makes issue dates and deadlines repeatable.
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

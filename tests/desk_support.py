@@ -1,9 +1,12 @@
 """Shared fixtures and helpers of the desk tests (test_desk*.py, test_auth.py, test_verify.py,
-test_audit.py). Import the fixtures into a test module by name: `from tests.desk_support import app`.
+test_audit.py). The fixtures are registered for every test by `pytest_plugins` in tests/conftest.py;
+the helpers are imported by name.
 
-The `app` fixture here overrides conftest's with one difference: editors' passwords are hashed
+The `desk_test_app` fixture differs from conftest's `app` in one way: editors' passwords are hashed
 with a cheap argon2id profile, so that a test logging in twice does not spend a second on
-hashing. The production profile is tested once, in test_auth.py.
+hashing (and the newspaper is named, as desk_app does). A desk test module makes it its `app` with
+a module fixture `app(desk_test_app)`: a fixture in the test module overrides conftest's, while a
+fixture of a plugin module would not. The production profile is tested once, in test_auth.py.
 """
 from __future__ import annotations
 
@@ -16,12 +19,12 @@ from sqlalchemy import text
 
 from notices.catalogue import CATALOGUE
 from notices.checks import check_notice
+from press import printing
 from store import accounts, workflow
 from store.models import Notice
-from store.workflow import Advertiser, status_secret, submit_notice
 from store.settings import load_publisher
+from store.workflow import Advertiser, status_secret, submit_notice
 from tests.conftest import NOW, load_seed, make_app
-from press import printing
 from views.extensions import get_db
 
 FAST_HASH = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
@@ -51,10 +54,16 @@ def desk_app(database_url, **config):
 
 
 @pytest.fixture
-def app(database_url):
+def desk_test_app(database_url):
     app = desk_app(database_url)
     yield app
     app.extensions["notice_db"].dispose()
+
+
+@pytest.fixture
+def app(desk_test_app):
+    # Transitional: test modules that still import `app` by name get desk_test_app, as before.
+    return desk_test_app
 
 
 def create_editor(app, name="editor1", password=PASSWORD, role="editor"):

@@ -165,9 +165,9 @@ def consistency_problems(url: str) -> list[str]:
     """
     from sqlalchemy.orm import Session
 
+    from store.audit import verify_audit_chain
     from store.db import normalise_url
     from store.models import AuditEntry, Notice, NoticeRevision
-    from store.audit import verify_audit_chain
     problems = []
     engine = create_engine(normalise_url(url))
     try:

@@ -111,6 +111,7 @@ def test_concurrent_retries_store_one_notice(app, api_key):
     assert sorted(codes).count(201) == 1 and set(codes) <= {200, 201}
     assert len(refs) == 1
     from sqlalchemy import func, select
+
     from store.models import Notice
     with app.extensions["notice_db"].session() as s:
         assert s.scalar(select(func.count()).select_from(Notice)) == 1
@@ -166,6 +167,7 @@ def test_issue_dates_and_the_default_publication_date(client, api_key):
 
 def _count(app) -> int:
     from sqlalchemy import func, select
+
     from store.models import Notice
     with app.extensions["notice_db"].session() as s:
         return s.scalar(select(func.count()).select_from(Notice))

@@ -12,15 +12,33 @@ import stat
 from datetime import date
 
 import pytest
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import func, select, text, update
 
 from store import audit
-from store.audit import (GENESIS_HASH, AuditKey, AuditKeyError, _at_text, _canonical, _entry_digest_v2, append_audit,
-                         audit_key, chain_head, checkpoint_mac, load_audit_key, verify_audit,
-                         verify_audit_chain)
+from store.audit import (
+    GENESIS_HASH,
+    AuditKey,
+    AuditKeyError,
+    _at_text,
+    _canonical,
+    _entry_digest_v2,
+    append_audit,
+    audit_key,
+    chain_head,
+    checkpoint_mac,
+    load_audit_key,
+    verify_audit,
+    verify_audit_chain,
+)
 from store.models import AuditCheckpoint, AuditEntry, Export, Publication
-from tests.desk_support import PERSON, app, editor_client, submit, version  # noqa: F401
+from tests.desk_support import PERSON, editor_client, submit, version
 from views.extensions import get_db
+
+
+@pytest.fixture
+def app(desk_test_app):
+    """The desk's app (tests/desk_support.py: cheap password hashing, the newspaper named), not conftest's."""
+    return desk_test_app
 
 
 def _entries(app):

@@ -3,12 +3,18 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from store.models import AuditEntry, User
-from tests.desk_support import (PASSWORD, app, create_editor, desk_app, editor_client,  # noqa: F401
-                                login)
+from tests.desk_support import PASSWORD, create_editor, desk_app, editor_client, login
 from views.extensions import get_db
+
+
+@pytest.fixture
+def app(desk_test_app):
+    """The desk's app (tests/desk_support.py: cheap password hashing, the newspaper named), not conftest's."""
+    return desk_test_app
 
 
 def _audit(app, action=None):

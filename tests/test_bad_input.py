@@ -38,16 +38,16 @@ import typesetting
 from notices.catalogue import BOOL, CATALOGUE, CHOICE, TEXT
 from notices.checks import check_notice
 from notices.text import normalise_field, normalise_text
-from store.models import Notice
+from press import printing
 from store.accounts import create_api_key
-from store.workflow import status_secret
+from store.models import Notice
 from store.settings import Publisher
+from store.workflow import status_secret
 from tests.conftest import NOW, auth, load_samples
 from tests.faults_support import field_errors, form_url, previewed
 from typesetting.column import contact_box
 from typesetting.markup import PageGeometry
 from typesetting.settings import MM_TO_PT
-from press import printing
 
 SAMPLES = load_samples()
 ISSUE = "2026-11-28"                       # open at conftest.NOW

@@ -10,11 +10,22 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from notices.deadlines import (PublishingCalendar, Window, add_statutory_days, copy_deadline_for,
-                               format_date_cn, holiday_schedule_published, is_open,
-                               is_publishing_day, is_working_day, late_publication_message,
-                               next_working_day, open_issue_dates, publication_status,
-                               statutory_window)
+from notices.deadlines import (
+    PublishingCalendar,
+    Window,
+    add_statutory_days,
+    copy_deadline_for,
+    format_date_cn,
+    holiday_schedule_published,
+    is_open,
+    is_publishing_day,
+    is_working_day,
+    late_publication_message,
+    next_working_day,
+    open_issue_dates,
+    publication_status,
+    statutory_window,
+)
 
 UTC = timezone.utc
 SHANGHAI = ZoneInfo("Asia/Shanghai")

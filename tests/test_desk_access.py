@@ -6,8 +6,26 @@ import re
 
 import pytest
 
-from tests.desk_support import (ISSUE, PASSWORD, app, create_editor, csrf_token_from, desk_app,  # noqa: F401
-                                editor_client, fetch, login, mark_published, secret, submit)
+from tests.desk_support import (
+    ISSUE,
+    PASSWORD,
+    create_editor,
+    csrf_token_from,
+    desk_app,
+    editor_client,
+    fetch,
+    login,
+    mark_published,
+    secret,
+    submit,
+)
+
+
+@pytest.fixture
+def app(desk_test_app):
+    """The desk's app (tests/desk_support.py: cheap password hashing, the newspaper named), not conftest's."""
+    return desk_test_app
+
 
 REF = "GG-0000-0000"     # replaced by a real reference in the tests
 DAY = ISSUE.isoformat()

@@ -4,13 +4,20 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from sqlalchemy import select
 
 from store.models import AuditEntry, User
 from store.settings import load_publisher
-from tests.desk_support import PASSWORD, app, editor_client, login  # noqa: F401
+from tests.desk_support import PASSWORD, editor_client, login
 from views import desk
 from views.extensions import get_db
+
+
+@pytest.fixture
+def app(desk_test_app):
+    """The desk's app (tests/desk_support.py: cheap password hashing, the newspaper named), not conftest's."""
+    return desk_test_app
 
 
 def _publisher(app):

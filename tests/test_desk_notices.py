@@ -4,15 +4,21 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
-from store.models import AuditEntry, NoticeRevision, Payment
 from store.accounts import create_api_key
+from store.models import AuditEntry, NoticeRevision, Payment
 from store.workflow import text_hash
 from tests.conftest import load_seed
-from tests.desk_support import (ISSUE, LICENCE, NEXT_ISSUE, PERSON, app, editor_client, fetch, submit,  # noqa: F401
-                                version)
+from tests.desk_support import ISSUE, LICENCE, NEXT_ISSUE, PERSON, editor_client, fetch, submit, version
 from views.extensions import get_db
+
+
+@pytest.fixture
+def app(desk_test_app):
+    """The desk's app (tests/desk_support.py: cheap password hashing, the newspaper named), not conftest's."""
+    return desk_test_app
 
 
 def _audit(app, action):

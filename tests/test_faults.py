@@ -28,11 +28,19 @@ import pytest
 from sqlalchemy import create_engine, event, func, select, text
 
 import typesetting
-from store.models import Notice
 from store.accounts import create_api_key
+from store.models import Notice
 from tests.conftest import PG_BASE_URL, auth, make_app
-from tests.faults_support import (consistency_problems, count_rows, form_url, load_bench, previewed, run_storm,
-                                  storm_verdict, stored_keys)
+from tests.faults_support import (
+    consistency_problems,
+    count_rows,
+    form_url,
+    load_bench,
+    previewed,
+    run_storm,
+    stored_keys,
+    storm_verdict,
+)
 
 # Not in `make test-fast`: these kill processes, fill disks and start gunicorn (pytest.ini).
 pytestmark = pytest.mark.fault

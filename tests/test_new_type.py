@@ -16,11 +16,18 @@ from notices import catalogue as cat
 from notices.catalogue import CATALOGUE, Field, NoticeType, Variant
 from notices.checks import check_notice
 from notices.wording import money_text
+from press import printing
 from store.settings import Publisher
 from tests.conftest import NOW, auth
-from tests.desk_support import ISSUE, app, approve_pay_schedule, editor_client, fetch  # noqa: F401
+from tests.desk_support import ISSUE, approve_pay_schedule, editor_client, fetch
 from typesetting import RateCard
-from press import printing
+
+
+@pytest.fixture
+def app(desk_test_app):
+    """The desk's app (tests/desk_support.py: cheap password hashing, the newspaper named), not conftest's."""
+    return desk_test_app
+
 
 CODE = "equity-transfer"
 PUBLICATION = ISSUE.isoformat()

@@ -25,12 +25,18 @@ from notices.checks import check_notice
 from notices.identifiers import CHECKS, mask_id_card
 from notices.privacy import find_id_numbers, mask_id_numbers, scan
 from notices.wording import compose_text
+from press import printing
 from store.settings import Publisher
 from tests.conftest import DATA, NOW, SEED_FILE, auth, load_samples
-from tests.desk_support import (ISSUE, app, approve_pay_schedule, editor_client, pdf_text, secret,  # noqa: F401
-                                squash)
-from press import printing
+from tests.desk_support import ISSUE, approve_pay_schedule, editor_client, pdf_text, secret, squash
 from views.extensions import get_db
+
+
+@pytest.fixture
+def app(desk_test_app):
+    """The desk's app (tests/desk_support.py: cheap password hashing, the newspaper named), not conftest's."""
+    return desk_test_app
+
 
 ID18 = "440106199003077510"          # 广州天河, born 1990-03-07, check digit 0 is right
 ID18_WRONG = "440106199003077513"    # the same with a typo in the check digit

@@ -16,8 +16,7 @@ import pypdfium2
 import pytest
 
 from tests.test_typesetting_column import seed_items
-from typesetting import LayoutSettings, render_column
-from typesetting import column as column_module
+from typesetting import LayoutSettings, column as column_module, render_column
 from typesetting._worker import Renderer, read_frame, serve, write_frame
 from typesetting.preview import notice_pdf_job
 

@@ -106,6 +106,7 @@ def test_double_submit_stores_one_notice(app, client):
     assert first.status_code == second.status_code == 303
     assert first.headers["Location"].split("?")[0] == second.headers["Location"].split("?")[0]
     from sqlalchemy import func, select
+
     from store.models import Notice
     with app.extensions["notice_db"].session() as s:
         assert s.scalar(select(func.count()).select_from(Notice)) == 1
@@ -283,6 +284,7 @@ def test_a_second_notice_from_an_old_page_keeps_what_was_typed(app, client):
     assert third.status_code == 303
     assert third.headers["Location"].split("?")[0] != first.headers["Location"].split("?")[0]
     from sqlalchemy import func, select
+
     from store.models import Notice
     with app.extensions["notice_db"].session() as s:
         assert s.scalar(select(func.count()).select_from(Notice)) == 2

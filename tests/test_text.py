@@ -5,9 +5,14 @@ import unicodedata
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from notices.text import (ForbiddenCharacter, Normalised, find_forbidden, forbidden_message,
-                          normalise_field, normalise_text)
-
+from notices.text import (
+    ForbiddenCharacter,
+    Normalised,
+    find_forbidden,
+    forbidden_message,
+    normalise_field,
+    normalise_text,
+)
 
 # ---- forbidden characters --------------------------------------------------------------------
 

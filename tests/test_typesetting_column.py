@@ -14,10 +14,24 @@ import pypdf
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings as hsettings, strategies as st
 
-from tests.test_typesetting_pdfread import (colour_operators, embedded_files, fonts,
-                                            read_glyphs, rgb_operators, text_layer)
-from typesetting import (ColumnItem, LayoutSettings, RateCard, RenderLimits, normalize_text,
-                         order_items, render_column, set_notice)
+from tests.test_typesetting_pdfread import (
+    colour_operators,
+    embedded_files,
+    fonts,
+    read_glyphs,
+    rgb_operators,
+    text_layer,
+)
+from typesetting import (
+    ColumnItem,
+    LayoutSettings,
+    RateCard,
+    RenderLimits,
+    normalize_text,
+    order_items,
+    render_column,
+    set_notice,
+)
 from typesetting.markup import PageGeometry
 from typesetting.settings import MM_TO_PT
 

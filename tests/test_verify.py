@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.desk_support import (LICENCE, PERSON, app, desk_app, editor_client, mark_published, submit,  # noqa: F401
-                                version)
+from tests.desk_support import LICENCE, PERSON, desk_app, editor_client, mark_published, submit, version
+
+
+@pytest.fixture
+def app(desk_test_app):
+    """The desk's app (tests/desk_support.py: cheap password hashing, the newspaper named), not conftest's."""
+    return desk_test_app
+
 
 COMPANY = "广州斐泽展览策划有限公司"
 USCC = "914401133314312947"

@@ -11,7 +11,6 @@ from flask import Flask, current_app, g, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
-
 from markupsafe import Markup, escape
 from werkzeug.exceptions import SecurityError
 from werkzeug.security import safe_join

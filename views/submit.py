@@ -6,18 +6,23 @@ import hmac
 import re
 from datetime import datetime
 
-from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
-                   url_for)
-
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
 from forms.notice import notice_form_class
 from notices.catalogue import CATALOGUE, VARIANT, entries
-from notices.deadlines import open_issue_dates, format_date_cn
+from notices.deadlines import format_date_cn, open_issue_dates
 from notices.wording import compose_text
 from press import printing
-from store.workflow import (Advertiser, check_status_secret, clean_reference, get_notice,
-                              status_secret, submit_notice, text_hash)
+from store.workflow import (
+    Advertiser,
+    check_status_secret,
+    clean_reference,
+    get_notice,
+    status_secret,
+    submit_notice,
+    text_hash,
+)
 from views.extensions import get_db, limiter, public_publisher, read_session
 
 bp = Blueprint("submit", __name__)

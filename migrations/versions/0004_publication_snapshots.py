@@ -25,9 +25,8 @@ Create Date: 2026-11-28 09:00:00
 """
 import json
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0004'
 down_revision = '0003'
@@ -109,8 +108,8 @@ def _backfill(conn) -> None:
         return
     # What the proofs said until now was made with the app's own code from the current settings:
     # the same code states it once more, now to be kept (imported here only when there is data).
-    from store.settings import Publisher
     from press.printing import printable_text
+    from store.settings import Publisher
     row = conn.execute(sa.text("SELECT value_json FROM settings WHERE key = 'publisher'")).first()
     publisher = Publisher()
     for key, value in (json.loads(row[0]) if row else {}).items():

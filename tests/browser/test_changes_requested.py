@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import Advertiser, create_editor, desk_login, flash, preview_is_shown, press
+from tests.browser.conftest import Advertiser, create_editor, desk_login, flash, press, preview_is_shown
 
 pytestmark = pytest.mark.browser
 
