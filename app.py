@@ -61,8 +61,9 @@ def _production_problems(config, given) -> list[str]:
     audit = given("AUDIT_KEY")
     if not audit:
         # store/audit.py would otherwise sign with a key of each machine's own instance folder.
-        problems.append("缺少 AUDIT_KEY：审计日志的签名密钥，至少 32 个字符，与 SECRET_KEY 不同，各台服务器相同且永不更换"
-                        "（store/audit.py），例如：AUDIT_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')")
+        problems.append("缺少 AUDIT_KEY：审计日志的签名密钥，至少 32 个字符，与 SECRET_KEY 不同，"
+                        "各台服务器相同且永不更换（store/audit.py），例如："
+                        "AUDIT_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')")
     elif key and audit == key:
         problems.append("AUDIT_KEY 不能与 SECRET_KEY 相同：SECRET_KEY 可以更换，AUDIT_KEY 不能，"
                         "例如：AUDIT_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')")

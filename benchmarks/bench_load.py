@@ -68,7 +68,8 @@ ADDRESS_BUDGET = 200          # requests per source address: under the API's 300
 EXPORT_NOTICES = 200
 STATUS_NOTICES = 20
 PAGE_CONNECTIONS = 2
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛"
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+            "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛")
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力志宏海鹏飞云凤琴斌宇浩凯"
 DOCUMENTS = ("购房收据", "认购书", "房地产权证", "车辆行驶证", "医师资格证书", "教师资格证书", "报到证",
              "建设工程规划许可证", "出生医学证明", "营业执照副本", "道路运输证", "会员卡")
@@ -766,7 +767,8 @@ def verdict(s: dict) -> list[str]:
 def print_level(kind: str, s: dict) -> None:
     what = f"{s['connections']:>2} conns" if s["connections"] else "export only"
     line = (f"{kind:<10} {what:<11} {s['seconds']:>5.0f}s  {s['submissions_per_s']:>6.1f}/s  "
-            f"p50 {s['p50_ms'] if s['p50_ms'] is not None else '-':>5} ms  p99 {s['p99_ms'] if s['p99_ms'] is not None else '-':>5} ms  "
+            f"p50 {s['p50_ms'] if s['p50_ms'] is not None else '-':>5} ms  "
+            f"p99 {s['p99_ms'] if s['p99_ms'] is not None else '-':>5} ms  "
             f"non-2xx {s['non_2xx']:>3}  stored/acked {s['stored']}/{s['acknowledged']}  "
             f"pages {s['page_views']:>4} p99 {s['page_p99_ms']} ms  exports {s['exports']} "
             f"(mean {s['export_mean_s']} s, {s['export_failures']} failed)")

@@ -226,9 +226,10 @@ def main() -> None:
           f"Typst → PNG {statistics.median(typst_times) * 1000:.1f} ms   "
           f"ratio {statistics.median(times) / statistics.median(typst_times):.1f}×   "
           f"target ≤ 100 ms")
+    isolation = statistics.median(times) - statistics.median(setting_times) - statistics.median(inline_times)
     print(f"  the same jobs rendered in-process (no worker): "
           f"{statistics.median(inline_times) * 1000:.1f} ms → isolation costs "
-          f"{(statistics.median(times) - statistics.median(setting_times) - statistics.median(inline_times)) * 1000:+.1f} ms; "
+          f"{isolation * 1000:+.1f} ms; "
           f"a bare round trip to a worker {statistics.median(pings) * 1000:.2f} ms")
     print(f"  CPU per preview (HTML, WeasyPrint, PDF, PNG; = wall time on an idle machine): "
           f"{statistics.median(inline_cpu) * 1000:.1f} ms; with fonts subset anew for each "
@@ -243,23 +244,15 @@ def main() -> None:
         items = everything[:count]
         runs = repeat[count]
 
-        def cold():
+        # The closures are timed within their own iteration: the values bound as defaults say so
+        # (from_storage is defined once `stored` is).
+        def cold(items=items):
             linebreak._set_notice_cached.cache_clear()
             linebreak._choose_spacing_cached.cache_clear()
             return render_column(items, settings, issue, True, rate_card=rate_card)
 
-        def warm():
+        def warm(items=items):
             return render_column(items, settings, issue, True, rate_card=rate_card)
-
-        def from_storage():
-            # Another process: nothing set here, each setting read back from its stored JSON
-            # (as the desk reads line_settings rows; the database query itself not included).
-            linebreak._set_notice_cached.cache_clear()
-            linebreak._choose_spacing_cached.cache_clear()
-            stored_items = [replace(item, setting=SetNotice.from_dict(json.loads(data), item.title,
-                                                                      item.body, settings))
-                            for item, data in zip(items, stored)]
-            return render_column(stored_items, settings, issue, True, rate_card=rate_card)
 
         cold_median, _, _ = median_time(cold, runs)
         parent_cpu = time.process_time()
@@ -271,6 +264,17 @@ def main() -> None:
         assert hits == runs * count, "the column re-set notices it had already set"
         stored = [json.dumps(set_notice(item.title, item.body, settings).to_dict(settings),
                              ensure_ascii=False) for item in items]
+
+        def from_storage(items=items, stored=stored):
+            # Another process: nothing set here, each setting read back from its stored JSON
+            # (as the desk reads line_settings rows; the database query itself not included).
+            linebreak._set_notice_cached.cache_clear()
+            linebreak._choose_spacing_cached.cache_clear()
+            stored_items = [replace(item, setting=SetNotice.from_dict(json.loads(data), item.title,
+                                                                      item.body, settings))
+                            for item, data in zip(items, stored, strict=True)]
+            return render_column(stored_items, settings, issue, True, rate_card=rate_card)
+
         stored_median, _, _ = median_time(from_storage, runs)
         typst_median = statistics.median(typst_column(items, settings) for _ in range(runs))
         lines = sum(p.lines for p in result.placements)
@@ -283,7 +287,8 @@ def main() -> None:
               f"{typst_median:>7.3f}s {cold_median / typst_median:>5.0f}×")
     print("\n  cold: lines set from scratch; warm: every notice already set (cache hits "
           "verified), only placing and rendering; stored: set in another process, read back "
-          "from the stored setting (SetNotice.from_dict), as the desk's export does. Worker CPU: summed over the render "
+          "from the stored setting (SetNotice.from_dict), as the desk's export does. "
+          "Worker CPU: summed over the render "
           "workers (two at once from 150 lines). idle est.: this process's CPU for a cold run "
           "+ worker CPU / parts - the wall time on an otherwise idle machine. Typst: a fresh "
           "compiler each run (it memoizes), font discovery excluded. Target: 200 notices "

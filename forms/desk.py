@@ -215,7 +215,8 @@ class SettingsFormBase(FlaskForm):
                                                  Length(max=NEWSPAPER_MAX), NoInvisibleCharacters()])
     office_phone = StringField("报社联系电话（显示给客户）", validators=[
         DataRequired("请填写联系电话，例如：87750217 87133731。"), Length(max=60), NoInvisibleCharacters()])
-    page_labels = StringField("分类公告所在版面（选填）", validators=[Optional(), Length(max=120), NoInvisibleCharacters()])
+    page_labels = StringField("分类公告所在版面（选填）",
+                              validators=[Optional(), Length(max=120), NoInvisibleCharacters()])
     contact_lines = TextAreaField("栏末联系方式（每行一条）", validators=[
         Optional(), NoInvisibleCharacters(multiline=True)])
     weekdays = MultiCheckboxField("出版日", choices=choices((str(i), label) for i, label in enumerate(WEEKDAY_LABELS)),
@@ -225,8 +226,9 @@ class SettingsFormBase(FlaskForm):
                                validators=[InputRequired("请填写天数，例如：1。"),
                                            NumberRange(0, 14, "提前天数应为0到14。")])
     closed_dates = TextAreaField("休刊日期（每行一个，例如：2027-02-10）", validators=[Optional()])
-    print_id_numbers = RadioField("身份证号码见报方式", choices=choices([("masked", "隐去中间部分（440106********123X）"),
-                                                                  ("full", "全号刊登")]), default="masked")
+    print_id_numbers = RadioField("身份证号码见报方式",
+                                  choices=choices([("masked", "隐去中间部分（440106********123X）"),
+                                                   ("full", "全号刊登")]), default="masked")
 
 
 def settings_form_class(layout_cls, rate_cls):

@@ -113,7 +113,8 @@ class NoticeFormBase(FlaskForm):
 def _wtforms_field(f: cat.Field):
     kwargs = {"default": f.default or None}
     if f.kind == cat.CHOICE:
-        return RadioField(f.label, choices=[SelectChoice(v, l) for v, l in f.choices], validate_choice=False, **kwargs)
+        return RadioField(f.label, choices=[SelectChoice(value, label) for value, label in f.choices],
+                          validate_choice=False, **kwargs)
     if f.kind == cat.BOOL:
         return BooleanField(f.label)
     if f.kind == cat.LONGTEXT:

@@ -295,7 +295,8 @@ def _checkpoints(session: Session, key: AuditKey, result: Verification, limit: i
         elif cp.key_id != key.key_id:
             foreign += 1
         else:
-            result.problems.append(f"核验点 #{cp.id}（{_cn_time(cp.verified_at)}）的签名不符：它在应用之外被改动或伪造过。")
+            result.problems.append(f"核验点 #{cp.id}（{_cn_time(cp.verified_at)}）的签名不符："
+                                   "它在应用之外被改动或伪造过。")
     if foreign:
         result.notes.append(f"有 {foreign} 个核验点是用另一把审计密钥签的（本机密钥标识 {key.key_id}），不予采信；"
                             f"如果此后的记录全部不符，请检查环境变量 {AUDIT_KEY_ENV} 是否与写入日志时相同。")
@@ -481,7 +482,8 @@ def record_verification(db, result: Verification, verified_by: str, *, key: Audi
 def last_full_verification(session: Session, key: AuditKey | None = None) -> AuditCheckpoint | None:
     """The latest full run whose record is signed with this key (passed or not)."""
     key = key or audit_key()
-    stmt = select(AuditCheckpoint).where(AuditCheckpoint.full_run.is_(True)).order_by(AuditCheckpoint.id.desc()).limit(20)
+    stmt = (select(AuditCheckpoint).where(AuditCheckpoint.full_run.is_(True))
+            .order_by(AuditCheckpoint.id.desc()).limit(20))
     return next((cp for cp in session.scalars(stmt) if _signed(key, cp)), None)
 
 

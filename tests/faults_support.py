@@ -173,7 +173,8 @@ def consistency_problems(url: str) -> list[str]:
     try:
         with Session(engine) as s:
             notices = s.scalar(select(func.count()).select_from(Notice))
-            revisions = s.execute(select(NoticeRevision.notice_id, func.count()).group_by(NoticeRevision.notice_id)).all()
+            revisions = s.execute(select(NoticeRevision.notice_id, func.count())
+                                  .group_by(NoticeRevision.notice_id)).all()
             if len(revisions) != notices or any(n != 1 for _, n in revisions):
                 problems.append(f"{notices} notices but revisions per notice {sorted({n for _, n in revisions})} "
                                 f"over {len(revisions)} notices")
@@ -272,7 +273,7 @@ def field_errors(html: str) -> dict[str, list[str]]:
     import re
     out: dict[str, list[str]] = {}
     markers = list(re.finditer(r'(?:data-field="([^"]+)"|id="f-([^"]+)")', html))
-    for marker, following in zip(markers, markers[1:] + [None]):
+    for marker, following in zip(markers, markers[1:] + [None], strict=True):
         name = marker.group(1) or marker.group(2)
         block = html[marker.end():following.start() if following else len(html)]
         messages = re.findall(r'<p class="error-message">(.*?)</p>', block, re.S)

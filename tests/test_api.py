@@ -142,7 +142,8 @@ def test_extra_fields_cannot_set_status_or_price(app, client, api_key):
     payload = {**SAMPLES["correction"], "publication_date": "2026-11-28", "contact": CONTACT,
                "status": "published", "price": 0}
     payload["fields"] = dict(payload["fields"], status="published", price_cents="0")
-    body = client.post("/api/v1/notices", json=payload, headers={**auth(api_key), "Idempotency-Key": "extra-0001"}).get_json()
+    body = client.post("/api/v1/notices", json=payload,
+                       headers={**auth(api_key), "Idempotency-Key": "extra-0001"}).get_json()
     assert body["status"] == "submitted" and body["price"]["amount"] > 0
 
 

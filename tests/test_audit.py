@@ -473,9 +473,9 @@ def test_a_forged_checkpoint_is_not_trusted(app):
     last = _entries(app)[-1]
     key, other = audit_key(), AuditKey.from_secret("y" * 40)
     with app.extensions["notice_db"].write() as s:
-        s.execute(text("INSERT INTO audit_checkpoints (entry_id, entry_hash, entry_count, digest_version, full_run, ok, "
-                       "verified_at, verified_by, key_id, findings_json, mac) VALUES (:id, :hash, :count, 3, :t, :t, "
-                       ":at, 'editor:x', :key_id, '', :mac)"),
+        s.execute(text("INSERT INTO audit_checkpoints (entry_id, entry_hash, entry_count, digest_version, full_run, "
+                       "ok, verified_at, verified_by, key_id, findings_json, mac) "
+                       "VALUES (:id, :hash, :count, 3, :t, :t, :at, 'editor:x', :key_id, '', :mac)"),
                   [{"id": last.id, "hash": last.hash, "count": len(_entries(app)), "t": True, "at": last.at,
                     "key_id": key.key_id, "mac": "0" * 64},
                    {"id": last.id, "hash": last.hash, "count": len(_entries(app)), "t": True, "at": last.at,
@@ -616,7 +616,8 @@ def test_migration_0005_goes_down_and_up_again(kind, tmp_path):
             assert "audit_checkpoints" in set(conn.dialect.get_table_names(conn))
             if kind == "postgresql":
                 key = audit_key()
-                conn.execute(text("SELECT audit_append('cli', 'new', NULL, '{}', :i, :o)"), {"i": key.ipad, "o": key.opad})
+                conn.execute(text("SELECT audit_append('cli', 'new', NULL, '{}', :i, :o)"),
+                             {"i": key.ipad, "o": key.opad})
                 assert conn.execute(text(  # the four-argument one is gone
                     "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
                     "WHERE p.proname = 'audit_append' AND n.nspname = current_schema()")).scalar_one() == 1

@@ -102,8 +102,9 @@ def _gb2312_level1() -> str:
 
 
 HANZI = _gb2312_level1()
-SURNAMES = ("王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林",
-            "罗", "郑", "梁", "谢", "宋", "唐", "韩", "冯", "邓", "曹", "彭", "曾", "萧", "欧阳", "司马", "诸葛", "上官")
+SURNAMES = ("王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+            "何", "林", "罗", "郑", "梁", "谢", "宋", "唐", "韩", "冯", "邓", "曹", "彭", "曾", "萧", "欧阳",
+            "司马", "诸葛", "上官")
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂兰华玉萍红建文辉力志宏海鹏飞云凤琴斌宇浩凯嘉怡子涵梓轩"
 CITIES = ("广州市", "深圳市", "佛山市", "东莞市", "增城市", "北京", "上海", "广东")
 TRADES = ("贸易", "科技", "置业", "餐饮管理", "建材", "物流", "展览策划", "信息技术", "实业", "投资咨询")
@@ -784,7 +785,8 @@ def test_oversize_bodies_and_parts_are_refused_before_parsing(app, api_key):
     assert "内容过大" in cases["form body over 256 KB"].get_data(as_text=True)
     urlencoded = client.post(url, data=dict(sample, action="confirm", text="字" * 25_000, publication_date=ISSUE,
                                             **CONTACT_FORM))
-    assert urlencoded.status_code == 422 and "最多1500个字" in field_errors(urlencoded.get_data(as_text=True))["text"][0]
+    assert urlencoded.status_code == 422
+    assert "最多1500个字" in field_errors(urlencoded.get_data(as_text=True))["text"][0]
     assert notice_count(app) == 0
 
 
@@ -1118,7 +1120,8 @@ def test_dates_no_issue_can_have_are_answered(desk):
 def test_no_payment_on_a_rejected_or_withdrawn_notice(desk):
     client = desk_support.editor_client(desk)
     rejected = desk_support.submit(desk)
-    assert client.post(f"/desk/notices/{rejected}/reject", data={"version": "1", "reason": "内容不实"}).status_code == 303
+    assert client.post(f"/desk/notices/{rejected}/reject",
+                       data={"version": "1", "reason": "内容不实"}).status_code == 303
     withdrawn = desk_support.submit(desk)
     with desk.app_context():
         from sqlalchemy import text as sql
@@ -1174,7 +1177,8 @@ def test_look_alike_han_characters_do_not_hide_a_notice_from_verify(desk):
         assert reference in page, query
     # A radical of the Supplement is a component, no character to put in its place: refused,
     # named, in the API and in the query.
-    refused = client.post("/api/v1/notices", json={**payload, "fields": {**payload["fields"], "holder": "广州⻏市某某公司"}},
+    refused = client.post("/api/v1/notices",
+                          json={**payload, "fields": {**payload["fields"], "holder": "广州⻏市某某公司"}},
                           headers=auth(key, new_key()))
     message = refused.get_json()["error"]["errors"]["holder"][0]
     assert refused.status_code == 422 and "汉字部首⻏（U+2ECF）" in message and "不是汉字" in message

@@ -130,7 +130,8 @@ def test_a_reduction_must_reduce():
 
 def test_amounts_in_digits_and_uppercase_are_the_same_value():
     fields = dict(SAMPLES["capital-reduction"]["fields"], capital_before="壹仟万元", capital_after="500万元")
-    composed = check_notice("capital-reduction", SAMPLES["capital-reduction"]["fields"], None, PUBLICATION, now=NOW).text
+    composed = check_notice("capital-reduction", SAMPLES["capital-reduction"]["fields"], None, PUBLICATION,
+                            now=NOW).text
     assert check_notice("capital-reduction", fields, composed, PUBLICATION, now=NOW).ok
 
 
@@ -139,7 +140,8 @@ def test_late_publication_warns_loudly_and_does_not_block():
     result = check_notice("capital-reduction", fields, None, PUBLICATION, now=NOW)
     assert result.ok
     late = [w for w in result.warnings if w.code == "late"]
-    assert late and "法定刊登期限" in late[0].message and "2026年11月2日" in late[0].message  # 10-31 is a Saturday (民法典 Art. 203)
+    # 10-31 is a Saturday (民法典 Art. 203)
+    assert late and "法定刊登期限" in late[0].message and "2026年11月2日" in late[0].message
 
 
 def test_window_not_checked_is_reported_as_not_checked():
@@ -165,7 +167,8 @@ def test_unknown_type_and_extra_fields():
 def test_invisible_characters_in_text_are_refused():
     sample = SAMPLES["lost-document:licence"]
     composed = check_notice(sample["type"], sample["fields"], None, PUBLICATION, now=NOW).text
-    result = check_notice(sample["type"], sample["fields"], composed.replace("遗失", "遗\u202e失"), PUBLICATION, now=NOW)
+    result = check_notice(sample["type"], sample["fields"], composed.replace("遗失", "遗\u202e失"), PUBLICATION,
+                          now=NOW)
     assert [e.code for e in result.errors] == ["forbidden-character"]
 
 

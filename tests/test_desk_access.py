@@ -36,12 +36,14 @@ DESK_POSTS = [f"/desk/notices/{REF}/approve", f"/desk/notices/{REF}/reject", f"/
               f"/desk/notices/{REF}/edit", f"/desk/notices/{REF}/schedule", f"/desk/notices/{REF}/unschedule",
               f"/desk/notices/{REF}/payments", f"/desk/issues/{DAY}/export", f"/desk/issues/{DAY}/publish",
               f"/desk/issues/{DAY}/withdraw",
-              "/desk/settings", "/desk/editors", "/desk/editors/1/active", "/desk/editors/1/password", "/desk/editors/1/unlock",
+              "/desk/settings", "/desk/editors", "/desk/editors/1/active", "/desk/editors/1/password",
+              "/desk/editors/1/unlock",
               "/desk/password", "/desk/logout"]
 ADMIN_ONLY = ["/desk/settings", "/desk/editors"]
 
 
-ACTION_GETS = ["/desk/notices/<reference>/<any(approve, reject, 'request-changes', schedule, unschedule, payments):action>",
+ACTION_GETS = ["/desk/notices/<reference>/"
+               "<any(approve, reject, 'request-changes', schedule, unschedule, payments):action>",
                "/desk/issues/<day>/<any(export, publish, withdraw):action>"]
 
 
@@ -96,7 +98,8 @@ def test_advertiser_pages_need_their_secret(app, client):
     # The proof exists only once the notice is published, and only with the secret.
     early = client.get(f"/status/{reference}/{good}/proof.pdf")
     assert early.status_code == 409 and early.mimetype == "text/html"
-    assert "还没有见报" in early.get_data(as_text=True) and f"/status/{reference}/{good}" in early.get_data(as_text=True)
+    assert "还没有见报" in early.get_data(as_text=True)
+    assert f"/status/{reference}/{good}" in early.get_data(as_text=True)
     mark_published(app, reference)
     assert client.get(f"/status/{reference}/wrongsecret/proof.pdf").status_code == 404
 

@@ -307,7 +307,8 @@ def test_api_answers_a_render_failure_with_503_in_chinese(app, api_key, monkeypa
     monkeypatch.setattr(typesetting, "set_notice", fail)
     response = app.test_client().post("/api/v1/notices", json=api_payload(), headers=auth(api_key, "render-fail-1"))
     assert response.status_code == 503
-    assert response.get_json()["error"] == {"code": "render_failed", "message": "排版失败：排版超出处理时间限制，已中止。"}
+    assert response.get_json()["error"] == {"code": "render_failed",
+                                            "message": "排版失败：排版超出处理时间限制，已中止。"}
     assert notice_count(app) == 0
 
 

@@ -264,7 +264,7 @@ def test_regno_not_an_individual_business_says_nothing_about_it():
 
 @pytest.mark.parametrize("number", SEED_REGNO)
 def test_every_single_substitution_in_a_seed_regno_is_an_error(number):
-    for position, corrupted in substitutions(number, string.digits):
+    for _position, corrupted in substitutions(number, string.digits):
         result = check_regno(corrupted)
         expected = ref_mod_11_10(corrupted[:14])
         assert expected != corrupted[14]  # MOD 11,10 catches every single substitution
@@ -321,7 +321,7 @@ def test_stdnum_would_refuse_the_standards_own_example():
 
 @pytest.mark.parametrize("number", STANDARD_ID_CARDS)
 def test_every_single_digit_substitution_in_an_id_number_is_an_error(number):
-    for position, corrupted in substitutions(number[:17], string.digits):
+    for _position, corrupted in substitutions(number[:17], string.digits):
         assert check_id_card(corrupted + number[17]).severity == "error", corrupted
 
 

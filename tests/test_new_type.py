@@ -79,7 +79,8 @@ def test_the_checks_run_its_wording_its_rule_and_its_date_flag(equity_transfer):
     assert [(e.code, e.field) for e in same.errors] == [("same-party", "transferee")]
     later = check_notice(CODE, {**FIELDS, "agreed_on": "2026-12-01"}, None, PUBLICATION, now=NOW)
     assert any(w.code == "future-date" and w.field == "agreed_on" for w in later.warnings)
-    typed = check_notice(CODE, FIELDS, "广州市示例建材有限公司股东张三将股权转让给李四。特此公告。", PUBLICATION, now=NOW)
+    typed = check_notice(CODE, FIELDS, "广州市示例建材有限公司股东张三将股权转让给李四。特此公告。", PUBLICATION,
+                         now=NOW)
     assert {e.code for e in typed.errors} == {"field-not-in-text"}     # the code and the amount are missing
 
 

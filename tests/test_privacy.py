@@ -192,7 +192,8 @@ def test_flask_typeset_prints_id_numbers_masked(app):
     """`flask typeset` makes a print PDF too: its bodies go through printable_text."""
     with app.app_context():
         _settings, _rates, compose = app.extensions["typesetting.provider"]()
-        _title, body, _category = compose("lost-document", {"text": "张三遗失居民身份证（440106 19900307 7510），声明作废。"})
+        _title, body, _category = compose("lost-document",
+                                          {"text": "张三遗失居民身份证（440106 19900307 7510），声明作废。"})
     assert body == "张三遗失居民身份证（440106********7510），声明作废。"
 
 

@@ -32,7 +32,8 @@ def post_data(name, html, **extra):
 
 def test_index_lists_every_entry(client):
     html = client.get("/").get_data(as_text=True)
-    for title in ("遗失营业执照", "遗失印章", "遗失证件或文件", "减资公告", "清算公告", "撤销公告", "合并公告", "分立公告", "更正声明"):
+    for title in ("遗失营业执照", "遗失印章", "遗失证件或文件", "减资公告", "清算公告", "撤销公告", "合并公告",
+                  "分立公告", "更正声明"):
         assert title in html
 
 

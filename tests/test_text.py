@@ -106,7 +106,8 @@ def test_forbidden_message_single():
 
 
 @pytest.mark.parametrize("text, field, expected", [
-    ("张\u00ad三", "联系人", "联系人第2个字符是看不见的“软连字符（U+00AD）”，它平时不显示，排版换行时却可能印出一个连字符，请删除后重新输入。"),
+    ("张\u00ad三", "联系人", "联系人第2个字符是看不见的“软连字符（U+00AD）”，它平时不显示，"
+                           "排版换行时却可能印出一个连字符，请删除后重新输入。"),
     ("张\n三", "联系人", "联系人第2个字符是“换行符（U+000A）”，此栏只能填写一行，请删除后重新输入。"),
     ("\ue000", "名称", "名称第1个字符是无法印刷的“私用区字符（U+E000）”，报纸字库印不出它，请删除后重新输入。"),
 ])
@@ -360,7 +361,8 @@ from hypothesis import given, settings as hsettings, strategies as hst  # noqa: 
 
 from typesetting import normalize_text as engine_normalize  # noqa: E402
 
-_NOTICE_CHARS = hst.sampled_from(list("广州市示例有限公司遗失营业执照正副本统一社会信用代码注册号声明作废特此公告债权人四十五日"
+_NOTICE_CHARS = hst.sampled_from(list("广州市示例有限公司遗失营业执照正副本统一社会信用代码注册号"
+                                      "声明作废特此公告债权人四十五日"
                                       "0123456789ABCDEFGHJKLMNPQRTUWXY，。、；：？！（）“”《》 ,.;:?!()-/%"))
 
 

@@ -92,7 +92,7 @@ def check_column(result, items, settings: LayoutSettings) -> dict:
             baselines = sorted(rows)
             assert len(baselines) == seg.lines, (placement.label, baselines)
             # On the line grid: baselines one leading apart.
-            for a, b in zip(baselines, baselines[1:]):
+            for a, b in zip(baselines, baselines[1:], strict=False):
                 assert abs(b - a - settings.leading_pt) < 0.02
             first_baselines.append(baselines[0] - top)
             for y in baselines:
@@ -117,7 +117,7 @@ def check_column(result, items, settings: LayoutSettings) -> dict:
                 offsets.append(offsets[-1] + len(gl.text))
             halves = {len(set_line.title) + at for at in set_line.halts}
             assert offsets[-1] - 1 not in halves, "the last mark of a line keeps its full width"
-            for a, b, at in zip(row, row[1:], offsets):
+            for a, b, at in zip(row, row[1:], offsets, strict=False):
                 extra = b.x - a.right
                 if at in halves:
                     assert a.text in COMPRESSIBLE and b.text in PUNCTUATION, (placement.label, a)
@@ -141,7 +141,7 @@ def check_column(result, items, settings: LayoutSettings) -> dict:
                 offset = len(line.title)
                 inside = {offset + i for start, end in line.tight for i in range(start + 1, end)}
                 tight_pt = line.tight_pu / 1024 / (96 / 72)
-                for a, b, at, start in zip(row, row[1:], starts, starts[1:]):
+                for a, b, at, start in zip(row, row[1:], starts, starts[1:], strict=False):
                     extra = b.x - a.right + (body_em / 2 if at in halves else 0.0)
                     if start in inside:
                         assert abs(extra - tight_pt) < 0.05, (placement.label, number, a, b)
@@ -303,7 +303,7 @@ def test_punctuation_marks_that_meet_take_an_em_and_a_half():
     met, alone = [], []
     for row in rows.values():
         row.sort(key=lambda gl: gl.x)
-        for a, b in zip(row, row[1:]):
+        for a, b in zip(row, row[1:], strict=False):
             if a.text in COMPRESSIBLE and 0 < b.x - a.x < 2 * em:
                 (met if b.text in PUNCTUATION else alone).append((b.x - a.x, a.text + b.text))
     assert len(met) >= 4 and alone

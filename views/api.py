@@ -139,7 +139,8 @@ def _json_body():
     if where:
         return None, api_error(400, "invalid_unicode",
                                f"{where} 含有不完整的字符（孤立的 UTF-16 代理项，如 \\ud800）：JSON 中的 "
-                               "\\uD800–\\uDFFF 只能成对出现，合起来表示一个字符。请检查程序的文字编码，改正后重新提交。",
+                               "\\uD800–\\uDFFF 只能成对出现，合起来表示一个字符。"
+                               "请检查程序的文字编码，改正后重新提交。",
                                field=where)
     return data, None
 
@@ -151,7 +152,8 @@ def _notice_input(data: dict):
     if not isinstance(code, str) or code not in CATALOGUE:
         return None, api_error(422, "unknown_type", f"没有这种公告类型，可选：{'、'.join(CATALOGUE)}。")
     if not isinstance(fields, dict) or len(fields) > MAX_FIELDS or any(
-            not isinstance(k, str) or not isinstance(v, (str, int, float, bool)) or (isinstance(v, str) and len(v) > MAX_VALUE)
+            not isinstance(k, str) or not isinstance(v, (str, int, float, bool))
+            or (isinstance(v, str) and len(v) > MAX_VALUE)
             for k, v in fields.items()):
         return None, api_error(422, "invalid_fields", "fields 须为“字段名: 文本值”的对象，字段和值不能过多过长。")
     if text is not None and not isinstance(text, str):
@@ -199,7 +201,8 @@ def _contact(contact: dict) -> tuple[Advertiser, dict[str, list[str]]]:
     name, phone, email = values["name"], values["phone"], values["email"]
     if (not name or len(name) > CONTACT_NAME_MAX) and "contact.name" not in errors:
         errors["contact.name"] = [f"请提供联系人姓名（不超过{CONTACT_NAME_MAX}字）。"]
-    if (not 7 <= len(re.sub(r"\D", "", phone)) <= 20 or len(phone) > CONTACT_PHONE_MAX) and "contact.phone" not in errors:
+    if ((not 7 <= len(re.sub(r"\D", "", phone)) <= 20 or len(phone) > CONTACT_PHONE_MAX)
+            and "contact.phone" not in errors):
         errors["contact.phone"] = ["请提供有效的联系电话，例如：020-87750217。"]
     if len(email) > CONTACT_EMAIL_MAX:
         errors["contact.email"] = [f"电子邮箱过长（最多{CONTACT_EMAIL_MAX}个字符）。"]
@@ -283,9 +286,11 @@ def create_notice():
     if not IDEMPOTENCY_KEY.fullmatch(idem):
         if idem:
             return api_error(400, "idempotency_key_invalid",
-                             f"Idempotency-Key 须为8–100个字母、数字或 -_.:（现为{len(idem)}个字符），重试时使用同一个键。")
+                             f"Idempotency-Key 须为8–100个字母、数字或 -_.:（现为{len(idem)}个字符），"
+                             "重试时使用同一个键。")
         return api_error(400, "idempotency_key_required",
-                         "请在 Idempotency-Key 请求头中提供本次提交的唯一键（8–100个字母、数字或 -_.:），重试时使用同一个键。")
+                         "请在 Idempotency-Key 请求头中提供本次提交的唯一键（8–100个字母、数字或 -_.:），"
+                         "重试时使用同一个键。")
     data, error = _json_body()
     if error:
         return error

@@ -53,8 +53,8 @@ def _type_and_variant(code: str):
 def _form(notice_type, variant, publisher, formdata=None):
     form = notice_form_class(notice_type, variant)(formdata=formdata)
     dates = open_issue_dates(publisher.calendar, _now(), count=30)
-    form.publication_date.choices = [SelectChoice(d.isoformat(), f"{format_date_cn(d)}（周{'一二三四五六日'[d.weekday()]}）")
-                                     for d in dates]
+    form.publication_date.choices = [
+        SelectChoice(d.isoformat(), f"{format_date_cn(d)}（周{'一二三四五六日'[d.weekday()]}）") for d in dates]
     if not form.publication_date.data and dates:
         form.publication_date.data = dates[0].isoformat()
     form.ensure_submission_key()
@@ -117,7 +117,8 @@ def submit_form(code):
             messages.append(("error", f"排版预览未能生成：{exc}。请稍后再试，或联系报社。"))
     if action == "confirm" and result.ok and quote is not None and advertiser_ok:
         if not hmac.compare_digest(form.preview_token.data or "", _preview_token(result, quote)):
-            messages.append(("warning", "公告内容、刊登日期或价格与您上次预览时不同，请核对下面新的预览和价格后再点“确认提交”。"))
+            messages.append(("warning", "公告内容、刊登日期或价格与您上次预览时不同，"
+                                        "请核对下面新的预览和价格后再点“确认提交”。"))
         else:
             submitted = submit_notice(
                 get_db(), result,
@@ -249,7 +250,8 @@ def revise(reference, secret):
             form.composed_hash.data = text_hash(revision.text)
         form.advertiser_name.data, form.advertiser_phone.data = notice.advertiser_name, notice.advertiser_phone
         form.advertiser_email.data = notice.advertiser_email
-        if notice.requested_date and notice.requested_date.isoformat() in [c.value for c in form.publication_date.choices]:
+        offered = [c.value for c in form.publication_date.choices]
+        if notice.requested_date and notice.requested_date.isoformat() in offered:
             form.publication_date.data = notice.requested_date.isoformat()
         return _render(form, notice_type, variant, revising=revising)
     form = _form(notice_type, variant, publisher, formdata=request.form)
@@ -263,7 +265,8 @@ def revise(reference, secret):
             messages.append(("error", f"排版预览未能生成：{exc}。请稍后再试，或联系报社。"))
     if action == "confirm" and result.ok and quote is not None:
         if not hmac.compare_digest(form.preview_token.data or "", _preview_token(result, quote)):
-            messages.append(("warning", "公告内容、刊登日期或价格与您上次预览时不同，请核对下面新的预览和价格后再点“确认提交”。"))
+            messages.append(("warning", "公告内容、刊登日期或价格与您上次预览时不同，"
+                                        "请核对下面新的预览和价格后再点“确认提交”。"))
         else:
             from store.errors import DeskError
             from store.workflow import resubmit_after_changes
@@ -271,7 +274,8 @@ def revise(reference, secret):
                 # A version that is not a number (version=abc was a 500) matches no notice: the
                 # operation then says the notice changed meanwhile, as for a stale page.
                 version = request.form.get("version", "")
-                resubmit_after_changes(get_db(), notice.reference, int(version) if re.fullmatch(r"\d{1,9}", version) else 0,
+                resubmit_after_changes(get_db(), notice.reference,
+                                       int(version) if re.fullmatch(r"\d{1,9}", version) else 0,
                                        result, lines=quote.lines, price_cents=quote.price_cents)
             except DeskError as exc:
                 messages.append(("error", exc.message))

@@ -88,7 +88,7 @@ def _serve(workdir: Path, demo_database: Path):
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError("gunicorn did not start: " + (workdir / "gunicorn.log").read_text())
+                raise RuntimeError("gunicorn did not start: " + (workdir / "gunicorn.log").read_text()) from None
             time.sleep(0.2)
     try:
         yield {"url": base, **server}

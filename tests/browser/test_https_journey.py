@@ -221,7 +221,8 @@ def https_site(tmp_path_factory):
         owner_url, app_url = stack.enter_context(least_privilege_database())
         storage = stack.enter_context(redis_with_password(workdir))
         port = _free_port()
-        env = {k: v for k, v in os.environ.items() if k not in ("APP_ENV", "FORWARDED_ALLOW_IPS", "SESSION_COOKIE_SECURE")}
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("APP_ENV", "FORWARDED_ALLOW_IPS", "SESSION_COOKIE_SECURE")}
         env.update(DATABASE_URL=app_url, MIGRATION_DATABASE_URL=owner_url, RATELIMIT_STORAGE_URI=storage,
                    SECRET_KEY=secrets.token_hex(32), AUDIT_KEY=secrets.token_hex(32),
                    PUBLIC_BASE_URL=f"https://{PUBLIC_HOST}",
@@ -352,7 +353,7 @@ def test_the_desk_behind_https(new_page, https_site, samples, shots):
     documents = [(u, status, h) for kind, u, status, h in seen if kind == "document"]
     refused = [(u, status) for u, status, _ in documents if status == 400]
     assert not refused, f"forms refused over HTTPS (页面已过期?): {refused}"
-    for u, status, headers in documents:
+    for u, _status, headers in documents:
         assert headers.get("strict-transport-security") == HSTS, u
         assert "no-store" in headers.get("cache-control", ""), (u, headers.get("cache-control"))
         assert headers.get("referrer-policy") == "same-origin", u

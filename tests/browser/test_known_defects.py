@@ -45,7 +45,8 @@ def test_every_page_declares_an_icon_so_the_console_stays_clean(page, live_serve
 
 
 def test_live_check_leaves_unanswered_choices_alone(page, live_server, shots):
-    """FIXED (static/js/form.js, answered()): form.js means to show live errors only for inputs the advertiser has filled ("Only speak
+    """FIXED (static/js/form.js, answered()): form.js means to show live errors only for inputs the
+    advertiser has filled ("Only speak
     about fields the advertiser has already filled"), but for a radio group it tests the first
     radio's value attribute (always set, e.g. "股东会决议"), so "请填写决议方式。" appeared under
     决议方式 while the advertiser was still typing the amounts above it. Cause: static/js/form.js,
