@@ -18,7 +18,18 @@ from sqlalchemy.orm import Session, selectinload
 from store.audit import append_audit, chain_head
 from store.db import Database
 from store.errors import DeskError
-from store.models import PUBLISHED, SCHEDULED, Export, IssueState, Notice, Publication, PublishedNotice, utcnow
+from store.models import (
+    PUBLISHED,
+    SCHEDULED,
+    Export,
+    IssueState,
+    Notice,
+    Publication,
+    PublishedNotice,
+    as_utc,
+    local_time_text,
+    utcnow,
+)
 from store.settings import invalidate_public_settings, load_publisher
 from store.workflow import REFERENCE_ALPHABET, guarded_update, issue_published, lock_issue, text_hash
 
@@ -63,6 +74,21 @@ def publications(session: Session, issue_date: date) -> list[Publication]:
                                 .options(selectinload(Publication.notices)).order_by(Publication.id.desc())))
 
 
+def withdrawn_since(session: Session, issue_date: date, export: Export | None) -> Publication | None:
+    """The issue's last withdrawn publication when `export` was made before that withdrawal (or
+    there is no export): such an export cannot be published again. A withdrawal says the record
+    was wrong; publishing again must rest on a column exported after it, not on an export of
+    before (made, say, with settings changed since the first publication)."""
+    withdrawn = session.scalar(select(Publication).where(Publication.issue_date == issue_date,
+                                                         Publication.withdrawn_at.is_not(None))
+                               .order_by(Publication.withdrawn_at.desc()).limit(1))
+    if withdrawn is None:
+        return None
+    if export is None or as_utc(export.created_at) <= as_utc(withdrawn.withdrawn_at):
+        return withdrawn
+    return None
+
+
 def published_export(session: Session, issue_date: date) -> Export | None:
     """The export the issue's publication in force was made from; None while not published."""
     publication = live_publication(session, issue_date)
@@ -98,6 +124,7 @@ class ExportOutcome:
     placed: list[tuple[str, int]]
     overflow: list[str] = dc_field(default_factory=list)
     column: object = None            # the ColumnResult, for callers that show it
+    reprint: bool = False            # the published issue's stored PDF, not a new rendering
 
 
 def placements_by_key(column) -> dict:
@@ -117,6 +144,31 @@ def _key(item) -> str:
     return item if isinstance(item, str) else getattr(item, "key", str(item))
 
 
+NO_STORED_PDF = ("这一期在系统开始保存付印PDF之前刊登，没有存档的付印PDF可供重印。"
+                 "如需重印，请管理员先撤回刊登记录并写明原因，再重新导出、标记刊登。")
+
+
+def reprint_publication(db: Database, issue_date: date, *, actor: str) -> ExportOutcome | None:
+    """A published issue's "export": the PDF its publication in force keeps, byte for byte
+    (audited as a reprint); None when the issue is not published.
+
+    Never a new rendering: settings changed since (the newspaper's name, page labels, columns)
+    would give another column, which is not what was printed and must not be offered as it."""
+    with db.write() as s:
+        lock_issue(s, issue_date)
+        publication = live_publication(s, issue_date)
+        if publication is None:
+            return None
+        if publication.pdf is None:
+            raise DeskError(NO_STORED_PDF)
+        export = s.get(Export, publication.export_id) if publication.export_id else None
+        placed = [(pn.reference, pn.revision) for pn in publication.notices]
+        append_audit(s, actor, "reprint", None, {
+            "issue_date": issue_date.isoformat(), "publication_id": publication.id,
+            "export_id": publication.export_id, "sha256": publication.pdf_hash, "pages": publication.pages})
+        return ExportOutcome(export, publication.pdf, placed, [], None, reprint=True)
+
+
 def export_issue(db: Database, issue_date: date, *, actor: str,
                  render: Callable[[list[Notice]], PrintedColumn]) -> ExportOutcome:
     """Render the issue's column and record the export: the PDF itself and its sha256, revisions,
@@ -125,11 +177,17 @@ def export_issue(db: Database, issue_date: date, *, actor: str,
     `render(notices)` returns a PrintedColumn (the typesetting ColumnResult: pdf, placements,
     overflow, pages). Rendering happens outside the write transaction (it takes a second); the
     transaction then checks that no notice of the issue changed meanwhile, so the record
-    describes the PDF exactly.
+    describes the PDF exactly. A published issue is not rendered: it gets its stored PDF
+    (reprint_publication).
     """
     with db.session() as s:
+        published = live_publication(s, issue_date) is not None
         notices = issue_notices(s, issue_date)
         newspaper = load_publisher(s).newspaper
+    if published:
+        reprint = reprint_publication(db, issue_date, actor=actor)
+        if reprint is not None:
+            return reprint
     if not newspaper:
         raise DeskError(NEWSPAPER_NOT_SET)
     if not notices:
@@ -154,16 +212,10 @@ def export_issue(db: Database, issue_date: date, *, actor: str,
             select(Notice).where(Notice.issue_date == issue_date, Notice.status.in_(IN_ISSUE)))}
         if now_in_issue != rendered:
             raise DeskError("导出期间这一期的排期或正文有变动，请重新导出。")
-        printed = published_export(s, issue_date)
-        if printed is not None:
-            # After publication an export is a reprint: it must be the published column.
-            same_notices = dict(placed) == {r: v for r, v in json.loads(printed.revisions_json)}
-            if not same_notices or placements != json.loads(printed.placements_json or "{}"):
-                why = (f"只排下 {len(placed)} 则，见报的有 {len(json.loads(printed.revisions_json))} 则"
-                       if not same_notices else "版面位置不同（刊登后改过版面设置？）")
-                raise DeskError(
-                    f"这一期已刊登，见报所用的是导出记录 #{printed.id}（{printed.pages} 页）。刚才的导出与它不同"
-                    f"（{why}），未记录、未下载。重印请用与见报时相同的设置导出，例如勾选“排不下的续排到下一页”。")
+        if live_publication(s, issue_date) is not None:
+            # Marked published while this column was being set: it may not be what was printed.
+            raise DeskError("导出期间这一期被标记为刊登，刚才排出的版面未记录、未下载。"
+                            "请再点一次导出：已刊登的一期下载的是见报所用的付印PDF本身。")
         export = Export(issue_date=issue_date, pdf_hash=digest, revisions_json=json.dumps(placed, ensure_ascii=False),
                         placements_json=json.dumps(placements, ensure_ascii=False, sort_keys=True),
                         pages=int(column.pages), actor=actor, pdf=pdf, newspaper=printed_column.newspaper,
@@ -183,7 +235,8 @@ def _cn_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def publish_issue(db: Database, issue_date: date, *, actor: str, secret_key: str, today: date) -> list[Notice]:
+def publish_issue(db: Database, issue_date: date, *, actor: str, secret_key: str, today: date,
+                  export_id: int | None = None) -> list[Notice]:
     """Mark the issue published: its scheduled notices become 已刊登 with the page and column of
     the last export and a verification code. Refused unless the last export is exactly what is
     scheduled now (every notice, at its current revision, placed in the PDF), and before the
@@ -191,7 +244,10 @@ def publish_issue(db: Database, issue_date: date, *, actor: str, secret_key: str
 
     The publication keeps the export's PDF (the same bytes) and, per notice, what its proof
     states (PublishedNotice): proofs, /verify and the status page read that, never the
-    settings of a later day."""
+    settings of a later day.
+
+    `export_id`: the export the editor was shown on the publish form; refused if it is no longer
+    the last one. After a withdrawal only an export made after it can be published."""
     if issue_date > today:
         raise DeskError(f"{_cn_date(issue_date)}这一期尚未出版，出版当天（北京时间）才能标记刊登。"
                         f"今天是{_cn_date(today)}。")
@@ -202,6 +258,14 @@ def publish_issue(db: Database, issue_date: date, *, actor: str, secret_key: str
         export = last_export(s, issue_date)
         if export is None:
             raise DeskError("这一期还没有导出付印PDF。请先导出，核对无误后再标记刊登。")
+        if export_id is not None and export.id != export_id:
+            raise DeskError(f"页面上写的是导出记录 #{export_id}，其后又导出了 #{export.id}（{export.pages} 页，"
+                            f"SHA-256 {export.pdf_hash[:12]}…）。请刷新页面，核对最后导出的PDF后再标记刊登。")
+        withdrawn = withdrawn_since(s, issue_date, export)
+        if withdrawn is not None:
+            raise DeskError(f"刊登记录 #{withdrawn.id} 已于 {local_time_text(withdrawn.withdrawn_at)} 撤回，"
+                            f"最后一次导出 #{export.id} 是在撤回之前做的。请改正后重新导出付印PDF，"
+                            "核对无误、付印后再标记刊登。")
         notices = issue_notices(s, issue_date)
         if not notices:
             raise DeskError("这一期没有排期的公告。")

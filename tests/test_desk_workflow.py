@@ -276,7 +276,7 @@ def test_publish_refused_without_export_and_after_a_change(app):
 
 def test_a_published_issue_shows_and_reprints_what_was_printed(app):
     """An issue that needed a second page: the page shows the continued layout on request and,
-    once published, always; a later export must be the published column (a reprint), and the
+    once published, always; a later export is the published PDF itself (a reprint), and the
     export list says which one was printed."""
     from store.settings import save_publisher
 
@@ -315,13 +315,14 @@ def test_a_published_issue_shows_and_reprints_what_was_printed(app):
             with get_db().session() as s:
                 return s.scalar(select(func.count()).select_from(Export))
     before = exports()
-    # One page would not be what was printed: refused, nothing recorded.
-    r = editor.post(f"/desk/issues/{day}/export", follow_redirects=True)
-    assert "这一期已刊登" in r.get_data(as_text=True) and exports() == before
-    # The same column again: a reprint, recorded and marked as such.
-    again = editor.post(f"/desk/issues/{day}/export", data={"continue_overflow": "1"})
-    assert again.status_code == 200 and exports() == before + 1
-    assert "刊登后重印" in editor.get(f"/desk/issues/{day}").get_data(as_text=True)
+    # "Export" of a published issue is the printed PDF itself, whatever the option: never set
+    # again (one page would not be what was printed), and no new export row to mistake for it.
+    for data in ({}, {"continue_overflow": "1"}):
+        again = editor.post(f"/desk/issues/{day}/export", data=data)
+        assert again.status_code == 200 and again.data == export.data and again.headers["X-Reprint"] == "1"
+    assert exports() == before
+    page = editor.get(f"/desk/issues/{day}").get_data(as_text=True)
+    assert "下载见报的付印PDF（重印" in page and "刊登后重印" not in page and page.count("见报所用") == 1
 
 
 def test_status_page_after_publication_speaks_of_what_was_printed(app, client):

@@ -309,7 +309,68 @@ def test_a_wrong_publication_is_withdrawn_kept_and_published_again(app, client):
     assert _proof(app, client, licence).status_code == 200
     assert COMPANY in client.get("/verify", query_string={"q": "斐泽展览"}).get_data(as_text=True)
     issue_page = admin.get(f"/desk/issues/{day}").get_data(as_text=True)
-    assert issue_page.count("刊登记录 #") == 2 and reason in issue_page
+    assert issue_page.count("<strong>刊登记录 #") == 2 and reason in issue_page
+
+
+def test_a_published_issue_shows_and_reprints_the_stored_pdf_and_republishes_only_a_new_export(app, client):
+    """Issue 11, finding 1: after publication the settings changed (name, page labels, columns);
+    the issue page showed a new rendering, 导出 made a new PDF tagged "与见报的相同", and after a
+    withdrawal republishing took it. Now the page and a reprint are the stored PDF itself, and
+    publishing again needs an export made after the withdrawal, named on the form."""
+    _change_settings(app, newspaper="演示日报", page_labels=["A12", "A13"])
+    admin, (licence, person), column_pdf = _published_issue(app, LICENCE, PERSON)
+    printed_hash = hashlib.sha256(column_pdf).hexdigest()
+    day = ISSUE.isoformat()
+    _change_settings(app, newspaper="羊城法治报", page_labels=["B3"],
+                     layout={"columns": 4, "body_size_pt": 10.0, "leading_pt": 14.0})
+
+    def export_rows():
+        with app.app_context():
+            with get_db().session() as s:
+                return [(e.id, e.pdf_hash) for e in s.scalars(select(Export).order_by(Export.id))]
+
+    page = admin.get(f"/desk/issues/{day}").get_data(as_text=True)
+    assert "保存的付印PDF" in page and "按当前排期排版" not in page and printed_hash[:12] in page
+    assert "A12版" in page and "B3版" not in page and "演示日报" in page
+    from press.column import page_pngs
+    assert all(png in page for png in page_pngs(column_pdf))          # the printed pages' images
+    assert admin.get(f"/desk/issues/{day}/preview.pdf").data == column_pdf
+    rows = export_rows()
+    reprint = admin.post(f"/desk/issues/{day}/export", data={"continue_overflow": "1"})
+    assert reprint.status_code == 200 and reprint.data == column_pdf and reprint.headers["X-Reprint"] == "1"
+    assert export_rows() == rows
+    with app.app_context():
+        with get_db().session() as s:
+            entry = s.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
+    assert entry.action == "reprint" and json.loads(entry.details_json)["sha256"] == printed_hash
+
+    # Withdrawn: the export of before cannot be published again, even named on the form.
+    old_export = rows[-1][0]
+    assert admin.post(f"/desk/issues/{day}/withdraw", data={"reason": "标记有误"}).status_code == 303
+    page = admin.get(f"/desk/issues/{day}").get_data(as_text=True)
+    assert "此后还没有重新导出" in page and "标记本期已刊登" not in page
+    r = admin.post(f"/desk/issues/{day}/publish", data={"confirm": "1", "export_id": str(old_export)},
+                   follow_redirects=True)
+    assert f"最后一次导出 #{old_export} 是在撤回之前做的" in r.get_data(as_text=True)
+    assert fetch(app, licence).status == "scheduled"
+
+    # A new export (today's settings): the form names it, and only it is published.
+    new = admin.post(f"/desk/issues/{day}/export")
+    new_id, new_hash = int(new.headers["X-Export-Id"]), new.headers["X-Export-SHA256"]
+    assert new.headers["X-Reprint"] == "0" and new_hash != printed_hash
+    page = admin.get(f"/desk/issues/{day}").get_data(as_text=True)
+    assert f"将依据导出记录 #{new_id}（" in page and new_hash[:12] in page and "见报所用" not in page
+    r = admin.post(f"/desk/issues/{day}/publish", data={"confirm": "1", "export_id": str(old_export)},
+                   follow_redirects=True)
+    assert f"其后又导出了 #{new_id}" in r.get_data(as_text=True) and fetch(app, licence).status == "scheduled"
+    r = admin.post(f"/desk/issues/{day}/publish", data={"confirm": "1", "export_id": str(new_id)})
+    assert r.status_code == 303
+    assert fetch(app, licence).status == "published"
+    page = admin.get(f"/desk/issues/{day}").get_data(as_text=True)
+    # Only the export whose bytes the publication keeps is 见报所用 (not the first one).
+    tagged = re.findall(r'<tr><td class="nowrap">[^<]*<span class="tag">见报所用</span></td>'
+                        r'.*?<code class="hash">(\w+)</code>', page)
+    assert tagged == [new_hash]
 
 
 def test_a_withdrawn_record_is_found_by_name_and_credit_code_and_shown_withdrawn(app, client):
@@ -328,7 +389,8 @@ def test_a_withdrawn_record_is_found_by_name_and_credit_code_and_shown_withdrawn
         assert found.count('class="verified withdrawn"') == found.count('class="verified') == 1, q
 
 
-@pytest.mark.parametrize("typed", ["需更正后重新刊登。", "需更正后重新刊登。 ", "需更正后重新刊登.", "需更正后重新刊登！"])
+@pytest.mark.parametrize("typed", ["需更正后重新刊登。", "需更正后重新刊登。 ", "需更正后重新刊登.",
+                                   "需更正后重新刊登！"])
 def test_a_withdrawal_reason_ending_in_a_full_stop_is_not_doubled(app, client, typed):
     admin, (licence,), _ = _published_issue(app, LICENCE)
     code = fetch(app, licence).verification_code

@@ -36,7 +36,8 @@ from store import accounts, issues as store_issues, workflow
 from store.accounts import ROLE_LABELS
 from store.errors import Conflict, DeskError
 from store.models import (APPROVED, CHANGES_REQUESTED, PUBLISHED, REJECTED, STATUS_LABELS, SUBMITTED,
-                          WITHDRAWN, AuditEntry, Export, IssueState, Notice, Payment, User, as_utc, local_time_text)
+                          WITHDRAWN, AuditEntry, Export, IssueState, Notice, Payment, Publication, User, as_utc,
+                          local_time_text)
 from store import audit as audit_log
 from store.settings import Publisher, load_publisher, save_settings
 from store.throttle import REASON_LABELS as THROTTLE_REASONS, ThrottleUnavailable
@@ -54,7 +55,7 @@ INACTIVE_STATUSES = (PUBLISHED, REJECTED, WITHDRAWN)
 ACTION_LABELS = {
     "submit": "提交", "login": "登录", "login-failed": "登录失败", "login-throttled": "登录被限制", "logout": "退出", "approve": "审核通过",
     "reject": "不予刊登", "request-changes": "要求修改", "resubmit": "客户修改后重新提交", "edit": "修改正文", "schedule": "排期",
-    "unschedule": "撤出排期", "schedule-override": "未付款先排期", "payment": "登记付款", "export": "导出付印PDF",
+    "unschedule": "撤出排期", "schedule-override": "未付款先排期", "payment": "登记付款", "export": "导出付印PDF", "reprint": "重印见报PDF",
     "publish": "标记整期刊登", "published": "刊登", "withdraw-publication": "撤回整期刊登记录",
     "publication-withdrawn": "刊登记录撤回", "settings": "修改设置", "editor-created": "开设账号",
     "editor-deactivated": "停用账号", "editor-activated": "启用账号", "password-changed": "修改密码",
@@ -705,6 +706,40 @@ def column_view(publisher: Publisher, issue: date, notices: list[Notice], *, wit
     return view
 
 
+def printed_view(s, publication) -> SimpleNamespace:
+    """The column as printed, for a published issue's page: the publication's stored PDF (its
+    page images, cached by its hash) and the places its snapshots state, never a rendering
+    with today's settings (issue 11: a renamed paper or relabelled pages showed a new column)."""
+    export = s.get(Export, publication.export_id) if publication.export_id else None
+    lines = json.loads(export.placements_json or "{}") if export is not None else {}
+    rows = [SimpleNamespace(reference=pn.reference, page=pn.page, page_label=pn.page_label,
+                            column=pn.column_number, lines=(lines.get(pn.reference) or {}).get("lines"))
+            for pn in publication.notices]
+    rows.sort(key=lambda r: (r.page or 0, r.column or 0))
+    view = SimpleNamespace(publication=publication, export=export, rows=rows, pngs=[], error="")
+    if not publication.pdf_hash:
+        return view
+    key = "printed:" + publication.pdf_hash
+    with _COLUMN_LOCK:
+        cached = _COLUMN_CACHE.get(key)
+    if cached is not None:
+        view.pngs = cached.pngs
+        return view
+    pdf = s.scalar(select(Publication.pdf).where(Publication.id == publication.id))
+    if pdf is None:
+        return view     # published before migration 0004: the PDF was never kept
+    try:
+        view.pngs = press_column.page_pngs(pdf)
+    except printing.RenderError as exc:
+        view.error = f"版面预览图未能生成（{exc}），请稍后刷新页面。"
+        return view
+    with _COLUMN_LOCK:
+        _COLUMN_CACHE[key] = ColumnView(None, pngs=view.pngs)
+        while len(_COLUMN_CACHE) > COLUMN_CACHE_SIZE:
+            _COLUMN_CACHE.popitem(last=False)
+    return view
+
+
 def _fill(result) -> list[list[float]]:
     """Fraction of each column used, per page (the engine's fill[page][column])."""
     if result is None:
@@ -769,15 +804,16 @@ def issue(day):
     published = bool(state and state.status == "published")
     continued = _show_continued(state)
     next_issue = next_issue_after_today(publisher)
-    column = column_view(publisher, issue_date, notices, continued=continued)
+    live = store_issues.live_publication(s, issue_date)
+    # Published: the page shows the stored printed PDF (printed_view), not a new rendering.
+    printed_column = printed_view(s, live) if live is not None else None
+    column = ColumnView(None) if printed_column else column_view(publisher, issue_date, notices, continued=continued)
     candidates = list(s.scalars(select(Notice).where(Notice.status == APPROVED)
                                 .options(selectinload(Notice.revisions), selectinload(Notice.api_key))
                                 .order_by(Notice.requested_date, Notice.created_at).limit(QUEUE_LIMIT)))
     candidates.sort(key=lambda n: (not urgent_windows(n, next_issue), n.requested_date != issue_date))
     exports = list(s.scalars(select(Export).where(Export.issue_date == issue_date).order_by(Export.id.desc())))
-    printed = store_issues.published_export(s, issue_date)
     publications = store_issues.publications(s, issue_date)
-    live = next((p for p in publications if not p.withdrawn), None)
     export_current = bool(exports) and {r: v for r, v in json.loads(exports[0].revisions_json)} == {
         n.reference: n.current_revision for n in notices}
     choices = schedule_choices(publisher, s)
@@ -786,7 +822,8 @@ def issue(day):
         "desk/issue.html", issue_date=issue_date, notices=notices, groups=_group_by_type(publisher, notices),
         state=state, published=published, column=column, fill=_fill(column.result),
         candidates=candidates, exports=exports, export_current=export_current, choices=choices,
-        continued=continued, printed_export_id=printed.id if printed else None,
+        continued=continued, printed_column=printed_column, printed_hash=live.pdf_hash if live else None,
+        stale_after=store_issues.withdrawn_since(s, issue_date, exports[0] if exports else None),
         publications=publications, snapshots={pn.reference: pn for pn in (live.notices if live else [])},
         before_issue_day=issue_date > today(publisher),
         urgent=urgent, urgent_waiting=[n for n in candidates if urgent[n.reference]], next_issue=next_issue,
@@ -805,6 +842,12 @@ def issue_preview(day):
     s = read_session()
     publisher = load_publisher(s)
     notices = store_issues.issue_notices(s, issue_date)
+    live = store_issues.live_publication(s, issue_date)
+    if live is not None and live.pdf is not None:
+        # Published: the PDF as printed, never the column set again with today's settings.
+        return Response(live.pdf, mimetype="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="printed-{issue_date.isoformat()}-{live.id}.pdf"',
+            "Cache-Control": "no-store"})
     continued = _show_continued(store_issues.issue_state(s, issue_date))
     column = column_view(publisher, issue_date, notices, with_pngs=False, continued=continued)
     if column.result is None:
@@ -828,9 +871,10 @@ def issue_export(day):
         flash(getattr(exc, "message", None) or f"排版失败：{exc}", "error")
         return redirect(url_for("desk.issue", day=issue_date.isoformat()), code=303)
     return Response(outcome.pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="column-{issue_date.isoformat()}-{outcome.export.id}.pdf"',
+        "Content-Disposition": f'attachment; filename="column-{issue_date.isoformat()}-{outcome.export.id}'
+                               f'{"-reprint" if outcome.reprint else ""}.pdf"',
         "X-Export-Id": str(outcome.export.id), "X-Export-SHA256": outcome.export.pdf_hash,
-        "Cache-Control": "no-store"})
+        "X-Reprint": "1" if outcome.reprint else "0", "Cache-Control": "no-store"})
 
 
 @bp.post("/issues/<day>/publish")
@@ -844,7 +888,8 @@ def issue_publish(day):
     try:
         published = store_issues.publish_issue(get_db(), issue_date, actor=current_user.actor,
                                            secret_key=current_app.config["SECRET_KEY"],
-                                           today=today(load_publisher(read_session())))
+                                           today=today(load_publisher(read_session())),
+                                           export_id=request.form.get("export_id", type=int))
     except DeskError as exc:
         flash(exc.message, "error")
     else:
