@@ -246,6 +246,34 @@ def test_the_proof_is_cut_from_the_stored_printed_page(app, client):
     assert _last_page_lines(again) == _last_page_lines(proof) and _cut_boxes(again) == _cut_boxes(proof)
 
 
+def test_the_cut_page_states_the_paper_and_date_at_a_size_to_read(app, client):
+    """Issue 11, finding 11: on the cut page the paper's name and the date were only in the
+    header band, scaled to the page width: about 4 pt. They are now in the proof's own text
+    above the cut, at 12 pt (the band stays, as the page's evidence)."""
+    import pypdfium2 as pdfium
+    _change_settings(app, page_labels=["A12"])
+    editor, (licence,), _ = _published_issue(app, LICENCE)
+    doc = pdfium.PdfDocument(_proof(app, client, licence).data)
+    try:
+        page = doc[len(doc) - 1]
+        text_page = page.get_textpage()
+        text = text_page.get_text_range()
+        heights = {}          # each occurrence of a phrase on the page: its characters' tallest box
+        for phrase in ("测试日报", "2026年11月27日"):
+            start = 0
+            while (at := text.find(phrase, start)) >= 0:
+                boxes = [text_page.get_charbox(i) for i in range(at, at + len(phrase))]
+                heights.setdefault(phrase, []).append(max(top - bottom for _l, bottom, _r, top in boxes))
+                start = at + 1
+        text_page.close()
+        page.close()
+    finally:
+        doc.close()
+    assert "《测试日报》　2026年11月27日　星期五　A12版第 1 栏" in text
+    # Each is there at least once at a size to read (a 12 pt CJK glyph's box is ~10 pt tall).
+    assert max(heights["测试日报"]) >= 9 and max(heights["2026年11月27日"]) >= 9, heights
+
+
 # ---------------------------------------------------------------------------------------------
 # Withdrawal
 
