@@ -140,13 +140,13 @@ def _configure_deployment(app: Flask, test_config: dict) -> None:
         # anything before them came from the client. Without hops nothing forwarded is believed,
         # so a spoofed X-Forwarded-For cannot pick another client's rate limit or audit address.
         from werkzeug.middleware.proxy_fix import ProxyFix
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]  # as Flask's docs do
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     # JSON answers keep Chinese as UTF-8, readable in curl and logs (not \uXXXX escapes).
-    app.json.ensure_ascii = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # DefaultJSONProvider's, the app's provider
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
         DATABASE_URL=os.environ.get("DATABASE_URL")

@@ -172,10 +172,11 @@ def export_column_command(issue_date, output, continue_overflow):
                    "请改期，或加 --continue-overflow 续排到下一页。", err=True)
 
 
-def compose_for_typesetting(type_code: str, data: dict) -> tuple[str, str, str]:
-    """(title, body, price category) of one item of `flask typeset`: fields are checked and
-    composed exactly as the web form does; a given text is checked for invisible characters and
-    normalised. Errors stop the command with the notice's Chinese messages."""
+def compose_for_typesetting(type_code: str, data: dict) -> tuple[str, str, str | None]:
+    """(title, body, price category; None: the rate card's default rule) of one item of
+    `flask typeset`: fields are checked and composed exactly as the web form does; a given text is
+    checked for invisible characters and normalised. Errors stop the command with the notice's
+    Chinese messages."""
     from notices.catalogue import CATALOGUE
     from notices.checks import check_notice
     from notices.text import find_forbidden, forbidden_message, normalise_text
@@ -233,7 +234,7 @@ def _typesetting_provider():
     from press import printing
     publisher = _publisher()
 
-    def compose(type_code: str, data: dict) -> tuple[str, str, str]:
+    def compose(type_code: str, data: dict) -> tuple[str, str, str | None]:
         # The body as it prints: ID numbers masked by the paper's setting, as in the desk's export.
         title, body, category = compose_for_typesetting(type_code, data)
         return title, printing.printable_text(publisher, body), category

@@ -27,6 +27,7 @@ import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import cast
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -52,7 +53,7 @@ def _details(rng: random.Random, action: str, n: int) -> dict:
 
 def build_log(url: str, rows: int, seed: int = 1) -> float:
     """Insert `rows` chained entries with real digests; returns the seconds it took."""
-    from sqlalchemy import create_engine, insert
+    from sqlalchemy import Table, create_engine, insert
 
     from store import audit
     from store.db import normalise_url
@@ -64,7 +65,7 @@ def build_log(url: str, rows: int, seed: int = 1) -> float:
     start = time.perf_counter()
     prev = audit.GENESIS_HASH
     at = datetime(2026, 1, 5, 1, 0, tzinfo=timezone.utc)
-    table = AuditEntry.__table__
+    table = cast(Table, AuditEntry.__table__)     # a Table; typed as any FromClause
     with engine.begin() as conn:
         batch = []
         for n in range(rows):
@@ -74,6 +75,7 @@ def build_log(url: str, rows: int, seed: int = 1) -> float:
             details_json = json.dumps(_details(rng, action, n), ensure_ascii=False, sort_keys=True)
             at += timedelta(seconds=7, microseconds=rng.randrange(1_000_000))
             hash_ = digest(version, key, prev, audit._at_text(at), actor, action, notice_id, details_json)
+            assert hash_ is not None        # None only for a version entry_digest does not know
             batch.append({"at": at, "actor": actor, "action": action, "notice_id": notice_id,
                           "details_json": details_json, "prev_hash": prev, "hash": hash_,
                           "digest_version": version})

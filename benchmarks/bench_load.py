@@ -54,6 +54,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -172,7 +173,7 @@ def start_server(database_url: str, workdir: Path, *, app_spec: str = "app:creat
 class BenchDatabase:
     kind: str
     url: str
-    cleanup: callable = lambda: None
+    cleanup: Callable[[], object] = lambda: None
 
     def scalar(self, sql: str, **params):
         from sqlalchemy import create_engine, text
@@ -437,6 +438,7 @@ class HttpConnection:
             local = (self.source, 0) if self.source else None
             self.reader, self.writer = await asyncio.wait_for(
                 asyncio.open_connection("127.0.0.1", self.port, local_addr=local), timeout)
+        assert self.writer is not None
         head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: keep-alive"]
         for name, value in (headers or {}).items():
             head.append(f"{name}: {value}")
@@ -450,6 +452,7 @@ class HttpConnection:
             raise
 
     async def _response(self) -> tuple[int, bytes]:
+        assert self.reader is not None      # request() connected first
         status_line = await self.reader.readline()
         if not status_line:
             raise ConnectionResetError("connection closed by the server")
@@ -536,6 +539,7 @@ async def _submitter(port, key, prefix, deadline, result: LevelResult, addresses
             if conn:
                 await conn.aclose()
             conn, used = HttpConnection(port, addresses.take()), 0
+        assert conn is not None             # made above on the first pass (used starts at the budget)
         counter[0] += 1
         idem = f"{prefix}-{counter[0]}"
         body = json.dumps(notice_body(rnd, counter[0]), ensure_ascii=False).encode()
@@ -814,7 +818,7 @@ def run_database(kind: str, args, workdir: Path) -> list[dict]:
                 exporter.start(seconds + args.export_head_start)
                 time.sleep(args.export_head_start)   # the export is rendering when the clients start
             meter = CpuMeter({"server": [server.process.pid], "client": [os.getpid()],
-                              "export": [exporter.process.pid] if exporter else []})
+                              "export": [exporter.process.pid] if exporter and exporter.process else []})
             r = asyncio.run(drive(server.port, connections=connections, seconds=seconds, api_keys=seeded.api_keys,
                                   status_paths=seeded.status_paths, meter=meter))
             r.cpu = meter.stop()

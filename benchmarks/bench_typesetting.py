@@ -21,6 +21,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -153,7 +154,7 @@ def typst_column(items: list[ColumnItem], settings: LayoutSettings) -> float:
     return time.perf_counter() - started
 
 
-def median_time(fn, runs: int) -> tuple[float, list[float], object]:
+def median_time(fn, runs: int) -> tuple[float, list[float], Any]:
     times, result = [], None
     for _ in range(runs):
         started = time.perf_counter()

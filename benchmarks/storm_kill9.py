@@ -143,6 +143,7 @@ class Gunicorn:
         """SIGKILL the master; let its orphaned workers finish their requests (they notice the
         parent is gone within a second and stop accepting), kill what is left after `wait`
         seconds, start gunicorn again on the same port. Returns the stragglers killed."""
+        assert self.process is not None     # start() ran
         group = self.process.pid
         self.process.kill()
         self.process.wait()
@@ -304,6 +305,7 @@ class Clients:
                     conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=90,
                                                       source_address=(self._address(), 0))
                     used = 0
+                assert conn is not None         # made above on the first pass (used starts at the budget)
                 used += 1
                 log.requests += 1
                 try:

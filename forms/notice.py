@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-WTForms 3.2 lacks it
 from wtforms.validators import Optional
 
 from notices import catalogue as cat
@@ -38,9 +39,10 @@ class NoticeFormBase(FlaskForm):
     variant: str | None = None
 
     def ensure_submission_key(self) -> str:
-        if not re.fullmatch(r"[0-9a-f]{32}", self.submission_key.data or ""):
-            self.submission_key.data = uuid.uuid4().hex
-        return self.submission_key.data
+        key = self.submission_key.data or ""
+        if not re.fullmatch(r"[0-9a-f]{32}", key):
+            key = self.submission_key.data = uuid.uuid4().hex
+        return key
 
     def type_fields(self):
         """(catalogue field, WTForms field) for the inputs of this type and variant, in order."""
@@ -60,6 +62,8 @@ class NoticeFormBase(FlaskForm):
                               **kwargs)
         by_name = {f.name: wt for f, wt in self.type_fields()}
         for finding in result.errors:
+            if finding.field is None:       # a finding about the notice as a whole has no input to mark
+                continue
             target = by_name.get(finding.field) or {TEXT_FIELD: self.text, DATE_FIELD: self.publication_date}.get(
                 finding.field)
             if target is not None:
@@ -90,12 +94,12 @@ class NoticeFormBase(FlaskForm):
                                     (self.advertiser_phone, ADVERTISER_PHONE_MAX, "联系电话")):
             if field.errors:
                 continue
-            value = field.data
-            if not value:
+            typed = field.data
+            if not typed:
                 if required:
                     field.errors = [f"请填写{label}，报社审核时可能需要与您联系。"]
                     ok = False
-            elif len(value) > limit:
+            elif len(typed) > limit:
                 field.errors = [f"{label}最多{limit}个字。"]
                 ok = False
         digits = re.sub(r"\D", "", self.advertiser_phone.data or "")
@@ -111,7 +115,7 @@ class NoticeFormBase(FlaskForm):
 
 
 def _wtforms_field(f: cat.Field):
-    kwargs = {"default": f.default or None}
+    kwargs: dict[str, Any] = {"default": f.default or None}
     if f.kind == cat.CHOICE:
         return RadioField(f.label, choices=[SelectChoice(value, label) for value, label in f.choices],
                           validate_choice=False, **kwargs)

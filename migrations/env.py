@@ -6,7 +6,10 @@ from store.db import normalise_url
 from store.models import Base
 
 config = context.config
-url = normalise_url(config.attributes.get("url") or config.get_main_option("sqlalchemy.url"))
+given = config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
+if not given:       # store/migrate.py always passes one
+    raise RuntimeError("migrations/env.py: no database URL (pass one as store/migrate.py does)")
+url = normalise_url(given)
 
 
 def run_migrations_offline() -> None:

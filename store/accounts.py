@@ -156,14 +156,15 @@ def authenticate(db: Database, username: str, password: str, *, address: str,
             user = s.scalar(select(User).where(User.username == username))
     ok = _verify(hasher, user.password_hash if user else _dummy_hash(hasher), (password or "")[:PASSWORD_MAX])
     ok = ok and user is not None and user.active
-    new_hash = hasher.hash(password) if ok and hasher.check_needs_rehash(user.password_hash) else None
+    new_hash = (hasher.hash(password) if ok and user is not None and hasher.check_needs_rehash(user.password_hash)
+                else None)
     with db.write() as s:
-        if not ok:
+        if not ok or user is None:      # (ok implies a user: the second test is for the type checker)
             reason = "no-such-user" if user is None else ("inactive" if not user.active else "wrong-password")
             append_audit(s, "anonymous", "login-failed", None,
                          {"username": username, "address": address, "reason": reason})
             return None
-        row = s.get(User, user.id)
+        row = s.get_one(User, user.id)
         if new_hash:
             row.password_hash = new_hash
         append_audit(s, _actor(row), "login", None, {"address": address})
@@ -186,7 +187,7 @@ def record_login_unlocked(db: Database, username: str, *, actor: str) -> None:
 def end_sessions(db: Database, user_id: int, *, action: str, actor: str, details: dict | None = None) -> User:
     """Bump the user's session epoch: every session minted before stops working (logout)."""
     with db.write() as s:
-        user = s.get(User, user_id)
+        user = s.get_one(User, user_id)
         user.session_epoch += 1
         append_audit(s, actor, action, None, {"username": user.username, **(details or {})})
         return user
@@ -194,7 +195,7 @@ def end_sessions(db: Database, user_id: int, *, action: str, actor: str, details
 
 def change_password(db: Database, user_id: int, current: str, new: str, *, hasher: PasswordHasher) -> User:
     with db.session() as s:
-        user = s.get(User, user_id)
+        user = s.get_one(User, user_id)
     if not _verify(hasher, user.password_hash, (current or "")[:PASSWORD_MAX]):
         raise DeskError("当前密码不对。")
     problem = password_problem(new, user.username)
@@ -202,7 +203,7 @@ def change_password(db: Database, user_id: int, current: str, new: str, *, hashe
         raise DeskError(problem)
     new_hash = hasher.hash(new)
     with db.write() as s:
-        row = s.get(User, user_id)
+        row = s.get_one(User, user_id)
         row.password_hash = new_hash
         row.session_epoch += 1          # every other session of this account ends
         append_audit(s, _actor(row), "password-changed", None, {"username": row.username})
@@ -219,7 +220,7 @@ def reset_password(db: Database, target_id: int, new: str, *, actor: str, hasher
         raise DeskError(problem)
     new_hash = hasher.hash(new)
     with db.write() as s:
-        row = s.get(User, target_id)
+        row = s.get_one(User, target_id)
         row.password_hash = new_hash
         row.session_epoch += 1
         append_audit(s, actor, "password-reset", None, {"username": row.username})

@@ -43,8 +43,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import Integer, LargeBinary, Text, bindparam, func, insert, select
+from sqlalchemy import Integer, LargeBinary, Table, Text, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from store.models import AuditCheckpoint, AuditEntry, Export, Publication, local_time_text, utcnow
@@ -198,7 +199,7 @@ def append_audit(session: Session, actor: str, action: str, notice_id: int | Non
     details_json = json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)
     key = audit_key()
     session.flush()
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         session.execute(_AUDIT_APPEND, {"actor": actor, "action": action, "notice_id": notice_id,
                                         "details": details_json, "ipad": key.ipad, "opad": key.opad})
         return
@@ -216,7 +217,7 @@ _AUDIT_APPEND = select(func.audit_append(
     bindparam("actor", type_=Text), bindparam("action", type_=Text), bindparam("notice_id", type_=Integer),
     bindparam("details", type_=Text), bindparam("ipad", type_=LargeBinary), bindparam("opad", type_=LargeBinary)))
 _LAST_AUDIT_HASH = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
-_INSERT_AUDIT = insert(AuditEntry.__table__)
+_INSERT_AUDIT = insert(cast(Table, AuditEntry.__table__))     # a Table; typed as any FromClause
 
 
 def chain_head(session: Session) -> tuple[str, int]:
@@ -325,11 +326,13 @@ def _writer_keys(session: Session) -> set[str]:
 
 def _records(session: Session, above: int = 0) -> list[tuple[str, int, str]]:
     """(what, length, head) that exports and publications recorded, for lengths above `above`."""
-    out = []
+    out: list[tuple[str, int, str]] = []
     for model, label in ((Export, "导出记录"), (Publication, "刊登记录")):
         stmt = select(model.id, model.audit_length, model.audit_head).where(
             model.audit_head.is_not(None), model.audit_length > above)
-        out.extend((f"{label} #{rid}", int(length), head) for rid, length, head in session.execute(stmt))
+        # The statement's WHERE leaves out NULL heads and lengths already.
+        out.extend((f"{label} #{rid}", int(length), head) for rid, length, head in session.execute(stmt)
+                   if length is not None and head is not None)
     return out
 
 
@@ -369,7 +372,8 @@ def verify_audit(session: Session, *, full: bool = False, key: AuditKey | None =
     start = None if full or not checkpoints else checkpoints[0]
     if start is not None:
         anchor = session.execute(select(AuditEntry.hash).where(AuditEntry.id == start.entry_id)).scalar()
-        count = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.id <= start.entry_id))
+        count = session.execute(select(func.count()).select_from(AuditEntry)
+                                .where(AuditEntry.id <= start.entry_id)).scalar_one()
         if anchor != start.entry_hash or count != start.entry_count:
             what = ("不见了" if anchor is None else "的哈希值变了" if anchor != start.entry_hash else
                     f"之前的记录数变了（核验时 {start.entry_count - 1} 条，现在 {count - 1} 条）")
@@ -408,6 +412,7 @@ def _scan(session: Session, key: AuditKey, result: Verification, start: AuditChe
         result.head = Mark(start.entry_id, start.entry_hash, start.entry_count, start.digest_version)
     bad, legacy, at_text, canonical, chain_key, one_shot = result.bad, 0, _at_text, _canonical, key.chain, hmac.digest
     keyed = keyed_verified = 0
+    digest: str | None      # None: a version this code does not know (entry_digest)
     # Core rows streamed from the session's connection (not the ORM's row loading), and
     # hmac.digest (OpenSSL in one call): with hmac.new and ORM rows a full run took twice as
     # long (benchmarks/bench_audit.py; 200 000 entries: 2.8-3.4 s on a busy 2-core machine).

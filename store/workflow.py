@@ -20,9 +20,9 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Iterable
+from typing import Callable, Iterable, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import CursorResult, Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -129,7 +129,7 @@ def request_differences(notice: Notice, result: CheckResult, advertiser: Adverti
         changed = sorted(k for k in stored.keys() | result.fields.keys() if stored.get(k) != result.fields.get(k))
         if changed:
             t = result.notice_type
-            labels = {f.name: f.label for f in t.fields}
+            labels = {f.name: f.label for f in t.fields} if t else {}
             out.append("字段" + "、".join(f"“{labels.get(k, k)}”（{k}）" for k in changed))
     if first.text_hash != text_hash(result.text):
         out.append("正文")
@@ -156,8 +156,8 @@ def _revision_payload(result: CheckResult) -> dict:
 # insert runs while the writers' lock is held (SQLite: the writers' queue; PostgreSQL: the audit
 # chain's lock, to the commit), and every millisecond of CPU there is a millisecond all other
 # submissions wait.
-_INSERT_NOTICE = insert(Notice.__table__).returning(Notice.__table__.c.id)
-_INSERT_REVISION = insert(NoticeRevision.__table__)
+_INSERT_NOTICE = insert(cast(Table, Notice.__table__)).returning(Notice.__table__.c.id)   # __table__: a Table
+_INSERT_REVISION = insert(cast(Table, NoticeRevision.__table__))
 
 
 def submit_notice(db: Database, result: CheckResult, advertiser: Advertiser, submission_key: str, *,
@@ -238,7 +238,7 @@ def guarded_update(s: Session, notice: Notice, version: int, allowed: Iterable[s
             .execution_options(synchronize_session=False))
     if allowed is not None:
         stmt = stmt.where(Notice.status.in_(list(allowed)))
-    if s.execute(stmt).rowcount != 1:
+    if cast(CursorResult, s.execute(stmt)).rowcount != 1:      # an UPDATE's result: a CursorResult
         s.refresh(notice)
         if notice.version != version:
             raise Conflict(notice)
@@ -346,7 +346,7 @@ def lock_issue(s: Session, issue_date: date) -> None:
     """Serialise scheduling into, exporting and publishing one issue. SQLite's BEGIN IMMEDIATE
     already holds the database's write lock; on PostgreSQL a transaction-scoped advisory lock per
     issue date keeps a notice from being scheduled into an issue while it is being published."""
-    if s.bind.dialect.name == "postgresql":
+    if s.get_bind().dialect.name == "postgresql":
         s.execute(select(func.pg_advisory_xact_lock(ISSUE_LOCK_SPACE, issue_date.toordinal())))
 
 

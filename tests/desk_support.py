@@ -103,6 +103,7 @@ def fetch(app, reference) -> Notice:
     with app.app_context():
         with get_db().session() as s:
             notice = workflow.load_notice(s, reference)
+            assert notice is not None, reference
             _ = notice.revision, notice.api_key
             return notice
 

@@ -19,6 +19,7 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, func, select, text
 
@@ -135,7 +136,7 @@ def storm_verdict(url: str, out: Path, writers: int) -> dict:
     """What the storm left: per writer, acknowledged ⊆ stored, no gap, at most the final in-flight
     submission committed unacknowledged; plus consistency_problems(). problems == []: all good."""
     stored = stored_keys(url, f"{STORM_PREFIX}:%:%")
-    verdict = {"acknowledged": 0, "stored": len(stored), "replays": 0, "committed_unacknowledged": 0,
+    verdict: dict[str, Any] = {"acknowledged": 0, "stored": len(stored), "replays": 0, "committed_unacknowledged": 0,
                "problems": []}
     for number in range(writers):
         acks = read_acks(out / f"writer-{number}.acks")
@@ -217,7 +218,7 @@ def count_rows(url: str, table: str) -> int:
     engine = create_engine(normalise_url(url))
     try:
         with engine.connect() as conn:
-            return conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+            return conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
     finally:
         engine.dispose()
 

@@ -36,7 +36,7 @@ def _settings_post_data(app) -> dict:
     """What the settings page posts when nothing is changed (built from the page's own form)."""
     with app.test_request_context():
         form, _, _ = desk._settings_form(_publisher(app))
-        data = {}
+        data: dict[str, str | list[str]] = {}
         for f in form:
             if f.name == "csrf_token":
                 continue

@@ -269,7 +269,8 @@ def generated_variants(count: int, seed: int = 11) -> list[tuple[str, str]]:
     when unlabelled, by design: see test_an_unlabelled_regno_that_reads_as_an_old_id…)."""
     from stdnum.cn import ric
     rng = random.Random(seed)
-    out, seen = [], set()
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
     for k in itertools.count():
         if len(out) == count:
             return out

@@ -16,7 +16,7 @@ import pypdfium2
 import pytest
 
 from tests.test_typesetting_column import seed_items
-from typesetting import LayoutSettings, column as column_module, render_column
+from typesetting import LayoutSettings, column as column_module, render as render_module, render_column
 from typesetting._worker import Renderer, read_frame, serve, write_frame
 from typesetting.preview import notice_pdf_job
 
@@ -33,7 +33,7 @@ def _pages(pdf: bytes, dpi: int = 100) -> list[bytes]:
 def _seed_column_jobs(monkeypatch) -> list[dict]:
     """The render job of the seed column: header band, rules, contact box, crop marks."""
     captured = []
-    original = column_module.run_jobs
+    original = render_module.run_jobs       # the function column.py imported from render.py
 
     def capture(jobs, limits):
         captured.extend(jobs)

@@ -92,8 +92,8 @@ def check_column(result, items, settings: LayoutSettings) -> dict:
             baselines = sorted(rows)
             assert len(baselines) == seg.lines, (placement.label, baselines)
             # On the line grid: baselines one leading apart.
-            for a, b in zip(baselines, baselines[1:], strict=False):
-                assert abs(b - a - settings.leading_pt) < 0.02
+            for upper, lower in zip(baselines, baselines[1:], strict=False):
+                assert abs(lower - upper - settings.leading_pt) < 0.02
             first_baselines.append(baselines[0] - top)
             for y in baselines:
                 printed_lines.append(sorted(rows[y], key=lambda gl: gl.x))
@@ -139,11 +139,11 @@ def check_column(result, items, settings: LayoutSettings) -> dict:
                     starts.append(at)
                     at += len(gl.text)
                 offset = len(line.title)
-                inside = {offset + i for start, end in line.tight for i in range(start + 1, end)}
+                tight = {offset + i for start, end in line.tight for i in range(start + 1, end)}
                 tight_pt = line.tight_pu / 1024 / (96 / 72)
                 for a, b, at, start in zip(row, row[1:], starts, starts[1:], strict=False):
                     extra = b.x - a.right + (body_em / 2 if at in halves else 0.0)
-                    if start in inside:
+                    if start in tight:
                         assert abs(extra - tight_pt) < 0.05, (placement.label, number, a, b)
                     else:
                         assert extra >= tight_pt - 0.05, (placement.label, number, a, b)

@@ -12,6 +12,7 @@ import ctypes
 import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pypdf
 import pypdfium2
@@ -236,7 +237,7 @@ def fonts(pdf: bytes) -> list[dict]:
     import hashlib
 
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    out = {}
+    out: dict[str, Any] = {}
 
     def collect(resources):
         for font in resources.get("/Font", {}).values():
@@ -277,7 +278,9 @@ def all_stream_bytes(pdf: bytes) -> bytes:
     """Every stream decoded, concatenated (to search for content that must not be there)."""
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     chunks = []
-    for number in range(1, int(reader.trailer["/Size"])):
+    size = reader.trailer["/Size"]
+    assert isinstance(size, int), size       # a NumberObject, an int
+    for number in range(1, size):
         try:
             obj = reader.get_object(number)
         except Exception:  # free entries in the xref table

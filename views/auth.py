@@ -63,8 +63,8 @@ class Editor(UserMixin):
 
 def _load_user(login_id: str):
     try:
-        user_id, epoch, nonce = login_id.split(":", 2)
-        user_id, epoch = int(user_id), int(epoch)
+        id_text, epoch_text, nonce = login_id.split(":", 2)
+        user_id, epoch = int(id_text), int(epoch_text)
     except ValueError:
         return None
     if not nonce or not secrets.compare_digest(nonce, session.get(SESSION_NONCE, "")):
@@ -104,24 +104,24 @@ def login_throttle() -> LoginThrottle | None:
 
 
 def _device_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=DEVICE_SALT)
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=DEVICE_SALT)
 
 
-def _device_accounts() -> list[str]:
+def _device_accounts(throttle: LoginThrottle) -> list[str]:
     value = request.cookies.get(DEVICE_COOKIE)
     if not value:
         return []
     try:
-        names = _device_serializer().loads(value, max_age=login_throttle().policy.trusted_for)
+        names = _device_serializer().loads(value, max_age=throttle.policy.trusted_for)
     except BadSignature:        # forged, altered or expired (SignatureExpired is a BadSignature)
         return []
     return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
 
 
-def _remember_device(response, username: str) -> None:
-    names = [username] + [n for n in _device_accounts() if n != username]
+def _remember_device(response, username: str, throttle: LoginThrottle) -> None:
+    names = [username] + [n for n in _device_accounts(throttle) if n != username]
     response.set_cookie(DEVICE_COOKIE, _device_serializer().dumps(names[:DEVICE_ACCOUNTS]),
-                        max_age=login_throttle().policy.trusted_for, path=url_for("auth.login"),
+                        max_age=throttle.policy.trusted_for, path=url_for("auth.login"),
                         secure=current_app.config.get("SESSION_COOKIE_SECURE", False), httponly=True,
                         samesite="Lax")
 
@@ -184,7 +184,7 @@ def login():
         throttle, attempt = login_throttle(), None
         if throttle is not None:
             try:
-                attempt = throttle.attempt(username, address, trusted_device=username in _device_accounts())
+                attempt = throttle.attempt(username, address, trusted_device=username in _device_accounts(throttle))
             except ThrottleUnavailable as exc:
                 return _throttle_down(exc)
             if not attempt.allowed:
@@ -199,7 +199,7 @@ def login():
                     throttle.succeeded(attempt)
                 except ThrottleUnavailable as exc:       # logged in all the same: the password was right
                     current_app.logger.warning("login throttle storage unreachable after a login: %s", exc)
-                _remember_device(response, user.username)
+                _remember_device(response, user.username, throttle)
             return response
         # What happens after repeated failures is said below the form (desk/login.html).
         form.password.errors = ["账号或密码不对，请检查后重试（注意大小写和输入法）。"]

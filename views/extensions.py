@@ -86,7 +86,7 @@ def _file_version(path: str, mtime_ns: int, size: int) -> str:
 
 def static_version(app: Flask, filename: str) -> str | None:
     """The content hash of a file under static/ (None when there is no such file)."""
-    path = safe_join(app.static_folder, filename)
+    path = safe_join(app.static_folder, filename) if app.static_folder else None
     if path is None:
         return None
     try:

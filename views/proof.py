@@ -28,6 +28,7 @@ PROOF_RETRY_AFTER_SECONDS = 60
 
 def _withdrawn_answer(snapshot: PublishedNotice, status_url: str):
     pub = snapshot.publication
+    assert pub.withdrawn_at is not None      # proof() calls this for a withdrawn publication only
     return render_template(
         "error.html", title="刊登记录已撤回",
         message=(f"这则公告（{snapshot.reference}）{snapshot.issue_date.year}年{snapshot.issue_date.month}月"

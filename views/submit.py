@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-WTForms 3.2 lacks it
 
 from forms.notice import notice_form_class
 from notices.catalogue import CATALOGUE, VARIANT, entries

@@ -37,8 +37,9 @@ def scheduled_issue(fresh_server) -> tuple[date, list[str]]:
         references = [n.reference for n in notices[:6]]
         for reference in references:
             with db.session() as s:
-                notice = workflow.get_notice(s, reference)
-            notice = workflow.approve(db, reference, notice.version, actor="editor:li.zhuren")
+                found = workflow.get_notice(s, reference)
+            assert found is not None, reference
+            notice = workflow.approve(db, reference, found.version, actor="editor:li.zhuren")
             workflow.schedule(db, reference, notice.version, issue, actor="editor:li.zhuren",
                               override_reason="版面测试：先排期后付款", today=date.today(),
                               is_publishing_day=lambda _day: True)
