@@ -60,12 +60,6 @@ def desk_test_app(database_url):
     app.extensions["notice_db"].dispose()
 
 
-@pytest.fixture
-def app(desk_test_app):
-    # Transitional: test modules that still import `app` by name get desk_test_app, as before.
-    return desk_test_app
-
-
 def create_editor(app, name="editor1", password=PASSWORD, role="editor"):
     with app.app_context():
         return accounts.create_user(get_db(), name, password, role=role, actor="test",

@@ -5,18 +5,37 @@ import hashlib
 import json
 import uuid
 
+import pytest
 from sqlalchemy import func, select
 
+from press import printing
 from store import issues
-from store.models import AuditEntry, Export, IssueState
 from store.accounts import create_api_key
 from store.issues import verification_code
-from tests.desk_support import (ISSUE, LICENCE, PERSON, app, approve_pay_schedule, editor_client, fetch,  # noqa: F401
-                                on_issue_day, pdf_text, secret, squash, submit, version)
-from tests.conftest import NOW, load_seed
+from store.models import AuditEntry, Export, IssueState
 from store.settings import load_publisher
-from press import printing
+from tests.conftest import NOW, load_seed
+from tests.desk_support import (
+    ISSUE,
+    LICENCE,
+    PERSON,
+    approve_pay_schedule,
+    editor_client,
+    fetch,
+    on_issue_day,
+    pdf_text,
+    secret,
+    squash,
+    submit,
+    version,
+)
 from views.extensions import get_db
+
+
+@pytest.fixture
+def app(desk_test_app):
+    """The desk's app (tests/desk_support.py: cheap password hashing, the newspaper named), not conftest's."""
+    return desk_test_app
 
 
 def _api_submit(app, client, index=LICENCE):
@@ -133,9 +152,9 @@ def test_lines_set_once_are_reused_by_any_process(app, monkeypatch):
     """The issue page sets the notices' lines and stores them; the export (in another worker,
     say) takes them from the database instead of setting them again - but never prints stored
     lines that do not spell the notice's text, and sets anew when the engine changed."""
+    from press.column import export_column
     from store.models import LineSetting
     from typesetting import column as engine_column, linebreak
-    from press.column import export_column
     from views.desk import column_view
 
     references = [submit(app), submit(app, PERSON)]
@@ -332,7 +351,8 @@ def test_status_page_after_publication_speaks_of_what_was_printed(app, client):
     editor = editor_client(app)
     approve_pay_schedule(app, editor, reference)
     notice = fetch(app, reference)
-    longer = notice.revision.text.replace("股东会决议，", "股东会决议（清算组联系人：王五，联系电话：020-87750217，地址：广州市天河区体育东路一号），", 1)
+    longer = notice.revision.text.replace(
+        "股东会决议，", "股东会决议（清算组联系人：王五，联系电话：020-87750217，地址：广州市天河区体育东路一号），", 1)
     assert longer != notice.revision.text
     r = editor.post(f"/desk/notices/{reference}/edit", data={
         "version": str(notice.version), "action": "save", "text": longer, **notice.revision.fields})

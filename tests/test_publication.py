@@ -20,9 +20,27 @@ from store.audit import chain_head
 from store.models import AuditEntry, Export, IssueState, Publication, PublishedNotice
 from store.settings import load_publisher, save_publisher
 from tests.conftest import NOW, PG_BASE_URL, load_seed
-from tests.desk_support import (ISSUE, LICENCE, PERSON, app, approve_pay_schedule, editor_client,  # noqa: F401
-                                fetch, on_issue_day, pdf_text, secret, squash, submit)
+from tests.desk_support import (
+    ISSUE,
+    LICENCE,
+    PERSON,
+    approve_pay_schedule,
+    editor_client,
+    fetch,
+    on_issue_day,
+    pdf_text,
+    secret,
+    squash,
+    submit,
+)
 from views.extensions import get_db
+
+
+@pytest.fixture
+def app(desk_test_app):
+    """The desk's app (tests/desk_support.py: cheap password hashing, the newspaper named), not conftest's."""
+    return desk_test_app
+
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 ID_NUMBER = "440106198503172317"

@@ -17,28 +17,57 @@ from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from types import SimpleNamespace
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from forms.desk import (CONTACT_LINE_MAX, CONTACT_LINES_MAX, ActionForm, DecisionForm, EditorCreateForm, PaymentForm,
-                        ResetPasswordForm, ScheduleForm, cents_text, edit_form_class, labelled, parse_price, rate_rules,
-                        rule_fields, settings_fields, settings_form_class)
-from forms.desk import RULE_CHOICES, WEEKDAY_LABELS
+from forms.desk import (
+    CONTACT_LINE_MAX,
+    CONTACT_LINES_MAX,
+    RULE_CHOICES,
+    WEEKDAY_LABELS,
+    ActionForm,
+    DecisionForm,
+    EditorCreateForm,
+    PaymentForm,
+    ResetPasswordForm,
+    ScheduleForm,
+    cents_text,
+    edit_form_class,
+    labelled,
+    parse_price,
+    rate_rules,
+    rule_fields,
+    settings_fields,
+    settings_form_class,
+)
 from forms.validators import parse_yuan
 from notices.catalogue import CATALOGUE
 from notices.dates import in_range
 from notices.deadlines import copy_deadline_for, format_date_cn, is_open, is_publishing_day
 from press import column as press_column, printing
-from store import accounts, issues as store_issues, workflow
+from store import accounts, audit as audit_log, issues as store_issues, workflow
 from store.accounts import ROLE_LABELS
 from store.errors import Conflict, DeskError
-from store.models import (APPROVED, CHANGES_REQUESTED, PUBLISHED, REJECTED, STATUS_LABELS, SUBMITTED,
-                          WITHDRAWN, AuditEntry, Export, IssueState, Notice, Payment, Publication, User, as_utc,
-                          local_time_text)
-from store import audit as audit_log
+from store.models import (
+    APPROVED,
+    CHANGES_REQUESTED,
+    PUBLISHED,
+    REJECTED,
+    STATUS_LABELS,
+    SUBMITTED,
+    WITHDRAWN,
+    AuditEntry,
+    Export,
+    IssueState,
+    Notice,
+    Payment,
+    Publication,
+    User,
+    as_utc,
+    local_time_text,
+)
 from store.settings import Publisher, load_publisher, save_settings
 from store.throttle import REASON_LABELS as THROTTLE_REASONS, ThrottleUnavailable
 from store.workflow import PAYMENT_METHODS, clean_reference, status_secret
@@ -53,13 +82,15 @@ SCHEDULE_DAYS_AHEAD = 30        # publishing days offered in the schedule menu
 OPEN_STATUSES = (SUBMITTED, CHANGES_REQUESTED, APPROVED)
 INACTIVE_STATUSES = (PUBLISHED, REJECTED, WITHDRAWN)
 ACTION_LABELS = {
-    "submit": "提交", "login": "登录", "login-failed": "登录失败", "login-throttled": "登录被限制", "logout": "退出", "approve": "审核通过",
-    "reject": "不予刊登", "request-changes": "要求修改", "resubmit": "客户修改后重新提交", "edit": "修改正文", "schedule": "排期",
-    "unschedule": "撤出排期", "schedule-override": "未付款先排期", "payment": "登记付款", "export": "导出付印PDF", "reprint": "重印见报PDF",
-    "publish": "标记整期刊登", "published": "刊登", "withdraw-publication": "撤回整期刊登记录",
+    "submit": "提交", "login": "登录", "login-failed": "登录失败", "login-throttled": "登录被限制", "logout": "退出",
+    "approve": "审核通过", "reject": "不予刊登", "request-changes": "要求修改", "resubmit": "客户修改后重新提交",
+    "edit": "修改正文", "schedule": "排期", "unschedule": "撤出排期", "schedule-override": "未付款先排期",
+    "payment": "登记付款", "export": "导出付印PDF", "reprint": "重印见报PDF", "publish": "标记整期刊登",
+    "published": "刊登", "withdraw-publication": "撤回整期刊登记录",
     "publication-withdrawn": "刊登记录撤回", "settings": "修改设置", "editor-created": "开设账号",
     "editor-deactivated": "停用账号", "editor-activated": "启用账号", "password-changed": "修改密码",
-    "password-reset": "重设密码", "login-unlocked": "解除登录限制", "api-key-created": "创建API密钥", "api-key-revoked": "吊销API密钥",
+    "password-reset": "重设密码", "login-unlocked": "解除登录限制", "api-key-created": "创建API密钥",
+    "api-key-revoked": "吊销API密钥",
 }
 
 
@@ -466,8 +497,8 @@ def edit(reference):
         except DeskError as exc:
             message = exc.message
         else:
-            flash(f"已保存为第 {notice.current_revision + 1} 版（{quote.lines} 行，{quote.price_cents / 100:.2f} 元）。",
-                  "success")
+            flash(f"已保存为第 {notice.current_revision + 1} 版"
+                  f"（{quote.lines} 行，{quote.price_cents / 100:.2f} 元）。", "success")
             return redirect(url_for("desk.notice", reference=notice.reference), code=303)
     status = 422 if not result.ok or message else 200
     return render_template("desk/edit.html", notice=notice, form=form, notice_type=notice_type, result=result,
@@ -993,7 +1024,7 @@ def _publisher_from_form(form, before: Publisher, layout_cls, rate_cls) -> Publi
     # Only what differs from the engine's default is stored: a setting the admin never touched
     # follows the engine when its default improves.
     layout = {}
-    for name, _label, kind, default, _hint in settings_fields(layout_cls):
+    for name, _label, _kind, default, _hint in settings_fields(layout_cls):
         value = form[f"layout__{name}"].data
         value = value.strip() if isinstance(value, str) else value
         if value != default:

@@ -18,8 +18,8 @@ from sqlalchemy.orm import selectinload
 from notices.identifiers import CHECKS
 from notices.text import find_forbidden, forbidden_message
 from store.models import Publication, PublishedNotice
-from store.workflow import REFERENCE_ALPHABET, clean_reference
 from store.settings import load_publisher
+from store.workflow import REFERENCE_ALPHABET, clean_reference
 from views.extensions import limiter, read_session
 
 bp = Blueprint("verify", __name__)
