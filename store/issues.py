@@ -159,9 +159,10 @@ def reprint_publication(db: Database, issue_date: date, *, actor: str) -> Export
         publication = live_publication(s, issue_date)
         if publication is None:
             return None
-        if publication.pdf is None:
-            raise DeskError(NO_STORED_PDF)
+        # A publication from before migration 0004 kept no PDF and names no export: nothing to reprint.
         export = s.get(Export, publication.export_id) if publication.export_id else None
+        if publication.pdf is None or export is None:
+            raise DeskError(NO_STORED_PDF)
         placed = [(pn.reference, pn.revision) for pn in publication.notices]
         append_audit(s, actor, "reprint", None, {
             "issue_date": issue_date.isoformat(), "publication_id": publication.id,

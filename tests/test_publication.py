@@ -419,6 +419,19 @@ def test_a_published_issue_shows_and_reprints_the_stored_pdf_and_republishes_onl
     assert tagged == [new_hash]
 
 
+def test_a_publication_that_names_no_export_is_refused_a_reprint_not_a_500(app, client):
+    """The desk and `flask export-column` name the export of a reprint (its id, in the file name
+    and headers): a publication whose export is gone or was never recorded has nothing to name,
+    and the editor is told why instead of getting a 500."""
+    admin, _refs, _pdf = _published_issue(app, LICENCE)
+    with app.app_context():
+        with get_db().write() as s:
+            s.execute(text("UPDATE publications SET export_id = NULL"))
+    answer = admin.post(f"/desk/issues/{ISSUE.isoformat()}/export", follow_redirects=True)
+    assert answer.status_code < 500
+    assert "没有存档的付印PDF可供重印" in answer.get_data(as_text=True)
+
+
 def test_a_withdrawn_record_is_found_by_name_and_credit_code_and_shown_withdrawn(app, client):
     """Issue 11: after a withdrawal, searching the company's name or credit code answered
     "没有找到 … 尚未刊登的公告在此查不到", while by reference it said 已撤回."""
