@@ -8,7 +8,7 @@ copied identifier could still show (an unlisted registration department, a histo
 code, an embedded organisation code that does not follow GB 11714) is a warning: the newspaper
 prints what the licence says, and the tool must never refuse a real code.
 
-Sources (see ../shared/reference/notice-law.md §3):
+Sources (see docs/law.md §3):
 
 - 统一社会信用代码: GB 32100-2015 (check character, mod 31), embedding an organisation code
   per GB 11714 (check character, mod 11).
@@ -55,7 +55,7 @@ class IdentifierCheck:
     expected: str | None = None  # expected check character, when the check character is wrong
 
 
-# Examples quoted in messages: real codes from the seed page (notice-law.md §3).
+# Examples quoted in messages: real codes from the seed page (docs/law.md §3).
 USCC_EXAMPLE = "91440101340230099E"
 REGNO_EXAMPLE = "440106601059045"
 SEAL_CODE_EXAMPLE = "4417810013412"
@@ -258,7 +258,7 @@ def check_uscc(value: str) -> IdentifierCheck:
     # no power against typos; a code that passes mod 31 yet fails GB 11714 is far more likely one
     # the registrar issued that way than two compensating typos (chance about 1 in 31). Such
     # codes were reported to us (individual businesses, departments other than 9) but none is
-    # confirmed: all six seed codes pass GB 11714, 92440101MA5ACCGH4P included; notice-law.md:
+    # confirmed: all six seed codes pass GB 11714, 92440101MA5ACCGH4P included; docs/law.md:
     # unconfirmed → warn. Telling the advertiser to "fix" character 17 would break a code that
     # is right, hence no ``expected``.
     if code[16] != org_expected:

@@ -4,7 +4,7 @@ Two jobs, in this order:
 
 1. `find_forbidden` — characters that must never reach the page: invisible ones that make the
    text say something other than what the reader sees (`Pay \\u202e0001\\u202c` prints as
-   "Pay 1000", see shared/reference/reliability.md), control characters, and code points no
+   "Pay 1000", see docs/reliability.md), control characters, and code points no
    font can print. They are *refused*, never silently removed: the caller shows
    `forbidden_message(...)` and keeps the advertiser's draft.
 2. `normalise_text` (the notice body) / `normalise_field` (one-line fields) — the way Chinese

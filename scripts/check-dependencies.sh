@@ -14,7 +14,7 @@
 #    is therefore "could not audit", never "no known vulnerabilities".
 # 2. Offline (always): every pin is installed at exactly that version (the venv is what was
 #    audited and tested), WeasyPrint >= 70.0 pinned and installed (61.2, 68.0, 69.0 and 70.0 were
-#    security releases; typesetting.md), and the security floors below. With --all-installed,
+#    security releases; docs/typesetting.md), and the security floors below. With --all-installed,
 #    also no package installed that the files do not pin (`make check` passes the three lock
 #    files compiled from requirements*.in: a package that floats is one nobody tested).
 #

@@ -96,7 +96,7 @@ def password_problem(password: str, username: str = "") -> str | None:
 
 
 def password_hasher(params: dict | None = None) -> PasswordHasher:
-    """argon2id (Werkzeug's default scrypt is below OWASP's minimum, reliability.md). The
+    """argon2id (Werkzeug's default scrypt is below OWASP's minimum, docs/reliability.md). The
     library defaults are RFC 9106's "low memory" profile: t=3, m=64 MiB, p=4."""
     return PasswordHasher(**(params or {}))
 

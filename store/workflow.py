@@ -5,7 +5,7 @@ status-page secret and text hash are made here too.
 Each operation is one write transaction (BEGIN IMMEDIATE on SQLite) that also appends its audit
 entry, so a change and its record of who made it commit or vanish together.
 
-Lost updates (reliability.md: SQLAlchemy's version_id_col alone did not catch B loading the
+Lost updates (docs/reliability.md: SQLAlchemy's version_id_col alone did not catch B loading the
 form, A saving, B posting) are caught by carrying Notice.version in every editor form and
 changing the row only with `UPDATE notices SET … WHERE id = :id AND version = :v`: a row count of
 0 means someone else changed the notice since the editor loaded it, and nothing is written
@@ -165,7 +165,7 @@ def submit_notice(db: Database, result: CheckResult, advertiser: Advertiser, sub
                   date_requested: bool = True) -> Submitted:
     """Store a checked notice exactly once per submission key.
 
-    The unique constraint on submission_key is what makes a retry safe (reliability.md: kill -9
+    The unique constraint on submission_key is what makes a retry safe (docs/reliability.md: kill -9
     during a storm left 22 committed-but-unacknowledged rows; a retry with the same key and a
     unique constraint made 0 duplicates). The caller has already refused results with errors.
     A replay says what it changed (request_differences; `date_requested` is passed on to it).
