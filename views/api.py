@@ -6,7 +6,6 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from functools import wraps
 
 from flask import Blueprint, current_app, g, jsonify, request
@@ -18,6 +17,7 @@ from press import printing
 from store import accounts, workflow
 from store.accounts import find_api_key
 from store.workflow import Advertiser, get_notice, submit_notice
+from views import clock
 from views.extensions import csrf, get_db, limiter, public_publisher, read_session
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -165,13 +165,9 @@ def _notice_input(data: dict):
     if pub is None:
         # No date asked for: the earliest issue still open, as the web form preselects.
         from notices.deadlines import open_issue_dates
-        dates = open_issue_dates(public_publisher().calendar, _now(), count=1)
+        dates = open_issue_dates(public_publisher().calendar, clock.now(), count=1)
         pub = dates[0].isoformat() if dates else None
     return (code, fields, text, pub), None
-
-
-def _now():
-    return current_app.config.get("NOW") or datetime.now().astimezone()
 
 
 CONTACT_NAME_MAX, CONTACT_PHONE_MAX, CONTACT_EMAIL_MAX = 60, 30, 120
@@ -212,7 +208,7 @@ def _contact(contact: dict) -> tuple[Advertiser, dict[str, list[str]]]:
 def _check(code, fields, text, pub):
     publisher = public_publisher()
     from notices.checks import check_notice
-    result = check_notice(code, fields, text, pub, calendar=publisher.calendar, now=_now(),
+    result = check_notice(code, fields, text, pub, calendar=publisher.calendar, now=clock.now(),
                           missing_glyphs=printing.missing_glyphs, print_id_numbers=publisher.print_id_numbers)
     quote = None
     if result.ok:
@@ -242,7 +238,7 @@ def issue_dates():
     calendar = public_publisher().calendar
     return jsonify({"issue_dates": [
         {"date": d.isoformat(), "copy_deadline": copy_deadline_for(calendar, d).isoformat()}
-        for d in open_issue_dates(calendar, _now(), count=30)]})
+        for d in open_issue_dates(calendar, clock.now(), count=30)]})
 
 
 @bp.post("/identifiers/check")

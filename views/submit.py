@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from datetime import datetime
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-WTForms 3.2 lacks it
@@ -23,13 +22,10 @@ from store.workflow import (
     submit_notice,
     text_hash,
 )
+from views import clock
 from views.extensions import get_db, limiter, public_publisher, read_session
 
 bp = Blueprint("submit", __name__)
-
-
-def _now() -> datetime:
-    return current_app.config.get("NOW") or datetime.now().astimezone()
 
 
 @bp.get("/")
@@ -52,7 +48,7 @@ def _type_and_variant(code: str):
 
 def _form(notice_type, variant, publisher, formdata=None):
     form = notice_form_class(notice_type, variant)(formdata=formdata)
-    dates = open_issue_dates(publisher.calendar, _now(), count=30)
+    dates = open_issue_dates(publisher.calendar, clock.now(), count=30)
     form.publication_date.choices = [
         SelectChoice(d.isoformat(), f"{format_date_cn(d)}（周{'一二三四五六日'[d.weekday()]}）") for d in dates]
     if not form.publication_date.data and dates:
@@ -91,7 +87,7 @@ def _check(form, publisher, action):
     text = form.text.data
     if action == "compose" or (form.composed_hash.data and text_hash((text or "").strip()) == form.composed_hash.data):
         text = None   # the advertiser did not touch the composed text: compose it again from the fields
-    result = form.run_checks(text, calendar=publisher.calendar, now=_now(),
+    result = form.run_checks(text, calendar=publisher.calendar, now=clock.now(),
                              missing_glyphs=printing.missing_glyphs, print_id_numbers=publisher.print_id_numbers)
     form.text.data = result.text
     form.composed_hash.data = text_hash(result.text) if result.composed else ""
