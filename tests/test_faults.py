@@ -79,6 +79,20 @@ def long_text(holder="陈小明", document="购房收据") -> str:
 # ---------------------------------------------------------------------------------------------
 # kill -9 during a submission storm
 
+
+def _page_times_while(worker: threading.Thread, client) -> list[float]:
+    """Serve the home and status pages over and over while `worker` runs (a render that must be
+    stopped at its limit); how long each pair took. Joins the worker."""
+    page_times = []
+    while worker.is_alive():
+        started = time.monotonic()
+        assert client.get("/").status_code == 200
+        assert client.get("/status").status_code == 200
+        page_times.append(time.monotonic() - started)
+        time.sleep(0.05)
+    worker.join()
+    return page_times
+
 def test_writers_killed_with_sigkill_lose_no_acknowledged_notice(database_url, tmp_path):
     """4 writer processes submit through store.workflow.submit_notice while one of them is
     killed with SIGKILL every ~65 ms for 2.5 s (each restarted writer retries its unacknowledged
@@ -254,14 +268,7 @@ def test_runaway_render_is_stopped_reported_in_chinese_and_pages_keep_being_serv
     client.get("/")                                     # warm the page templates
     worker = threading.Thread(target=export)
     worker.start()
-    page_times = []
-    while worker.is_alive():
-        started = time.monotonic()
-        assert client.get("/").status_code == 200
-        assert client.get("/status").status_code == 200
-        page_times.append(time.monotonic() - started)
-        time.sleep(0.05)
-    worker.join()
+    page_times = _page_times_while(worker, client)
     error = outcome.get("error")
     assert isinstance(error, typesetting.RenderTimeout), outcome
     assert "排版超时" in str(error) and "已中止" in str(error)
@@ -359,14 +366,7 @@ def test_a_proof_over_its_render_limit_is_stopped_answered_503_and_pages_keep_be
 
     worker = threading.Thread(target=download)
     worker.start()
-    page_times = []
-    while worker.is_alive():
-        started = time.monotonic()
-        assert client.get("/").status_code == 200
-        assert client.get("/status").status_code == 200
-        page_times.append(time.monotonic() - started)
-        time.sleep(0.05)
-    worker.join()
+    page_times = _page_times_while(worker, client)
     response = outcome["response"]
     assert response.status_code == 503, response.status_code
     page = response.get_data(as_text=True)
