@@ -76,10 +76,6 @@ def long_text(holder="陈小明", document="购房收据") -> str:
     return f"{holder}遗失{document}，{filler[:1350]}特此声明。"
 
 
-# ---------------------------------------------------------------------------------------------
-# kill -9 during a submission storm
-
-
 def _page_times_while(worker: threading.Thread, client) -> list[float]:
     """Serve the home and status pages over and over while `worker` runs (a render that must be
     stopped at its limit); how long each pair took. Joins the worker."""
@@ -92,6 +88,11 @@ def _page_times_while(worker: threading.Thread, client) -> list[float]:
         time.sleep(0.05)
     worker.join()
     return page_times
+
+
+# ---------------------------------------------------------------------------------------------
+# kill -9 during a submission storm
+
 
 def test_writers_killed_with_sigkill_lose_no_acknowledged_notice(database_url, tmp_path):
     """4 writer processes submit through store.workflow.submit_notice while one of them is
