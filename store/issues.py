@@ -10,7 +10,7 @@ import hmac
 import json
 from dataclasses import dataclass, field as dc_field
 from datetime import date
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -32,6 +32,9 @@ from store.models import (
 )
 from store.settings import invalidate_public_settings, load_publisher
 from store.workflow import REFERENCE_ALPHABET, guarded_update, issue_published, lock_issue, text_hash
+
+if TYPE_CHECKING:       # the store does not import the engine at run time: press/ calls it
+    from typesetting.column import ColumnResult
 
 NEWSPAPER_NOT_SET = "尚未设置报纸名称：付印版面和见报证明都须写明报纸名称。请管理员在“设置”中填写后再导出。"
 
@@ -82,7 +85,7 @@ def withdrawn_since(session: Session, issue_date: date, export: Export | None) -
     withdrawn = session.scalar(select(Publication).where(Publication.issue_date == issue_date,
                                                          Publication.withdrawn_at.is_not(None))
                                .order_by(Publication.withdrawn_at.desc()).limit(1))
-    if withdrawn is None:
+    if withdrawn is None or withdrawn.withdrawn_at is None:     # the query asks for a withdrawn one
         return None
     if export is None or as_utc(export.created_at) <= as_utc(withdrawn.withdrawn_at):
         return withdrawn
@@ -112,7 +115,7 @@ def published_notice(session: Session, notice_id: int, *, withdrawn: bool = Fals
 class PrintedColumn:
     """What the export's `render` returns: the engine's ColumnResult, the newspaper name printed
     in it, and per notice {"title", "text" (as printed), "boxes" (typesetting.placement_boxes)}."""
-    column: object
+    column: ColumnResult
     newspaper: str
     printed: dict
 
@@ -263,7 +266,7 @@ def publish_issue(db: Database, issue_date: date, *, actor: str, secret_key: str
             raise DeskError(f"页面上写的是导出记录 #{export_id}，其后又导出了 #{export.id}（{export.pages} 页，"
                             f"SHA-256 {export.pdf_hash[:12]}…）。请刷新页面，核对最后导出的PDF后再标记刊登。")
         withdrawn = withdrawn_since(s, issue_date, export)
-        if withdrawn is not None:
+        if withdrawn is not None and withdrawn.withdrawn_at is not None:
             raise DeskError(f"刊登记录 #{withdrawn.id} 已于 {local_time_text(withdrawn.withdrawn_at)} 撤回，"
                             f"最后一次导出 #{export.id} 是在撤回之前做的。请改正后重新导出付印PDF，"
                             "核对无误、付印后再标记刊登。")
@@ -365,7 +368,7 @@ def withdraw_publication(db: Database, issue_date: date, reason: str, *, actor: 
         references = []
         for snapshot in publication.notices:
             notice = s.get(Notice, snapshot.notice_id)
-            if notice.status == PUBLISHED:
+            if notice is not None and notice.status == PUBLISHED:       # notices are never deleted
                 guarded_update(s, notice, notice.version, (PUBLISHED,), status=SCHEDULED, published_page=None,
                                 published_column=None, verification_code="")
             references.append(snapshot.reference)

@@ -128,7 +128,12 @@ class LoginThrottle:
         if uri.split(":", 1)[0].startswith(("redis", "valkey")):
             options.update(REDIS_OPTIONS, key_prefix=key_prefix)
         policy = replace(policy or Policy(), **overrides) if overrides else policy
-        return cls(storage_from_string(uri, **options), policy)
+        storage = storage_from_string(uri, **options)
+        # An "async+redis://" URI gives limits' asyncio storage, whose calls return coroutines:
+        # the counting below is synchronous, so such a URI is refused here rather than misread.
+        if not isinstance(storage, Storage):
+            raise ValueError(f"登录限制的存储须为同步连接，例如 redis://127.0.0.1:6379/0，而不是 {uri.split(':', 1)[0]}://")
+        return cls(storage, policy)
 
     # --- counting ---------------------------------------------------------------------------
 

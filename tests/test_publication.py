@@ -10,6 +10,7 @@ import json
 import re
 import subprocess
 from datetime import datetime, timezone
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -87,9 +88,12 @@ def _proof(app, client, reference):
 def _cut_boxes(proof: bytes) -> list[list[float]]:
     """The /BBox of every cut placed on the proof's last page (press/pagecut.py)."""
     from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject
     page = PdfReader(io.BytesIO(proof)).pages[-1]
-    xobjects = page["/Resources"]["/XObject"]
-    return [[round(float(v), 3) for v in xobjects[name].get_object()["/BBox"]]
+    # pypdf types an entry as any PDF object; these are dictionaries and an array (a DictionaryObject resolves
+    # indirect references as it hands an entry out).
+    xobjects = cast(DictionaryObject, cast(DictionaryObject, page["/Resources"])["/XObject"])
+    return [[round(float(v), 3) for v in cast(ArrayObject, cast(DictionaryObject, xobjects[name])["/BBox"])]
             for name in sorted(xobjects) if name.startswith("/Cut")]
 
 

@@ -416,3 +416,10 @@ def test_redis_down_editors_already_logged_in_keep_working(tapp):
         assert app_client.get("/desk/").status_code == 302
     finally:
         tapp.extensions["login_throttle"] = working
+
+
+def test_an_asynchronous_storage_uri_is_refused_with_an_example():
+    """limits gives its asyncio storage for "async+…" URIs; the throttle counts synchronously, so
+    such a storage would hand back coroutines where counts are expected: refused at start."""
+    with pytest.raises(ValueError, match="redis://127.0.0.1:6379/0"):
+        LoginThrottle.from_uri("async+memory://")
