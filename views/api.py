@@ -1,4 +1,5 @@
-"""JSON API v1 for agencies. Errors are JSON with a stable code and a Chinese message."""
+"""JSON API v1 for agencies. Errors are JSON with a stable code and a Chinese message: raised as
+ApiError anywhere below a view and rendered by the one handler below (views/errors.py)."""
 from __future__ import annotations
 
 import hashlib
@@ -18,6 +19,7 @@ from store import accounts, workflow
 from store.accounts import find_api_key
 from store.workflow import Advertiser, get_notice, submit_notice
 from views import clock
+from views.errors import ApiError
 from views.extensions import csrf, get_db, limiter, public_publisher, read_session
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -30,9 +32,9 @@ MAX_FIELDS = 60
 MAX_VALUE = 2000
 
 
-def api_error(status: int, code: str, message: str, **extra):
-    body = {"error": {"code": code, "message": message, **extra}}
-    return jsonify(body), status
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError):
+    return error.response()
 
 
 def _api_key_value() -> str:
@@ -96,7 +98,7 @@ def require_key(view):
     def wrapper(*args, **kwargs):
         key = _keys().lookup(_api_key_value())
         if key is None:
-            return api_error(401, "unauthorized", "缺少或无效的 API 密钥（请在 Authorization: Bearer … 中提供）。")
+            raise ApiError(401, "unauthorized", "缺少或无效的 API 密钥（请在 Authorization: Bearer … 中提供）。")
         g.api_key = key
         return view(*args, **kwargs)
     return wrapper
@@ -127,22 +129,22 @@ def _lone_surrogate(data) -> str | None:
     return None
 
 
-def _json_body():
+def _json_body() -> dict:
     try:
         data = request.get_json(silent=True)
     except RecursionError:        # a deeply nested body within the size limit
         data = None
     if not isinstance(data, dict):
-        return None, api_error(400, "invalid_json",
-                               "请求体须为 UTF-8 编码的 JSON 对象，并带请求头 Content-Type: application/json。")
+        raise ApiError(400, "invalid_json",
+                       "请求体须为 UTF-8 编码的 JSON 对象，并带请求头 Content-Type: application/json。")
     where = _lone_surrogate(data)
     if where:
-        return None, api_error(400, "invalid_unicode",
-                               f"{where} 含有不完整的字符（孤立的 UTF-16 代理项，如 \\ud800）：JSON 中的 "
-                               "\\uD800–\\uDFFF 只能成对出现，合起来表示一个字符。"
-                               "请检查程序的文字编码，改正后重新提交。",
-                               field=where)
-    return data, None
+        raise ApiError(400, "invalid_unicode",
+                       f"{where} 含有不完整的字符（孤立的 UTF-16 代理项，如 \\ud800）：JSON 中的 "
+                       "\\uD800–\\uDFFF 只能成对出现，合起来表示一个字符。"
+                       "请检查程序的文字编码，改正后重新提交。",
+                       field=where)
+    return data
 
 
 def _notice_input(data: dict):
@@ -150,24 +152,24 @@ def _notice_input(data: dict):
     fields = data.get("fields") or {}
     text = data.get("text")
     if not isinstance(code, str) or code not in CATALOGUE:
-        return None, api_error(422, "unknown_type", f"没有这种公告类型，可选：{'、'.join(CATALOGUE)}。")
+        raise ApiError(422, "unknown_type", f"没有这种公告类型，可选：{'、'.join(CATALOGUE)}。")
     if not isinstance(fields, dict) or len(fields) > MAX_FIELDS or any(
             not isinstance(k, str) or not isinstance(v, (str, int, float, bool))
             or (isinstance(v, str) and len(v) > MAX_VALUE)
             for k, v in fields.items()):
-        return None, api_error(422, "invalid_fields", "fields 须为“字段名: 文本值”的对象，字段和值不能过多过长。")
+        raise ApiError(422, "invalid_fields", "fields 须为“字段名: 文本值”的对象，字段和值不能过多过长。")
     if text is not None and not isinstance(text, str):
-        return None, api_error(422, "invalid_text", "text 须为文本。")
+        raise ApiError(422, "invalid_text", "text 须为文本。")
     pub = data.get("publication_date")
     if pub is not None and not isinstance(pub, str):
-        return None, api_error(422, "invalid_date", "publication_date 须为 YYYY-MM-DD 格式的文本。")
+        raise ApiError(422, "invalid_date", "publication_date 须为 YYYY-MM-DD 格式的文本。")
     fields = {k: ("1" if v is True else "" if v is False else str(v)) for k, v in fields.items()}
     if pub is None:
         # No date asked for: the earliest issue still open, as the web form preselects.
         from notices.deadlines import open_issue_dates
         dates = open_issue_dates(public_publisher().calendar, clock.now(), count=1)
         pub = dates[0].isoformat() if dates else None
-    return (code, fields, text, pub), None
+    return code, fields, text, pub
 
 
 CONTACT_NAME_MAX, CONTACT_PHONE_MAX, CONTACT_EMAIL_MAX = 60, 30, 120
@@ -212,7 +214,10 @@ def _check(code, fields, text, pub):
                           missing_glyphs=printing.missing_glyphs, print_id_numbers=publisher.print_id_numbers)
     quote = None
     if result.ok:
-        quote = printing.quote_notice(publisher, result, CATALOGUE[code], with_png=False)
+        try:
+            quote = printing.quote_notice(publisher, result, CATALOGUE[code], with_png=False)
+        except printing.RenderError as exc:
+            raise ApiError(503, "render_failed", f"排版失败：{exc}") from exc
     return result, quote
 
 
@@ -244,14 +249,12 @@ def issue_dates():
 @bp.post("/identifiers/check")
 @limiter.limit("600/minute")
 def check_identifier():
-    data, error = _json_body()
-    if error:
-        return error
+    data = _json_body()
     kind, value = data.get("kind"), data.get("value")
     if kind not in CHECKS:
-        return api_error(422, "unknown_kind", f"kind 须为以下之一：{'、'.join(CHECKS)}。")
+        raise ApiError(422, "unknown_kind", f"kind 须为以下之一：{'、'.join(CHECKS)}。")
     if not isinstance(value, str) or len(value) > 64:
-        return api_error(422, "invalid_value", "value 须为不超过64个字符的文本。")
+        raise ApiError(422, "invalid_value", "value 须为不超过64个字符的文本。")
     check = CHECKS[kind](value)
     return jsonify({"kind": kind, "value": check.value, "valid": check.valid, "severity": check.severity,
                     "message": check.message, "position": check.position, "expected": check.expected})
@@ -261,16 +264,8 @@ def check_identifier():
 @require_key
 @limiter.limit("300/minute")
 def check_notice_view():
-    data, error = _json_body()
-    if error:
-        return error
-    parsed, error = _notice_input(data)
-    if error:
-        return error
-    try:
-        result, quote = _check(*parsed)
-    except printing.RenderError as exc:
-        return api_error(503, "render_failed", f"排版失败：{exc}")
+    parsed = _notice_input(_json_body())
+    result, quote = _check(*parsed)
     return jsonify(_check_body(result, quote))
 
 
@@ -281,26 +276,19 @@ def create_notice():
     idem = request.headers.get("Idempotency-Key", "")
     if not IDEMPOTENCY_KEY.fullmatch(idem):
         if idem:
-            return api_error(400, "idempotency_key_invalid",
-                             f"Idempotency-Key 须为8–100个字母、数字或 -_.:（现为{len(idem)}个字符），"
-                             "重试时使用同一个键。")
-        return api_error(400, "idempotency_key_required",
-                         "请在 Idempotency-Key 请求头中提供本次提交的唯一键（8–100个字母、数字或 -_.:），"
-                         "重试时使用同一个键。")
-    data, error = _json_body()
-    if error:
-        return error
-    parsed, error = _notice_input(data)
-    if error:
-        return error
+            raise ApiError(400, "idempotency_key_invalid",
+                           f"Idempotency-Key 须为8–100个字母、数字或 -_.:（现为{len(idem)}个字符），"
+                           "重试时使用同一个键。")
+        raise ApiError(400, "idempotency_key_required",
+                       "请在 Idempotency-Key 请求头中提供本次提交的唯一键（8–100个字母、数字或 -_.:），"
+                       "重试时使用同一个键。")
+    data = _json_body()
+    parsed = _notice_input(data)
     contact = data.get("contact") or {}
     if not isinstance(contact, dict):
-        return api_error(422, "invalid_contact", "contact 须为对象：{\"name\": …, \"phone\": …, \"email\": …}。")
+        raise ApiError(422, "invalid_contact", "contact 须为对象：{\"name\": …, \"phone\": …, \"email\": …}。")
     advertiser, contact_errors = _contact(contact)
-    try:
-        result, quote = _check(*parsed)
-    except printing.RenderError as exc:
-        return api_error(503, "render_failed", f"排版失败：{exc}")
+    result, quote = _check(*parsed)
     key = f"api:{g.api_key.id}:{idem}"
     date_requested = data.get("publication_date") is not None
     if not result.ok or contact_errors:
@@ -313,17 +301,17 @@ def create_notice():
         else:
             errors = result.errors_by_field()
             errors.update(contact_errors)
-            return api_error(422, "invalid_notice", "公告未通过检查，请按 errors 逐项改正。", errors=errors,
-                             check=_check_body(result, quote))
+            raise ApiError(422, "invalid_notice", "公告未通过检查，请按 errors 逐项改正。", errors=errors,
+                           check=_check_body(result, quote))
     else:
         submitted = submit_notice(get_db(), result, advertiser, key, lines=quote.lines,
                                   price_cents=quote.price_cents, author=f"api:{g.api_key.name}",
                                   api_key_id=g.api_key.id, date_requested=date_requested)
     if not submitted.created and not submitted.same_content:
-        return api_error(409, "idempotency_key_reused",
-                         f"该 Idempotency-Key 已用于公告 {submitted.notice.reference}，这次的请求与那次不同："
-                         f"{'；'.join(submitted.differences)}。重试请原样发送那次的请求；新的公告请使用新的键。",
-                         reference=submitted.notice.reference, differences=list(submitted.differences))
+        raise ApiError(409, "idempotency_key_reused",
+                       f"该 Idempotency-Key 已用于公告 {submitted.notice.reference}，这次的请求与那次不同："
+                       f"{'；'.join(submitted.differences)}。重试请原样发送那次的请求；新的公告请使用新的键。",
+                       reference=submitted.notice.reference, differences=list(submitted.differences))
     body = _notice_json(submitted.notice)
     # Accepted, but an editor will look at these (as the web form shows them before confirming).
     body["warnings"] = [{"field": w.field, "message": w.message} for w in result.warnings]
@@ -349,5 +337,5 @@ def _notice_json(notice) -> dict:
 def get_notice_view(reference):
     notice = get_notice(read_session(), reference)
     if notice is None or notice.api_key_id != g.api_key.id:
-        return api_error(404, "not_found", "没有这个编号的公告（只能查询本密钥提交的公告）。")
+        raise ApiError(404, "not_found", "没有这个编号的公告（只能查询本密钥提交的公告）。")
     return jsonify(_notice_json(notice))

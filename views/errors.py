@@ -1,4 +1,14 @@
-"""The page shown when the database cannot save right now, instead of a 500 traceback.
+"""Every error answer of the app: the Chinese error pages, JSON errors under /api/, the CSRF
+page, and the page shown when the database cannot save right now.
+
+API errors are raised, not returned: a view or a helper raises `ApiError(422, "invalid", "…")`
+and the one handler the API registers (views/api.py) renders it as `{"error": {"code", "message",
+…}}`, the same body the app-wide handlers below give under /api/ (404, 429, 500, storage …), so
+an agency meets one error format everywhere. This module imports no other view: a form that is
+shown again after an error (the notice form) is registered here by its own blueprint
+(`register_reshow`), which keeps the import graph free of circles (tests/test_imports.py).
+
+The database that cannot save:
 
 A full disk (SQLite: SQLITE_FULL "database or disk is full"; PostgreSQL: SQLSTATE 53100
 "could not extend file … No space left on device"), a write lock held past the busy timeout, a
@@ -30,10 +40,90 @@ refuses such a request line itself, a server that passes it on did not).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from flask import Flask, current_app, g, got_request_exception, render_template, request
+from flask import Flask, current_app, g, got_request_exception, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, TimeoutError as PoolTimeoutError
+from werkzeug.exceptions import SecurityError
+
+
+class ApiError(Exception):
+    """An answer of the JSON API that is an error: raised anywhere below an API view."""
+
+    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status, self.code, self.message, self.extra = status, code, message, extra
+
+    def response(self) -> tuple[Any, int]:
+        return api_error_response(self.status, self.code, self.message, **self.extra)
+
+
+def api_error_response(status: int, code: str, message: str, **extra: Any) -> tuple[Any, int]:
+    """The API's error body: a stable code for programs, a Chinese message for people."""
+    return jsonify({"error": {"code": code, "message": message, **extra}}), status
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+# A form shown again with everything typed and a message, instead of an error page: endpoint →
+# reshow(status, (kind, message)) giving the page (HTML) and its status. Registered by the
+# blueprint that owns the form (views/submit.py), so this module never imports it.
+Reshow = Callable[[int, tuple[str, str]], tuple[str, int]]
+_RESHOW = "form_reshow"
+
+
+def register_reshow(app: Flask, endpoint: str, reshow: Reshow) -> None:
+    app.extensions.setdefault(_RESHOW, {})[endpoint] = reshow
+
+
+def _reshow_for(endpoint: str | None) -> Reshow | None:
+    reshows: dict[str, Reshow] = current_app.extensions.get(_RESHOW, {})
+    return reshows.get(endpoint or "")
+
+
+# Nobody meets Werkzeug's English pages: a Chinese page, or JSON with a stable code under /api/.
+# status: (API code, API message, page title, page message)
+ERROR_PAGES = {
+    404: ("not_found", "没有这个地址。", "找不到页面", "您访问的页面不存在，或链接已失效。"),
+    405: ("method_not_allowed", "这个地址不支持此请求方法，请查阅接口说明。", "无法这样打开此页",
+          "这个地址用于提交表单，不能直接打开。请返回上一页重新操作。"),
+    413: ("too_large", "提交的内容过大。", "内容过大", "提交的内容超过了允许的大小，请删减后重试。"),
+    429: ("rate_limited", "请求过于频繁，请稍后再试。", "请求过于频繁", "请稍等一分钟后再试。"),
+    500: ("internal_error", "服务器出错，请稍后重试；如仍不行，请联系报社。", "服务器出错",
+          "服务器出错，您的操作可能没有完成。请稍后重试；如仍不行，请联系报社技术人员。"),
+}
+
+
+def _error_page(status: int, code: str, api_message: str, title: str, message: str):
+    def handler(_error):
+        if _is_api():
+            return api_error_response(status, code, api_message)
+        return render_template("error.html", title=title, message=message), status
+    return handler
+
+
+CSRF_RESHOW_MESSAGE = "页面停留时间较长，安全校验已过期。您填写的内容都还在，请核对后再点一次按钮。"
+
+
+def _csrf_error(_error):
+    # A form whose token expired must never lose what was typed: its own view shows it again.
+    reshow = _reshow_for(request.endpoint)
+    if reshow is not None:
+        return reshow(400, ("warning", CSRF_RESHOW_MESSAGE))
+    return render_template("error.html", title="页面已过期",
+                           message="页面停留时间过长或来源不明，安全校验未通过。请返回上一页刷新后重试。"), 400
+
+
+def _untrusted_host(_error):
+    # A Host not in TRUSTED_HOSTS: Flask built no URL adapter for it, so no template with
+    # url_for can be rendered (the 400 page answered 500). Plain text, built from nothing.
+    return current_app.response_class("400 本站不接受这个主机名，请用报社公布的网址访问，例如 https://gonggao.example.cn/。\n",
+                                      400, mimetype="text/plain")
 
 # Long enough for a lock or a failover to pass; short enough that a person waits for it.
 RETRY_AFTER_SECONDS = 30
@@ -42,10 +132,6 @@ SAVE_MESSAGE = "暂时无法保存，请稍后再试，您填写的内容仍在�
 FORM_AGAIN = "请稍后点“检查并预览”，核对后再确认提交（同一张表单不会重复提交）。"
 READ_MESSAGE = "暂时无法打开此页，请稍后刷新重试。"
 API_MESSAGE = "暂时无法保存，请稍后用同一个 Idempotency-Key 重试（不会重复提交）。"
-
-# Endpoints whose form is shown again with what was posted (the advertiser's notice form).
-_RESHOW_FORMS = ("submit.submit_form",)
-
 
 def _drop_read_session() -> None:
     # The request's read session may be the one that failed (connection lost): a re-shown form
@@ -58,29 +144,19 @@ def _drop_read_session() -> None:
             current_app.logger.warning("could not close the failed read session", exc_info=True)
 
 
-def _reshow_notice_form():
-    from views import submit
-    code = (request.view_args or {}).get("code", "")
-    notice_type, variant = submit._type_and_variant(code)
-    publisher = submit.public_publisher()
-    form = submit._form(notice_type, variant, publisher, formdata=request.form)
-    page, _status = submit._render(form, notice_type, variant, status=503,
-                                   messages=[("error", SAVE_MESSAGE + FORM_AGAIN)])
-    return page
-
-
 def _storage_unavailable(error):
     current_app.logger.error("database unavailable during %s %s: %s", request.method, request.path,
                              getattr(error, "orig", None) or error)
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
     _drop_read_session()
-    if request.path.startswith("/api/"):
-        from views.api import api_error
-        body, status = api_error(503, "storage_unavailable", API_MESSAGE)
+    if _is_api():
+        body, status = api_error_response(503, "storage_unavailable", API_MESSAGE)
         return body, status, headers
-    if request.method == "POST" and request.endpoint in _RESHOW_FORMS:
+    reshow = _reshow_for(request.endpoint)
+    if request.method == "POST" and reshow is not None:
         try:
-            return _reshow_notice_form(), 503, headers
+            page, _status = reshow(503, ("error", SAVE_MESSAGE + FORM_AGAIN))
+            return page, 503, headers
         except Exception:  # noqa: BLE001 - e.g. the database cannot even be read: plain page below
             current_app.logger.warning("could not re-show the form after a storage error", exc_info=True)
             _drop_read_session()
@@ -113,9 +189,8 @@ def _refuse_undecodable_input():
         bad = not _decodes(request.get_data(cache=True))     # cached: the form parser reads it again
     if not bad:
         return None
-    if request.path.startswith("/api/"):
-        from views.api import api_error
-        return api_error(400, "invalid_encoding", UNDECODABLE_MESSAGE)
+    if _is_api():
+        return api_error_response(400, "invalid_encoding", UNDECODABLE_MESSAGE)
     return render_template("error.html", title="无法识别的字符", message=UNDECODABLE_MESSAGE), 400
 
 
@@ -124,13 +199,16 @@ BAD_REQUEST_MESSAGE = "请求不完整或格式不对（例如页面停留过久
 
 def _bad_request(_error):
     """abort(400) and Werkzeug's own 400s in Chinese (they were Werkzeug's English page)."""
-    if request.path.startswith("/api/"):
-        from views.api import api_error
-        return api_error(400, "bad_request", "请求格式不对，请对照接口说明（README：JSON API v1）改正后重试。")
+    if _is_api():
+        return api_error_response(400, "bad_request", "请求格式不对，请对照接口说明（README：JSON API v1）改正后重试。")
     return render_template("error.html", title="请求有误", message=BAD_REQUEST_MESSAGE), 400
 
 
 def init_app(app: Flask) -> None:
+    for status, (code, api_message, title, message) in ERROR_PAGES.items():
+        app.register_error_handler(status, _error_page(status, code, api_message, title, message))
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(SecurityError, _untrusted_host)
     app.register_error_handler(400, _bad_request)
     app.register_error_handler(OperationalError, _storage_unavailable)
     app.register_error_handler(PoolTimeoutError, _storage_unavailable)

@@ -1,4 +1,4 @@
-"""Flask services wired by init_app: database, CSRF, rate limits, templates, error pages."""
+"""Flask services wired by init_app: database, CSRF, rate limits, templates (error pages: views/errors.py)."""
 from __future__ import annotations
 
 import functools
@@ -7,12 +7,11 @@ import os
 import re
 import stat
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup, escape
-from werkzeug.exceptions import SecurityError
 from werkzeug.security import safe_join
 
 from store.db import Database
@@ -52,26 +51,6 @@ def actor_label(actor: str | None) -> str:
 def public_publisher() -> Publisher:
     """The publisher's settings for the advertisers' pages and the API (cached: PublisherCache)."""
     return current_app.extensions["publisher_cache"].get(read_session())
-
-
-ERROR_PAGES = {
-    404: ("not_found", "没有这个地址。", "找不到页面", "您访问的页面不存在，或链接已失效。"),
-    405: ("method_not_allowed", "这个地址不支持此请求方法，请查阅接口说明。", "无法这样打开此页",
-          "这个地址用于提交表单，不能直接打开。请返回上一页重新操作。"),
-    413: ("too_large", "提交的内容过大。", "内容过大", "提交的内容超过了允许的大小，请删减后重试。"),
-    429: ("rate_limited", "请求过于频繁，请稍后再试。", "请求过于频繁", "请稍等一分钟后再试。"),
-    500: ("internal_error", "服务器出错，请稍后重试；如仍不行，请联系报社。", "服务器出错",
-          "服务器出错，您的操作可能没有完成。请稍后重试；如仍不行，请联系报社技术人员。"),
-}
-
-
-def _error_page(status: int, code: str, api_message: str, title: str, message: str):
-    def handler(_error):
-        if request.path.startswith("/api/"):
-            from views.api import api_error
-            return api_error(status, code, api_message)
-        return render_template("error.html", title=title, message=message), status
-    return handler
 
 
 STATIC_MAX_AGE = 365 * 24 * 3600
@@ -123,26 +102,6 @@ def init_app(app: Flask) -> None:
         session = g.pop("db_session", None)
         if session is not None:
             session.close()
-
-    @app.errorhandler(CSRFError)
-    def _csrf_error(error):
-        # A form whose token expired must never lose what was typed: the submit view re-shows it.
-        handler = app.config.get("CSRF_RESHOW", {}).get(request.endpoint)
-        if handler is not None:
-            return handler(error)
-        return render_template("error.html", title="页面已过期",
-                               message="页面停留时间过长或来源不明，安全校验未通过。请返回上一页刷新后重试。"), 400
-
-    @app.errorhandler(SecurityError)
-    def _untrusted_host(_error):
-        # A Host not in TRUSTED_HOSTS: Flask built no URL adapter for it, so no template with
-        # url_for can be rendered (the 400 page answered 500). Plain text, built from nothing.
-        return current_app.response_class("400 本站不接受这个主机名，请用报社公布的网址访问，例如 https://gonggao.example.cn/。\n",
-                                          400, mimetype="text/plain")
-
-    # Nobody meets Werkzeug's English pages: a Chinese page, or JSON with a stable code under /api/.
-    for status, (code, api_message, title, message) in ERROR_PAGES.items():
-        app.register_error_handler(status, _error_page(status, code, api_message, title, message))
 
     @app.after_request
     def _security_headers(response):

@@ -22,7 +22,7 @@ from store.workflow import (
     submit_notice,
     text_hash,
 )
-from views import clock
+from views import clock, errors
 from views.extensions import get_db, limiter, public_publisher, read_session
 
 bp = Blueprint("submit", __name__)
@@ -140,19 +140,19 @@ def submit_form(code):
     return _render(form, notice_type, variant, result=result, quote=quote, messages=messages, status=status)
 
 
-def reshow_after_csrf_error(_error):
-    """An expired CSRF token: show the form again with everything typed, and a new token."""
+def _reshow(status: int, message: tuple[str, str]) -> tuple[str, int]:
+    """The posted form again with everything typed (and a new CSRF token) and one message: for
+    an expired CSRF token, or a database that cannot save right now (views/errors.py)."""
     code = (request.view_args or {}).get("code", "")
     notice_type, variant = _type_and_variant(code)
     publisher = public_publisher()
     form = _form(notice_type, variant, publisher, formdata=request.form)
-    return _render(form, notice_type, variant, status=400, messages=[(
-        "warning", "页面停留时间较长，安全校验已过期。您填写的内容都还在，请核对后再点一次按钮。")])
+    return _render(form, notice_type, variant, status=status, messages=[message])
 
 
 @bp.record_once
 def _register_reshow(state):
-    state.app.config.setdefault("CSRF_RESHOW", {})["submit.submit_form"] = reshow_after_csrf_error
+    errors.register_reshow(state.app, "submit.submit_form", _reshow)
 
 
 @bp.post("/submit/<code>/live")
