@@ -111,6 +111,12 @@ def published_notice(session: Session, notice_id: int, *, withdrawn: bool = Fals
     return found
 
 
+
+def published_days(session: Session, *, since: date) -> set[date]:
+    """The issue dates from `since` on already marked published (no longer offered for scheduling)."""
+    return set(session.scalars(select(IssueState.issue_date).where(
+        IssueState.status == "published", IssueState.issue_date >= since)))
+
 @dataclass
 class PrintedColumn:
     """What the export's `render` returns: the engine's ColumnResult, the newspaper name printed

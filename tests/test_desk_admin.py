@@ -10,7 +10,7 @@ from sqlalchemy import select
 from store.models import AuditEntry, User
 from store.settings import load_publisher
 from tests.desk_support import PASSWORD, editor_client, login
-from views import desk
+from views.desk import audit as desk_audit, settings as desk_settings
 from views.extensions import get_db
 
 
@@ -35,7 +35,7 @@ def _audit(app, action):
 def _settings_post_data(app) -> dict:
     """What the settings page posts when nothing is changed (built from the page's own form)."""
     with app.test_request_context():
-        form, _, _ = desk._settings_form(_publisher(app))
+        form, _, _ = desk_settings._settings_form(_publisher(app))
         data: dict[str, str | list[str]] = {}
         for f in form:
             if f.name == "csrf_token":
@@ -161,7 +161,7 @@ def test_publication_entries_in_the_audit_log_are_in_chinese(app):
 
 def test_every_detail_the_store_audits_has_a_chinese_label():
     """Each key of the details that store/ writes with append_audit(…, {…}) is named in Chinese
-    on /desk/audit (views/desk.py DETAIL_LABELS): a new key is not shown in English."""
+    on /desk/audit (views/desk/audit.py DETAIL_LABELS): a new key is not shown in English."""
     import ast
     from pathlib import Path
     keys = set()
@@ -171,7 +171,7 @@ def test_every_detail_the_store_audits_has_a_chinese_label():
                     and node.args and isinstance(node.args[-1], ast.Dict):
                 keys |= {k.value for k in node.args[-1].keys if isinstance(k, ast.Constant)}
     assert {"publication_id", "verification_code", "references"} <= keys
-    assert sorted(keys - set(desk.DETAIL_LABELS)) == []
+    assert sorted(keys - set(desk_audit.DETAIL_LABELS)) == []
 
 
 def test_admin_manages_editors(app):

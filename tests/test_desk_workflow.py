@@ -155,7 +155,7 @@ def test_lines_set_once_are_reused_by_any_process(app, monkeypatch):
     from press.column import export_column
     from store.models import LineSetting
     from typesetting import column as engine_column, linebreak
-    from views.desk import column_view
+    from views.desk.issues import column_view
 
     references = [submit(app), submit(app, PERSON)]
     editor = editor_client(app)

@@ -1,0 +1,168 @@
+"""Publisher settings (admin)."""
+from __future__ import annotations
+
+import re
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from forms.desk import (
+    CONTACT_LINE_MAX,
+    CONTACT_LINES_MAX,
+    cents_text,
+    labelled,
+    parse_price,
+    rate_rules,
+    rule_fields,
+    settings_fields,
+    settings_form_class,
+)
+from notices.catalogue import CATALOGUE
+from press import printing
+from store.settings import Publisher, load_publisher, save_settings
+from views.auth import admin_required
+from views.desk import (
+    bp,
+)
+from views.extensions import get_db, read_session
+
+
+def _typesetting_classes():
+    import typesetting
+    return typesetting.LayoutSettings, typesetting.RateCard
+
+
+def _settings_form(publisher: Publisher, formdata=None):
+    layout_cls, rate_cls = _typesetting_classes()
+    cls = settings_form_class(layout_cls, rate_cls)
+    if formdata is not None:
+        return cls(formdata=formdata), layout_cls, rate_cls
+    data = {"newspaper": publisher.newspaper, "contact_lines": "\n".join(publisher.contact_lines),
+            "office_phone": publisher.office_phone, "page_labels": "、".join(publisher.page_labels),
+            "weekdays": [str(d) for d in publisher.weekdays], "copy_deadline": publisher.copy_deadline,
+            "days_before": publisher.days_before, "closed_dates": "\n".join(publisher.closed_dates),
+            "print_id_numbers": publisher.print_id_numbers}
+    for i, code in enumerate(_full_type_order(publisher), start=1):
+        data[f"order__{code}"] = i
+    for name, _label, _kind, default, _hint in settings_fields(layout_cls):
+        data[f"layout__{name}"] = publisher.layout.get(name, default)
+    try:
+        card = printing.rate_card(publisher).to_dict()
+    except (ValueError, TypeError):
+        card = rate_cls().to_dict()           # a stored card the engine no longer accepts: show defaults
+    data["rate__currency_symbol"] = card["currency_symbol"]
+    rule_cls = type(rate_cls().default)
+    for rule, _label in rate_rules(rate_cls):
+        values = card["default"] if rule == "default" else card["categories"].get(rule, card["default"])
+        for name, _l in rule_fields(rule_cls):
+            value = values.get(name)
+            data[f"rate__{rule}__{name}"] = cents_text(value) if name.endswith("_cents") else value
+    return cls(data=data), layout_cls, rate_cls
+
+
+def _full_type_order(publisher: Publisher) -> list[str]:
+    order = [c for c in publisher.type_order if c in CATALOGUE]
+    return order + [c for c in CATALOGUE if c not in order]
+
+
+def _publisher_from_form(form, before: Publisher, layout_cls, rate_cls) -> Publisher | None:
+    """The new settings, or None with the problems filed under the inputs (in Chinese)."""
+    from notices.dates import parse_date
+    ok = True
+    lines = [ln.strip() for ln in (form.contact_lines.data or "").splitlines() if ln.strip()]
+    if not lines or len(lines) > CONTACT_LINES_MAX or any(len(ln) > CONTACT_LINE_MAX for ln in lines):
+        form.contact_lines.errors = [f"联系方式1到{CONTACT_LINES_MAX}行，每行不超过{CONTACT_LINE_MAX}字，"
+                                     "例如：联系电话：87750217 87133731"]
+        ok = False
+    closed, bad = [], []
+    for item in (form.closed_dates.data or "").split():
+        d = parse_date(item.strip("，,"))
+        (closed.append(d.isoformat()) if d else bad.append(item))
+    if bad:
+        form.closed_dates.errors = [f"无法识别的日期：{'、'.join(bad[:5])}。请每行写一个日期，例如：2027-02-10。"]
+        ok = False
+    positions = {code: form[f"order__{code}"].data for code in CATALOGUE}
+    if len(set(positions.values())) != len(positions):
+        form[f"order__{next(iter(CATALOGUE))}"].errors = ["各类公告的顺序号不能重复。"]
+        ok = False
+    if not ok:
+        return None
+    after = Publisher(**before.as_dict())
+    after.newspaper = form.newspaper.data.strip()
+    after.office_phone = form.office_phone.data.strip()
+    after.page_labels = [p for p in re.split(r"[、，,\s]+", form.page_labels.data or "") if p]
+    after.contact_lines = lines
+    after.weekdays = sorted(int(x) for x in form.weekdays.data)
+    after.copy_deadline = form.copy_deadline.data
+    after.days_before = form.days_before.data
+    after.closed_dates = sorted(set(closed))
+    after.print_id_numbers = "full" if form.print_id_numbers.data == "full" else "masked"
+    after.type_order = sorted(CATALOGUE, key=lambda c: positions[c])
+    # Only what differs from the engine's default is stored: a setting the admin never touched
+    # follows the engine when its default improves.
+    layout = {}
+    for name, _label, _kind, default, _hint in settings_fields(layout_cls):
+        value = form[f"layout__{name}"].data
+        value = value.strip() if isinstance(value, str) else value
+        if value != default:
+            layout[name] = value
+    after.layout = layout
+    rule_cls = type(rate_cls().default)
+    rules = {}
+    for rule, _label in rate_rules(rate_cls):
+        rules[rule] = {name: (parse_price(form[f"rate__{rule}__{name}"].data) if name.endswith("_cents")
+                              else form[f"rate__{rule}__{name}"].data)
+                       for name, _l in rule_fields(rule_cls)}
+    card = {"default": rules.pop("default"), "categories": rules,
+            "currency_symbol": form.rate__currency_symbol.data.strip()}
+    after.rate_card = {} if card == rate_cls().to_dict() else card
+    # The engine has the last word on layout and prices (and its messages are Chinese).
+    try:
+        settings = printing.layout_settings(after)
+        import typesetting
+        typesetting.set_notice("遗失声明", "某某有限公司遗失营业执照副本，声明作废。", settings)   # fonts exist
+    except (ValueError, TypeError, printing.RenderError) as exc:
+        form.layout_error = labelled(str(exc))
+        return None
+    try:
+        printing.rate_card(after)
+    except (ValueError, TypeError) as exc:
+        form.rate_error = labelled(str(exc))
+        return None
+    return after
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@admin_required
+def settings():
+    s = read_session()
+    before = load_publisher(s)
+    if request.method == "POST":
+        form, layout_cls, rate_cls = _settings_form(before, request.form)
+        if form.validate_on_submit():
+            after = _publisher_from_form(form, before, layout_cls, rate_cls)
+            if after is not None:
+                changed = save_settings(get_db(), before, after, actor=current_user.actor)
+                flash("设置已保存：" + "、".join(SETTING_LABELS.get(k, k) for k in changed) + "。" if changed
+                      else "没有改动。", "success" if changed else "info")
+                return redirect(url_for("desk.settings"), code=303)
+        status = 422
+    else:
+        form, layout_cls, rate_cls = _settings_form(before)
+        status = 200
+    rule_cls = type(rate_cls().default)
+    return render_template(
+        "desk/settings.html", form=form, layout_fields=[f for f in form if f.name.startswith("layout__")],
+        order_fields=[f for f in form if f.name.startswith("order__")],
+        rules=[(rule, label, [form[f"rate__{rule}__{name}"] for name, _l in rule_fields(rule_cls)])
+               for rule, label in rate_rules(rate_cls)],
+        rule_headers=[label for _n, label in rule_fields(rule_cls)],
+        layout_error=getattr(form, "layout_error", ""), rate_error=getattr(form, "rate_error", "")), status
+
+
+# As the settings page names them (templates/desk/settings.html): "版面" was both the page
+# labels and the layout, so a save said "设置已保存：联系方式、版面、报纸名称、版面。".
+SETTING_LABELS = {"newspaper": "报纸名称", "office_phone": "报社联系电话", "page_labels": "分类公告所在版面",
+                  "contact_lines": "栏末联系方式", "weekdays": "出版日", "copy_deadline": "截稿时间",
+                  "days_before": "提前天数", "closed_dates": "休刊日期", "print_id_numbers": "身份证号码见报方式",
+                  "type_order": "公告顺序", "layout": "版式", "rate_card": "价目表"}
