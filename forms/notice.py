@@ -15,14 +15,9 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-WTForms 3.2 lacks it
 from wtforms.validators import Optional
 
-from notices import catalogue as cat
+from notices import catalogue as cat, contact
 from notices.catalogue import NoticeType
 from notices.checks import DATE_FIELD, TEXT_FIELD, CheckResult, check_notice
-
-ADVERTISER_NAME_MAX = 60
-ADVERTISER_PHONE_MAX = 30
-ADVERTISER_EMAIL_MAX = 120
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class NoticeFormBase(FlaskForm):
@@ -78,20 +73,15 @@ class NoticeFormBase(FlaskForm):
 
     def check_advertiser(self, required: bool = True) -> bool:
         """The contact fields: filled in (when confirming) and well formed (whenever typed)."""
-        from notices.text import find_forbidden, normalise_field
         ok = True
         for field in (self.advertiser_name, self.advertiser_phone, self.advertiser_email):
-            # As the notice's own fields (notices/checks.py): refused with a control character,
-            # else normalised, so that "李⼩姐" (the radical ⼩) is kept as "李小姐".
-            value = (field.data or "").strip()
-            if find_forbidden(value):
+            # Refused with a control character, else normalised (notices/contact.py).
+            field.data, found = contact.clean(field.data or "")
+            if found:
                 field.errors = ["含有看不见的控制字符，请删除后重新输入。"]
                 ok = False
-            else:
-                value = normalise_field(value).text
-            field.data = value
-        for field, limit, label in ((self.advertiser_name, ADVERTISER_NAME_MAX, "联系人姓名"),
-                                    (self.advertiser_phone, ADVERTISER_PHONE_MAX, "联系电话")):
+        for field, limit, label in ((self.advertiser_name, contact.NAME_MAX, "联系人姓名"),
+                                    (self.advertiser_phone, contact.PHONE_MAX, "联系电话")):
             if field.errors:
                 continue
             typed = field.data
@@ -102,13 +92,12 @@ class NoticeFormBase(FlaskForm):
             elif len(typed) > limit:
                 field.errors = [f"{label}最多{limit}个字。"]
                 ok = False
-        digits = re.sub(r"\D", "", self.advertiser_phone.data or "")
-        if self.advertiser_phone.data and not self.advertiser_phone.errors and not 7 <= len(digits) <= 20:
+        phone = self.advertiser_phone.data
+        if phone and not self.advertiser_phone.errors and not contact.phone_digits_ok(phone):
             self.advertiser_phone.errors = ["电话号码位数不对，例如：13800138000 或 020-87750217。"]
             ok = False
         email = self.advertiser_email.data
-        if email and not self.advertiser_email.errors and (len(email) > ADVERTISER_EMAIL_MAX
-                                                           or not EMAIL.fullmatch(email)):
+        if email and not self.advertiser_email.errors and not contact.email_ok(email):
             self.advertiser_email.errors = ["电子邮箱格式不对，例如：name@example.com。"]
             ok = False
         return ok
