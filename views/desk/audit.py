@@ -27,7 +27,7 @@ from store.models import (
 from store.settings import Publisher
 from store.throttle import REASON_LABELS as THROTTLE_REASONS
 from store.workflow import PAYMENT_METHODS
-from views.desk import (
+from views.desk.common import (
     ACTION_LABELS,
     AUDIT_PAGE,
     bp,

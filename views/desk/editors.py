@@ -24,7 +24,7 @@ from store.models import (
 )
 from store.throttle import REASON_LABELS as THROTTLE_REASONS, ThrottleUnavailable
 from views.auth import admin_required, hasher, login_throttle
-from views.desk import (
+from views.desk.common import (
     bp,
 )
 from views.extensions import get_db, read_session

@@ -31,7 +31,7 @@ from store.models import (
 )
 from store.settings import Publisher, load_publisher
 from views.auth import admin_required
-from views.desk import (
+from views.desk.common import (
     QUEUE_LIMIT,
     _parse_date,
     bp,

@@ -29,7 +29,8 @@ from store.models import (
 )
 from store.settings import Publisher, load_publisher
 from store.workflow import PAYMENT_METHODS, clean_reference, status_secret
-from views.desk import (
+from views.desk.audit import _details
+from views.desk.common import (
     ACTION_LABELS,
     bp,
     next_issue_after_today,
@@ -38,7 +39,6 @@ from views.desk import (
     today,
     urgent_windows,
 )
-from views.desk.audit import _details
 from views.extensions import get_db, read_session
 
 

@@ -13,7 +13,7 @@ from store.models import (
     Notice,
 )
 from store.settings import load_publisher
-from views.desk import (
+from views.desk.common import (
     OPEN_STATUSES,
     QUEUE_LIMIT,
     bp,

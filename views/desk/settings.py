@@ -21,7 +21,7 @@ from notices.catalogue import CATALOGUE
 from press import printing
 from store.settings import Publisher, load_publisher, save_settings
 from views.auth import admin_required
-from views.desk import (
+from views.desk.common import (
     bp,
 )
 from views.extensions import get_db, read_session
