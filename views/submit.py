@@ -4,12 +4,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-WTForms 3.2 lacks it
 
 from forms.notice import notice_form_class
 from notices.catalogue import CATALOGUE, VARIANT, entries
+from notices.checks import CheckResult
 from notices.deadlines import format_date_cn, open_issue_dates
 from notices.wording import compose_text
 from press import printing
@@ -100,11 +103,24 @@ def submit_form(code):
     notice_type, variant = _type_and_variant(code)
     publisher = public_publisher()
     form = _form(notice_type, variant, publisher, formdata=request.form)
+    return _check_preview_confirm(form, notice_type, variant, publisher, file=_file_new, contact=True)
+
+
+Filer = Callable[[Any, CheckResult, Any, list[tuple[str, str]]], Any]
+
+
+def _check_preview_confirm(form, notice_type, variant, publisher, *, file: Filer, contact: bool,
+                           revising=None):
+    """The one flow of a posted notice form, new or revised: check → preview (price and picture)
+    → confirm. A confirmation files the notice only if it is exactly what was previewed (the
+    preview token); `file` does the filing and answers with the redirect, or None after adding
+    its message (the form is then shown again). `contact`: the form carries the advertiser's
+    contact (a revision keeps the one on file)."""
     action = request.form.get("action", "check")
     result = _check(form, publisher, action)
-    advertiser_ok = form.check_advertiser(required=action == "confirm")
+    advertiser_ok = form.check_advertiser(required=action == "confirm") if contact else True
     quote = None
-    messages = []
+    messages: list[tuple[str, str]] = []
     if result.ok:
         try:
             # A confirmation that goes through needs the price, not the picture (it redirects).
@@ -116,28 +132,37 @@ def submit_form(code):
             messages.append(("warning", "公告内容、刊登日期或价格与您上次预览时不同，"
                                         "请核对下面新的预览和价格后再点“确认提交”。"))
         else:
-            submitted = submit_notice(
-                get_db(), result,
-                Advertiser(form.advertiser_name.data, form.advertiser_phone.data, form.advertiser_email.data),
-                "web:" + form.ensure_submission_key(), lines=quote.lines, price_cents=quote.price_cents,
-                author="advertiser")
-            ref = submitted.notice.reference
-            if submitted.created or submitted.same_content:
-                secret = status_secret(current_app.config["SECRET_KEY"], ref)
-                return redirect(url_for("submit.receipt", reference=ref, secret=secret), code=303)
-            # This form was confirmed before with other content: Back to an old page (without
-            # JavaScript, which would have replaced it), then a new notice. Keep everything typed,
-            # give the form a key of its own, and let one more click file it.
-            form.submission_key.data = ""
-            form.ensure_submission_key()
-            messages.append(("warning", f"这张表单此前已经提交过（受理编号 {ref}），这次的内容与那次不同。"
-                                        "如要再刊登这一则，请核对下面的预览和价格后再点“确认提交”。"))
+            response = file(form, result, quote, messages)
+            if response is not None:
+                return response
     if quote is not None:
         form.preview_token.data = _preview_token(result, quote)
         if not quote.png_data_uri:    # a confirmation sent back to the page: show the picture again
             quote = printing.quote_notice(publisher, result, notice_type)
     status = 422 if (not result.ok or not advertiser_ok) and action == "confirm" else 200
-    return _render(form, notice_type, variant, result=result, quote=quote, messages=messages, status=status)
+    return _render(form, notice_type, variant, result=result, quote=quote, messages=messages, status=status,
+                   revising=revising)
+
+
+def _file_new(form, result: CheckResult, quote, messages: list[tuple[str, str]]):
+    """A new notice: filed once per form (its submission key), then the receipt."""
+    submitted = submit_notice(
+        get_db(), result,
+        Advertiser(form.advertiser_name.data, form.advertiser_phone.data, form.advertiser_email.data),
+        "web:" + form.ensure_submission_key(), lines=quote.lines, price_cents=quote.price_cents,
+        author="advertiser")
+    ref = submitted.notice.reference
+    if submitted.created or submitted.same_content:
+        secret = status_secret(current_app.config["SECRET_KEY"], ref)
+        return redirect(url_for("submit.receipt", reference=ref, secret=secret), code=303)
+    # This form was confirmed before with other content: Back to an old page (without
+    # JavaScript, which would have replaced it), then a new notice. Keep everything typed,
+    # give the form a key of its own, and let one more click file it.
+    form.submission_key.data = ""
+    form.ensure_submission_key()
+    messages.append(("warning", f"这张表单此前已经提交过（受理编号 {ref}），这次的内容与那次不同。"
+                                "如要再刊登这一则，请核对下面的预览和价格后再点“确认提交”。"))
+    return None
 
 
 def _reshow(status: int, message: tuple[str, str]) -> tuple[str, int]:
@@ -251,36 +276,22 @@ def revise(reference, secret):
             form.publication_date.data = notice.requested_date.isoformat()
         return _render(form, notice_type, variant, revising=revising)
     form = _form(notice_type, variant, publisher, formdata=request.form)
-    action = request.form.get("action", "check")
-    result = _check(form, publisher, action)
-    quote, messages = None, []
-    if result.ok:
+
+    def file_revision(_form, result, quote, messages):
+        from store.errors import DeskError
+        from store.workflow import resubmit_after_changes
         try:
-            quote = printing.quote_notice(publisher, result, notice_type, with_png=action != "confirm")
-        except printing.RenderError as exc:
-            messages.append(("error", f"排版预览未能生成：{exc}。请稍后再试，或联系报社。"))
-    if action == "confirm" and result.ok and quote is not None:
-        if not hmac.compare_digest(form.preview_token.data or "", _preview_token(result, quote)):
-            messages.append(("warning", "公告内容、刊登日期或价格与您上次预览时不同，"
-                                        "请核对下面新的预览和价格后再点“确认提交”。"))
-        else:
-            from store.errors import DeskError
-            from store.workflow import resubmit_after_changes
-            try:
-                # A version that is not a number (version=abc was a 500) matches no notice: the
-                # operation then says the notice changed meanwhile, as for a stale page.
-                version = request.form.get("version", "")
-                resubmit_after_changes(get_db(), notice.reference,
-                                       int(version) if re.fullmatch(r"\d{1,9}", version) else 0,
-                                       result, lines=quote.lines, price_cents=quote.price_cents)
-            except DeskError as exc:
-                messages.append(("error", exc.message))
-            else:
-                return redirect(url_for("submit.status", reference=notice.reference, secret=secret, resubmitted="1"),
-                                code=303)
-    if quote is not None:
-        form.preview_token.data = _preview_token(result, quote)
-        if not quote.png_data_uri:
-            quote = printing.quote_notice(publisher, result, notice_type)
-    return _render(form, notice_type, variant, result=result, quote=quote, messages=messages, revising=revising,
-                   status=422 if action == "confirm" and not result.ok else 200)
+            # A version that is not a number (version=abc was a 500) matches no notice: the
+            # operation then says the notice changed meanwhile, as for a stale page.
+            version = request.form.get("version", "")
+            resubmit_after_changes(get_db(), notice.reference,
+                                   int(version) if re.fullmatch(r"\d{1,9}", version) else 0,
+                                   result, lines=quote.lines, price_cents=quote.price_cents)
+        except DeskError as exc:
+            messages.append(("error", exc.message))
+            return None
+        return redirect(url_for("submit.status", reference=notice.reference, secret=secret, resubmitted="1"),
+                        code=303)
+
+    return _check_preview_confirm(form, notice_type, variant, publisher, file=file_revision, contact=False,
+                                  revising=revising)
