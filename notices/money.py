@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import cn2an
 
-__all__ = ["find_amounts", "format_amount", "parse_amount"]
+__all__ = ["find_amounts", "format_amount", "format_yuan", "parse_amount"]
 
 # Chinese numerals cn2an reads: common and financial (大写) digits, simplified and traditional
 # (cn2an maps traditional to simplified itself), small units and the big units 万/亿.
@@ -163,3 +163,16 @@ def format_amount(value: Decimal) -> str:
         number, unit = magnitude, "元"
     # normalize() drops trailing zeros; format "f" keeps 1E+3 from printing as 1E+3.
     return f"{sign}{format(number.normalize(), 'f')}{unit}"
+
+
+def format_yuan(cents: int) -> str:
+    """A price or a payment as the pages show it, from fen: 25000 → "¥250", 180 → "¥1.80".
+
+    The one way the app writes an amount of money for people (the template filter `yuan`, the
+    desk's messages and audit log): whole yuan without decimals, as on a rate card, else two.
+    Integer arithmetic, not cents / 100, so a large amount cannot pick up a float's rounding.
+    The JSON API gives amounts as numbers ({"amount": 2.5}), not through this.
+    """
+    sign = "-" if cents < 0 else ""
+    whole, fen = divmod(abs(cents), 100)
+    return f"¥{sign}{whole}" if fen == 0 else f"¥{sign}{whole}.{fen:02d}"

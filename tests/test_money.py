@@ -5,7 +5,7 @@ from decimal import Decimal
 import cn2an
 import pytest
 
-from notices.money import find_amounts, format_amount, parse_amount
+from notices.money import find_amounts, format_amount, format_yuan, parse_amount
 
 # The two 减资公告 texts of the seed page.
 SEED_REDUCTION_DIGITS = (
@@ -144,3 +144,12 @@ def test_format_amount_parses_back_to_the_same_value(value):
 @pytest.mark.parametrize("text", ["5²万元", "①百万元", "٥٠٠万元"])
 def test_digits_other_than_0_to_9_are_not_amounts(text):
     assert parse_amount(text) is None
+
+
+@pytest.mark.parametrize("cents, shown", [
+    (25000, "¥250"), (180, "¥1.80"), (5, "¥0.05"), (0, "¥0"), (105050, "¥1050.50"),
+    (-150, "¥-1.50"),                       # a refund shown as the template filter showed it
+    (10**17 + 1, "¥1000000000000000.01"),   # exact: cents / 100 as a float gave ¥1000000000000000.00
+])
+def test_format_yuan_is_how_the_pages_show_an_amount(cents, shown):
+    assert format_yuan(cents) == shown

@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup, escape
 from werkzeug.security import safe_join
 
+from notices.money import format_yuan
 from store.db import Database
 from store.settings import Publisher, PublisherCache
 
@@ -173,5 +174,4 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("yuan")
     def _yuan(cents):
-        cents = int(cents or 0)
-        return f"¥{cents // 100}" if cents % 100 == 0 else f"¥{cents / 100:.2f}"
+        return format_yuan(int(cents or 0))
