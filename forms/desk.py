@@ -64,6 +64,11 @@ class ActionForm(FlaskForm):
 class VersionedForm(FlaskForm):
     version = HiddenField(validators=[WholeNumber()])
 
+    def version_number(self) -> int:
+        """The version the form was loaded at. Only after validate(): WholeNumber has checked it
+        is there and a number (the field's data is Optional to the type checker)."""
+        return int(self.version.data or "")
+
 
 class DecisionForm(VersionedForm):
     reason = TextAreaField("原因（广告客户会看到）",

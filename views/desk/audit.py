@@ -150,11 +150,11 @@ def _details(entry: AuditEntry) -> list[tuple[str, str, str]]:
     for key, value in data.items():
         if entry.action == "settings" and isinstance(value, dict) and set(value) == {"from", "to"}:
             full = _setting_change(key, value["from"], value["to"])
-            out.append((SETTING_LABELS.get(key, key), full[:160] + ("…" if len(full) > 160 else ""), full))
+            out.append((SETTING_LABELS.get(key, str(key)), full[:160] + ("…" if len(full) > 160 else ""), full))
             continue
         full = _value_text(key, value)
         shown = full[:12] + "…" if key.endswith("hash") or key == "sha256" else full
-        out.append((DETAIL_LABELS.get(key, key), shown, full))
+        out.append((DETAIL_LABELS.get(key, str(key)), shown, full))
     return out
 
 

@@ -46,7 +46,7 @@ def _throttle_view(users: list[User]) -> dict:
         since = datetime.now(timezone.utc) - timedelta(seconds=throttle.policy.address_window)
         rows = read_session().execute(select(AuditEntry.at, AuditEntry.details_json).where(
             AuditEntry.action == "login-throttled").order_by(AuditEntry.id.desc()).limit(200)).all()
-        addresses = {}
+        addresses: dict[str, dict] = {}
         for at, details in rows:
             address = json.loads(details).get("address") if as_utc(at) >= since else None
             if address and address not in addresses and len(addresses) < 50:

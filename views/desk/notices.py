@@ -147,10 +147,10 @@ def _decision(reference: str, operation, message: str, needs_reason: bool):
         return _render_notice(notice, decision_form=form, status=422)
     try:
         if needs_reason:
-            operation(get_db(), notice.reference, int(form.version.data), form.reason.data or "",
+            operation(get_db(), notice.reference, form.version_number(), form.reason.data or "",
                       actor=current_user.actor)
         else:
-            operation(get_db(), notice.reference, int(form.version.data), actor=current_user.actor)
+            operation(get_db(), notice.reference, form.version_number(), actor=current_user.actor)
     except DeskError as exc:
         if not isinstance(exc, Conflict) and needs_reason:
             form.reason.errors = [exc.message]
@@ -322,6 +322,8 @@ def _conflict(reference: str, form, result, notice_type):
     s = read_session()
     s.expire_all()
     current = workflow.load_notice(s, reference)
+    if current is None:         # notices are never deleted; a reference that went is a 404 as elsewhere
+        abort(404)
     latest = audit_log.audit_entries(s, notice_id=current.id, limit=5)
     form.version.data = str(current.version)       # saving again now is a deliberate choice
     return render_template("desk/conflict.html", notice=current, form=form, notice_type=notice_type,
