@@ -30,7 +30,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from forms.notice import notice_form_class
 from forms.validators import ClockTime, NoInvisibleCharacters, WholeNumber, YuanAmount, parse_yuan
 from notices.catalogue import CATALOGUE, NoticeType, price_categories
+from notices.dates import parse_date
 from store.accounts import PASSWORD_MAX, ROLE_LABELS
+from store.settings import Publisher
 from store.workflow import PAYMENT_METHODS, RECEIPT_MAX
 
 REASON_MAX = 500
@@ -234,6 +236,65 @@ class SettingsFormBase(FlaskForm):
     print_id_numbers = RadioField("身份证号码见报方式",
                                   choices=choices([("masked", "隐去中间部分（440106********123X）"),
                                                    ("full", "全号刊登")]), default="masked")
+    # Set on each class settings_form_class builds: the engine's classes its inputs were made from.
+    layout_cls: typing.Any = None
+    rate_cls: typing.Any = None
+
+    def to_publisher(self, before: Publisher) -> Publisher | None:
+        """The settings this form says, on top of `before`; or None with the problems filed under
+        the inputs (in Chinese). Called after validate(), which has required the fields read with
+        `or` below. The engine's own check of layout and prices is the caller's
+        (views/desk/settings.py): forms do not typeset."""
+        layout_cls, rate_cls = self.layout_cls, self.rate_cls
+        ok = True
+        lines = [ln.strip() for ln in (self.contact_lines.data or "").splitlines() if ln.strip()]
+        if not lines or len(lines) > CONTACT_LINES_MAX or any(len(ln) > CONTACT_LINE_MAX for ln in lines):
+            self.contact_lines.errors = [f"联系方式1到{CONTACT_LINES_MAX}行，每行不超过{CONTACT_LINE_MAX}字，"
+                                         "例如：联系电话：87750217 87133731"]
+            ok = False
+        closed, bad = [], []
+        for item in (self.closed_dates.data or "").split():
+            d = parse_date(item.strip("，,"))
+            (closed.append(d.isoformat()) if d else bad.append(item))
+        if bad:
+            self.closed_dates.errors = [f"无法识别的日期：{'、'.join(bad[:5])}。请每行写一个日期，例如：2027-02-10。"]
+            ok = False
+        positions = {code: self[f"order__{code}"].data for code in CATALOGUE}
+        if len(set(positions.values())) != len(positions):
+            self[f"order__{next(iter(CATALOGUE))}"].errors = ["各类公告的顺序号不能重复。"]
+            ok = False
+        if not ok:
+            return None
+        after = Publisher(**before.as_dict())
+        after.newspaper = (self.newspaper.data or "").strip()
+        after.office_phone = (self.office_phone.data or "").strip()
+        after.page_labels = [p for p in re.split(r"[、，,\s]+", self.page_labels.data or "") if p]
+        after.contact_lines = lines
+        after.weekdays = sorted(int(x) for x in self.weekdays.data or ())
+        after.copy_deadline = self.copy_deadline.data or ""
+        after.days_before = self.days_before.data or 0
+        after.closed_dates = sorted(set(closed))
+        after.print_id_numbers = "full" if self.print_id_numbers.data == "full" else "masked"
+        after.type_order = sorted(CATALOGUE, key=lambda c: positions[c])
+        # Only what differs from the engine's default is stored: a setting the admin never touched
+        # follows the engine when its default improves.
+        layout = {}
+        for name, _label, _kind, default, _hint in settings_fields(layout_cls):
+            value = self[f"layout__{name}"].data
+            value = value.strip() if isinstance(value, str) else value
+            if value != default:
+                layout[name] = value
+        after.layout = layout
+        rule_cls = type(rate_cls().default)
+        rules = {}
+        for rule, _label in rate_rules(rate_cls):
+            rules[rule] = {name: (parse_price(self[f"rate__{rule}__{name}"].data) if name.endswith("_cents")
+                                  else self[f"rate__{rule}__{name}"].data)
+                           for name, _l in rule_fields(rule_cls)}
+        card = {"default": rules.pop("default"), "categories": rules,
+                "currency_symbol": self.rate__currency_symbol.data.strip()}
+        after.rate_card = {} if card == rate_cls().to_dict() else card
+        return after
 
 
 def settings_form_class(layout_cls, rate_cls):
@@ -275,4 +336,5 @@ def _settings_form_class(layout_cls, rate_cls, _catalogue):
                                                             NumberRange(0, 10_000, "应为0到10000的整数。")])
     attrs["rate__currency_symbol"] = StringField("货币符号", default="¥", validators=[
         DataRequired("请填写货币符号，例如：¥。"), Length(max=3), NoInvisibleCharacters()])
+    attrs["layout_cls"], attrs["rate_cls"] = layout_cls, rate_cls
     return type("SettingsForm", (SettingsFormBase,), attrs)

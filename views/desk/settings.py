@@ -1,17 +1,12 @@
 """Publisher settings (admin)."""
 from __future__ import annotations
 
-import re
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forms.desk import (
-    CONTACT_LINE_MAX,
-    CONTACT_LINES_MAX,
     cents_text,
     labelled,
-    parse_price,
     rate_rules,
     rule_fields,
     settings_fields,
@@ -65,71 +60,22 @@ def _full_type_order(publisher: Publisher) -> list[str]:
     return order + [c for c in CATALOGUE if c not in order]
 
 
-def _publisher_from_form(form, before: Publisher, layout_cls, rate_cls) -> Publisher | None:
-    """The new settings, or None with the problems filed under the inputs (in Chinese)."""
-    from notices.dates import parse_date
-    ok = True
-    lines = [ln.strip() for ln in (form.contact_lines.data or "").splitlines() if ln.strip()]
-    if not lines or len(lines) > CONTACT_LINES_MAX or any(len(ln) > CONTACT_LINE_MAX for ln in lines):
-        form.contact_lines.errors = [f"联系方式1到{CONTACT_LINES_MAX}行，每行不超过{CONTACT_LINE_MAX}字，"
-                                     "例如：联系电话：87750217 87133731"]
-        ok = False
-    closed, bad = [], []
-    for item in (form.closed_dates.data or "").split():
-        d = parse_date(item.strip("，,"))
-        (closed.append(d.isoformat()) if d else bad.append(item))
-    if bad:
-        form.closed_dates.errors = [f"无法识别的日期：{'、'.join(bad[:5])}。请每行写一个日期，例如：2027-02-10。"]
-        ok = False
-    positions = {code: form[f"order__{code}"].data for code in CATALOGUE}
-    if len(set(positions.values())) != len(positions):
-        form[f"order__{next(iter(CATALOGUE))}"].errors = ["各类公告的顺序号不能重复。"]
-        ok = False
-    if not ok:
-        return None
-    after = Publisher(**before.as_dict())
-    after.newspaper = form.newspaper.data.strip()
-    after.office_phone = form.office_phone.data.strip()
-    after.page_labels = [p for p in re.split(r"[、，,\s]+", form.page_labels.data or "") if p]
-    after.contact_lines = lines
-    after.weekdays = sorted(int(x) for x in form.weekdays.data)
-    after.copy_deadline = form.copy_deadline.data
-    after.days_before = form.days_before.data
-    after.closed_dates = sorted(set(closed))
-    after.print_id_numbers = "full" if form.print_id_numbers.data == "full" else "masked"
-    after.type_order = sorted(CATALOGUE, key=lambda c: positions[c])
-    # Only what differs from the engine's default is stored: a setting the admin never touched
-    # follows the engine when its default improves.
-    layout = {}
-    for name, _label, _kind, default, _hint in settings_fields(layout_cls):
-        value = form[f"layout__{name}"].data
-        value = value.strip() if isinstance(value, str) else value
-        if value != default:
-            layout[name] = value
-    after.layout = layout
-    rule_cls = type(rate_cls().default)
-    rules = {}
-    for rule, _label in rate_rules(rate_cls):
-        rules[rule] = {name: (parse_price(form[f"rate__{rule}__{name}"].data) if name.endswith("_cents")
-                              else form[f"rate__{rule}__{name}"].data)
-                       for name, _l in rule_fields(rule_cls)}
-    card = {"default": rules.pop("default"), "categories": rules,
-            "currency_symbol": form.rate__currency_symbol.data.strip()}
-    after.rate_card = {} if card == rate_cls().to_dict() else card
-    # The engine has the last word on layout and prices (and its messages are Chinese).
+def _engine_accepts(form, after: Publisher) -> bool:
+    """The engine has the last word on layout and prices (and its messages are Chinese): False
+    with its message on the form when it refuses them."""
     try:
         settings = printing.layout_settings(after)
         import typesetting
         typesetting.set_notice("遗失声明", "某某有限公司遗失营业执照副本，声明作废。", settings)   # fonts exist
     except (ValueError, TypeError, printing.RenderError) as exc:
         form.layout_error = labelled(str(exc))
-        return None
+        return False
     try:
         printing.rate_card(after)
     except (ValueError, TypeError) as exc:
         form.rate_error = labelled(str(exc))
-        return None
-    return after
+        return False
+    return True
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -140,8 +86,8 @@ def settings():
     if request.method == "POST":
         form, layout_cls, rate_cls = _settings_form(before, request.form)
         if form.validate_on_submit():
-            after = _publisher_from_form(form, before, layout_cls, rate_cls)
-            if after is not None:
+            after = form.to_publisher(before)
+            if after is not None and _engine_accepts(form, after):
                 changed = save_settings(get_db(), before, after, actor=current_user.actor)
                 flash("设置已保存：" + "、".join(SETTING_LABELS.get(k, k) for k in changed) + "。" if changed
                       else "没有改动。", "success" if changed else "info")
