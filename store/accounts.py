@@ -293,3 +293,8 @@ def find_api_key(session: Session, key: str) -> ApiKey | None:
     if not hmac.compare_digest(row.key_hash, hashlib.sha256(key.encode()).hexdigest()):
         return None
     return row
+
+
+def all_users(session: Session) -> list[User]:
+    """Every editor account, by username (the editors page)."""
+    return list(session.scalars(select(User).order_by(User.username)))

@@ -503,3 +503,10 @@ def audit_entries(session: Session, *, notice_id: int | None = None, before_id: 
     if before_id is not None:
         stmt = stmt.where(AuditEntry.id < before_id)
     return list(session.scalars(stmt))
+
+
+def recent_details(session: Session, action: str, *, limit: int) -> list[tuple[datetime, str]]:
+    """(when, details JSON) of the latest entries of one action, newest first."""
+    return [(at, details) for at, details in session.execute(
+        select(AuditEntry.at, AuditEntry.details_json).where(AuditEntry.action == action)
+        .order_by(AuditEntry.id.desc()).limit(limit)).all()]

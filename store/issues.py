@@ -9,10 +9,10 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field as dc_field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Callable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from store.audit import append_audit, chain_head
@@ -392,3 +392,34 @@ def withdraw_publication(db: Database, issue_date: date, reason: str, *, actor: 
                 "publication_id": publication.id, "reason": reason})
     invalidate_public_settings()
     return publication
+
+
+# ---------------------------------------------------------------------------------------------
+# Reads for the desk's issue pages (views/desk/issues.py)
+
+def scheduled_counts(session: Session) -> dict[date, int]:
+    """Per issue date, how many notices are scheduled for it or were published in it."""
+    return {day: count for day, count in session.execute(
+        select(Notice.issue_date, func.count()).where(Notice.status.in_(IN_ISSUE), Notice.issue_date.is_not(None))
+        .group_by(Notice.issue_date)).all() if day is not None}
+
+
+def issue_states(session: Session, dates: list[date]) -> dict[date, IssueState]:
+    return {st.issue_date: st for st in session.scalars(select(IssueState).where(IssueState.issue_date.in_(dates)))}
+
+
+def last_export_times(session: Session, dates: list[date]) -> dict[date, datetime]:
+    """Per issue date, when its column was last exported (dates never exported are absent)."""
+    return {day: at for day, at in session.execute(
+        select(Export.issue_date, func.max(Export.created_at)).where(Export.issue_date.in_(dates))
+        .group_by(Export.issue_date)).all()}
+
+
+def issue_exports(session: Session, issue_date: date) -> list[Export]:
+    """An issue's exports, the latest first."""
+    return list(session.scalars(select(Export).where(Export.issue_date == issue_date).order_by(Export.id.desc())))
+
+
+def publication_pdf(session: Session, publication_id: int) -> bytes | None:
+    """The PDF a publication printed, read on its own (None: published before it was kept)."""
+    return session.scalar(select(Publication.pdf).where(Publication.id == publication_id))

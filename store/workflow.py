@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterable, cast
 
-from sqlalchemy import CursorResult, Table, func, insert, select, update
+from sqlalchemy import CursorResult, Table, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -440,3 +440,38 @@ def record_payment(db: Database, reference: str, version: int, *, amount_cents: 
             "reference": reference, "amount_cents": amount_cents, "method": method, "receipt_no": receipt_no,
             "paid_cents": notice.paid_cents})
         return notice
+
+
+# ---------------------------------------------------------------------------------------------
+# Reads for the desk's pages (views/desk/)
+
+def queue_notices(session: Session, *, statuses: Iterable[str] | None, type_code: str = "",
+                  issue: date | None = None, limit: int) -> list[Notice]:
+    """The review queue: notices in `statuses` (None: all), of one type, for one issue (scheduled
+    for it, or asking for it while not yet scheduled), oldest request first, at most `limit`."""
+    stmt = select(Notice).options(selectinload(Notice.revisions), selectinload(Notice.api_key))
+    if statuses is not None:
+        stmt = stmt.where(Notice.status.in_(tuple(statuses)))
+    if type_code:
+        stmt = stmt.where(Notice.type_code == type_code)
+    if issue:
+        stmt = stmt.where(or_(Notice.issue_date == issue,
+                              (Notice.issue_date.is_(None)) & (Notice.requested_date == issue)))
+    return list(session.scalars(stmt.order_by(Notice.requested_date, Notice.created_at).limit(limit)))
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    """How many notices are in each status (a status with none is absent)."""
+    return {status: count for status, count in session.execute(
+        select(Notice.status, func.count()).group_by(Notice.status)).all()}
+
+
+def notice_payments(session: Session, notice_id: int) -> list[Payment]:
+    """A notice's payments in the order they were recorded."""
+    return list(session.scalars(select(Payment).where(Payment.notice_id == notice_id).order_by(Payment.id)))
+
+
+def references_by_id(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """Notice id → reference, for the ids given (the audit log stores the id)."""
+    return {nid: ref for nid, ref in session.execute(
+        select(Notice.id, Notice.reference).where(Notice.id.in_(set(ids)))).all()}

@@ -6,7 +6,6 @@ import json
 
 from flask import abort, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from forms.desk import (
     RULE_CHOICES,
@@ -18,11 +17,10 @@ from forms.desk import (
 )
 from notices.catalogue import CATALOGUE
 from press import printing
-from store import audit as audit_log
+from store import audit as audit_log, workflow
 from store.accounts import ROLE_LABELS
 from store.models import (
     AuditEntry,
-    Notice,
 )
 from store.settings import Publisher
 from store.throttle import REASON_LABELS as THROTTLE_REASONS
@@ -175,8 +173,7 @@ def audit():
     if before is not None and not 0 < before < 2 ** 31:
         before = None      # beyond PostgreSQL's integer (a 500 there): the first page
     entries = audit_log.audit_entries(s, before_id=before, limit=AUDIT_PAGE)
-    refs = dict(s.execute(select(Notice.id, Notice.reference).where(
-        Notice.id.in_({e.notice_id for e in entries if e.notice_id}))).all())
+    refs = workflow.references_by_id(s, {e.notice_id for e in entries if e.notice_id})
     return render_template("desk/audit.html", result=result, bad_set=set(result.bad), last_full=last_full,
                            findings=findings, entries=entries, total=result.total, refs=refs,
                            action_labels=ACTION_LABELS, details=_details,

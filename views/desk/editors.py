@@ -6,18 +6,16 @@ from datetime import datetime, timedelta, timezone
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from forms.desk import (
     ActionForm,
     EditorCreateForm,
     ResetPasswordForm,
 )
-from store import accounts
+from store import accounts, audit as audit_log
 from store.accounts import ROLE_LABELS
 from store.errors import DeskError
 from store.models import (
-    AuditEntry,
     User,
     as_utc,
     local_time_text,
@@ -44,8 +42,7 @@ def _throttle_view(users: list[User]) -> dict:
         statuses = {u.id: throttle.account_status(u.username) for u in users}
         ids = {u.username: u.id for u in users}
         since = datetime.now(timezone.utc) - timedelta(seconds=throttle.policy.address_window)
-        rows = read_session().execute(select(AuditEntry.at, AuditEntry.details_json).where(
-            AuditEntry.action == "login-throttled").order_by(AuditEntry.id.desc()).limit(200)).all()
+        rows = audit_log.recent_details(read_session(), "login-throttled", limit=200)
         addresses: dict[str, dict] = {}
         for at, details in rows:
             address = json.loads(details).get("address") if as_utc(at) >= since else None
@@ -71,7 +68,7 @@ def _epoch_local(value: float | None) -> str:
 
 
 def _render_editors(create_form=None, reset_forms=None, status=200):
-    users = list(read_session().scalars(select(User).order_by(User.username)))
+    users = accounts.all_users(read_session())
     reset_forms = reset_forms or {}
     return render_template("desk/editors.html", users=users, form=create_form or EditorCreateForm(),
                            reset_forms={u.id: reset_forms.get(u.id) or ResetPasswordForm(prefix=f"u{u.id}")

@@ -11,8 +11,6 @@ from types import SimpleNamespace
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from forms.desk import (
     ActionForm,
@@ -20,14 +18,12 @@ from forms.desk import (
 from notices.catalogue import CATALOGUE
 from notices.deadlines import copy_deadline_for, format_date_cn, is_open, is_publishing_day
 from press import column as press_column, printing
-from store import issues as store_issues
+from store import issues as store_issues, workflow
 from store.errors import DeskError
 from store.models import (
     APPROVED,
     Export,
-    IssueState,
     Notice,
-    Publication,
 )
 from store.settings import Publisher, load_publisher
 from views.auth import admin_required
@@ -126,7 +122,7 @@ def printed_view(s, publication) -> SimpleNamespace:
     if cached is not None:
         view.pngs = cached.pngs
         return view
-    pdf = s.scalar(select(Publication.pdf).where(Publication.id == publication.id))
+    pdf = store_issues.publication_pdf(s, publication.id)
     if pdf is None:
         return view     # published before migration 0004: the PDF was never kept
     try:
@@ -167,13 +163,11 @@ def issues():
         if is_publishing_day(cal, d):
             dates.append(d)
         d += timedelta(days=1)
-    counts = dict(s.execute(select(Notice.issue_date, func.count()).where(
-        Notice.status.in_(store_issues.IN_ISSUE), Notice.issue_date.is_not(None)).group_by(Notice.issue_date)).all())
+    counts = store_issues.scheduled_counts(s)
     dates = sorted(set(dates) | {d for d in counts if d >= day - timedelta(days=7)})
-    states = {st.issue_date: st for st in s.scalars(select(IssueState).where(IssueState.issue_date.in_(dates)))}
-    exports = dict(s.execute(select(Export.issue_date, func.max(Export.created_at)).where(
-        Export.issue_date.in_(dates)).group_by(Export.issue_date)).all())
-    waiting = s.scalar(select(func.count()).select_from(Notice).where(Notice.status == APPROVED))
+    states = store_issues.issue_states(s, dates)
+    exports = store_issues.last_export_times(s, dates)
+    waiting = workflow.status_counts(s).get(APPROVED, 0)
     rows = [SimpleNamespace(day=d, count=counts.get(d, 0), state=states.get(d), exported=exports.get(d),
                             open=is_open(cal, d, moment), deadline=copy_deadline_for(cal, d),
                             past=d < day) for d in dates]
@@ -209,11 +203,9 @@ def issue(day):
     # Published: the page shows the stored printed PDF (printed_view), not a new rendering.
     printed_column = printed_view(s, live) if live is not None else None
     column = ColumnView(None) if printed_column else column_view(publisher, issue_date, notices, continued=continued)
-    candidates = list(s.scalars(select(Notice).where(Notice.status == APPROVED)
-                                .options(selectinload(Notice.revisions), selectinload(Notice.api_key))
-                                .order_by(Notice.requested_date, Notice.created_at).limit(QUEUE_LIMIT)))
+    candidates = workflow.queue_notices(s, statuses=(APPROVED,), limit=QUEUE_LIMIT)
     candidates.sort(key=lambda n: (not urgent_windows(n, next_issue), n.requested_date != issue_date))
-    exports = list(s.scalars(select(Export).where(Export.issue_date == issue_date).order_by(Export.id.desc())))
+    exports = store_issues.issue_exports(s, issue_date)
     publications = store_issues.publications(s, issue_date)
     export_current = bool(exports) and {r: v for r, v in json.loads(exports[0].revisions_json)} == {
         n.reference: n.current_revision for n in notices}

@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from forms.desk import (
     DecisionForm,
@@ -25,7 +24,6 @@ from store import audit as audit_log, issues as store_issues, workflow
 from store.errors import Conflict, DeskError
 from store.models import (
     Notice,
-    Payment,
 )
 from store.settings import Publisher, load_publisher
 from store.workflow import PAYMENT_METHODS, clean_reference, status_secret
@@ -84,7 +82,7 @@ def _render_notice(notice: Notice, *, decision_form=None, schedule_form=None, pa
         if default:
             schedule_form.issue_date.data = default.isoformat()
     schedule_form.issue_date.choices = schedule_choices(publisher, s, notice.issue_date)
-    payments = list(s.scalars(select(Payment).where(Payment.notice_id == notice.id).order_by(Payment.id)))
+    payments = workflow.notice_payments(s, notice.id)
     findings = notice.revision.findings
     next_issue = next_issue_after_today(publisher)
     return render_template(
@@ -339,6 +337,6 @@ def history(reference):
     notice = _notice_or_404(reference)
     s = read_session()
     entries = list(reversed(audit_log.audit_entries(s, notice_id=notice.id, limit=1000)))
-    payments = list(s.scalars(select(Payment).where(Payment.notice_id == notice.id).order_by(Payment.id)))
+    payments = workflow.notice_payments(s, notice.id)
     return render_template("desk/history.html", notice=notice, entries=entries, payments=payments,
                            action_labels=ACTION_LABELS, methods=PAYMENT_METHODS, details=_details)
