@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from notices.checks import CheckResult
+from notices.money import format_yuan
 from store.audit import append_audit
 from store.db import Database
 from store.errors import Conflict, DeskError
@@ -382,7 +383,7 @@ def schedule(db: Database, reference: str, version: int, issue_date: date, *, ac
         override = False
         if not can_schedule_unpaid(notice):
             if not override_reason:
-                raise DeskError(f"这则公告尚欠 ¥{notice.owed_cents / 100:.2f}，付款后才能排期。"
+                raise DeskError(f"这则公告尚欠 {format_yuan(notice.owed_cents)}，付款后才能排期。"
                                 "如确需先刊登后付款，请在“不付款先排期的理由”中写明原因。", "override_reason")
             values["schedule_override"] = override_reason
             override = True
@@ -429,7 +430,7 @@ def record_payment(db: Database, reference: str, version: int, *, amount_cents: 
             raise DeskError(f"这则公告的状态是“{STATUS_LABELS[notice.status]}”，不会刊登，不能登记付款。"
                             "如客户已付款，请按退款手续办理；如要刊登，请客户重新提交。")
         if amount_cents > notice.owed_cents:
-            raise DeskError(f"金额超过尚欠的 ¥{notice.owed_cents / 100:.2f}，请核对。")
+            raise DeskError(f"金额超过尚欠的 {format_yuan(notice.owed_cents)}，请核对。")
         # A double-clicked form carries the same receipt number: record it once.
         if s.scalar(select(Payment).where(Payment.notice_id == notice.id, Payment.receipt_no == receipt_no)):
             raise DeskError(f"收据号 {receipt_no} 已为这则公告登记过。")

@@ -129,7 +129,7 @@ def test_settings_and_the_audit_log_use_the_settings_forms_words(app):
     html = admin.get("/desk/audit").get_data(as_text=True)
     row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*修改设置.*?</tr>", html, re.S).group(0)
     for said in ("版式", "正文字号（磅） 8.0 → 8.5", "栏数 6 → 5", "分类公告所在版面", "— → A12、A13",
-                 "价目表", "其他公告（默认）·每行（元） ¥50.00 → ¥60.00", "报纸名称"):
+                 "价目表", "其他公告（默认）·每行（元） ¥50 → ¥60", "报纸名称"):
         assert said in row, (said, row)
     assert not re.search(r"[a-z]+_[a-z]+|\{", row), row           # no body_size_pt, no JSON
 

@@ -16,6 +16,7 @@ from forms.desk import (
     settings_fields,
 )
 from notices.catalogue import CATALOGUE
+from notices.money import format_yuan
 from press import printing
 from store import audit as audit_log, workflow
 from store.accounts import ROLE_LABELS
@@ -50,7 +51,7 @@ def _value_text(key: str, value) -> str:
     if key == "type" and value in CATALOGUE:
         return CATALOGUE[value].title
     if key.endswith("_cents") and isinstance(value, int):
-        return f"¥{value / 100:.2f}"
+        return format_yuan(value)
     if key == "method":
         return PAYMENT_METHODS.get(value, value)
     if key == "role":
@@ -116,7 +117,7 @@ def _setting_value(key: str, value) -> str:
     if key == "print_id_numbers":
         return {"masked": "隐去中间部分", "full": "全号刊登"}.get(value, str(value))
     if key.endswith("_cents") and isinstance(value, int):
-        return f"¥{value / 100:.2f}"
+        return format_yuan(value)
     return _value_text(key, value)
 
 

@@ -19,6 +19,7 @@ from forms.desk import (
 from forms.validators import parse_yuan
 from notices.catalogue import CATALOGUE
 from notices.deadlines import format_date_cn, is_publishing_day
+from notices.money import format_yuan
 from press import printing
 from store import audit as audit_log, issues as store_issues, workflow
 from store.errors import Conflict, DeskError
@@ -307,7 +308,7 @@ def edit(reference):
             message = exc.message
         else:
             flash(f"已保存为第 {notice.current_revision + 1} 版"
-                  f"（{quote.lines} 行，{quote.price_cents / 100:.2f} 元）。", "success")
+                  f"（{quote.lines} 行，{format_yuan(quote.price_cents)}）。", "success")
             return redirect(url_for("desk.notice", reference=notice.reference), code=303)
     status = 422 if not result.ok or message else 200
     return render_template("desk/edit.html", notice=notice, form=form, notice_type=notice_type, result=result,
