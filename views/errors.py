@@ -89,6 +89,9 @@ def _reshow_for(endpoint: str | None) -> Reshow | None:
 # Nobody meets Werkzeug's English pages: a Chinese page, or JSON with a stable code under /api/.
 # status: (API code, API message, page title, page message)
 ERROR_PAGES = {
+    # Only the desk refuses a logged-in editor a page (the administrator's ones).
+    403: ("forbidden", "没有权限进行此操作。", "没有权限",
+          "这一页只有管理员可以使用。如需修改报社设置或编辑账号，请联系管理员。"),
     404: ("not_found", "没有这个地址。", "找不到页面", "您访问的页面不存在，或链接已失效。"),
     405: ("method_not_allowed", "这个地址不支持此请求方法，请查阅接口说明。", "无法这样打开此页",
           "这个地址用于提交表单，不能直接打开。请返回上一页重新操作。"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort
 from flask_login import current_user
 
 from notices.dates import in_range
@@ -51,12 +51,6 @@ def _require_login():
     # account) are sent to the login page.
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-
-
-@bp.app_errorhandler(403)
-def _forbidden(_error):
-    return render_template("error.html", title="没有权限",
-                           message="这一页只有管理员可以使用。如需修改报社设置或编辑账号，请联系管理员。"), 403
 
 
 # ---------------------------------------------------------------------------------------------
