@@ -30,7 +30,7 @@ and where the CPU went (server, export, client, postgres, redis, other: this mac
 so "other" says how much of it someone else used). Exit status 1 when a target was missed.
 Before the levels, --warmup seconds (default 5) of unmeasured submissions warm the workers.
 
-tests/test_load_short.py runs a 3-second version of this against SQLite; tests/test_faults.py
+tests/app/test_load_short.py runs a 3-second version of this against SQLite; tests/app/test_faults.py
 uses start_server() to kill gunicorn workers mid-request.
 """
 from __future__ import annotations

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/storm_kill9.py                     # both databases, 500 kills each
     .venv/bin/python benchmarks/storm_kill9.py --db sqlite --kills 50
 
-Not part of `make test` (tests/test_faults.py has a 2.5-second version of it). What runs
+Not part of `make test` (tests/app/test_faults.py has a 2.5-second version of it). What runs
 (loopback only; bounded in time; stops by itself and cleans up, also on Ctrl-C):
 - gunicorn as deployed (deploy/gunicorn.conf.py: its workers, threads and hooks; rate limits in
   Redis, redis://127.0.0.1:6379) on a free loopback port, against a new database: a SQLite file in

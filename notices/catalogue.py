@@ -571,7 +571,7 @@ CORRECTION = NoticeType(
 )
 
 # The registry: every other module looks a type up here, at the time it needs it (a test may add
-# a type to it for its duration: tests/test_new_type.py).
+# a type to it for its duration: tests/app/test_new_type.py).
 CATALOGUE: dict[str, NoticeType] = {t.code: t for t in (
     LOST_DOCUMENT, REVOCATION, LIQUIDATION, CAPITAL_REDUCTION, MERGER, DIVISION, CORRECTION)}
 

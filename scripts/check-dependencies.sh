@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The dependency security gate (`make check`; tests/test_dependencies.py runs the offline part).
+# The dependency security gate (`make check`; tests/system/test_dependencies.py runs the offline part).
 #
 #   scripts/check-dependencies.sh                  online audit if reachable, then the offline gate
 #   scripts/check-dependencies.sh --offline        the offline gate only

@@ -30,7 +30,7 @@ with the two padded keys passed in as bytea parameters on each call, never store
 database. Bind parameters do not appear in pg_stat_activity, but a server logging statements
 with their parameters (log_statement = 'all', log_min_duration_statement) writes them to its log:
 keep such logging off for the app's role, or give the log the care the key needs.
-tests/test_audit.py checks that PostgreSQL and Python compute the same digests.
+tests/app/test_audit.py checks that PostgreSQL and Python compute the same digests.
 """
 from __future__ import annotations
 

@@ -89,7 +89,7 @@ def _own_documents_html() -> Any:
     they need of a user-agent sheet (which elements are blocks, which are hidden). Measured on a
     200-notice column job: 0.686 -> 0.616 s of CPU, pages pixel-identical at 60 dpi.
     `_ua_stylesheets` is an internal method; WeasyPrint is pinned exactly (requirements.txt), and
-    tests/test_render_worker.py fails if the override stops taking effect.
+    tests/engine/test_render_worker.py fails if the override stops taking effect.
     """
     from weasyprint import HTML
 

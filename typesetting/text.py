@@ -53,7 +53,7 @@ def normalize_text(text: str) -> str:
     Deliberately no more than that: the app normalises notice text (full-width digits, Chinese
     punctuation …) in notices/text.py, tells the advertiser what changed, and stores the result;
     the engine prints exactly that. A second normaliser here could print something other than
-    what was confirmed (tests/test_text.py checks this one leaves app-normalised text alone).
+    what was confirmed (tests/domain/test_text.py checks this one leaves app-normalised text alone).
     The characters dropped here are refused by the app before they get this far; dropping them
     is only the engine's own defence for other callers.
     """

@@ -6,7 +6,7 @@ and the one handler the API registers (views/api.py) renders it as `{"error": {"
 …}}`, the same body the app-wide handlers below give under /api/ (404, 429, 500, storage …), so
 an agency meets one error format everywhere. This module imports no other view: a form that is
 shown again after an error (the notice form) is registered here by its own blueprint
-(`register_reshow`), which keeps the import graph free of circles (tests/test_imports.py).
+(`register_reshow`), which keeps the import graph free of circles (tests/system/test_imports.py).
 
 The database that cannot save:
 
@@ -15,7 +15,7 @@ A full disk (SQLite: SQLITE_FULL "database or disk is full"; PostgreSQL: SQLSTAT
 database server that went away: SQLAlchemy raises OperationalError for all of them (and its own
 TimeoutError when the connection pool is exhausted). None is the advertiser's fault and all pass,
 so the answer is 503 with Retry-After, never 500, and never a receipt: the write was one
-transaction and was rolled back (tests/test_faults.py proves nothing is half-written).
+transaction and was rolled back (tests/app/test_faults.py proves nothing is half-written).
 
 - The notice form is shown again with everything that was typed (the advertiser presses
   "确认提交" again later: the same submission key makes the retry safe, see store/workflow.py).

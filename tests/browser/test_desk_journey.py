@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.browser.conftest import Advertiser, create_editor, desk_login, flash, press
-from tests.desk_support import pdf_text
+from tests.support.desk import pdf_text
 
 pytestmark = pytest.mark.browser
 

@@ -35,7 +35,7 @@ from sqlalchemy.exc import ProgrammingError
 
 from tests.browser.conftest import ARTIFACTS, ROOT, Advertiser, _free_port, desk_login, flash, flask_cli, press
 from tests.conftest import PG_BASE_URL
-from tests.desk_support import pdf_text
+from tests.support.desk import pdf_text
 
 pytestmark = pytest.mark.browser
 

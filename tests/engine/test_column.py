@@ -1,0 +1,532 @@
+"""The classified column, read back from the PDF: every notice once, word for word, justified to
+the column edge, 禁则 on every line, on the line grid, fonts embedded, pure K, exact page boxes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pypdf
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings as hsettings, strategies as st
+
+from tests.support.column import SEED, seed_items
+from tests.support.pdfread import (
+    colour_operators,
+    embedded_files,
+    fonts,
+    read_glyphs,
+    rgb_operators,
+    text_layer,
+)
+from typesetting import (
+    ColumnItem,
+    LayoutSettings,
+    RateCard,
+    RenderLimits,
+    normalize_text,
+    order_items,
+    render_column,
+    set_notice,
+)
+from typesetting.markup import PageGeometry
+from typesetting.settings import MM_TO_PT
+
+ISSUE = dt.date(2021, 1, 8)
+
+# Marks whose glyph sits in the left half of the em (Simplified Chinese), and all marks.
+COMPRESSIBLE = set("，。、；：？！）」』】》〉〕〗〙〛｝］”’")
+PUNCTUATION = COMPRESSIBLE | set("（「『【《〈〔〖〘〚｛［“‘")
+
+# What a Chinese reader must never see (the brief's lists; the engine's are larger).
+NO_LINE_START = set("，。、；：？！）」』】》…")
+NO_LINE_END = set("（「『【《“‘")
+
+EDGE_TOLERANCE_PT = 0.5
+MAX_GAP_EM = 0.25
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def check_column(result, items, settings: LayoutSettings) -> dict:
+    """Every assertion a proof-reader and a printer would make. Returns lines per key."""
+    g = PageGeometry(settings)
+    body_em = settings.body_size_pt
+    glyphs = read_glyphs(result.pdf)
+    layer = text_layer(result.pdf)
+    by_key = {item.key: item for item in items}
+    placed_keys = [p.key for p in result.placements]
+    overflow_keys = [o.key for o in result.overflow]
+    # Every item exactly once: placed or reported, never both, never lost.
+    assert sorted(placed_keys + overflow_keys) == sorted(by_key)
+
+    lines_of: dict[str, list[list]] = {}
+    first_baselines = []
+    for placement in result.placements:
+        item = by_key[placement.key]
+        notice = set_notice(item.title, item.body, settings)
+        assert placement.lines == notice.line_count
+        printed_lines = []
+        for seg in placement.segments:
+            left = g.column_left(seg.column)
+            right = left + g.column_width
+            top = g.slug + seg.y_mm * MM_TO_PT
+            bottom = top + seg.lines * settings.leading_pt
+            inside = [gl for gl in glyphs if gl.page == seg.page and left - 1 <= gl.x <= right
+                      and top <= gl.y <= bottom]
+            rows = defaultdict(list)
+            for gl in inside:
+                rows[round(gl.y, 1)].append(gl)
+            baselines = sorted(rows)
+            assert len(baselines) == seg.lines, (placement.label, baselines)
+            # On the line grid: baselines one leading apart.
+            for upper, lower in zip(baselines, baselines[1:], strict=False):
+                assert abs(lower - upper - settings.leading_pt) < 0.02
+            first_baselines.append(baselines[0] - top)
+            for y in baselines:
+                printed_lines.append(sorted(rows[y], key=lambda gl: gl.x))
+        lines_of[placement.key] = printed_lines
+        # Word for word: the glyphs spell the notice, line by line as set.
+        assert ["".join(gl.text for gl in row) for row in printed_lines] == \
+            [line.text for line in notice.lines], placement.label
+        assert squeeze("".join(gl.text for row in printed_lines for gl in row)) == \
+            squeeze(normalize_text(item.title) + normalize_text(item.body))
+        for number, row in enumerate(printed_lines):
+            is_last = number == len(printed_lines) - 1
+            seg_left = min(gl.x for gl in row)
+            column_left = _column_of(row[0].x, g, settings)
+            column_right = column_left + g.column_width
+            assert abs(seg_left - column_left) < 0.01, (placement.label, number)
+            # A punctuation mark followed by another on its line is set half-width (标点挤压):
+            # its glyph's font width is an em, and the pen moves on by half of that.
+            set_line = notice.lines[number]
+            offsets = [0]
+            for gl in row:
+                offsets.append(offsets[-1] + len(gl.text))
+            halves = {len(set_line.title) + at for at in set_line.halts}
+            assert offsets[-1] - 1 not in halves, "the last mark of a line keeps its full width"
+            for a, b, at in zip(row, row[1:], offsets, strict=False):
+                extra = b.x - a.right
+                if at in halves:
+                    assert a.text in COMPRESSIBLE and b.text in PUNCTUATION, (placement.label, a)
+                    extra += body_em / 2
+                assert -0.01 <= extra < MAX_GAP_EM * body_em, (placement.label, number, a, b)
+                if is_last:
+                    assert abs(extra) < 0.01  # the last line is set solid, flush left
+            if not is_last:
+                assert abs(row[-1].right - column_right) <= EDGE_TOLERANCE_PT, \
+                    (placement.label, number, row[-1].right - column_right)
+            else:
+                assert row[-1].right <= column_right + 0.01
+            # Codes and numbers set solid (or nearly): the space between their characters is
+            # the line's tight spacing, and no more than between its Chinese characters.
+            line = notice.lines[number] if len(placement.segments) == 1 else None
+            if line is not None and line.tight:
+                at, starts = 0, []
+                for gl in row:
+                    starts.append(at)
+                    at += len(gl.text)
+                offset = len(line.title)
+                tight = {offset + i for start, end in line.tight for i in range(start + 1, end)}
+                tight_pt = line.tight_pu / 1024 / (96 / 72)
+                for a, b, at, start in zip(row, row[1:], starts, starts[1:], strict=False):
+                    extra = b.x - a.right + (body_em / 2 if at in halves else 0.0)
+                    if start in tight:
+                        assert abs(extra - tight_pt) < 0.05, (placement.label, number, a, b)
+                    else:
+                        assert extra >= tight_pt - 0.05, (placement.label, number, a, b)
+            # 禁则
+            if number > 0:
+                assert row[0].text[0] not in NO_LINE_START, (placement.label, number)
+            if not is_last:
+                assert row[-1].text[-1] not in NO_LINE_END, (placement.label, number)
+    # The same baseline offset in every notice (the title line does not shift its notice).
+    assert max(first_baselines) - min(first_baselines) < 0.05
+
+    # The text layer a reader copies: each notice once, no inserted characters.
+    page_text = [squeeze("".join(ch for ch, _, _ in chars)) for chars in layer]
+    everything = "".join(page_text)
+    expected_counts = Counter(
+        squeeze(normalize_text(by_key[p.key].title) + normalize_text(by_key[p.key].body))
+        for p in result.placements if len(p.segments) == 1)
+    for text, count in expected_counts.items():
+        assert everything.count(text) == count, text
+    assert "\u200b" not in everything
+    # Print: fonts embedded as subsets, nothing in RGB.
+    assert fonts(result.pdf) and all(f["embedded"] and f["subset"] for f in fonts(result.pdf))
+    # Each subset has a name of its own (the two render jobs' subsets of one font differ).
+    assert all(len(f["programs"]) == 1 for f in fonts(result.pdf)), fonts(result.pdf)
+    assert rgb_operators(result.pdf) == []
+    assert colour_operators(result.pdf)
+    assert embedded_files(result.pdf) == 0
+    return lines_of
+
+
+def _column_of(x: float, g: PageGeometry, settings: LayoutSettings) -> float:
+    """Left edge of the column containing x."""
+    for column in range(1, settings.columns + 1):
+        left = g.column_left(column)
+        if left - 1 <= x <= left + g.column_width:
+            return left
+    raise AssertionError(f"x={x} is in no column")
+
+
+@pytest.fixture(scope="module")
+def seed_column():
+    settings = LayoutSettings()
+    items = seed_items()
+    return items, settings, render_column(items, settings, ISSUE, rate_card=RateCard())
+
+
+def test_seed_column_reads_back_exactly(seed_column):
+    items, settings, result = seed_column
+    assert result.pages == 1 and result.overflow == ()
+    lines = check_column(result, items, settings)
+    assert len(lines) == 13
+
+
+def test_a_notice_placed_off_the_flow_prints_where_it_was_placed(monkeypatch):
+    """Notices stand in normal flow in their column (column.html); one the placer puts lower
+    than the flow would (here: two lines lower than the notice spacing after the one above)
+    gets a margin of its own, and every notice still prints exactly at its placement."""
+    from typesetting import column as column_module
+
+    original = column_module._place
+    settings = LayoutSettings()
+
+    def lowered(*args, **kwargs):
+        pages, contact, overflow = original(*args, **kwargs)
+        for page in pages:
+            for column in {seg.column for seg in page}:
+                in_column = sorted((seg for seg in page if seg.column == column),
+                                   key=lambda seg: seg.y)
+                for seg in in_column[1:]:   # the second notice and all below it
+                    seg.y += 2 * settings.leading_pt
+        return pages, None, overflow        # (the contact box would now be in the way)
+
+    monkeypatch.setattr(column_module, "_place", lowered)
+    items = seed_items()
+    result = render_column(items, settings, ISSUE)
+    assert result.placements[1].segments[0].y_mm > result.placements[0].segments[0].y_mm
+    check_column(result, items, settings)
+
+
+def test_seed_column_prices_and_fill(seed_column):
+    items, settings, result = seed_column
+    first = result.placements[0]
+    assert first.price.explanation == f"共{first.lines}行，每行¥50，合计¥{50 * first.lines}"
+    assert first.price.amount_cents == 5000 * first.lines
+    assert len(result.fill) == 1 and len(result.fill[0]) == settings.columns
+    assert 0.9 < result.fill[0][0] <= 1.0  # column 1 is full
+    assert result.fill[0][-1] == 0.0
+
+
+def test_seed_column_header_and_contact_box(seed_column):
+    _, settings, result = seed_column
+    text = squeeze("".join(ch for ch, _, _ in text_layer(result.pdf)[0]))
+    assert text.startswith("分类广告")
+    assert "2021年1月8日" in text and settings.newspaper_name in text
+    assert text.endswith("欢迎刊登各类公告联系电话：8775021787133731")
+
+
+def test_seed_column_page_boxes_and_metadata(seed_column):
+    _, settings, result = seed_column
+    reader = pypdf.PdfReader(io.BytesIO(result.pdf))
+    page = reader.pages[0]
+    width, height = settings.area_width_mm * MM_TO_PT, settings.area_height_mm * MM_TO_PT
+    for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
+        assert [round(float(v), 3) for v in page[box]] == [0, 0, round(width, 3),
+                                                            round(height, 3)]
+    assert reader.metadata.title == "示例日报 分类广告 2021年1月8日"
+
+
+def test_column_rules_are_drawn_in_k(seed_column):
+    _, settings, result = seed_column
+    reader = pypdf.PdfReader(io.BytesIO(result.pdf))
+    content = reader.pages[0].get_contents().get_data()
+    # Rules are filled rectangles (WeasyPrint draws borders as fills) in DeviceCMYK K.
+    assert content.count(b"/DeviceCMYK cs") >= 1
+    assert b" rg" not in content and b" RG" not in content
+
+
+def test_codes_are_set_solid_and_the_space_goes_between_chinese_characters(seed_column):
+    items, settings, result = seed_column
+    em = settings.body_size_pt
+    tight = [line for item in items for line in set_notice(item.title, item.body, settings).lines
+             if line.tight]
+    # The seed's year, room number and codes sit on justified lines; check_column (run on this
+    # column above) checks in the PDF that their characters are spaced as set here.
+    assert len(tight) >= 5
+    assert all(line.tight_pu < line.spacing_pu for line in tight)
+    solid = [line for line in tight if line.tight_pu == 0]
+    assert any("2020" in line.text for line in solid)
+    # Where the Chinese characters alone cannot take the space, they take up to the cap and
+    # the code the rest: never more than the Chinese characters, never a loose line.
+    assert all(line.letter_spacing_pt <= 0.205 * em for line in tight)
+
+
+def test_punctuation_marks_that_meet_take_an_em_and_a_half():
+    """标点挤压: where "），" "”，" "，“" "。”" meet on a line, the first mark gives up the empty
+    right half of its em; a mark before a character keeps its full em."""
+    settings = LayoutSettings()
+    em = settings.body_size_pt
+    texts = [
+        "范海英遗失增城市富荣经济发展有限公司开具的认购书（房号：富雅都市华庭41栋505房），编号：0000334，特此声明。",
+        "本公司股东会决议，将公司名称由“广州市东高房地产中介有限公司”，变更为“广州东高置业有限公司”。特此公告。",
+        "经股东会决议（决议日期：2024年05月20日），本公司注册资本由1000万元人民币减少至100万元人民币。"
+        "请债权人自本公告见报之日起45日内向本公司申报债权。“逾期不申报，视为放弃权利。”",
+        "广州市天河区石牌合亦汇商店（个体工商户）遗失营业执照正本（注册号：440106601059045），声明作废。",
+    ]
+    items = [ColumnItem(f"p{i}", f"公告#{i}", "减资公告", text, "capital-reduction")
+             for i, text in enumerate(texts)]
+    result = render_column(items, settings, ISSUE)
+    check_column(result, items, settings)
+    halts = [line for item in items for line in set_notice(item.title, item.body, settings).lines
+             if line.halts]
+    assert len(halts) >= 4
+    rows = defaultdict(list)
+    for gl in read_glyphs(result.pdf):
+        if abs(gl.size - em) < 0.01:   # the notices' text (not the header or the contact box)
+            rows[(gl.page, round(gl.y, 1))].append(gl)
+    met, alone = [], []
+    for row in rows.values():
+        row.sort(key=lambda gl: gl.x)
+        for a, b in zip(row, row[1:], strict=False):
+            if a.text in COMPRESSIBLE and 0 < b.x - a.x < 2 * em:
+                (met if b.text in PUNCTUATION else alone).append((b.x - a.x, a.text + b.text))
+    assert len(met) >= 4 and alone
+    # Half an em, plus the line's justification (under a quarter em).
+    assert all(0.5 * em - 0.01 <= advance < 0.75 * em for advance, _ in met), met
+    assert all(advance >= em - 0.01 for advance, _ in alone), sorted(alone)[:5]
+
+
+def _notice(draw, n):
+    names = ["广州市天河区石牌合亦汇商店", "广东甘全建材有限公司", "阳春市欣欣远阳汽车信息咨询有限公司",
+             "广州雅静服饰有限公司", "广州奥利给网络科技有限公司", "佛山市南海区桂城美嘉五金经营部"]
+    code_chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    uscc = draw(st.text(code_chars, min_size=18, max_size=18))
+    reg = draw(st.text("0123456789", min_size=15, max_size=15))
+    phone = draw(st.sampled_from(["020-87750217", "13800138000", "87133731"]))
+    date = f"{draw(st.integers(2015, 2025))}年{draw(st.integers(1, 12)):02d}月" \
+           f"{draw(st.integers(1, 28)):02d}日"
+    licence = "S" + draw(st.text("0123456789", min_size=13, max_size=13)) + "G"
+    pieces = [
+        f"{draw(st.sampled_from(names))}遗失营业执照正、副本，",
+        f"统一社会信用代码：{uscc}，",
+        f"注册号：{reg}，" if draw(st.booleans()) else "",
+        f"编号：{licence}，" if draw(st.booleans()) else "",
+        f"于{date}经股东会决议（联系电话：{phone}），",
+        draw(st.sampled_from(["", "请债权人自本公告见报之日起45日内向本公司申报债权，逾期不申报，视为放弃权利。",
+                              "“本公司”将依法办理注销登记……特此公告！"])),
+        "声明作废。",
+    ]
+    title = draw(st.sampled_from(["遗失声明", "减资公告", "注销公告", "清算公告", "更正声明"]))
+    return ColumnItem(f"gen-{n}", f"{title}#{n}", title, "".join(pieces), "lost-document")
+
+
+@st.composite
+def notice_batches(draw):
+    count = draw(st.integers(5, 25))
+    return [_notice(draw, n) for n in range(count)]
+
+
+# Each example renders a column (~1 s): few examples, and no shrinking (it would re-render for
+# minutes); a failure still prints the example.
+@hsettings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+           phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(notice_batches())
+def test_generated_columns_with_long_codes(items):
+    settings = LayoutSettings()
+    result = render_column(items, settings, ISSUE, continue_overflow=True)
+    assert result.overflow == ()
+    check_column(result, items, settings)
+
+
+def test_narrow_columns_force_code_breaks_and_still_justify():
+    # Eight columns in the same area: 10 characters a line; codes must break, never loosely.
+    settings = LayoutSettings(columns=8, gutter_mm=3.0)
+    assert settings.chars_per_line == 10
+    items = seed_items()
+    result = render_column(items, settings, ISSUE, continue_overflow=True)
+    check_column(result, items, settings)
+
+
+def test_overflow_is_reported_not_cut():
+    settings = LayoutSettings(area_height_mm=120, columns=3, area_width_mm=130)
+    items = seed_items()
+    result = render_column(items, settings, ISSUE)
+    assert result.pages == 1
+    assert result.overflow, "the small area cannot hold 13 notices"
+    placed = [p.key for p in result.placements]
+    # Order is kept: the placed ones are a prefix of the items, the rest overflow in order.
+    assert placed == [i.key for i in items[:len(placed)]]
+    assert [o.key for o in result.overflow] == [i.key for i in items[len(placed):]]
+    assert all(o.reason == "本版已排满" for o in result.overflow)
+    check_column(result, items, settings)
+    # The PDF's description counts what it holds, not what was asked for.
+    subject = pypdf.PdfReader(io.BytesIO(result.pdf)).metadata.subject
+    assert subject.endswith(f"共{len(result.placements)}则"), subject
+    # The contact box still closes the page.
+    assert squeeze("".join(c for c, _, _ in text_layer(result.pdf)[0])).endswith(
+        "8775021787133731")
+
+
+def test_continue_overflow_makes_pages():
+    settings = LayoutSettings(area_height_mm=120, columns=3, area_width_mm=130)
+    items = seed_items() * 1
+    result = render_column(items, settings, ISSUE, continue_overflow=True)
+    assert result.overflow == ()
+    assert result.pages >= 2
+    assert len(result.fill) == result.pages
+    assert len(pypdf.PdfReader(io.BytesIO(result.pdf)).pages) == result.pages
+    check_column(result, items, settings)
+    texts = [squeeze("".join(c for c, _, _ in page)) for page in text_layer(result.pdf)]
+    assert texts[1].startswith("分类广告（续）")
+    assert "欢迎刊登" in texts[-1] and all("欢迎刊登" not in t for t in texts[:-1])
+
+
+def test_a_notice_taller_than_a_column_is_split_at_line_boundaries():
+    settings = LayoutSettings(area_height_mm=80, header_height_mm=10, columns=4,
+                              area_width_mm=170)
+    long_body = "本公司股东会决议，注册资本由原来1000万元人民币减少至100万元人民币。" * 12
+    items = [ColumnItem("a", "短", "遗失声明", SEED[0]["text"], "lost-document"),
+             ColumnItem("long", "长", "减资公告", long_body, "capital-reduction"),
+             ColumnItem("b", "后", "遗失声明", SEED[3]["text"], "lost-document")]
+    result = render_column(items, settings, ISSUE, continue_overflow=True)
+    long = next(p for p in result.placements if p.key == "long")
+    assert len(long.segments) >= 2
+    assert sum(s.lines for s in long.segments) == long.lines
+    assert all(s.lines >= 2 for s in long.segments)
+    columns = [(s.page, s.column) for s in long.segments]
+    assert columns == sorted(columns) and len(set(p for p, _ in columns)) == 1
+    for seg in long.segments[1:]:
+        assert seg.y_mm == pytest.approx(settings.header_height_mm)  # continues at the top
+    check_column(result, items, settings)
+
+
+def test_bleed_and_crop_marks():
+    settings = LayoutSettings(bleed_mm=3, crop_marks=True)
+    result = render_column(seed_items()[:3], settings, ISSUE)
+    page = pypdf.PdfReader(io.BytesIO(result.pdf)).pages[0]
+    w, h = settings.area_width_mm * MM_TO_PT, settings.area_height_mm * MM_TO_PT
+    trim = [float(v) for v in page["/TrimBox"]]
+    bleed = [float(v) for v in page["/BleedBox"]]
+    media = [float(v) for v in page["/MediaBox"]]
+    assert trim[2] - trim[0] == pytest.approx(w, abs=0.01)
+    assert trim[3] - trim[1] == pytest.approx(h, abs=0.01)
+    assert trim[0] - bleed[0] == pytest.approx(3 * MM_TO_PT, abs=0.01)
+    assert media[0] <= bleed[0] and media[2] >= bleed[2] and media[2] - trim[2] > 8 * MM_TO_PT
+    # Marks are drawn by us in registration colour (all four inks), never RGB.
+    assert rgb_operators(result.pdf) == []
+    content = page.get_contents().get_data()
+    assert b"1 1 1 1 scn" in content
+    check_column(result, seed_items()[:3], settings)
+
+
+def test_order_items_groups_by_type_stably():
+    settings = LayoutSettings()
+    items = order_items(seed_items(), settings)
+    codes = [i.type_code for i in items]
+    assert codes == sorted(codes, key=settings.type_order.index)
+    lost = [i.key for i in items if i.type_code == "lost-document"]
+    assert lost == [i.key for i in seed_items() if i.type_code == "lost-document"]
+
+
+def test_duplicate_keys_are_refused():
+    item = seed_items()[0]
+    with pytest.raises(ValueError):
+        render_column([item, item], LayoutSettings(), ISSUE)
+
+
+def test_a_bad_item_goes_to_overflow_with_its_reason():
+    items = seed_items()[:2] + [ColumnItem("empty", "空白", "遗失声明", "   ", "lost-document")]
+    result = render_column(items, LayoutSettings(), ISSUE)
+    assert [o.key for o in result.overflow] == ["empty"]
+    assert "公告正文为空" in result.overflow[0].reason
+
+
+def test_missing_characters_are_reported_in_the_column():
+    body = "张𪚥遗失身份证，声明作废。"
+    result = render_column([ColumnItem("x", "缺字", "遗失声明", body, "lost-document")],
+                           LayoutSettings(), ISSUE)
+    assert result.placements[0].missing == "𪚥"
+    assert any("𪚥" in w for w in result.warnings)
+
+
+def test_pdf_x4_with_a_cmyk_profile():
+    profile = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+    if not profile.exists():
+        pytest.skip("no CMYK ICC profile on this machine (Debian: apt-get install "
+                    "libgs10-common gives /usr/share/color/icc/ghostscript/default_cmyk.icc)")
+    settings = LayoutSettings(icc_profile_path=str(profile))
+    items = seed_items()
+    result = render_column(items, settings, ISSUE)
+    reader = pypdf.PdfReader(io.BytesIO(result.pdf))
+    intents = reader.trailer["/Root"]["/OutputIntents"]
+    intent = intents[0].get_object()
+    assert intent["/S"] == "/GTS_PDFX"
+    assert int(intent["/DestOutputProfile"].get_object()["/N"]) == 4
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert re.search(rb"PDF/X-4", xmp)
+    assert "/TrimBox" in reader.pages[0]
+    assert reader.metadata.title.startswith(settings.newspaper_name)
+    check_column(result, items, settings)
+
+
+@pytest.mark.parametrize("copies, how", [(4, "columns"), (10, "pages"), (12, "columns")])
+def test_a_column_rendered_by_two_workers_reads_back_as_one(copies, how):
+    """Big columns are rendered in two parts at once, joined page by page or laid over each
+    other column-wise; the result must be indistinguishable from one render."""
+    from typesetting.column import _plan_chunks
+    settings = LayoutSettings()
+    items = [ColumnItem(f"c{n}", f"#{n}", s["title"], s["text"] + f"（第{n}号）", s["type"])
+             for n, s in enumerate(SEED * copies)]
+    result = render_column(items, settings, ISSUE, continue_overflow=True)
+    pages = [[seg for p in result.placements for seg in p.segments if seg.page == number]
+             for number in range(1, result.pages + 1)]
+    chunks = _plan_chunks([[_Seg(s.lines, s.column) for s in page] for page in pages],
+                          settings, 2)
+    assert len(chunks) == 2 and (chunks[1].columns is not None) == (how == "columns")
+    assert len(pypdf.PdfReader(io.BytesIO(result.pdf)).pages) == result.pages
+    check_column(result, items, settings)
+    texts = [squeeze("".join(c for c, _, _ in page)) for page in text_layer(result.pdf)]
+    assert all(t.startswith("分类广告") for t in texts)
+    assert sum(t.count("欢迎刊登") for t in texts) == 1
+
+
+class _Seg:
+    """Just what _plan_chunks reads of a placed segment."""
+
+    def __init__(self, count, column):
+        self.count = count
+        self.column = column
+
+
+def test_two_columns_at_once_share_the_workers_without_deadlock():
+    """Each wants both workers; neither may hold one and wait for the other's forever."""
+    import threading
+    settings = LayoutSettings()
+    items = [ColumnItem(f"d{n}", f"#{n}", s["title"], s["text"] + f"（第{n}号）", s["type"])
+             for n, s in enumerate(SEED * 4)]
+    results, errors = [], []
+
+    def build():
+        try:
+            results.append(render_column(items, settings, ISSUE,
+                                         limits=RenderLimits(timeout_s=60)))
+        except Exception as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=build) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=90)
+    assert errors == [] and len(results) == 2
+    for result in results:
+        check_column(result, items, settings)
