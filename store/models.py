@@ -323,3 +323,31 @@ class PublishedNotice(Base):
     @property
     def withdrawn(self) -> bool:
         return self.publication.withdrawn
+
+
+# Outbox mails' states (store/outbox.py): waiting to be sent (or retried), sent, given up.
+MAIL_PENDING, MAIL_SENT, MAIL_FAILED = "pending", "sent", "failed"
+
+
+class OutboxMail(Base):
+    """A mail to an advertiser, inserted in the transaction of the change it reports; sent later
+    by `flask send-mail` (store/outbox.py). See migration 0006."""
+    __tablename__ = "mail_outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"), nullable=True, index=True)
+    event: Mapped[str] = mapped_column(String(32))      # received, changes_requested, … (store/outbox.py)
+    dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
+    recipient: Mapped[str] = mapped_column(String(120))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(200))   # fixed when written: a re-send keeps it
+    status: Mapped[str] = mapped_column(String(16), default=MAIL_PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+Index("ix_mail_outbox_due", OutboxMail.status, OutboxMail.next_attempt_at)
