@@ -351,3 +351,32 @@ class OutboxMail(Base):
 
 
 Index("ix_mail_outbox_due", OutboxMail.status, OutboxMail.next_attempt_at)
+
+
+class NoticeDocument(Base):
+    """A file an advertiser sent with a notice (营业执照, 身份证 … 转账凭证): its bytes are kept
+    outside the database and the web root under their SHA-256 (store/documents.py); purged_at
+    once deleted a set time after publication (migration 0007)."""
+    __tablename__ = "notice_documents"
+    __table_args__ = (UniqueConstraint("notice_id", "kind", "sha256"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    media_type: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    uploaded_by: Mapped[str] = mapped_column(String(80))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class InvoiceRequest(Base):
+    """The 发票 an advertiser asked for: one per notice, changed in place (migration 0007)."""
+    __tablename__ = "invoice_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), unique=True)
+    title: Mapped[str] = mapped_column(String(100))
+    tax_number: Mapped[str] = mapped_column(String(20), default="")
+    email: Mapped[str] = mapped_column(String(120), default="")
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
