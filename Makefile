@@ -33,9 +33,12 @@ test: system-deps venv check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Everything but the browser journeys (Chromium), the load test (gunicorn under load) and the
-# fault tests (processes killed, a disk filled): the markers are declared in pytest.ini.
+# fault tests (processes killed, a disk filled): the markers are declared in pytest.ini. Spread
+# over every core by pytest-xdist: each worker has its own databases (a SQLite copy per test, a
+# PostgreSQL schema per worker) and its own render workers. `make test` stays in one process,
+# the order CI has always run.
 test-fast: venv
-	$(BIN)/python -m pytest -m "not browser and not load and not fault" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto -m "not browser and not load and not fault" $(PYTEST_ARGS)
 
 # ruff (lint, import order) and mypy (strict on notices/ and typesetting/), both configured in pyproject.toml.
 lint: venv

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from store import migrate
 from tests.conftest import PG_BASE_URL
@@ -32,16 +32,25 @@ def pg_url():
     """A schema of our own in the `test` database, migrated once; tables emptied per test."""
     with migrate.postgres_schema(PG_BASE_URL, "t") as url:
         yield url
+        engine = _pg_engines.pop(url, None)
+        if engine is not None:
+            engine.dispose()          # before the schema is dropped: its connection holds no lock
+
+
+_pg_engines: dict[str, Engine] = {}
 
 
 def _empty_pg(url: str) -> None:
-    engine = create_engine(url)
+    """Empties every table of the schema at `url` (one TRUNCATE), through an engine kept for the
+    run: a connection per test would cost more than the truncation."""
+    engine = _pg_engines.get(url)
+    if engine is None:
+        engine = _pg_engines[url] = create_engine(url, pool_size=1)
     with engine.begin() as conn:
         tables = [r[0] for r in conn.execute(text(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'alembic_version'"))]
         if tables:
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
