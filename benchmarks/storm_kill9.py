@@ -28,7 +28,7 @@ Then, with the server stopped: every acknowledged Idempotency-Key has exactly on
 its answer named, with the text the answer named; every stored notice belongs to a key a client
 sent; no key has two notices; each notice has its one revision and its 'submit' audit entry, the
 audit chain verifies, and on SQLite PRAGMA integrity_check and foreign_key_check pass
-(tests/faults_support.consistency_problems, the same checks as the fault tests).
+(tests/support/faults.py consistency_problems, the same checks as the fault tests).
 
 Figures per database: kills (workers with a client connection, master), requests cut, answers
 by status, acknowledged (201, and 200 = a retry that found its notice committed before the kill),
@@ -402,7 +402,7 @@ def stored_notices(url: str, run_id: str) -> list[tuple[str, str, str]]:
 
 
 def verdict(url: str, run_id: str, logs: list[ClientLog]) -> tuple[dict, list[str]]:
-    from tests.faults_support import consistency_problems  # the fault tests' checks: one definition
+    from tests.support.faults import consistency_problems  # the fault tests' checks: one definition
 
     rows = stored_notices(url, run_id)
     per_key = Counter(key.split(":", 2)[2] for key, _, _ in rows)

@@ -149,7 +149,8 @@ def _placement_fields(p) -> dict:
     return {"page": int(p.page), "column": int(p.column), "lines": int(getattr(p, "lines", 0) or 0)}
 
 
-def _key(item) -> str:
+def item_key(item) -> str:
+    """A placed or overflowing item's notice reference (the engine gives keys or items)."""
     return item if isinstance(item, str) else getattr(item, "key", str(item))
 
 
@@ -214,7 +215,7 @@ def export_issue(db: Database, issue_date: date, *, actor: str,
     rendered = {n.reference: n.current_revision for n in notices}
     placed = [(n.reference, n.current_revision) for n in notices if n.reference in placements]
     as_printed = {ref: printed_column.printed[ref] for ref, _ in placed}
-    overflow = [_key(o) for o in (column.overflow or [])]
+    overflow = [item_key(o) for o in (column.overflow or [])]
     digest = hashlib.sha256(pdf).hexdigest()
     with db.write() as s:
         lock_issue(s, issue_date)

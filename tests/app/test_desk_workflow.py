@@ -152,10 +152,9 @@ def test_lines_set_once_are_reused_by_any_process(app, monkeypatch):
     """The issue page sets the notices' lines and stores them; the export (in another worker,
     say) takes them from the database instead of setting them again - but never prints stored
     lines that do not spell the notice's text, and sets anew when the engine changed."""
-    from press.column import export_column
+    from press.column import column_view, export_column
     from store.models import LineSetting
     from typesetting import column as engine_column, linebreak
-    from views.desk.issues import column_view
 
     references = [submit(app), submit(app, PERSON)]
     editor = editor_client(app)
@@ -166,7 +165,7 @@ def test_lines_set_once_are_reused_by_any_process(app, monkeypatch):
             publisher = load_publisher(s)
             notices = issues.issue_notices(s, ISSUE)
             assert s.scalar(select(func.count()).select_from(LineSetting)) == 0
-        first = column_view(publisher, ISSUE, notices, with_pngs=False)
+        first = column_view(publisher, ISSUE, notices, db=get_db(), with_pngs=False)
         with get_db().session() as s:
             assert s.scalar(select(func.count()).select_from(LineSetting)) == 2
 

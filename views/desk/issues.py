@@ -1,12 +1,8 @@
 """Issues: plan one, see its column, export it, mark it published, withdraw a publication."""
 from __future__ import annotations
 
-import hashlib
 import json
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass, field as dc_field
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -22,7 +18,6 @@ from store import issues as store_issues, workflow
 from store.errors import DeskError
 from store.models import (
     APPROVED,
-    Export,
     Notice,
 )
 from store.settings import Publisher, load_publisher
@@ -46,95 +41,6 @@ def issue_action_get(day, action):
     return redirect(url_for("desk.issue", day=_parse_date(day).isoformat()), code=303)
 
 
-
-
-@dataclass
-class ColumnView:
-    result: object
-    pngs: list[str] = dc_field(default_factory=list)
-    placements: dict = dc_field(default_factory=dict)
-    overflow: list[str] = dc_field(default_factory=list)
-    error: str = ""
-
-
-_COLUMN_CACHE: "OrderedDict[str, ColumnView]" = OrderedDict()
-_COLUMN_LOCK = threading.Lock()
-COLUMN_CACHE_SIZE = 8
-
-
-def _column_key(publisher: Publisher, issue: date, notices: list[Notice], continued: bool = False) -> str:
-    parts = [issue.isoformat(), json.dumps(publisher.as_dict(), sort_keys=True, ensure_ascii=False),
-             "continued" if continued else "one page"]
-    parts += [f"{n.reference}:{n.current_revision}:{n.revision.text_hash}:{n.type_code}" for n in notices]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-
-def column_view(publisher: Publisher, issue: date, notices: list[Notice], *, with_pngs: bool = True,
-                continued: bool = False) -> ColumnView:
-    """The column as it will print (cached by content: a page view re-renders only after a change);
-    `continued`: what does not fit continues on further pages, as the export's option does."""
-    if not notices:
-        return ColumnView(None)
-    key = _column_key(publisher, issue, notices, continued)
-    with _COLUMN_LOCK:
-        cached = _COLUMN_CACHE.get(key)
-        if cached is not None and (cached.pngs or not with_pngs or cached.error):
-            _COLUMN_CACHE.move_to_end(key)
-            return cached
-    try:
-        result = printing.render_issue_column(publisher, notices, issue, continue_overflow=continued,
-                                              db=get_db())
-    except (printing.RenderError, printing.AlteredText) as exc:
-        return ColumnView(None, error=str(exc))
-    view = ColumnView(result, placements=store_issues.placements_by_key(result),
-                      overflow=[store_issues._key(o) for o in (result.overflow or [])])
-    if with_pngs:
-        try:
-            view.pngs = press_column.page_pngs(result.pdf)
-        except printing.RenderError as exc:
-            # The column is set; only its pictures failed (a busy or stopped worker): say so, and
-            # keep the view out of the cache so that reloading the page tries again.
-            view.error = f"版面预览图未能生成（{exc}），请稍后刷新页面。"
-            return view
-    with _COLUMN_LOCK:
-        _COLUMN_CACHE[key] = view
-        while len(_COLUMN_CACHE) > COLUMN_CACHE_SIZE:
-            _COLUMN_CACHE.popitem(last=False)
-    return view
-
-
-def printed_view(s, publication) -> SimpleNamespace:
-    """The column as printed, for a published issue's page: the publication's stored PDF (its
-    page images, cached by its hash) and the places its snapshots state, never a rendering
-    with today's settings (issue 11: a renamed paper or relabelled pages showed a new column)."""
-    export = s.get(Export, publication.export_id) if publication.export_id else None
-    lines = json.loads(export.placements_json or "{}") if export is not None else {}
-    rows = [SimpleNamespace(reference=pn.reference, page=pn.page, page_label=pn.page_label,
-                            column=pn.column_number, lines=(lines.get(pn.reference) or {}).get("lines"))
-            for pn in publication.notices]
-    rows.sort(key=lambda r: (r.page or 0, r.column or 0))
-    view = SimpleNamespace(publication=publication, export=export, rows=rows, pngs=[], error="")
-    if not publication.pdf_hash:
-        return view
-    key = "printed:" + publication.pdf_hash
-    with _COLUMN_LOCK:
-        cached = _COLUMN_CACHE.get(key)
-    if cached is not None:
-        view.pngs = cached.pngs
-        return view
-    pdf = store_issues.publication_pdf(s, publication.id)
-    if pdf is None:
-        return view     # published before migration 0004: the PDF was never kept
-    try:
-        view.pngs = press_column.page_pngs(pdf)
-    except printing.RenderError as exc:
-        view.error = f"版面预览图未能生成（{exc}），请稍后刷新页面。"
-        return view
-    with _COLUMN_LOCK:
-        _COLUMN_CACHE[key] = ColumnView(None, pngs=view.pngs)
-        while len(_COLUMN_CACHE) > COLUMN_CACHE_SIZE:
-            _COLUMN_CACHE.popitem(last=False)
-    return view
 
 
 def _fill(result) -> list[list[float]]:
@@ -201,8 +107,9 @@ def issue(day):
     next_issue = next_issue_after_today(publisher)
     live = store_issues.live_publication(s, issue_date)
     # Published: the page shows the stored printed PDF (printed_view), not a new rendering.
-    printed_column = printed_view(s, live) if live is not None else None
-    column = ColumnView(None) if printed_column else column_view(publisher, issue_date, notices, continued=continued)
+    printed_column = press_column.printed_view(s, live) if live is not None else None
+    column = (press_column.ColumnView(None) if printed_column
+              else press_column.column_view(publisher, issue_date, notices, db=get_db(), continued=continued))
     candidates = workflow.queue_notices(s, statuses=(APPROVED,), limit=QUEUE_LIMIT)
     candidates.sort(key=lambda n: (not urgent_windows(n, next_issue), n.requested_date != issue_date))
     exports = store_issues.issue_exports(s, issue_date)
@@ -242,7 +149,8 @@ def issue_preview(day):
             "Content-Disposition": f'inline; filename="printed-{issue_date.isoformat()}-{live.id}.pdf"',
             "Cache-Control": "no-store"})
     continued = _show_continued(store_issues.issue_state(s, issue_date))
-    column = column_view(publisher, issue_date, notices, with_pngs=False, continued=continued)
+    column = press_column.column_view(publisher, issue_date, notices, db=get_db(), with_pngs=False,
+                                      continued=continued)
     if column.result is None:
         flash(column.error or "这一期还没有排期的公告。", "warning")
         return redirect(url_for("desk.issue", day=issue_date.isoformat()), code=303)
