@@ -26,6 +26,8 @@ from notices.deadlines import (
 from notices.identifiers import CHECKS
 from notices.money import find_amounts, parse_amount
 from notices.privacy import scan as scan_id_numbers
+from notices.reading import read_notice, without_signature
+from notices.reading import report as report_reading
 from notices.rules import truthy
 from notices.text import find_forbidden, forbidden_message, normalise_field, normalise_text
 from notices.wording import compose_text
@@ -275,7 +277,8 @@ def _check_text(result: CheckResult, t: NoticeType) -> None:
     for phrase in t.required:
         if phrase.applies(fields) and not phrase.pattern.search(text):
             result.add(ERROR, f"missing:{phrase.code}", phrase.message, TEXT_FIELD)
-    tail = re.sub(r"[。！!.\s]+$", "", text)[-24:]
+    # A signature printed after the closing (落款: name, date) is not part of it (notices/reading.py).
+    tail = re.sub(r"[。！!.\s]+$", "", without_signature(text, t.closings))[-24:]
     if not any(c in tail for c in t.closings):
         result.add(ERROR, "closing", f"正文应以{'、'.join('“' + c + '”' for c in t.closings)}结尾。", TEXT_FIELD)
     for phrase in t.warns:
@@ -437,6 +440,10 @@ def check_notice(type_code: str, fields: Mapping[str, object] | None, text: str 
         return result
 
     _check_publication_date(result, publication_date)
+    # A finished text: what it says fills the fields the client left out (notices/reading.py).
+    given = fields
+    reading = read_notice(t, str(text)) if text and len(str(text)) <= 2 * cat.BODY_MAX else None
+    fields = reading.fill(given) if reading else given
     variant = _check_fields(result, t, fields)
 
     raw_text = "" if text is None else str(text)
@@ -449,6 +456,7 @@ def check_notice(type_code: str, fields: Mapping[str, object] | None, text: str 
     _check_body(result, t, missing_glyphs)
     _check_id_numbers(result, t, variant, print_id_numbers)
     _check_dates(result, t, calendar, now, require_open)
+    report_reading(result, t, reading, given)
     for note in t.notes_for(variant):
         result.add(INFO, "note", note.text)
     return result

@@ -1,0 +1,234 @@
+"""Finished texts: a notice an agency has already written, sent as {"type", "text"} with no fields.
+
+tests/data/finished-texts.json holds notices written after the patterns of published ones (the
+seed page's, classified columns', listed companies' 公告 with their 证券代码 line, sections and
+board signature): each must pass with no error, and what it says must be read into the fields
+(no "请填写…" for what is there). Corrupted copies of them (a wrong check character in a code
+written only in the text, a reduction that increases, the creditor sentence taken out) must fail,
+and a field the client gives that the text contradicts is an error.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from notices.catalogue import CATALOGUE
+from notices.checks import check_notice
+from notices.reading import find_identifiers, read_notice, without_signature
+from tests.conftest import DATA, NOW, load_samples, load_seed
+
+PUBLICATION = "2026-11-28"
+FINISHED = json.loads((DATA / "finished-texts.json").read_text(encoding="utf-8"))
+SEED = load_seed()
+SAMPLES = load_samples()
+BY_ID = {item["id"]: item for item in FINISHED}
+
+
+def check(item: dict, text: str | None = None, fields: dict | None = None):
+    return check_notice(item["type"], fields or {}, item["text"] if text is None else text, PUBLICATION, now=NOW)
+
+
+def codes(result) -> list[str]:
+    return [e.code for e in result.errors]
+
+
+def test_there_are_at_least_twenty_finished_texts_across_the_types():
+    assert len(FINISHED) >= 20
+    assert {item["type"] for item in FINISHED} == {"lost-document", "revocation", "liquidation",
+                                                   "capital-reduction", "merger", "division", "correction"}
+
+
+@pytest.mark.parametrize("item", FINISHED, ids=[i["id"] for i in FINISHED])
+def test_finished_text_alone_passes_and_its_facts_are_read(item):
+    result = check(item)
+    assert result.errors == [], [e.message for e in result.errors]
+    assert not any(f.message.startswith(("请填写", "请选择")) for f in result.findings)
+    declared = {f.name for f in CATALOGUE[item["type"]].fields}
+    for name, value in item["read"].items():
+        if name in declared:    # revocation's decision: a field another change adds
+            assert result.fields.get(name, "") == value, name
+    assert any(f.code == "read-from-text" for f in result.infos)
+
+
+@pytest.mark.parametrize("index", range(len(SEED)), ids=[f"seed{i + 1}" for i in range(len(SEED))])
+def test_seed_notice_as_text_alone_passes(index):
+    item = SEED[index]
+    result = check_notice(item["type"], {}, item["text"], PUBLICATION, now=NOW)
+    assert result.errors == [], [e.message for e in result.errors]
+    # What the seed's fields say is what the text is read as (the seed's "股东会决定" is read as
+    # the 股东会's: its fields say 股东决定; the wording rules warn about the verb).
+    for name, value in item["fields"].items():
+        if name not in ("decision", "original_dates"):
+            got = result.fields.get(name, "")
+            assert got == value or got.replace("人民币", "") == value, (name, got, value)
+
+
+@pytest.mark.parametrize("item", FINISHED, ids=[i["id"] for i in FINISHED])
+def test_the_fields_read_given_back_with_the_text_pass_without_contradiction(item):
+    read = check(item).fields
+    result = check(item, fields={k: v for k, v in read.items() if v})
+    assert result.errors == [], [e.message for e in result.errors]
+    assert not any(f.code == "read-from-text" for f in result.infos)
+
+
+# ---------------------------------------------------------------------------------------------
+# Identifiers written in the text are checked.
+WITH_CODES = [i for i in FINISHED if re.search(r"统一社会信用代码：[0-9A-Z]{18}", i["text"])]
+
+
+def _corrupt_code(text: str) -> tuple[str, str]:
+    """The text with the last character of its first credit code changed (its check fails)."""
+    m = re.search(r"统一社会信用代码：([0-9A-Z]{17})([0-9A-Z])", text)
+    assert m
+    bad = m[1] + ("0" if m[2] != "0" else "1")
+    return text.replace(m[1] + m[2], bad, 1), bad
+
+
+@pytest.mark.parametrize("item", WITH_CODES, ids=[i["id"] for i in WITH_CODES])
+def test_a_wrong_credit_code_in_the_text_is_an_error_naming_it(item):
+    text, bad = _corrupt_code(item["text"])
+    result = check(item, text)
+    errors = [e for e in result.errors if e.code == "uscc"]
+    assert errors and bad in errors[0].message and errors[0].field == "text", result.errors
+    assert "第18位校验码" in errors[0].message
+
+
+def test_a_wrong_code_in_the_text_is_found_when_the_fields_give_the_right_one():
+    item = BY_ID["reduction-plain"]
+    fields = check(item).fields
+    text = item["text"] + "原统一社会信用代码91440101MA5AY4CLX7已停用。"
+    result = check(item, text, fields=fields)
+    assert any(e.code == "uscc" and "91440101MA5AY4CLX7" in e.message for e in result.errors)
+
+
+def test_a_wrong_regno_and_a_wrong_id_number_in_the_text_are_errors():
+    regno = BY_ID["liquidation-regno-fabu"]
+    result = check(regno, regno["text"].replace("440106600123457", "440106600123458"))
+    assert any(e.code == "regno" and "440106600123458" in e.message for e in result.errors)
+    card = BY_ID["lost-id-card"]
+    result = check(card, card["text"].replace("440106198503172317", "440106198503172318"))
+    assert any(e.code == "id-card" and e.field == "text" for e in result.errors), result.errors
+
+
+def test_a_code_quoted_as_the_wrong_text_of_a_correction_is_not_an_error():
+    text = BY_ID["correction"]["text"]
+    assert [x.value for x in find_identifiers(text)] == ["91440106MA5612DD1W"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The amounts' order and the required sentences.
+REDUCTIONS = [i for i in FINISHED if i["type"] == "capital-reduction" and i["id"] != "reduction-covers-losses"]
+
+
+@pytest.mark.parametrize("item", REDUCTIONS, ids=[i["id"] for i in REDUCTIONS])
+def test_a_reduction_that_increases_is_an_error(item):
+    before, after = item["read"].get("capital_before"), item["read"].get("capital_after")
+    if before is None:
+        before, after = check(item).fields["capital_before"], check(item).fields["capital_after"]
+    swapped = item["text"].replace(before, "\0").replace(after, before).replace("\0", after)
+    assert swapped != item["text"]
+    result = check(item, swapped)
+    assert "must-reduce" in codes(result)
+    assert next(e for e in result.errors if e.code == "must-reduce").field == "text"
+
+
+def test_the_issue_s_increasing_reduction_is_refused():
+    text = ("广州市示例建材有限公司（统一社会信用代码：91440101MA5AY4CLX6）经股东会决议，"
+            "注册资本由100万元减少至1000万元。"
+            "请债权人自本公告见报之日起四十五日内，有权要求本公司清偿债务或者提供相应的担保。特此公告。")
+    result = check_notice("capital-reduction", {}, text, PUBLICATION, now=NOW)
+    assert "must-reduce" in codes(result)
+
+
+CREDITOR_SENTENCES = [i for i in FINISHED if i["type"] in ("capital-reduction", "merger", "liquidation")
+                      and i["id"] != "reduction-covers-losses"]
+
+
+@pytest.mark.parametrize("item", CREDITOR_SENTENCES, ids=[i["id"] for i in CREDITOR_SENTENCES])
+def test_the_creditor_sentence_taken_out_is_an_error(item):
+    text = re.sub(r"[^。\n]*债权人[^。\n]*。", "", item["text"])
+    text = re.sub(r"[^。\n]*(?:申报债权|清偿债务)[^。\n]*。", "", text)
+    assert text != item["text"]
+    result = check(item, text)
+    assert any(c.startswith("missing:creditor") for c in codes(result)), codes(result)
+
+
+@pytest.mark.parametrize("period", ["见报后45日内", "刊登后四十五日内", "公告之日起45日内", "登报之日起45天内",
+                                    "披露之日起45日内"])
+def test_the_common_phrasings_of_the_window_pass_with_the_fields_too(period):
+    sample = SAMPLES["capital-reduction"]
+    composed = check_notice(sample["type"], sample["fields"], None, PUBLICATION, now=NOW).text
+    edited = composed.replace("本公告见报之日起四十五日内", "本公告" + period)
+    assert edited != composed
+    result = check_notice(sample["type"], sample["fields"], edited, PUBLICATION, now=NOW)
+    assert result.ok, result.errors
+
+
+def test_the_period_may_come_before_the_creditors():
+    sample = SAMPLES["merger"]
+    composed = check_notice(sample["type"], sample["fields"], None, PUBLICATION, now=NOW).text
+    edited = re.sub(r"请债权人自接到公司通知之日起三十日内，未接到通知的自本公告见报之日起四十五日内，",
+                    "自本公告见报之日起四十五日内，债权人", composed)
+    assert edited != composed
+    assert check_notice(sample["type"], sample["fields"], edited, PUBLICATION, now=NOW).ok
+
+
+# ---------------------------------------------------------------------------------------------
+# The client's fields win; where the text says otherwise, that is a finding.
+def test_a_resolution_date_the_text_contradicts_is_an_error():
+    item = BY_ID["reduction-plain"]
+    fields = dict(check(item).fields, resolved_on="2026-11-10")
+    result = check(item, fields=fields)
+    found = [e for e in result.errors if e.code == "text-contradicts-field"]
+    assert found and "2026年11月20日" in found[0].message and "2026年11月10日" in found[0].message
+    assert result.fields["resolved_on"] == "2026-11-10"     # the client's value is kept
+
+
+def test_amounts_the_text_gives_the_other_way_round_are_an_error():
+    item = BY_ID["reduction-plain"]
+    fields = check(item).fields
+    text = item["text"].replace("由500万元减少至100万元", "由100万元减少至500万元")
+    result = check(item, text, fields=fields)
+    assert "text-contradicts-field" in codes(result)
+
+
+def test_fields_given_partly_are_completed_from_the_text():
+    item = BY_ID["merger-absorption"]
+    result = check(item, fields={"merger_form": "吸收合并", "party1_name": "广州市示范控股有限公司"})
+    assert result.ok, result.errors
+    assert result.fields["party2_uscc"] == "91440105MA5BJ1XG3U"
+
+
+def test_what_the_text_does_not_say_is_asked_for_as_missing_from_the_text():
+    text = ("广州市示例建材有限公司（统一社会信用代码：91440101MA5AY4CLX6）经股东会决议减少注册资本。"
+            "请债权人自本公告见报之日起四十五日内，有权要求本公司清偿债务或者提供相应的担保。特此公告。")
+    result = check_notice("capital-reduction", {}, text, PUBLICATION, now=NOW)
+    messages = [e.message for e in result.errors if e.code == "required"]
+    assert any(m.startswith("正文中没有读到原注册资本") for m in messages), messages
+    assert not any(m.startswith("请填写") for m in messages)
+
+
+# ---------------------------------------------------------------------------------------------
+# The closing, a signature after it, several paragraphs.
+def test_a_signature_after_the_closing_is_accepted_and_a_sentence_is_not():
+    closings = ("特此公告",)
+    assert without_signature("……特此公告。广州市示例有限公司2026年11月26日", closings) == "……特此公告。"
+    assert without_signature("……特此公告。广州市示例有限公司清算组二〇二六年十一月二十六日", closings) == "……特此公告。"
+    assert without_signature("……特此公告。联系人：王先生，电话：020-87750000", closings) == "……特此公告。"
+    text = "……特此公告。请债权人于四十五日内申报债权。"
+    assert without_signature(text, closings) == text
+    item = BY_ID["reduction-plain"]
+    result = check(item, item["text"] + "请各位债权人注意查阅本公司在国家企业信用信息公示系统公示的相关信息。")
+    assert "closing" in codes(result)
+
+
+def test_a_listed_company_s_notice_is_read_past_its_header_and_needs_no_credit_code():
+    item = BY_ID["reduction-listed"]
+    reading = read_notice(CATALOGUE["capital-reduction"], item["text"])
+    assert reading is not None and reading.header.startswith("证券代码：603999")
+    assert reading.signature.startswith("广东示范科技股份有限公司董事会")
+    result = check(item)
+    assert any(f.code == "listed-company" for f in result.infos)
+    assert result.text.startswith("证券代码：603999")     # the header still prints: issue 15 lays it out
