@@ -104,14 +104,15 @@ def test_rejected_notice_does_not_ask_the_customer_to_pay(new_page, live_server,
 
 
 def test_error_pages_for_editors_are_in_chinese(new_page, live_server, editor, shots):
-    """FIXED (views/desk.py: Chinese 403/405/500 pages, GET on a form address goes back to the
+    """FIXED (views/errors.py: Chinese 403/405/500 pages, GET on a form address goes back to the
     notice): an editor who reloaded the page after a refused decision got Werkzeug's English
     “405 Method Not Allowed” (<html lang=en>): pressing 不予刊登 without a reason re-shows the
     notice at the URL /desk/notices/<ref>/reject, and reloading it there (Enter in the address
     bar, or a bookmark) sends GET. Cause: views/extensions.py registers Chinese pages for 400
-    (CSRF), 404, 413, 429 and views/desk.py for 403 — not for 405, nor for 500 (an exception in any
-    view shows English “Internal Server Error”). The 403 page (a plain editor opening
-    /desk/settings) is checked here too: it is Chinese now and must stay so."""
+    (CSRF), 404, 413, 429 and the desk for 403 — not for 405, nor for 500 (an exception in any
+    view shows English “Internal Server Error”); all of them are views/errors.py's now. The 403
+    page (a plain editor opening /desk/settings) is checked here too: it is Chinese now and must
+    stay so."""
     url = live_server["url"]
     desk = new_page()
     desk_login(desk, url, editor, PASSWORD)
@@ -136,7 +137,7 @@ def test_error_pages_for_editors_are_in_chinese(new_page, live_server, editor, s
 
 
 def test_api_answers_a_wrong_method_in_json(live_server):
-    """FIXED (views/desk.py, the 405 handler answers JSON under /api/): the API promises JSON
+    """FIXED (views/errors.py, the 405 handler answers JSON under /api/): the API promises JSON
     errors with a Chinese message, but GET /api/v1/notices (an agency's
     script listing its notices) answers Werkzeug's English HTML “405 Method Not Allowed”.
     Cause: views/api.py handles 404 but not 405. By hand: curl http://…/api/v1/notices"""

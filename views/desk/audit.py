@@ -137,7 +137,7 @@ def _setting_change(key: str, before, after) -> str:
     return "；".join(parts) or "—"
 
 
-def _details(entry: AuditEntry) -> list[tuple[str, str, str]]:
+def entry_details(entry: AuditEntry) -> list[tuple[str, str, str]]:
     """(label, shown value, full value) for each detail of an entry, in Chinese."""
     try:
         data = json.loads(entry.details_json)
@@ -177,5 +177,5 @@ def audit():
     refs = workflow.references_by_id(s, {e.notice_id for e in entries if e.notice_id})
     return render_template("desk/audit.html", result=result, bad_set=set(result.bad), last_full=last_full,
                            findings=findings, entries=entries, total=result.total, refs=refs,
-                           action_labels=ACTION_LABELS, details=_details,
+                           action_labels=ACTION_LABELS, details=entry_details,
                            older=entries[-1].id if len(entries) == AUDIT_PAGE else None)

@@ -28,7 +28,7 @@ from store.models import (
 )
 from store.settings import Publisher, load_publisher
 from store.workflow import PAYMENT_METHODS, clean_reference, status_secret
-from views.desk.audit import _details
+from views.desk.audit import entry_details
 from views.desk.common import (
     ACTION_LABELS,
     bp,
@@ -340,4 +340,4 @@ def history(reference):
     entries = list(reversed(audit_log.audit_entries(s, notice_id=notice.id, limit=1000)))
     payments = workflow.notice_payments(s, notice.id)
     return render_template("desk/history.html", notice=notice, entries=entries, payments=payments,
-                           action_labels=ACTION_LABELS, methods=PAYMENT_METHODS, details=_details)
+                           action_labels=ACTION_LABELS, methods=PAYMENT_METHODS, details=entry_details)
