@@ -197,6 +197,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from views import api, submit
     app.register_blueprint(submit.bp)
     app.register_blueprint(api.bp)
+    from views import documents
+    documents.init_app(app)   # documents, transfer slip and 发票 (status page, API); upload size limits
 
     from views import desk
     desk.init_app(app)    # editor desk, login, public verification, proof of publication

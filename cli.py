@@ -241,6 +241,27 @@ def _typesetting_provider():
     return printing.layout_settings(publisher), printing.rate_card(publisher), compose
 
 
+@click.command("purge-documents")
+@with_appcontext
+@_with_the_audit_key
+@click.option("--dry-run", is_flag=True, help="只列出到期的材料，不删除")
+def purge_documents_command(dry_run):
+    """Delete the advertisers' documents whose day has come: the publisher's
+    document_retention_days after publication (or after a rejection or withdrawal), and files no
+    confirmed notice claimed within a day (store/documents.py). Run it daily (README, "Documents")."""
+    from datetime import datetime, timezone
+
+    from store.documents import DocumentStore, documents_root, purge_documents
+    publisher = _publisher()
+    root = documents_root(current_app.config, current_app.instance_path)
+    now = current_app.config.get("NOW") or datetime.now(timezone.utc)
+    report = purge_documents(get_db(), DocumentStore(root), now=now, dry_run=dry_run, actor="cli",
+                             retention_days=publisher.document_retention_days)
+    verb = "到期（未删除，--dry-run）" if dry_run else "已删除"
+    click.echo(f"材料{verb}：{report.documents} 份（文件 {report.files} 个，其中无人认领的 {report.unclaimed} 个）；"
+               f"保存期限：见报后 {publisher.document_retention_days} 天。")
+
+
 def init_app(app: Flask) -> None:
     from typesetting.cli import typeset_command
     app.extensions["typesetting.provider"] = _typesetting_provider
@@ -249,3 +270,4 @@ def init_app(app: Flask) -> None:
                     revoke_api_key_command, create_editor_command,
                     export_column_command, verify_audit_command):
         app.cli.add_command(command)
+    app.cli.add_command(purge_documents_command)

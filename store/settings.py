@@ -39,6 +39,17 @@ class Publisher:
     type_order: list[str] = field(default_factory=lambda: list(DEFAULT_TYPE_ORDER))
     layout: dict = field(default_factory=dict)      # typesetting.LayoutSettings fields overriding defaults
     rate_card: dict = field(default_factory=dict)   # typesetting.RateCard fields overriding defaults
+    # Payment and documents (/desk/settings/paperwork, views/desk/documents.py): the account for
+    # 对公转账 shown on the status page (none set: "contact the paper"); the transfer must arrive
+    # this many hours before the issue's copy deadline (notices/payment.py); the documents each
+    # notice asks for, {entry key: [kinds]} where it differs from notices/documents.py; the days
+    # after publication when the files are deleted (`flask purge-documents`).
+    payee_name: str = ""
+    payee_bank: str = ""
+    payee_account: str = ""
+    payment_hours_before: int = 0
+    documents: dict = field(default_factory=dict)
+    document_retention_days: int = 90
     # Not a setting: the issues the desk has marked published, filled in for the advertisers'
     # pages (PublisherCache) so that nobody can book them any more. Never saved.
     printed_dates: list[str] = field(default_factory=list)

@@ -22,6 +22,7 @@ from store.workflow import Advertiser, get_notice, submit_notice
 from views import clock
 from views.errors import ApiError
 from views.extensions import csrf, get_db, limiter, public_publisher, read_session
+from views.paperwork import documents_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)   # no cookies here: every state change is authenticated by an API key header
@@ -327,7 +328,8 @@ def _notice_json(notice) -> dict:
             "text": notice.revision.text, "text_hash": notice.revision.text_hash,
             "lines": notice.lines, "price": {"amount": notice.price_cents / 100, "currency": "CNY"},
             "paid": {"amount": notice.paid_cents / 100, "currency": "CNY"},
-            "reason": notice.decision_reason or None}
+            "reason": notice.decision_reason or None,
+            "documents": documents_json(notice)}
 
 
 @bp.get("/notices/<reference>")

@@ -25,7 +25,7 @@ from store.workflow import (
     submit_notice,
     text_hash,
 )
-from views import clock, errors
+from views import clock, documents, errors
 from views.extensions import get_db, limiter, public_publisher, read_session
 
 bp = Blueprint("submit", __name__)
@@ -117,6 +117,9 @@ def _check_preview_confirm(form, notice_type, variant, publisher, *, file: Filer
     its message (the form is then shown again). `contact`: the form carries the advertiser's
     contact (a revision keeps the one on file)."""
     action = request.form.get("action", "check")
+    # The documents a new notice asks for (views/documents.py): a refused file stops a confirmation.
+    uploads = documents.take_uploads(notice_type, variant, publisher) if revising is None else None
+    refused = uploads is not None and uploads.refused
     result = _check(form, publisher, action)
     advertiser_ok = form.check_advertiser(required=action == "confirm") if contact else True
     quote = None
@@ -127,7 +130,9 @@ def _check_preview_confirm(form, notice_type, variant, publisher, *, file: Filer
             quote = printing.quote_notice(publisher, result, notice_type, with_png=action != "confirm")
         except printing.RenderError as exc:
             messages.append(("error", f"排版预览未能生成：{exc}。请稍后再试，或联系报社。"))
-    if action == "confirm" and result.ok and quote is not None and advertiser_ok:
+    if uploads is not None and refused:
+        messages.append(documents.refusal_message(uploads))
+    if action == "confirm" and result.ok and quote is not None and advertiser_ok and not refused:
         if not hmac.compare_digest(form.preview_token.data or "", _preview_token(result, quote)):
             messages.append(("warning", "公告内容、刊登日期或价格与您上次预览时不同，"
                                         "请核对下面新的预览和价格后再点“确认提交”。"))
@@ -139,7 +144,7 @@ def _check_preview_confirm(form, notice_type, variant, publisher, *, file: Filer
         form.preview_token.data = _preview_token(result, quote)
         if not quote.png_data_uri:    # a confirmation sent back to the page: show the picture again
             quote = printing.quote_notice(publisher, result, notice_type)
-    status = 422 if (not result.ok or not advertiser_ok) and action == "confirm" else 200
+    status = 422 if (not result.ok or not advertiser_ok or refused) and action == "confirm" else 200
     return _render(form, notice_type, variant, result=result, quote=quote, messages=messages, status=status,
                    revising=revising)
 
@@ -153,6 +158,7 @@ def _file_new(form, result: CheckResult, quote, messages: list[tuple[str, str]])
         author="advertiser")
     ref = submitted.notice.reference
     if submitted.created or submitted.same_content:
+        documents.attach_uploads(submitted.notice.id)
         secret = status_secret(current_app.config["SECRET_KEY"], ref)
         return redirect(url_for("submit.receipt", reference=ref, secret=secret), code=303)
     # This form was confirmed before with other content: Back to an old page (without

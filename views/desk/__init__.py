@@ -2,7 +2,8 @@
 (column, export, publish), audit log, publisher settings and editor accounts.
 
 One module per area, all on one blueprint (views/desk/common.py): queue, notices (one notice:
-review, decisions, edit, payments, schedule, history), issues, settings, editors, audit. Views stay
+review, decisions, edit, payments, schedule, history), issues, settings, editors, audit,
+documents (the advertiser's files beside a notice; payment and documents settings). Views stay
 thin: reads and writes are store/ (accounts, workflow, issues, audit, settings: each write one
 transaction with its audit entry); the typesetting comes from press/ (printing, column). Every page
 works without JavaScript.
@@ -13,13 +14,13 @@ from flask import request
 
 from store.models import STATUS_LABELS, local_time_text
 from store.settings import load_publisher
-from views.desk import audit, editors, issues, notices, queue, settings
+from views.desk import audit, documents, editors, issues, notices, queue, settings
 from views.desk.common import bp
 from views.extensions import read_session
 
 # The areas register their routes on `bp` as they are imported; importing them here is what
 # puts every desk page on the blueprint.
-AREAS = (queue, notices, issues, settings, editors, audit)
+AREAS = (queue, notices, issues, settings, editors, audit, documents)
 
 
 def init_app(app) -> None:

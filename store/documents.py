@@ -1,0 +1,457 @@
+"""The documents advertisers send (营业执照, 身份证 … 转账凭证): read, cleaned, kept and deleted.
+
+- What a file is comes from its first bytes, never from its name or the Content-Type the
+  browser claims: a renamed program is refused as one, a PDF called .jpg is a PDF.
+- Only JPEG, PNG and PDF, up to 10 MB. An image is decoded and encoded again (Pillow): what is
+  kept is pixels only, no EXIF (a phone photo's GPS position, the camera's serial), no ICC
+  profile or text chunks; turned upright first, as its EXIF said. A PDF must open with pypdf
+  (with at least one page, without a password); it is kept as sent.
+- Kept on disk under DOCUMENTS_DIR (default: the instance folder's documents/, which the web
+  server never serves), each file named by the SHA-256 of its cleaned bytes in a folder of its
+  first two hex digits: no name the advertiser chose reaches a path. The same file sent twice
+  is kept once.
+- A file sent with a form that was not yet confirmed has no row (the form carries a signed
+  token, see `token_for`); `purge_documents` deletes such files after a day, and a notice's
+  files `Publisher.document_retention_days` after its publication (rejected or withdrawn ones
+  that many days after the decision). Their rows stay, marked purged, so the desk can say so.
+
+Shown only to editors (views/desk/documents.py); advertisers see which kinds were received.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import and_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from notices.documents import DOCUMENT_KINDS
+from notices.payment import check_invoice_title, check_tax_number
+from store.audit import append_audit
+from store.db import Database
+from store.errors import DeskError
+from store.models import (
+    BEIJING,
+    PUBLISHED,
+    REJECTED,
+    WITHDRAWN,
+    InvoiceRequest,
+    Notice,
+    NoticeDocument,
+    as_utc,
+    utcnow,
+)
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_FILES_PER_KIND = 4
+MAX_FILES_PER_NOTICE = 24
+# Pixels decoded at most (a 10 MB PNG can hold a picture of gigabytes: a decompression bomb).
+# A JPEG is decoded at a reduced scale first when larger (Pillow's draft mode), so a 200-MP
+# phone photo is read as 12 MP; the long side kept is at most MAX_SIDE, 350 dpi on A4.
+MAX_PIXELS = 50_000_000
+MAX_SIDE = 4096
+MAX_PDF_PAGES = 200
+JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
+EXTENSIONS = {JPEG: "jpg", PNG: "png", PDF: "pdf"}
+TYPE_LABELS = {JPEG: "JPEG 图片", PNG: "PNG 图片", PDF: "PDF"}
+# A file not claimed by a confirmed notice within this time is deleted.
+UNCLAIMED_HOURS = 24
+_SHA = re.compile(r"[0-9a-f]{64}")
+
+# Programs people may rename to .jpg or .pdf: named in the refusal (and never kept).
+_EXECUTABLES = (b"\x7fELF", b"MZ", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe",
+                b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"#!")
+_ARCHIVES = (b"PK\x03\x04", b"Rar!", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b")
+
+
+class DocumentRefused(ValueError):
+    """A file not accepted: `code` for the API, `message` in Chinese for people."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CleanFile:
+    media_type: str
+    data: bytes
+    pages: int | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def size_text(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(size // 1024, 1)} KB"
+
+
+def sniff(head: bytes) -> str | None:
+    """The media type the bytes are, of the three kept; None for anything else."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"%PDF-"):
+        return PDF
+    return None
+
+
+def clean_file(data: bytes, label: str = "文件") -> CleanFile:
+    """The file as it will be kept, or DocumentRefused saying why not (in Chinese, with what to
+    do). `label` names the document in the message (营业执照复印件)."""
+    if not data:
+        return _refuse("empty", f"{label}是空文件（0 字节），请重新选择文件。")
+    if len(data) > MAX_BYTES:
+        return _refuse("too_large", f"{label}有 {size_text(len(data))}，超过了 10 MB 的上限。请缩小后再上传，"
+                                    "例如手机拍照时选较低的分辨率，或扫描时选 200 dpi。")
+    media_type = sniff(data[:16])
+    if media_type is None:
+        if data.startswith(_EXECUTABLES):
+            return _refuse("executable", f"{label}是一个可执行程序，不是照片或扫描件，未被接受。"
+                                         "请上传 JPEG、PNG 图片或 PDF 文件，例如：营业执照.jpg。")
+        if data.startswith(_ARCHIVES):
+            return _refuse("archive", f"{label}是压缩包，未被接受。请解压后逐个上传其中的 JPEG、PNG 或 PDF 文件。")
+        return _refuse("unknown_type", f"{label}不是 JPEG、PNG 图片或 PDF 文件（按文件内容判断，与文件名无关），"
+                                       "未被接受。请拍照或扫描成 JPEG 或 PDF 后再上传，例如：营业执照.jpg。")
+    if media_type == PDF:
+        return CleanFile(PDF, data, _pdf_pages(data, label))
+    return _reencoded(data, media_type, label)
+
+
+def _refuse(code: str, message: str):
+    raise DocumentRefused(code, message)
+
+
+def _damaged(label: str) -> DocumentRefused:
+    return DocumentRefused("damaged", f"{label}已损坏或不完整，无法打开。请重新拍照或扫描后再上传。")
+
+
+def _reencoded(data: bytes, media_type: str, label: str) -> CleanFile:
+    from PIL import Image, ImageOps
+    try:
+        with Image.open(io.BytesIO(data), formats=["JPEG"] if media_type == JPEG else ["PNG"]) as image:
+            if media_type == JPEG:
+                image.draft("RGB", (MAX_SIDE, MAX_SIDE))     # decode at 1/2, 1/4 or 1/8 scale when large
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise DocumentRefused("too_many_pixels", f"{label}的图片有 {width}×{height} 像素，太大了。"
+                                                         "请缩小到 5000 万像素以内（例如 6000×8000）后再上传。")
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            upright.thumbnail((MAX_SIDE, MAX_SIDE))
+            if media_type == JPEG:
+                out_mode = "L" if upright.mode in ("1", "L", "LA", "I", "I;16") else "RGB"
+            else:
+                has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
+                out_mode = "RGBA" if has_alpha else ("L" if upright.mode in ("1", "L", "I", "I;16") else "RGB")
+            pixels = upright.convert(out_mode)
+            # A new image from the pixels alone: nothing of the original's info (EXIF, ICC, text
+            # chunks, comments) can ride along into the saved file.
+            clean = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
+    except DocumentRefused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds (OSError, SyntaxError, struct.error …) for a bad file
+        raise _damaged(label) from exc
+    out = io.BytesIO()
+    if media_type == JPEG:
+        clean.save(out, "JPEG", quality=88)
+    else:
+        clean.save(out, "PNG")
+    return CleanFile(media_type, out.getvalue())
+
+
+def _pdf_pages(data: bytes, label: str) -> int:
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+    logging.getLogger("pypdf").setLevel(logging.ERROR)    # a sloppy but readable PDF is no news
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            # A PDF with only an owner password (printing restricted) opens with an empty one.
+            reader.decrypt("")
+        pages = len(reader.pages)
+        if pages:
+            reader.pages[0].mediabox      # noqa: B018 - the first page's own dictionary must read
+    except (FileNotDecryptedError, DependencyError, NotImplementedError) as exc:
+        raise DocumentRefused("encrypted", f"{label}设有打开密码，报社无法查看。"
+                                           "请去掉密码后再上传，或改传照片。") from exc
+    except Exception as exc:  # noqa: BLE001 - pypdf raises more than PdfReadError for a broken file
+        raise _damaged(label) from exc
+    if pages < 1:
+        raise DocumentRefused("damaged", f"{label}是没有页面的 PDF，请重新扫描后再上传。")
+    if pages > MAX_PDF_PAGES:
+        raise DocumentRefused("too_many_pages", f"{label}有 {pages} 页，超过 {MAX_PDF_PAGES} 页。请只上传所需的几页。")
+    return pages
+
+
+# ---------------------------------------------------------------------------------------------
+# Keeping the bytes
+
+def documents_root(config, instance_path: str) -> str:
+    """Where the files are: DOCUMENTS_DIR (config or environment), else instance/documents."""
+    return config.get("DOCUMENTS_DIR") or os.environ.get("DOCUMENTS_DIR") or os.path.join(instance_path, "documents")
+
+
+class DocumentStore:
+    """Files under `root`, named by their SHA-256: root/ab/abcdef…"""
+
+    def __init__(self, root: str | os.PathLike[str]):
+        self.root = Path(root)
+
+    def path(self, sha256: str) -> Path:
+        if not _SHA.fullmatch(sha256):
+            raise ValueError("not a SHA-256")
+        return self.root / sha256[:2] / sha256
+
+    def put(self, clean: CleanFile) -> str:
+        sha = clean.sha256
+        path = self.path(sha)
+        if path.exists():
+            os.utime(path)           # sent again: a fresh day before an unclaimed file is deleted
+            return sha
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(clean.data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)    # whole or not at all: a reader never sees half a file
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return sha
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def read(self, sha256: str) -> bytes:
+        return self.path(sha256).read_bytes()
+
+    def delete(self, sha256: str) -> bool:
+        try:
+            self.path(sha256).unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+    def files(self):
+        """(sha256, modified time) of every file kept."""
+        if not self.root.is_dir():
+            return
+        for sub in self.root.iterdir():
+            if sub.is_dir() and len(sub.name) == 2:
+                for f in sub.iterdir():
+                    if _SHA.fullmatch(f.name):
+                        yield f.name, f.stat().st_mtime
+
+
+# ---------------------------------------------------------------------------------------------
+# A file sent with a form before the notice exists: a token the form carries until confirmation.
+
+def token_for(secret: str, kind: str, clean: CleanFile) -> str:
+    body = f"{kind}.{clean.sha256}.{EXTENSIONS[clean.media_type]}.{len(clean.data)}.{clean.pages or 0}"
+    return body + "." + _mac(secret, body)
+
+
+@dataclass(frozen=True)
+class HeldFile:
+    """A file the store holds for a form, as its token describes it."""
+    kind: str
+    sha256: str
+    media_type: str
+    size: int
+    pages: int | None
+    token: str
+
+    @property
+    def label(self) -> str:
+        return DOCUMENT_KINDS[self.kind].label
+
+    @property
+    def description(self) -> str:
+        pages = f"，{self.pages} 页" if self.pages else ""
+        return f"{TYPE_LABELS[self.media_type]}，{size_text(self.size)}{pages}"
+
+
+def hold(secret: str, kind: str, clean: CleanFile) -> HeldFile:
+    """The token and description of a file just cleaned (and kept) for `kind`."""
+    return HeldFile(kind, clean.sha256, clean.media_type, len(clean.data), clean.pages,
+                    token_for(secret, kind, clean))
+
+
+def held_file(secret: str, token: str) -> HeldFile | None:
+    """The file a token names, if the token is ours and unaltered."""
+    parts = (token or "").split(".")
+    if len(parts) != 6:
+        return None
+    kind, sha, ext, size, pages, mac = parts
+    body = ".".join(parts[:5])
+    media = {v: k for k, v in EXTENSIONS.items()}.get(ext)
+    if (kind not in DOCUMENT_KINDS or not _SHA.fullmatch(sha) or media is None or not size.isdigit()
+            or not pages.isdigit() or not hmac.compare_digest(mac, _mac(secret, body))):
+        return None
+    return HeldFile(kind, sha, media, int(size), int(pages) or None, token)
+
+
+def _mac(secret: str, body: str) -> str:
+    return hmac.new(secret.encode(), b"document:" + body.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows
+
+def attach(db: Database, notice_id: int, files: list[HeldFile], *, actor: str) -> int:
+    """The files become the notice's documents (one transaction, one audit entry); a file
+    attached already (same kind, same bytes) is not added twice. The count added."""
+    added = 0
+    with db.write() as s:
+        notice = s.get(Notice, notice_id)
+        if notice is None:
+            raise DeskError("没有这则公告。")
+        existing = {(d.kind, d.sha256) for d in s.scalars(select(NoticeDocument).where(
+            NoticeDocument.notice_id == notice_id))}
+        if len(existing) + len(files) > MAX_FILES_PER_NOTICE:
+            raise DeskError(f"每则公告最多上传 {MAX_FILES_PER_NOTICE} 个文件，请合并成 PDF 后再上传。")
+        for f in files:
+            if (f.kind, f.sha256) in existing:
+                continue
+            existing.add((f.kind, f.sha256))
+            s.add(NoticeDocument(notice_id=notice_id, kind=f.kind, sha256=f.sha256, media_type=f.media_type,
+                                 size=f.size, pages=f.pages, uploaded_by=actor, uploaded_at=utcnow()))
+            added += 1
+        if added:
+            append_audit(s, actor, "documents", notice.id,
+                         {"reference": notice.reference,
+                          "documents": [{"kind": f.kind, "sha256": f.sha256[:16], "type": f.media_type,
+                                         "size": f.size} for f in files]})
+    return added
+
+
+def attach_quietly(db: Database, notice_id: int, files: list[HeldFile], *, actor: str) -> int:
+    """attach, where a concurrent duplicate (the unique row) is not an error."""
+    try:
+        return attach(db, notice_id, files, actor=actor)
+    except IntegrityError:
+        return 0
+
+
+def notice_documents(session: Session, notice_id: int) -> list[NoticeDocument]:
+    return list(session.scalars(select(NoticeDocument).where(NoticeDocument.notice_id == notice_id)
+                                .order_by(NoticeDocument.uploaded_at, NoticeDocument.id)))
+
+
+def document(session: Session, notice_id: int, document_id: int) -> NoticeDocument | None:
+    return session.scalar(select(NoticeDocument).where(NoticeDocument.id == document_id,
+                                                       NoticeDocument.notice_id == notice_id))
+
+
+def invoice_request(session: Session, notice_id: int) -> InvoiceRequest | None:
+    return session.scalar(select(InvoiceRequest).where(InvoiceRequest.notice_id == notice_id))
+
+
+def request_invoice(db: Database, notice_id: int, title: str, tax_number: str, email: str, *,
+                    actor: str) -> InvoiceRequest:
+    """The advertiser's 发票 request, new or changed; DeskError (Chinese) if 抬头 or 税号 is wrong."""
+    problem = check_invoice_title(title)
+    if problem:
+        raise DeskError(problem)
+    tax = check_tax_number(tax_number)
+    if not tax.valid:
+        raise DeskError(tax.message)
+    with db.write() as s:
+        notice = s.get(Notice, notice_id)
+        if notice is None:
+            raise DeskError("没有这则公告。")
+        row = s.scalar(select(InvoiceRequest).where(InvoiceRequest.notice_id == notice_id))
+        if row is None:
+            row = InvoiceRequest(notice_id=notice_id)
+            s.add(row)
+        row.title, row.tax_number, row.email = " ".join(title.split()), tax.value, email.strip()
+        row.requested_at = utcnow()
+        append_audit(s, actor, "invoice-request", notice.id,
+                     {"reference": notice.reference, "title": row.title, "tax_number": row.tax_number})
+        s.flush()
+        s.expunge(row)
+    return row
+
+
+# ---------------------------------------------------------------------------------------------
+# Deleting
+
+@dataclass
+class PurgeReport:
+    documents: int = 0          # rows marked purged
+    files: int = 0              # files deleted from disk
+    unclaimed: int = 0          # of those, files no confirmed notice claimed
+
+
+def purge_due_date(notice: Notice, retention_days: int) -> date | None:
+    """The day a notice's documents are deleted (Beijing dates): `retention_days` after its
+    issue once published, after the decision once rejected or withdrawn; None while open."""
+    if notice.status == PUBLISHED and notice.issue_date:
+        return notice.issue_date + timedelta(days=retention_days)
+    if notice.status in (REJECTED, WITHDRAWN):
+        return _beijing_date(notice.updated_at) + timedelta(days=retention_days)
+    return None
+
+
+def _beijing_date(moment: datetime) -> date:
+    return as_utc(moment).astimezone(BEIJING).date()
+
+
+def purge_documents(db: Database, store: DocumentStore, *, now: datetime, retention_days: int,
+                    actor: str = "system", dry_run: bool = False,
+                    unclaimed_before: float | None = None) -> PurgeReport:
+    """Delete the files of every notice whose day has come (see purge_due_date; the day itself
+    included), and files no notice claimed within UNCLAIMED_HOURS. A file another notice still
+    keeps (the same licence sent twice) stays until that one's day."""
+    report = PurgeReport()
+    today = now.astimezone(BEIJING).date()
+    with db.write() as s:
+        rows = list(s.execute(select(NoticeDocument, Notice).join(Notice, Notice.id == NoticeDocument.notice_id)
+                              .where(and_(NoticeDocument.purged_at.is_(None),
+                                          Notice.status.in_((PUBLISHED, REJECTED, WITHDRAWN))))))
+        due = [(d, n) for d, n in rows if (day := purge_due_date(n, retention_days)) is not None and day <= today]
+        kept = set(s.scalars(select(NoticeDocument.sha256).where(NoticeDocument.purged_at.is_(None),
+                                                                 NoticeDocument.id.not_in([d.id for d, _ in due]
+                                                                                          or [0]))))
+        by_notice: dict[tuple[int, str], list[str]] = {}
+        for d, n in due:
+            report.documents += 1
+            kind = DOCUMENT_KINDS.get(d.kind)
+            by_notice.setdefault((n.id, n.reference), []).append(kind.label if kind else d.kind)
+            if not dry_run:
+                d.purged_at = now
+        doomed = {d.sha256 for d, _ in due} - kept
+        if not dry_run:
+            for (notice_id, reference), labels in by_notice.items():
+                append_audit(s, actor, "documents-purged", notice_id,
+                             {"reference": reference, "documents": labels, "retention_days": retention_days})
+        claimed = set(s.scalars(select(NoticeDocument.sha256)))
+    if dry_run:
+        report.files = len(doomed)
+        return report
+    for sha in doomed:
+        report.files += store.delete(sha)
+    # Files on disk carry the real time (not a test's clock): unclaimed ones are judged by it.
+    cutoff = time.time() - UNCLAIMED_HOURS * 3600 if unclaimed_before is None else unclaimed_before
+    for sha, mtime in list(store.files()):
+        if sha not in claimed and mtime < cutoff and store.delete(sha):
+            report.files += 1
+            report.unclaimed += 1
+    return report
