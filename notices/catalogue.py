@@ -21,14 +21,21 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from notices import wording
 from notices.rules import (
+    board_merger,
     capital_is_reduced,
+    continues_in_business,
     correction_changes_something,
+    dissolution_can_be_revoked,
     division_capitals_have_names,
     division_results_differ,
+    merger_by_board_fits,
     merger_codes_have_names,
     merger_parties_differ,
     new_division_dissolves_the_company,
     new_merger_names_the_new_company,
+    revoked_reduction_names_its_resolution,
+    revokes_dissolution,
+    revokes_reduction,
     truthy,
 )
 
@@ -268,29 +275,19 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 # ---------------------------------------------------------------------------------------------
 # Statutory sentences. Day counts may be written 四十五日 / 45日 / 45天; the start may be the
-# notice, its publication (见报、刊登、登报、公告、发布、披露) or "本公告", counted 之日起, or 后 as
-# published notices also write it (见报后45日内, 刊登后四十五日内); the creditors may be named
-# before the period or after it (自本公告见报之日起四十五日内，债权人有权…): creditors_within.
+# notice, its publication (见报、刊登、公告、发布) or "本公告".
 DAYS_45 = r"(?:四十五|45)\s*(?:日|天|个自然日)"
-FROM_PUBLICATION = r"(?:公告|见报|刊登|刊发|刊载|登报|发布|公示|披露)"
-SINCE_PUBLICATION = rf"{FROM_PUBLICATION}(?:.{{0,12}}?之日起|之?后的?|起)"
-
-
-def creditors_within(days_rx: str, then: str = "") -> str:
-    """债权人, the period since publication and `then`, with 债权人 before the period or after it."""
-    return (rf"债权人.{{0,60}}?{SINCE_PUBLICATION}.{{0,6}}?{days_rx}{then}"
-            rf"|{SINCE_PUBLICATION}.{{0,6}}?{days_rx}.{{0,12}}?债权人{then}")
-
+FROM_PUBLICATION = r"(?:公告|见报|刊登|刊发|发布|公示)"
 
 CREDITOR_DEMAND_45 = Phrase(
     "creditor-45-days", "债权人自公告之日起四十五日内有权要求清偿债务或者提供担保",
-    _rx(creditors_within(DAYS_45)),
+    _rx(rf"债权人.{{0,60}}?{FROM_PUBLICATION}.{{0,12}}?之日起.{{0,6}}?{DAYS_45}"),
     "缺少《公司法》规定的债权人权利语句：债权人自公告之日起四十五日内，有权要求公司清偿债务或者提供相应的担保。",
 )
 # CL 235: creditors declare claims to the 清算组 within 45 days of publication.
 CREDITOR_CLAIMS_45 = Phrase(
     "creditor-claims-45-days", "债权人自公告之日起四十五日内向清算组申报债权",
-    _rx(creditors_within(DAYS_45, r".{0,30}?申报.{0,4}债权")),
+    _rx(rf"债权人.{{0,60}}?{FROM_PUBLICATION}.{{0,12}}?之日起.{{0,6}}?{DAYS_45}.{{0,30}}?申报.{{0,4}}债权"),
     "缺少《公司法》第二百三十五条规定的语句：债权人自公告之日起四十五日内向清算组申报债权。",
 )
 JOINT_LIABILITY = Phrase(
@@ -316,11 +313,23 @@ WAIVER_ON_LATE_CLAIMS = Phrase(
     "“逾期不申报，视为放弃权利”与最高人民法院《公司法》司法解释（二）第十三条不符：债权人在清算结束前补充申报的，"
     "清算组仍应登记。建议删除这句话。",
 )
+# The creditor's right, as texts write it (CL 224 ¶2 减资, CL 220 合并): the period alone is not the statutory
+# sentence; the text must say what creditors may do in it. Common phrasings: 有权要求本公司清偿债务
+# 或者提供相应的担保 / 可要求公司清偿债务或提供担保 / 提出清偿债务或提供相应担保的请求 / 凭有效债权
+# 文件要求公司清偿债务. "申报债权" (declare claims) passes here, with its own warning (claims-in-reduction): many
+# papers print it and the creditor still comes forward, but it is not the statute's right.
+_DEMAND = (r"(?:要求|请求|主张|有权|可以|可)[^。；]{0,30}?(?:清偿|偿还|偿付|担保)"
+           r"|(?:清偿|偿还|偿付|担保)[^。；]{0,10}?(?:请求|要求)")
+_DECLARE = r"申报[^。；]{0,4}?债权|债权[^。；]{0,2}申报"
+# "申报债权" where the text does not state the right itself: a listed company's notice that states
+# the right and then how to 申报 is sound and is not warned.
+_DECLARE_INSTEAD = rf"\A(?![\s\S]*(?:{_DEMAND}))[\s\S]*?(?:{_DECLARE})"
 CLAIMS_IN_REDUCTION = Phrase(
     "claims-in-reduction", "减资公告中的“申报债权”",
-    _rx(r"申报.{0,2}债权"),
-    "“申报债权”是清算用语；减资时《公司法》第二百二十四条给债权人的权利是“要求公司清偿债务或者提供相应的担保”。"
-    "建议改为：有权要求本公司清偿债务或者提供相应的担保。",
+    _rx(_DECLARE_INSTEAD),
+    "正文只请债权人“申报债权”，没有写明债权人的权利。“申报债权”是清算用语；减资时《公司法》"
+    "第二百二十四条第二款给债权人的权利是“要求公司清偿债务或者提供相应的担保”。建议改为：有权要求"
+    "本公司清偿债务或者提供相应的担保。",
     applies=lambda f: f.get("covers_losses") not in ("1", "true", "y", "on"),
 )
 OUTDATED_THREE_TIMES = Phrase(
@@ -335,6 +344,134 @@ OUTDATED_90_DAYS = Phrase(
 )
 
 COMMON_WARNS = (WAIVER_ON_LATE_CLAIMS, OUTDATED_THREE_TIMES, OUTDATED_90_DAYS)
+
+
+# ---------------------------------------------------------------------------------------------
+# The law as written (docs/law.md §6).
+#
+# The creditor's right (CL 224 ¶2 减资, CL 220 合并): the period alone is not the statutory
+# sentence; the text must say what creditors may do in it (_DEMAND, _DECLARE above).
+
+
+def _creditor_right(article: str) -> Phrase:
+    return Phrase(
+        "creditor-right", "债权人有权要求公司清偿债务或者提供相应的担保",
+        _rx(rf"{_DEMAND}|{_DECLARE}"),
+        f"正文写了期限，没有写债权人在期限内的权利：《公司法》{article}规定，债权人有权要求公司"
+        "清偿债务或者提供相应的担保。请写明，例如：债权人自本公告见报之日起四十五日内，"
+        "有权要求本公司清偿债务或者提供相应的担保。",
+        applies=lambda fields: not truthy(fields.get("covers_losses")))
+
+
+CREDITOR_RIGHT_IN_REDUCTION = _creditor_right("第二百二十四条第二款")
+CREDITOR_RIGHT_IN_MERGER = _creditor_right("第二百二十条")
+CLAIMS_IN_MERGER = Phrase(
+    "claims-in-reduction", "合并公告中的“申报债权”",
+    _rx(_DECLARE_INSTEAD),
+    "正文只请债权人“申报债权”，没有写明债权人的权利。“申报债权”是清算用语；合并时《公司法》"
+    "第二百二十条给债权人的权利是“要求公司清偿债务或者提供相应的担保”。建议改为：有权要求"
+    "本公司清偿债务或者提供相应的担保。",
+)
+
+# "逾期……视为放弃" with the reason that holds for each type (one code, as API clients know it).
+# In a 减资 or 合并 the window is for demanding early payment or security; the claim itself
+# survives it. A waiver that names that right ("视为放弃要求提前清偿或者提供担保的权利") is sound.
+_WAIVER = r"逾期[^。]{0,16}?(?:视为|视作|即为|作为|按)[^。，；]{0,6}?放弃(?![^。；]{0,16}?(?:提前|清偿|担保))"
+WAIVER_IN_REDUCTION = Phrase(
+    "late-claims-waiver", "逾期……视为放弃权利",
+    _rx(_WAIVER),
+    "减资不消灭债权：“逾期……视为放弃权利”会被读成放弃债权。债权人逾期未提出要求的，只是不能再依"
+    "《公司法》第二百二十四条第二款要求本公司提前清偿债务或者提供担保，债权仍按原约定清偿。"
+    "建议删除这句话，或改为：逾期未提出的，不影响其债权，本公司将按原约定清偿。",
+)
+WAIVER_IN_MERGER = Phrase(
+    "late-claims-waiver", "逾期……视为放弃权利",
+    _rx(_WAIVER),
+    "合并不消灭债权：“逾期……视为放弃权利”会被读成放弃债权。债权人逾期未提出要求的，只是不能再依"
+    "《公司法》第二百二十条要求提前清偿债务或者提供担保，其债权由合并后存续的公司或者新设的公司"
+    "承继（第二百二十一条）。建议删除这句话。",
+)
+WAIVER_IN_DIVISION = Phrase(
+    "late-claims-waiver", "逾期……视为放弃权利",
+    _rx(_WAIVER),
+    "分立不消灭债权，法律也没有给分立公告设申报期：分立前的债务由分立后的公司承担连带责任"
+    "（《公司法》第二百二十三条），债权人未在公告后提出的，债权仍然存在。建议删除这句话。",
+)
+
+
+def _warns_with(waiver: Phrase) -> tuple[Phrase, ...]:
+    """COMMON_WARNS with a type's own waiver warning in place of the liquidation one."""
+    return tuple(waiver if p is WAIVER_ON_LATE_CLAIMS else p for p in COMMON_WARNS)
+
+
+def _decided_since_new_law(fields: Mapping[str, str]) -> bool:
+    """A resolution taken before 2024-07-01 was a 股东大会's in a 股份有限公司: its name may stay."""
+    return (fields.get("resolved_on") or "9999") >= "2024-07-01"
+
+
+# Who decides, in the law's words: a 股东会 (and a 董事会) resolves, 决议 (CL 66, 73); a sole
+# shareholder decides, 决定 (CL 60), as do all shareholders agreeing in writing without a meeting
+# (CL 59 ¶3). Since 2024-07-01 a 股份有限公司's meeting is the 股东会 too (CL 111).
+DECISION_VERB = Phrase(
+    "decision-verb", "股东会决定",
+    _rx(r"(?:股东会|股东大会|董事会)(?:会议)?决定"),
+    "股东会、董事会作出的是“决议”（《公司法》第六十六条、第七十三条）；“决定”是一人公司的股东"
+    "作出的（第六十条），或全体股东书面一致同意、不开会时作出的（第五十九条第三款）。"
+    "请改为“股东会决议”，一人公司写“股东决定”。",
+)
+OLD_MEETING_NAME = Phrase(
+    "old-meeting-name", "股东大会",
+    _rx(r"股东大会"),
+    "自2024年7月1日起施行的《公司法》（2023年修订）第一百一十一条把股份有限公司的“股东大会”"
+    "改称“股东会”。决议在这之后作出的，请写“股东会决议”；决议作于2024年7月1日以前的，"
+    "可以保留原称。",
+    applies=_decided_since_new_law,
+)
+# The company speaks in its own notice: 本公司, not 该公司 (the voice of a newspaper or registrar).
+THIRD_PERSON = Phrase(
+    "third-person", "该公司",
+    _rx(r"该公司"),
+    "公告是公司以自己的名义发布的，应写“本公司”，例如：本公司继续经营。",
+)
+# Reduction and division are the 股东会's (CL 59 ¶1, 66 ¶3); a board resolves them only where the
+# articles or the 股东会 delegate (a listed company's buy-back, CL 162): asked, not refused.
+BOARD_DECIDES = Phrase(
+    "board-decides", "董事会决议（无股东会决议）",
+    _rx(r"\A(?![\s\S]*股东(?:会|大会|决定))[\s\S]*?董事会(?:会议)?决议"),
+    "正文只写了董事会决议。减少注册资本、分立须经股东会决议（《公司法》第五十九条、第六十六条），"
+    "一人公司为股东决定。请写明股东会决议；如确有章程或股东会的授权，请在正文中写明。",
+)
+BOARD_MERGER_UNDECLARED = Phrase(
+    "board-merger-undeclared", "董事会决议（未选第二百一十九条的情形）",
+    _rx(r"董事会(?:会议)?决议"),
+    "正文写了董事会决议。合并须经股东会决议（《公司法》第六十六条），只有第二百一十九条的情形"
+    "（吸收持股百分之九十以上的公司，或者合并支付的价款不超过本公司净资产百分之十）可以由董事会"
+    "决议。属于这种情形的，请在“可不经股东会决议的合并”中选择；否则请改为股东会决议。",
+    applies=lambda f: not board_merger(f),
+)
+BOARD_MERGER_STATED = Phrase(
+    "board-merger-stated", "董事会决议（第二百一十九条）",
+    _rx(r"董事会(?:会议)?决议"),
+    "已选择按《公司法》第二百一十九条由董事会决议合并，正文却没有写董事会决议。请写明，例如："
+    "……经董事会决议，由……吸收合并……。",
+    applies=lambda f: bool(board_merger(f)),
+)
+# 撤销公告: "继续经营" only where CL 230 allows it and the fields say so.
+CONTINUATION_UNCONFIRMED = Phrase(
+    "continuation-unconfirmed", "继续经营（未确认《公司法》第二百三十条的条件）",
+    _rx(r"继续(?:经营|存续)|恢复经营|不再解散"),
+    "正文写了公司继续经营。公司解散后继续经营须符合《公司法》第二百三十条：解散原因是营业期限届满、"
+    "章程规定的解散事由出现或者股东会决议解散，尚未向股东分配财产，并经股东会决议或者修改公司章程"
+    "（三分之二以上表决权通过）。符合的，请勾选“公司继续经营”并填写解散原因和决议；否则请删去这句话。",
+    applies=lambda f: revokes_dissolution(f) and not continues_in_business(f),
+)
+RESCINDING_RESOLUTION = Phrase(
+    "rescinding-resolution", "撤销减资的决议",
+    _rx(r"决议|决定"),
+    "撤销减资公告，正文须写明撤销减资的决议，例如：本公司于2026年11月20日经股东会决议，"
+    "撤销……刊登的减资公告。",
+    applies=revokes_reduction,
+)
 
 
 def creditors_have_claims(fields: Mapping[str, str]) -> bool:
@@ -442,10 +579,27 @@ REVOCATION = NoticeType(
               suggestions=("清算组备案及债权人公告", "减资公告", "注销公告", "清算组备案"),
               help="例如：清算组备案及债权人公告"),
         Field("dissolve_group", "同时解散清算组", BOOL, required=False),
+        # A revoked dissolution: may the company go on (CL 229 ¶1, 230; 市监注〔2020〕107号)?
+        Field("continues", "公司继续经营（不再解散）", BOOL, required=False),
+        Field("dissolution_cause", "原解散原因", CHOICE, required=False, choices=(
+            ("term", "营业期限届满或者章程规定的其他解散事由出现"),
+            ("resolution", "股东会决议解散（一人公司为股东决定）"),
+            ("revoked", "依法被吊销营业执照、责令关闭或者被撤销"), ("court", "人民法院判决解散"))),
+        Field("assets_distributed", "已向股东分配财产", BOOL, required=False),
+        # The resolution to go on (CL 230), or to rescind a reduction: its body and its date.
+        Field("decision", "撤销所依据的决议", CHOICE, required=False, in_text=True, choices=(
+            ("股东会决议", "股东会决议（三分之二以上表决权通过）"), ("股东决定", "股东决定（一人公司）"),
+            ("修改公司章程", "修改公司章程（三分之二以上表决权通过）"),
+            ("履行出资人职责的机构决定", "履行出资人职责的机构决定（国有独资公司）")),
+            written=(("修改公司章程", ("修改章程", "章程修正案")),)),
+        date("resolved_on", "决议日期", required=False, not_future=True, help="例如：2026-11-20"),
     ),
     required=(Phrase("revocation-sentence", "撤销……（事项）", _rx(r"撤销"),
-                     "正文须写明撤销的事项，例如：撤销2020年9月19日在国家企业信用信息公示系统公示的清算组备案。"),),
+                     "正文须写明撤销的事项，例如：撤销2020年9月19日在国家企业信用信息公示系统公示的清算组备案。"),
+              RESCINDING_RESOLUTION),
+    warns=(CONTINUATION_UNCONFIRMED, THIRD_PERSON, DECISION_VERB, OLD_MEETING_NAME),
     closings=("特此公告",),
+    rules=(dissolution_can_be_revoked, revoked_reduction_names_its_resolution),
     compose=wording.compose_revocation,
 )
 
@@ -465,7 +619,7 @@ LIQUIDATION = NoticeType(
         *CONTACT_FIELDS,
     ),
     required=(CREDITOR_CLAIMS_45,),
-    warns=COMMON_WARNS,
+    warns=COMMON_WARNS + (THIRD_PERSON, DECISION_VERB, OLD_MEETING_NAME),
     closings=("特此公告", "申请注销登记"),
     # CL 235: 清算组应当自成立之日起十日内通知债权人，并于六十日内在报纸上或者国家企业信用信息公示系统公告。
     deadline=Deadline("group_formed_on", 60, "法定刊登期限（清算组成立之日起六十日内）", "《公司法》第二百三十五条"),
@@ -489,8 +643,9 @@ CAPITAL_REDUCTION = NoticeType(
         *CONTACT_FIELDS,
     ),
     required=(Phrase(CREDITOR_DEMAND_45.code, CREDITOR_DEMAND_45.label, CREDITOR_DEMAND_45.pattern,
-                     CREDITOR_DEMAND_45.message, applies=creditors_have_claims),),
-    warns=(CLAIMS_IN_REDUCTION,) + COMMON_WARNS,
+                     CREDITOR_DEMAND_45.message, applies=creditors_have_claims), CREDITOR_RIGHT_IN_REDUCTION),
+    warns=(CLAIMS_IN_REDUCTION,) + _warns_with(WAIVER_IN_REDUCTION) + (
+        THIRD_PERSON, DECISION_VERB, OLD_MEETING_NAME, BOARD_DECIDES),
     closings=("特此公告", "申请变更登记"),
     # CL 224: 公司应当自股东会作出减少注册资本决议之日起十日内通知债权人，并于三十日内在报纸上……公告。
     deadline=Deadline("resolved_on", 30, "法定刊登期限（决议之日起三十日内）", "《公司法》第二百二十四条"),
@@ -509,6 +664,14 @@ MERGER = NoticeType(
         Field("decision", "决议方式", CHOICE, default="股东会决议", choices=(
             ("股东会决议", "各方均由股东会决议"), ("股东会决议或股东决定", "有一人公司参与（股东会决议或股东决定）"),
             ("股东决定", "各方均为一人公司（股东决定）"))),
+        # CL 219: no 股东会决议 but a 董事会决议 where the survivor absorbs a ≥ 90 % subsidiary (the
+        # subsidiary's board) or pays ≤ 10 % of its net assets (its own board, unless its articles say not).
+        Field("board_merger", "可不经股东会决议的合并（《公司法》第二百一十九条）", CHOICE, required=False,
+              default="none", choices=(
+                  ("none", "不适用：各方均经股东会决议（一人公司为股东决定）"),
+                  ("subsidiary", "存续公司持有被合并公司百分之九十以上股权：被合并公司由董事会决议"),
+                  ("small", "合并支付的价款不超过存续公司净资产百分之十：存续公司由董事会决议"),
+                  ("both", "以上两种情形兼有：合并各方均由董事会决议"))),
         company("party1_name", "合并方一（吸收合并时为存续公司）"),
         uscc("party1_uscc", "合并方一统一社会信用代码"),
         company("party2_name", "合并方二"),
@@ -521,13 +684,15 @@ MERGER = NoticeType(
              help="用来核对三十日内公告的期限；不填则不核对"),
         *CONTACT_FIELDS,
     ),
-    required=(CREDITOR_DEMAND_45,),
-    recommended=(MERGER_SUCCESSION,),
-    warns=COMMON_WARNS,
+    required=(CREDITOR_DEMAND_45, CREDITOR_RIGHT_IN_MERGER),
+    recommended=(MERGER_SUCCESSION, BOARD_MERGER_STATED),
+    warns=(CLAIMS_IN_MERGER,) + _warns_with(WAIVER_IN_MERGER) + (DECISION_VERB, OLD_MEETING_NAME,
+                                                                 BOARD_MERGER_UNDECLARED),
     # CL 220: 自作出合并决议之日起十日内通知债权人，并于三十日内在报纸上……公告。
     deadline=Deadline("resolved_on", 30, "法定刊登期限（合并决议之日起三十日内）", "《公司法》第二百二十条"),
     creditor_days=45,
-    rules=(new_merger_names_the_new_company, merger_parties_differ, merger_codes_have_names),
+    rules=(new_merger_names_the_new_company, merger_parties_differ, merger_codes_have_names,
+           merger_by_board_fits),
     compose=wording.compose_merger,
 )
 
@@ -551,7 +716,7 @@ DIVISION = NoticeType(
         *CONTACT_FIELDS,
     ),
     required=(JOINT_LIABILITY,),
-    warns=COMMON_WARNS,
+    warns=_warns_with(WAIVER_IN_DIVISION) + (DECISION_VERB, OLD_MEETING_NAME, BOARD_DECIDES),
     # CL 222: 自作出分立决议之日起十日内通知债权人，并于三十日内在报纸上……公告。
     deadline=Deadline("resolved_on", 30, "法定刊登期限（分立决议之日起三十日内）", "《公司法》第二百二十二条"),
     rules=(division_results_differ, new_division_dissolves_the_company, division_capitals_have_names),

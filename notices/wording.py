@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Mapping
 
 from notices.dates import format_date, parse_date, parse_dates
 from notices.money import format_amount, parse_amount
-from notices.rules import truthy
+from notices.rules import board_merger, continues_in_business, truthy
 
 if TYPE_CHECKING:
     from notices.catalogue import NoticeType
@@ -99,14 +99,18 @@ def compose_revocation(f: Fields) -> str:
     channel = _v(f, "original_channel")
     verb = "刊登" if "《" in channel or channel.startswith("本报") else "公示"
     respectively = "分别" if len(dates) > 1 else ""
-    text = (f"{_with_code(_v(f, 'company'), _v(f, 'uscc'))}撤销{date_list}在{channel}{respectively}"
+    # The resolution behind it, where there is one: to go on after a dissolution (CL 230), or to
+    # rescind a reduction. "…于2026年11月20日经股东会决议，撤销…".
+    resolved = parse_date(_v(f, "resolved_on"))
+    by = f"{f'于{format_date(resolved)}' if resolved else ''}经{_v(f, 'decision')}，" if _v(f, "decision") else ""
+    text = (f"{_with_code(_v(f, 'company'), _v(f, 'uscc'))}{by}撤销{date_list}在{channel}{respectively}"
             f"{'对外' if verb == '公示' else ''}{verb}的{_v(f, 'revoked_items')}")
     if truthy(f.get("dissolve_group")):
         text += "，并解散清算组"
-    # "继续经营" answers a revoked liquidation or deregistration; after a revoked 减资公告 it
-    # would say something nobody asked. The seed page's own wording is "该公司继续经营".
-    if truthy(f.get("dissolve_group")) or re.search(r"清算|注销|解散", _v(f, "revoked_items")):
-        return text + "。该公司继续经营，特此公告。"
+    # "本公司继续经营" only where CL 230 allows it and the fields say so (the company speaks: 本公司,
+    # where the seed page printed "该公司"); otherwise the notice says only what it revokes.
+    if continues_in_business(f):
+        return text + "。本公司继续经营。特此公告。"
     return text + "。特此公告。"
 
 
@@ -154,7 +158,13 @@ def compose_merger(f: Fields) -> str:
                 f"合并各方的债权、债务由合并后新设的{new}承继。")
     else:
         survivor = parties[0][0] if parties else ""
-        text = (f"{named}经各自{decision}，由{survivor}吸收合并{others}。合并后{survivor}存续"
+        # CL 219: the board decides for the absorbed ≥ 90 % subsidiary ("subsidiary"), for the
+        # survivor paying ≤ 10 % of its net assets ("small"), or for both.
+        each = "各自" if len(parties) > 2 else ""
+        how = {"subsidiary": f"，{survivor}经{decision}、{others}经{each}董事会决议",
+               "small": f"，{survivor}经董事会决议、{others}经{each}{decision}",
+               "both": "经各自董事会决议"}.get(board_merger(f), f"经各自{decision}")
+        text = (f"{named}{how}，由{survivor}吸收合并{others}。合并后{survivor}存续"
                 f"{f'，注册资本为{capital}' if capital else ''}，{others}解散。"
                 f"合并各方的债权、债务由合并后存续的{survivor}承继。")
     text += CREDITOR_DEMAND_SENTENCE.replace("本公司", "公司")

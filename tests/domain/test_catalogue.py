@@ -254,13 +254,15 @@ def test_good_phone_numbers_raise_no_warning(phone):
 
 
 def test_a_revocation_says_the_company_goes_on_only_where_that_was_in_question():
+    # The company speaks (本公司), and goes on only as CL 230 allows (tests/domain/test_law_as_written.py).
     sample = SAMPLES["revocation"]
     liquidation = check_notice(sample["type"], sample["fields"], None, PUBLICATION, now=NOW)
-    assert liquidation.ok and "该公司继续经营" in liquidation.text
-    fields = {**sample["fields"], "revoked_items": "减资公告", "dissolve_group": ""}
+    assert liquidation.ok and "本公司继续经营" in liquidation.text and "该公司" not in liquidation.text
+    fields = {**sample["fields"], "revoked_items": "减资公告", "dissolve_group": "", "continues": ""}
     reduction = check_notice(sample["type"], fields, None, PUBLICATION, now=NOW)
     assert reduction.ok, reduction.errors
     assert "继续经营" not in reduction.text and reduction.text.endswith("减资公告。特此公告。")
+    assert "经股东会决议，撤销" in reduction.text
 
 
 def test_a_list_of_dates_comes_back_as_people_write_dates():
