@@ -168,34 +168,46 @@ def _scan_run(text: str, plain: str, run: list[tuple[int, int]]) -> list[Found]:
     found: list[Found] = []
     a = 0
     while a < len(digits):
-        windows = []      # (number, end in text, aligned), the longest first
-        for length in (ID_LENGTH, OLD_ID_LENGTH):
-            if a + length <= len(digits):
-                windows.append((digits[a:a + length], where[a + length - 1] + 1, a in starts and a + length in ends))
-            elif length == ID_LENGTH and a + length - 1 == len(digits) and x_after:
-                windows.append((digits[a:] + "X", run[-1][1] + 1, a in starts))
+        windows = _windows(digits, a, where, starts, ends, run[-1][1] if x_after else None)
         start = where[a] if a < len(where) else 0
         # Only a number starting a group can have a label: inside a group, a digit precedes it.
         label = _label_before(text, start) if windows and a in starts else None
         hit = next((found_ for number, end, aligned in windows if aligned
                     and (found_ := _decide(start, end, number, label)) is not None), None)
         if hit is None:
-            # Run on: a certain ID number, or a labelled one that reads as one (the right
-            # length: "…号码：6101135704258712026年" is 15 digits born 1957, not 18); failing
-            # that, labelled, the longest (what is masked can't be told, what is shown must not).
-            loose = [(number, end) for number, end, aligned in windows if not aligned]
-            pick = next(((number, end) for number, end in loose
-                         if _certain_id(number) or (label == "id" and _plausible_id(number))), None)
-            if pick is None and label == "id" and loose:
-                pick = loose[0]
-            if pick is not None:
-                hit = _decide(start, pick[1], pick[0], label)
+            hit = _run_on(start, [(number, end) for number, end, aligned in windows if not aligned], label)
         if hit is None:
             a += 1
         else:
             found.append(hit)
             a += len(hit.number)
     return found
+
+
+def _windows(digits: str, a: int, where: list[int], starts: set[int], ends: set[int],
+             x_at: int | None) -> list[tuple[str, int, bool]]:
+    """The numbers that can start at digit ``a``: (number, end in text, aligned), the longest
+    first. ``x_at``: where an X follows the run's last digit (the check digit of an 18-digit
+    number), else None."""
+    windows = []
+    for length in (ID_LENGTH, OLD_ID_LENGTH):
+        if a + length <= len(digits):
+            windows.append((digits[a:a + length], where[a + length - 1] + 1, a in starts and a + length in ends))
+        elif length == ID_LENGTH and a + length - 1 == len(digits) and x_at is not None:
+            windows.append((digits[a:] + "X", x_at + 1, a in starts))
+    return windows
+
+
+def _run_on(start: int, loose: list[tuple[str, int]], label: str | None) -> Found | None:
+    """A number whose digits run on into others: a certain ID number, or a labelled one that
+    reads as one (the right length: "…号码：6101135704258712026年" is 15 digits born 1957, not
+    18); failing that, labelled, the longest (what is masked can't be told, what is shown must
+    not)."""
+    pick = next(((number, end) for number, end in loose
+                 if _certain_id(number) or (label == "id" and _plausible_id(number))), None)
+    if pick is None and label == "id" and loose:
+        pick = loose[0]
+    return _decide(start, pick[1], pick[0], label) if pick is not None else None
 
 
 def _decide(start: int, end: int, number: str, label: str | None) -> Found | None:
