@@ -275,19 +275,29 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 # ---------------------------------------------------------------------------------------------
 # Statutory sentences. Day counts may be written 四十五日 / 45日 / 45天; the start may be the
-# notice, its publication (见报、刊登、公告、发布) or "本公告".
+# notice, its publication (见报、刊登、登报、公告、发布、披露) or "本公告", counted 之日起, or 后 as
+# published notices also write it (见报后45日内, 刊登后四十五日内); the creditors may be named
+# before the period or after it (自本公告见报之日起四十五日内，债权人有权…): creditors_within.
 DAYS_45 = r"(?:四十五|45)\s*(?:日|天|个自然日)"
-FROM_PUBLICATION = r"(?:公告|见报|刊登|刊发|发布|公示)"
+FROM_PUBLICATION = r"(?:公告|见报|刊登|刊发|刊载|登报|发布|公示|披露)"
+SINCE_PUBLICATION = rf"{FROM_PUBLICATION}(?:.{{0,12}}?之日起|之?后的?|起)"
+
+
+def creditors_within(days_rx: str, then: str = "") -> str:
+    """债权人, the period since publication and `then`, with 债权人 before the period or after it."""
+    return (rf"债权人.{{0,60}}?{SINCE_PUBLICATION}.{{0,6}}?{days_rx}{then}"
+            rf"|{SINCE_PUBLICATION}.{{0,6}}?{days_rx}.{{0,12}}?债权人{then}")
+
 
 CREDITOR_DEMAND_45 = Phrase(
     "creditor-45-days", "债权人自公告之日起四十五日内有权要求清偿债务或者提供担保",
-    _rx(rf"债权人.{{0,60}}?{FROM_PUBLICATION}.{{0,12}}?之日起.{{0,6}}?{DAYS_45}"),
+    _rx(creditors_within(DAYS_45)),
     "缺少《公司法》规定的债权人权利语句：债权人自公告之日起四十五日内，有权要求公司清偿债务或者提供相应的担保。",
 )
 # CL 235: creditors declare claims to the 清算组 within 45 days of publication.
 CREDITOR_CLAIMS_45 = Phrase(
     "creditor-claims-45-days", "债权人自公告之日起四十五日内向清算组申报债权",
-    _rx(rf"债权人.{{0,60}}?{FROM_PUBLICATION}.{{0,12}}?之日起.{{0,6}}?{DAYS_45}.{{0,30}}?申报.{{0,4}}债权"),
+    _rx(creditors_within(DAYS_45, r".{0,30}?申报.{0,4}债权")),
     "缺少《公司法》第二百三十五条规定的语句：债权人自公告之日起四十五日内向清算组申报债权。",
 )
 JOINT_LIABILITY = Phrase(
