@@ -48,6 +48,7 @@ TEXT_FIELD = "text"
 _HAN = r"\u4e00-\u9fff\u3400-\u4dbf"
 ORG_WORDS = (r"股份有限公司|有限责任公司|有限公司|分公司|公司|合伙企业|专业合作社|联合社|合作社|经营部|门市部|"
              r"营业部|服务部|加工场|加工厂|商行|商店|商场|超市|工作室|事务所|中心|研究院|研究所|"
+             r"协会|商会|基金会|学会|研究会|促进会|联合会|"
              r"报社|杂志社|厂|店|馆|院|所|站|社|行|部")
 ORG_SUFFIX = rf"(?:{ORG_WORDS})(?:（(?:有限合伙|普通合伙|特殊普通合伙)）)?"
 _NAME_FOLLOWS = (r"(?=[（(，,。；;：:、\s]|经(?!营|理|济|纬|贸|销)|于\d|于[〇一二]|因|拟|现|关于|根据|已|依法|自|将|"
@@ -424,13 +425,38 @@ def _read_liquidation(t: NoticeType, main: str, signature: str, facts: dict[str,
     _read_company_and_code(main, signature, facts)
     after_name = main[len(facts["company"]):] if main.startswith(facts["company"]) else main
     facts["cause"] = _first(
-        r"(经?(?:公司)?(?:全体)?(?:股东会|股东大会|股东|董事会|出资人|投资人|合伙人会议|成员大会|举办单位)(?:作出)?"
-        r"(?:决议|决定|一致同意)(?:解散)?|营业期限届满|经营期限届满|(?:公司)?章程规定的解散事由出现|"
+        r"(经?(?:公司)?(?:全体)?(?:股东会|股东大会|股东|董事会|出资人|投资人|合伙人会议|合伙人|成员大会|举办单位|"
+        r"所属公司|经营者|会员代表大会|会员大会|理事会)(?:作出)?(?:决议|决定|一致同意)(?:解散|撤销|停止经营)?|营业期限届满|经营期限届满|(?:公司)?章程规定的解散事由出现|"
         r"(?:依法)?被吊销营业执照|(?:依法)?被责令关闭|(?:依法)?被撤销|人民法院[^，。]{0,20}解散|"
         r"因[^，。；]{2,30}?(?=[，。；]|解散|决定|已|现|拟|，))", after_name, 1)
     facts["group_formed_on"] = _date_before(main, r"成立(?:了)?清算(?:组|小组)|清算(?:组|小组)(?:已)?成立", 12)
+    if any(f.name == "entity" for f in t.fields):
+        facts["entity"] = _entity(facts["company"], facts["uscc"], main)
     _contact(main, facts)
     firm.add("group_formed_on")
+
+
+def _entity(name: str, code: str, text: str) -> str:
+    """The kind of entity a 清算/注销公告 is about (notices/entities.py), from its name, the
+    registration department and type of its credit code (GB 32100: 1 机构编制, 5 民政, 92 个体工商户,
+    93 农民专业合作社) and the words of the text; "" (a company) when nothing says otherwise."""
+    code = code.upper()
+    if name.endswith("分公司"):
+        return "branch"
+    if re.search(r"合伙企业|（(?:有限|普通|特殊普通)合伙）", name):
+        return "partnership"
+    if "合作社" in name or code.startswith("93"):
+        return "cooperative"
+    if "个人独资企业" in name or re.search(r"个人独资企业|经投资人决定", text):
+        return "sole"
+    if code.startswith("92") or "个体工商户" in text:
+        return "individual"
+    if code.startswith("1") or re.search(r"举办单位|事业单位", text):
+        return "institution"
+    if code.startswith("5") or re.search(r"(?:协会|商会|基金会|学会|研究会|促进会|联合会)$", name) \
+            or re.search(r"社会团体|民办非企业单位|会员(?:代表)?大会", text):
+        return "social"
+    return ""
 
 
 def _read_merger(t: NoticeType, main: str, signature: str, facts: dict[str, str],

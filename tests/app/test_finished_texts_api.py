@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 
+from notices.catalogue import CATALOGUE
 from tests.conftest import DATA, load_seed
 from tests.support.apps import auth
 
-FINISHED = json.loads((DATA / "finished-texts.json").read_text(encoding="utf-8"))
+FINISHED = [item for item in json.loads((DATA / "finished-texts.json").read_text(encoding="utf-8"))
+            if set(item.get("needs", ())) <= {f.name for f in CATALOGUE[item["type"]].fields}]
 BY_ID = {item["id"]: item for item in FINISHED}
 CONTACT = {"name": "王先生", "phone": "13800138000"}
 DATE = "2026-11-28"

@@ -20,7 +20,10 @@ from notices.reading import find_identifiers, read_notice, without_signature
 from tests.conftest import DATA, NOW, load_samples, load_seed
 
 PUBLICATION = "2026-11-28"
-FINISHED = json.loads((DATA / "finished-texts.json").read_text(encoding="utf-8"))
+# A text may need a field that another change of issue 13 declares (the entity kinds): it is
+# left out until the catalogue has it.
+FINISHED = [item for item in json.loads((DATA / "finished-texts.json").read_text(encoding="utf-8"))
+            if set(item.get("needs", ())) <= {f.name for f in CATALOGUE[item["type"]].fields}]
 SEED = load_seed()
 SAMPLES = load_samples()
 BY_ID = {item["id"]: item for item in FINISHED}
@@ -35,7 +38,7 @@ def codes(result) -> list[str]:
 
 
 def test_there_are_at_least_twenty_finished_texts_across_the_types():
-    assert len(FINISHED) >= 20
+    assert len(FINISHED) >= 24
     assert {item["type"] for item in FINISHED} == {"lost-document", "revocation", "liquidation",
                                                    "capital-reduction", "merger", "division", "correction"}
 
@@ -142,8 +145,11 @@ def test_the_issue_s_increasing_reduction_is_refused():
     assert "must-reduce" in codes(result)
 
 
+# Those whose law requires the sentence: not a 分公司's or 社会组织's (none), nor a 事业单位's
+# (its period is not confirmed: a warning), nor a reduction that covers losses (CL 225).
 CREDITOR_SENTENCES = [i for i in FINISHED if i["type"] in ("capital-reduction", "merger", "liquidation")
-                      and i["id"] != "reduction-covers-losses"]
+                      and i["id"] != "reduction-covers-losses"
+                      and i["read"].get("entity", "company") in ("company", "partnership", "sole", "cooperative")]
 
 
 @pytest.mark.parametrize("item", CREDITOR_SENTENCES, ids=[i["id"] for i in CREDITOR_SENTENCES])
