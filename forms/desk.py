@@ -236,6 +236,7 @@ class SettingsFormBase(FlaskForm):
     print_id_numbers = RadioField("身份证号码见报方式",
                                   choices=choices([("masked", "隐去中间部分（440106********123X）"),
                                                    ("full", "全号刊登")]), default="masked")
+    print_creditor_last_day = BooleanField("债权人期限后注明截止日期")
     # Set on each class settings_form_class builds: the engine's classes its inputs were made from.
     layout_cls: typing.Any = None
     rate_cls: typing.Any = None
@@ -275,6 +276,7 @@ class SettingsFormBase(FlaskForm):
         after.days_before = self.days_before.data or 0
         after.closed_dates = sorted(set(closed))
         after.print_id_numbers = "full" if self.print_id_numbers.data == "full" else "masked"
+        after.print_creditor_last_day = bool(self.print_creditor_last_day.data)
         after.type_order = sorted(CATALOGUE, key=lambda c: positions[c])
         # Only what differs from the engine's default is stored: a setting the admin never touched
         # follows the engine when its default improves.

@@ -71,5 +71,7 @@ def parse_dates(value: str) -> list[date] | None:
 
 
 def format_date(d: date) -> str:
-    """House style of the seed page: 2020年09月19日 (month and day in two digits)."""
-    return f"{d.year}年{d.month:02d}月{d.day:02d}日"
+    """A date as the paper prints it: 2026年10月9日, month and day without a leading zero
+    (2026年10月09日 reads machine-made). Typed texts keep the advertiser's own form (the seed
+    page has 2020年09月19日); what we compose or normalise is written this way."""
+    return f"{d.year}年{d.month}月{d.day}日"

@@ -23,7 +23,7 @@ import holidays
 from holidays.countries.china import ChinaStaticHolidays
 
 __all__ = ["PublishingCalendar", "Window", "add_statutory_days", "copy_deadline_for",
-           "format_date_cn", "holiday_schedule_published", "is_open", "is_publishing_day",
+           "firm_last_day", "format_date_cn", "holiday_schedule_published", "is_open", "is_publishing_day",
            "is_working_day", "late_publication_message", "next_working_day", "open_issue_dates",
            "publication_status", "statutory_window"]
 
@@ -189,6 +189,26 @@ class Window:
 def statutory_window(start: date, days: int, label: str, article: str) -> Window:
     return Window(label=label, starts=start, ends=add_statutory_days(start, days),
                   nominal_end=start + timedelta(days=days), days=days, article=article)
+
+
+# How far from a holiday 调休 reaches: the days off added to a holiday and the weekends made
+# working days to pay for them lie within a week of it.
+_SCHEDULE_REACH = 7
+
+
+def firm_last_day(start: date, days: int) -> date | None:
+    """The last day of a period (add_statutory_days) when it can be printed as certain: the
+    holiday schedule of its year is published, or its nominal last day lies more than a week
+    from every holiday of the estimate, where no 调休 can move it. None otherwise: a date in a
+    newspaper is not an estimate."""
+    window = statutory_window(start, days, "", "")
+    if not window.provisional:
+        return window.ends
+    nominal = window.nominal_end
+    near = (nominal + timedelta(days=n) for n in range(-_SCHEDULE_REACH, _SCHEDULE_REACH + 1))
+    if any(d.weekday() < 5 and not is_working_day(d) for d in near):
+        return None
+    return window.ends
 
 
 def publication_status(window: Window, publication: date) -> str:

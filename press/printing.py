@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 
 import typesetting
 from notices.catalogue import CATALOGUE, NoticeType, price_categories
+from notices.printed import with_creditor_last_day
 from notices.privacy import mask_id_numbers
 from store.models import LineSetting
 from store.settings import Publisher
@@ -74,12 +75,20 @@ def rate_card(publisher: Publisher) -> "typesetting.RateCard":
                                      **{k: v for k, v in card.categories.items() if k in stored}})
 
 
-def printable_text(publisher: Publisher, text: str) -> str:
+def printable_text(publisher: Publisher, text: str, *, type_code: str | None = None,
+                   fields: dict | None = None, issue_date: date | None = None) -> str:
     """The text as it prints: ID numbers masked (440106********7510) unless the newspaper prints
     them in full. Every printed or public form of a notice goes through here: the preview, the
     column PDF, the proof, /verify and the advertiser's status page. Which numbers count as ID
     numbers (typed with spaces or dashes, full-width, 15 digits, a wrong check digit…) and which
-    look alike but print in full (credit codes, 注册号) is decided in notices/privacy.py."""
+    look alike but print in full (credit codes, 注册号) is decided in notices/privacy.py.
+
+    Where the newspaper states the creditors' last day (a setting), it is added for the issue
+    the notice is set in: given a type and an issue date, never stored with the notice, so a
+    notice moved to another issue prints the day of that issue (notices/printed.py)."""
+    notice_type = CATALOGUE.get(type_code or "")
+    if publisher.print_creditor_last_day and notice_type is not None and issue_date is not None:
+        text = with_creditor_last_day(notice_type, fields or {}, text, issue_date)
     if publisher.print_id_numbers == "full":
         return text
     return mask_id_numbers(text)
@@ -88,7 +97,8 @@ def printable_text(publisher: Publisher, text: str) -> str:
 def quote_notice(publisher: Publisher, result, notice_type: NoticeType, *, with_png: bool = True) -> Quote:
     """Set the notice at the column width, count its lines, price it from the rate card."""
     settings = layout_settings(publisher)
-    body = printable_text(publisher, result.text)
+    body = printable_text(publisher, result.text, type_code=notice_type.code, fields=result.fields,
+                          issue_date=getattr(result, "publication_date", None))
     set_notice = typesetting.set_notice(result.title, body, settings)
     quote = typesetting.quote_price(set_notice.line_count, len(result.text),
                                     notice_type.price_category_for(result.fields), rate_card(publisher))
@@ -129,7 +139,8 @@ def column_items(publisher: Publisher, notices) -> list["typesetting.ColumnItem"
     ordered = sorted(notices, key=lambda n: (order.get(n.type_code, len(order)), n.created_at, n.id))
     items = []
     for n in ordered:
-        body = printable_text(publisher, verified_text(n.revision))
+        body = printable_text(publisher, verified_text(n.revision), type_code=n.type_code,
+                              fields=n.revision.fields, issue_date=n.issue_date)
         notice_type = CATALOGUE.get(n.type_code)
         items.append(typesetting.ColumnItem(key=n.reference, label=f"{n.title} {n.reference}（{_opening(body)}）",
                                             title=n.title, body=body, type_code=n.type_code,

@@ -36,6 +36,10 @@ class Publisher:
     closed_dates: list[str] = field(default_factory=list)
     # ID numbers in notices print masked unless the newspaper decides otherwise (privacy).
     print_id_numbers: str = "masked"    # masked | full
+    # Where the paper wants it, a notice with a creditors' period states its last day, computed
+    # from the issue it prints in (notices/printed.py with_creditor_last_day): "…四十五日内（即至
+    # 2027年1月21日）". Off by default: the statute asks for the period, not the date.
+    print_creditor_last_day: bool = False
     type_order: list[str] = field(default_factory=lambda: list(DEFAULT_TYPE_ORDER))
     layout: dict = field(default_factory=dict)      # typesetting.LayoutSettings fields overriding defaults
     rate_card: dict = field(default_factory=dict)   # typesetting.RateCard fields overriding defaults

@@ -218,7 +218,10 @@ def receipt(reference, secret):
     publisher = public_publisher()
     # The text as it will print (ID numbers masked): a status link gets forwarded and bookmarked.
     return render_template("submit/receipt.html", notice=notice, secret=secret, publisher=publisher,
-                           printed_text=printing.printable_text(publisher, notice.revision.text))
+                           printed_text=printing.printable_text(publisher, notice.revision.text,
+                                                                type_code=notice.type_code,
+                                                                fields=notice.revision.fields,
+                                                                issue_date=notice.issue_date or notice.requested_date))
 
 
 @bp.get("/status/<reference>/<secret>")
@@ -234,7 +237,8 @@ def status(reference, secret):
                            type=CATALOGUE[notice.type_code], published=live,
                            withdrawn=snapshot if snapshot is not None and snapshot.withdrawn else None,
                            printed_text=live.printed_text if live else printing.printable_text(
-                               publisher, notice.revision.text))
+                               publisher, notice.revision.text, type_code=notice.type_code,
+                               fields=notice.revision.fields, issue_date=notice.issue_date or notice.requested_date))
 
 
 @bp.route("/status", methods=["GET", "POST"])

@@ -51,10 +51,12 @@ def _notice_or_404(reference: str) -> Notice:
 
 
 @lru_cache(maxsize=256)
-def _cached_quote(publisher_json: str, type_code: str, title: str, text: str, fields_json: str):
+def _cached_quote(publisher_json: str, type_code: str, title: str, text: str, fields_json: str,
+                  issue_date: date | None = None):
     # A notice page is viewed many times while its text stays the same: render its preview once.
+    # Set for its issue, or the date asked for (what prints can depend on it: the creditors' last day).
     publisher = Publisher(**json.loads(publisher_json))
-    view = SimpleNamespace(title=title, text=text, fields=json.loads(fields_json))
+    view = SimpleNamespace(title=title, text=text, fields=json.loads(fields_json), publication_date=issue_date)
     return printing.quote_notice(publisher, view, CATALOGUE[type_code], with_png=True)
 
 
@@ -62,7 +64,8 @@ def _preview(publisher: Publisher, notice: Notice):
     revision = notice.revision
     try:
         return _cached_quote(json.dumps(publisher.as_dict(), sort_keys=True, ensure_ascii=False), notice.type_code,
-                             notice.title, revision.text, revision.fields_json), None
+                             notice.title, revision.text, revision.fields_json,
+                             notice.issue_date or notice.requested_date), None
     except printing.RenderError as exc:
         return None, f"排版预览未能生成：{exc}"
 

@@ -36,7 +36,8 @@ def _settings_form(publisher: Publisher, formdata=None):
             "office_phone": publisher.office_phone, "page_labels": "、".join(publisher.page_labels),
             "weekdays": [str(d) for d in publisher.weekdays], "copy_deadline": publisher.copy_deadline,
             "days_before": publisher.days_before, "closed_dates": "\n".join(publisher.closed_dates),
-            "print_id_numbers": publisher.print_id_numbers}
+            "print_id_numbers": publisher.print_id_numbers,
+            "print_creditor_last_day": publisher.print_creditor_last_day}
     for i, code in enumerate(_full_type_order(publisher), start=1):
         data[f"order__{code}"] = i
     for name, _label, _kind, default, _hint in settings_fields(layout_cls):
@@ -87,6 +88,10 @@ def settings():
         form, layout_cls, rate_cls = _settings_form(before, request.form)
         if form.validate_on_submit():
             after = form.to_publisher(before)
+            if after is not None and after.rate_card == printing.default_rate_card().to_dict():
+                # The catalogue's starting prices (which the engine's own card does not all know,
+                # a lost 发票 say): stored as no card, so that a later change of them applies.
+                after.rate_card = {}
             if after is not None and _engine_accepts(form, after):
                 changed = save_settings(get_db(), before, after, actor=current_user.actor)
                 flash("设置已保存：" + "、".join(SETTING_LABELS.get(k, k) for k in changed) + "。" if changed
@@ -111,4 +116,5 @@ def settings():
 SETTING_LABELS = {"newspaper": "报纸名称", "office_phone": "报社联系电话", "page_labels": "分类公告所在版面",
                   "contact_lines": "栏末联系方式", "weekdays": "出版日", "copy_deadline": "截稿时间",
                   "days_before": "提前天数", "closed_dates": "休刊日期", "print_id_numbers": "身份证号码见报方式",
+                  "print_creditor_last_day": "债权人期限后注明截止日期",
                   "type_order": "公告顺序", "layout": "版式", "rate_card": "价目表"}
