@@ -4,7 +4,7 @@ Declared once here: the kinds of document (营业执照, 身份证 …) with the
 and the newspaper's starting point of which kinds each notice asks for (`DEFAULT_DOCUMENTS`). An
 administrator changes the latter at /desk/settings (stored in the publisher's settings as
 `documents`, only what differs from these defaults); `requested_documents` reads both. Why these
-defaults: docs/law.md §6 (what a paper checks before it prints a company's notice).
+defaults: docs/law.md, "Documents, payment, invoices" (what a paper checks before it prints).
 
 No Flask here, and nothing about files: reading, cleaning and keeping the bytes is
 store/documents.py.

@@ -2,7 +2,8 @@
 in the transfer's 附言, and the checks of an invoice request (抬头, 税号).
 
 No Flask here. The payee's account and the deadline's lead time are the publisher's settings
-(store/settings.py); docs/law.md §7 says why the 税号 is checked the way it is.
+(store/settings.py); docs/law.md, "Documents, payment, invoices",
+says why the 税号 is checked the way it is.
 """
 from __future__ import annotations
 

@@ -141,19 +141,23 @@ class Reading:
     firm: frozenset[str] = frozenset()
     signature: str = ""
     header: str = ""
+    # Fields with a default (the entity kind: a company): a client that sends fields and leaves
+    # one of these out means its default, as the form always did; only a text alone has it read.
+    defaulted: frozenset[str] = frozenset()
 
     def fill(self, given: Mapping[str, object]) -> dict[str, object]:
         """The fields to check: the client's, and for each one absent or blank, what was read.
         The client's value wins wherever there is one."""
         out = dict(given)
-        for name, value in self.facts.items():
-            if out.get(name) in (None, ""):
-                out[name] = value
+        for name in self.filled(given):
+            out[name] = self.facts[name]
         return out
 
     def filled(self, given: Mapping[str, object]) -> list[str]:
         """The fields whose value comes from the text (in the type's order of reading)."""
-        return [name for name in self.facts if given.get(name) in (None, "")]
+        sent = any(value not in (None, "") for value in given.values())
+        return [name for name in self.facts if given.get(name) in (None, "")
+                and not (sent and name in self.defaulted)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -365,7 +369,8 @@ def read_notice(t: NoticeType, raw: str) -> Reading | None:
         reader(t, main, signature, facts, firm, rest)
     known = {f.name for f in t.fields}
     facts = {k: v for k, v in facts.items() if k in known and v}
-    return Reading(flat, facts, identifiers, frozenset(firm & set(facts)), signature, header)
+    defaulted = frozenset(f.name for f in t.fields if f.default)
+    return Reading(flat, facts, identifiers, frozenset(firm & set(facts)), signature, header, defaulted)
 
 
 def _company(main: str, signature: str) -> tuple[str, int]:

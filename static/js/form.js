@@ -29,6 +29,8 @@
     var data = {};
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || SKIP.indexOf(el.name) >= 0) return;
+      // Files are not kept in a draft (a browser cannot set them again); the server holds them.
+      if (el.type === "file" || el.name.indexOf("doc_") === 0) return;
       // An ID number is not kept in the browser: the computer may be a shared one.
       if (el.closest && el.closest('[data-kind="id-card"]')) return;
       if (el.type === "radio") { if (el.checked) data[el.name] = el.value; }
@@ -50,6 +52,7 @@
       Array.prototype.forEach.call(els, function (el) {
         if (el.type === "radio") { el.checked = el.value === data[name]; }
         else if (el.type === "checkbox") { el.checked = !!data[name]; }
+        else if (el.type === "file") { /* never restored */ }
         else if (el.tagName !== "SELECT" || Array.prototype.some.call(el.options, function (o) { return o.value === data[name]; })) {
           if (data[name]) { el.value = data[name]; restored = true; }
         }
@@ -86,6 +89,8 @@
   function liveCheck() {
     var body = new FormData(form);
     body.set("action", "check");
+    // The live check reads the text, not the documents: never send the files with it.
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (el) { body.delete(el.name); });
     fetch(form.dataset.live, {method: "POST", body: body, headers: {"X-CSRFToken": body.get("csrf_token")}})
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (res) {
@@ -131,6 +136,20 @@
     liveTimer = setTimeout(liveCheck, 700);
   });
   form.addEventListener("change", saveDraft);
+  // A file over the limit is refused here, before minutes of uploading; the server checks again.
+  form.addEventListener("change", function (ev) {
+    var input = ev.target;
+    if (input.type !== "file" || !input.dataset.maxBytes) return;
+    var box = input.closest(".field"), max = parseInt(input.dataset.maxBytes, 10);
+    box.querySelectorAll(".size-error").forEach(function (el) { el.remove(); });
+    var big = Array.prototype.filter.call(input.files, function (f) { return f.size > max; });
+    if (!big.length) return;
+    input.value = "";
+    var p = document.createElement("p"); p.className = "error-message size-error"; p.setAttribute("role", "alert");
+    p.textContent = big.map(function (f) { return "“" + f.name + "”有 " + (f.size / 1048576).toFixed(1) + " MB"; }).join("、") +
+      "，超过了 10 MB 的上限，未选上。请缩小后再选，例如手机拍照时选较低的分辨率，或扫描时选 200 dpi。";
+    box.appendChild(p);
+  });
   // A double click must not send two requests; the server is idempotent anyway.
   form.addEventListener("submit", function (ev) {
     var btn = ev.submitter;
