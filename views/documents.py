@@ -52,8 +52,11 @@ TOKEN_FIELD = "doc_token__"   # + kind: files already kept for this form (checkb
 
 
 def _upload_limits():
+    # Only a body that can carry files (multipart, or the API's raw file): a urlencoded form
+    # post to the same address keeps the 256 KB limit.
     limit = UPLOAD_ENDPOINTS.get(request.endpoint or "")
-    if limit is not None and request.method == "POST":
+    if limit is not None and request.method == "POST" and (
+            request.mimetype == "multipart/form-data" or request.blueprint == "api_documents"):
         request.max_content_length = limit
 
 

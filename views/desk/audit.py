@@ -42,6 +42,8 @@ DETAIL_LABELS = {
     "note": "说明", "username": "账号", "address": "地址", "role": "角色", "sha256": "PDF摘要",
     "revisions": "所含版本", "overflow": "排不下", "pages": "页数", "type": "类型", "name": "名称",
     "prefix": "前缀", "publication_id": "刊登记录号", "verification_code": "核验码", "references": "所含公告",
+    # store/documents.py: documents received or deleted, a 发票 request
+    "documents": "材料", "retention_days": "保存天数", "title": "发票抬头", "tax_number": "税号",
 }
 
 

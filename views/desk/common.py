@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "editor-deactivated": "停用账号", "editor-activated": "启用账号", "password-changed": "修改密码",
     "password-reset": "重设密码", "login-unlocked": "解除登录限制", "api-key-created": "创建API密钥",
     "api-key-revoked": "吊销API密钥",
+    "documents": "收到材料", "documents-purged": "材料到期删除", "invoice-request": "申请发票",
 }
 
 
