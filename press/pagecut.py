@@ -51,56 +51,83 @@ def _floats(operands) -> Matrix:
     return tuple(float(v) for v in operands)  # type: ignore[return-value]
 
 
+class _State:
+    """The graphics and text state the walk follows (PDF 32000-1:2008, 8.4.4 and 9.4.2): the
+    current transformation matrix with its q/Q stack, the text and line matrices, the leading."""
+
+    def __init__(self, ctm: Matrix):
+        self.ctm = ctm
+        self.stack: list[Matrix] = []
+        self.tm = self.tlm = IDENTITY
+        self.leading = 0.0
+
+    def apply(self, operator: bytes, operands) -> None:
+        if operator == b"q":
+            self.stack.append(self.ctm)
+        elif operator == b"Q":
+            self.ctm = self.stack.pop() if self.stack else self.ctm
+        elif operator == b"cm":
+            self.ctm = _mul(_floats(operands), self.ctm)
+        elif operator == b"BT":
+            self.tm = self.tlm = IDENTITY
+        elif operator == b"Tm":
+            self.tm = self.tlm = _floats(operands)
+        elif operator in (b"Td", b"TD"):
+            tx, ty = (float(v) for v in operands)
+            if operator == b"TD":
+                self.leading = -ty
+            self.tm = self.tlm = _mul((1.0, 0.0, 0.0, 1.0, tx, ty), self.tlm)
+        elif operator == b"TL":
+            self.leading = float(operands[0])
+        elif operator in NEXT_LINE:
+            self.tm = self.tlm = _mul((1.0, 0.0, 0.0, 1.0, 0.0, -self.leading), self.tlm)
+
+    def origin(self) -> tuple[float, float]:
+        """Where the next glyph is drawn, in the page's (or the outer form's) space."""
+        return _origin(_mul(self.tm, self.ctm))
+
+
+NEXT_LINE = {b"T*", b"'", b'"'}
+NEXT_LINE_SHOWING = {b"'", b'"'}
+
+
+def _next_line_only(operator: bytes, operands) -> list:
+    """A ' or " whose text is left out: the move to the next line (and, for ", the spacing it
+    sets) is kept, so that what follows is where it was."""
+    spacing = [([operands[0]], b"Tw"), ([operands[1]], b"Tc")] if operator == b'"' else []
+    return spacing + [([], b"T*")]
+
+
 def _filter(operations: list, ctm: Matrix, box: Box, resources, reader: PdfReader, writer: PdfWriter,
             depth: int = 0) -> tuple[list, dict]:
     """The operations with text outside `box` left out; nested form XObjects filtered likewise.
     Returns (operations, {XObject name: filtered form}) for the resources of the caller."""
     out: list = []
     forms: dict = {}
-    stack: list[Matrix] = []
-    tm = tlm = IDENTITY
-    leading = 0.0
+    state = _State(ctm)
     xobjects = resources.get("/XObject") if resources is not None else None
     xobjects = xobjects.get_object() if xobjects is not None else None
     for operands, operator in operations:
-        if operator == b"q":
-            stack.append(ctm)
-        elif operator == b"Q":
-            ctm = stack.pop() if stack else ctm
-        elif operator == b"cm":
-            ctm = _mul(_floats(operands), ctm)
-        elif operator == b"BT":
-            tm = tlm = IDENTITY
-        elif operator == b"Tm":
-            tm = tlm = _floats(operands)
-        elif operator in (b"Td", b"TD"):
-            tx, ty = (float(v) for v in operands)
-            if operator == b"TD":
-                leading = -ty
-            tm = tlm = _mul((1.0, 0.0, 0.0, 1.0, tx, ty), tlm)
-        elif operator == b"TL":
-            leading = float(operands[0])
-        elif operator in (b"T*", b"'", b'"'):
-            tm = tlm = _mul((1.0, 0.0, 0.0, 1.0, 0.0, -leading), tlm)
-            if operator != b"T*" and not box.holds(*_origin(_mul(tm, ctm))):
-                # Keep the move to the next line (and, for ", the spacing it sets), not the text.
-                if operator == b'"':
-                    out.append(([operands[0]], b"Tw"))
-                    out.append(([operands[1]], b"Tc"))
-                out.append(([], b"T*"))
-                continue
-        elif operator in SHOW_TEXT:
-            if not box.holds(*_origin(_mul(tm, ctm))):
-                continue
-        elif operator == b"Do" and xobjects is not None and depth < 8:
-            name = operands[0]
-            xobject = xobjects.get(name)
-            xobject = xobject.get_object() if xobject is not None else None
-            if xobject is not None and xobject.get("/Subtype") == "/Form":
-                matrix = _floats(xobject.get("/Matrix", IDENTITY))
-                forms[name] = _filtered_form(xobject, _mul(matrix, ctm), box, reader, writer, depth + 1)
+        state.apply(operator, operands)
+        if operator in NEXT_LINE_SHOWING and not box.holds(*state.origin()):
+            out.extend(_next_line_only(operator, operands))
+            continue
+        if operator in SHOW_TEXT and not box.holds(*state.origin()):
+            continue
+        if operator == b"Do" and xobjects is not None and depth < 8:
+            form = _form_xobject(xobjects, operands[0])
+            if form is not None:
+                matrix = _floats(form.get("/Matrix", IDENTITY))
+                forms[operands[0]] = _filtered_form(form, _mul(matrix, state.ctm), box, reader, writer, depth + 1)
         out.append((operands, operator))
     return out, forms
+
+
+def _form_xobject(xobjects, name):
+    """The form XObject of that name in the resources, or None (an image, or nothing)."""
+    xobject = xobjects.get(name)
+    xobject = xobject.get_object() if xobject is not None else None
+    return xobject if xobject is not None and xobject.get("/Subtype") == "/Form" else None
 
 
 def _filtered_form(form, ctm: Matrix, box: Box, reader: PdfReader, writer: PdfWriter, depth: int):
