@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from notices import wording
 from notices.rules import (
+    amounts_are_plausible,
     board_merger,
     capital_is_reduced,
     continues_in_business,
@@ -28,14 +29,19 @@ from notices.rules import (
     dissolution_can_be_revoked,
     division_capitals_have_names,
     division_results_differ,
+    invoice_numbers_agree,
+    lost_item_is_not_a_bill,
+    lost_item_may_be_outdated,
     merger_by_board_fits,
     merger_codes_have_names,
     merger_parties_differ,
     new_division_dissolves_the_company,
     new_merger_names_the_new_company,
+    organisation_declares_as_organisation,
     revoked_reduction_names_its_resolution,
     revokes_dissolution,
     revokes_reduction,
+    seal_codes_match_seals,
     truthy,
 )
 
@@ -355,6 +361,16 @@ OUTDATED_90_DAYS = Phrase(
 
 COMMON_WARNS = (WAIVER_ON_LATE_CLAIMS, OUTDATED_THREE_TIMES, OUTDATED_90_DAYS)
 
+# A sense check (docs/law.md §8): creditors told to declare claims (清算) or to demand payment or
+# security (减资) need to know where: a phone number or an address in the text. The composed text
+# has them when the contact fields are filled in.
+CREDITOR_CONTACT = Phrase(
+    "creditor-contact", "债权人联系的地址或电话",
+    _rx(r"电话|手机|地址|住所|通讯处|邮寄|联系方式"),
+    "正文没有写明债权人向何处申报债权或联系（电话或地址），债权人无从联系。请填写联系电话或联系地址，"
+    "例如：联系电话：020-87750217，地址：广州市天河区某路1号。",
+)
+
 
 # ---------------------------------------------------------------------------------------------
 # The law as written (docs/law.md §6).
@@ -537,6 +553,11 @@ LOST_DOCUMENT = NoticeType(
         Variant("seal", "印章", "遗失印章", "公章、财务章、合同章、发票章、法人名章遗失", "seal", 30000),
         Variant("document", "证件或其他文件（个人）", "遗失证件或文件", "个人证件、收据、认购书、房产证明等遗失",
                 "document", 15000),
+        # An organisation's permit, certificate or other paper: declared void under its credit
+        # code, priced as a licence (docs/law.md §2, 遗失声明).
+        Variant("org-document", "单位的许可证、资质证书或其他证照、文件", "遗失许可证、资质证书",
+                "单位的许可证、资质证书、开户许可证、收据等遗失，登报声明作废", "org-document", 30000),
+        Variant("invoice", "发票", "遗失发票", "增值税发票、普通发票遗失，登报声明作废", "invoice", 30000),
     ),
     fields=(
         Field("holder", "单位名称或姓名", TEXT, max_length=NAME_MAX, in_text=True,
@@ -544,31 +565,66 @@ LOST_DOCUMENT = NoticeType(
         Field("licence_copy", "遗失的执照", CHOICE, variants=("licence",), in_text=True,
               choices=(("正本", "正本"), ("副本", "副本"), ("正、副本", "正本和副本")),
               written=(("正、副本", ("正副本", "正本和副本", "正本及副本", "正本、副本")),)),
-        uscc(required=False, variants=("licence", "seal"),
+        uscc(required=False, variants=("licence", "seal", "org-document", "invoice"),
              help="18位，例如：91440101MA5ACCGH4T；旧执照、旧印章备案上没有的可不填"),
         Field("regno", "注册号", REGNO, required=False, variants=("licence",), max_length=19, in_text=True,
               help="旧营业执照的15位注册号，例如：440106601059045"),
         Field("licence_serial", "执照编号", LICENCE_SERIAL, required=False, variants=("licence",),
               max_length=24, in_text=True, help="执照右上角的编号，例如：S2612019050774G"),
-        Field("seal_kind", "印章名称", TEXT, variants=("seal",), in_text=True,
+        Field("seal_kind", "印章名称", TEXT, variants=("seal",), in_text=True, max_length=LONG_MAX,
               suggestions=("法定名称章（公章）", "财务专用章", "合同专用章", "发票专用章", "法人名章", "报关专用章"),
-              help="例如：法定名称章（公章）"),
+              help="例如：法定名称章（公章）；几枚一起遗失的用顿号隔开，例如：公章、财务专用章"),
         Field("seal_code", "印章编码", SEAL_CODE, required=False, variants=("seal",), max_length=17,
-              in_text=True, help="13位数字，见印章备案回执，例如：4417810013412"),
+              in_text=True, help="13位数字，见印章备案回执，例如：4417810013412；几枚印章时填第一枚的"),
+        Field("seal_code_2", "第二枚印章编码", SEAL_CODE, required=False, variants=("seal",), max_length=17,
+              in_text=True, help="按印章名称的顺序，例如：4417810013413"),
+        Field("seal_code_3", "第三枚印章编码", SEAL_CODE, required=False, variants=("seal",), max_length=17,
+              in_text=True, help="按印章名称的顺序，例如：4417810013414"),
         Field("document_name", "遗失的证件或文件", TEXT, variants=("document",), max_length=LONG_MAX,
-              in_text=True, help="例如：居民身份证、房地产权证、某公司开具的认购书"),
+              in_text=True, help="例如：居民身份证、不动产权证书、某公司开具的认购书"),
         Field("document_note", "补充说明", TEXT, required=False, variants=("document",),
               max_length=LONG_MAX, in_text=True, help="例如：房号：某花园1栋101房"),
         Field("document_number", "证件或文件编号", TEXT, required=False, variants=("document",),
               max_length=SHORT_MAX, in_text=True, help="例如：0000334"),
         Field("id_card", "身份证号码", ID_CARD, required=False, variants=("document",), max_length=22,
               in_text=False, help="遗失身份证时填写；是否全号刊登由报社决定，默认隐去中间部分"),
+        # An organisation's permit or paper (org-document).
+        Field("org_document_name", "遗失的证照或文件", TEXT, variants=("org-document",), max_length=LONG_MAX,
+              in_text=True, suggestions=("食品经营许可证正本", "开户许可证", "建筑业企业资质证书", "道路运输经营许可证",
+                                         "医疗机构执业许可证", "收据"),
+              help="写证照上的名称，例如：食品经营许可证正本"),
+        Field("permit_number", "证照编号", TEXT, required=False, variants=("org-document",), max_length=SHORT_MAX,
+              in_text=True, help="许可证编号、证书编号等，例如：JY14401060123456"),
+        Field("issuer", "发证机关", TEXT, required=False, variants=("org-document",), max_length=NAME_MAX,
+              in_text=True, help="例如：广州市天河区市场监督管理局"),
+        # 发票: its kind, the copies lost, code, number and count identify it (docs/law.md §2).
+        Field("invoice_kind", "发票种类", TEXT, variants=("invoice",), max_length=SHORT_MAX, in_text=True,
+              suggestions=("增值税专用发票", "增值税普通发票", "机动车销售统一发票", "通用机打发票"),
+              help="例如：增值税专用发票"),
+        Field("invoice_part", "遗失的联次", TEXT, required=False, variants=("invoice",), max_length=SHORT_MAX,
+              in_text=True, suggestions=("发票联", "抵扣联", "发票联和抵扣联", "记账联"), help="例如：发票联和抵扣联"),
+        Field("invoice_issuer", "开票单位", TEXT, required=False, variants=("invoice",), max_length=NAME_MAX,
+              in_text=True, help="遗失的是收到的发票时填写开票单位，例如：广州市某某物流有限公司"),
+        Field("invoice_code", "发票代码", TEXT, required=False, variants=("invoice",), max_length=SHORT_MAX,
+              in_text=True, help="10位或12位数字，例如：4400191130；数电发票没有发票代码，可不填"),
+        Field("invoice_number", "发票号码", TEXT, variants=("invoice",), max_length=LONG_MAX, in_text=True,
+              help="8位数字（数电发票20位），例如：01234567；几份用顿号隔开或写起止号码：01234567至01234569"),
+        Field("invoice_count", "份数", TEXT, variants=("invoice",), max_length=6, in_text=True,
+              help="例如：1"),
     ),
     closings=("声明作废", "特此声明", "现声明作废"),
-    group_rules=((("uscc", "regno"), "统一社会信用代码和注册号至少填写一项，例如：91440101MA5ACCGH4T", ("licence",)),),
+    group_rules=((("uscc", "regno"), "统一社会信用代码和注册号至少填写一项，例如：91440101MA5ACCGH4T", ("licence",)),
+                 (("uscc",), "单位遗失证照请填写本单位的统一社会信用代码，例如：91440101MA5ACCGH4T",
+                  ("org-document",))),
+    rules=(lost_item_is_not_a_bill, lost_item_may_be_outdated, organisation_declares_as_organisation,
+           seal_codes_match_seals, invoice_numbers_agree),
     notes=(Note("营业执照遗失，法定途径是在国家企业信用信息公示系统公示声明作废（《市场主体登记管理条例》第三十七条）；"
                 "登报声明仍可作为补充。", ("licence",)),
-           Note("印章遗失一般还需向当地公安机关报备，并按要求重新刻制。", ("seal",))),
+           Note("印章遗失一般还需向当地公安机关报备，并按要求重新刻制。", ("seal",)),
+           # 发票管理办法实施细则 Art. 31: a written report to the tax office the day the loss is found
+           # (docs/law.md §8: the newspaper declaration it once also required has been dropped).
+           Note("发票丢失，应于发现丢失的当日书面报告主管税务机关（《发票管理办法实施细则》）；现行规定不再要求登报，"
+                "税务机关或对方单位要求登报声明的，本报照常刊登。", ("invoice",))),
     price_category="document",    # a lost-document notice given as text only (flask typeset)
     compose=wording.compose_lost_document,
 )
@@ -629,6 +685,7 @@ LIQUIDATION = NoticeType(
         *CONTACT_FIELDS,
     ),
     required=(CREDITOR_CLAIMS_45,),
+    recommended=(CREDITOR_CONTACT,),
     warns=COMMON_WARNS + (THIRD_PERSON, DECISION_VERB, OLD_MEETING_NAME),
     closings=("特此公告", "申请注销登记"),
     # CL 235: 清算组应当自成立之日起十日内通知债权人，并于六十日内在报纸上或者国家企业信用信息公示系统公告。
@@ -654,13 +711,16 @@ CAPITAL_REDUCTION = NoticeType(
     ),
     required=(Phrase(CREDITOR_DEMAND_45.code, CREDITOR_DEMAND_45.label, CREDITOR_DEMAND_45.pattern,
                      CREDITOR_DEMAND_45.message, applies=creditors_have_claims), CREDITOR_RIGHT_IN_REDUCTION),
+    recommended=(Phrase(CREDITOR_CONTACT.code, CREDITOR_CONTACT.label, CREDITOR_CONTACT.pattern,
+                        CREDITOR_CONTACT.message.replace("申报债权或联系", "要求清偿债务或者提供担保"),
+                        applies=creditors_have_claims),),
     warns=(CLAIMS_IN_REDUCTION,) + _warns_with(WAIVER_IN_REDUCTION) + (
         THIRD_PERSON, DECISION_VERB, OLD_MEETING_NAME, BOARD_DECIDES),
     closings=("特此公告", "申请变更登记"),
     # CL 224: 公司应当自股东会作出减少注册资本决议之日起十日内通知债权人，并于三十日内在报纸上……公告。
     deadline=Deadline("resolved_on", 30, "法定刊登期限（决议之日起三十日内）", "《公司法》第二百二十四条"),
     creditor_days=45, creditors_when=creditors_have_claims,
-    rules=(capital_is_reduced,),
+    rules=(capital_is_reduced, amounts_are_plausible),
     compose=wording.compose_capital_reduction,
 )
 
@@ -702,7 +762,7 @@ MERGER = NoticeType(
     deadline=Deadline("resolved_on", 30, "法定刊登期限（合并决议之日起三十日内）", "《公司法》第二百二十条"),
     creditor_days=45,
     rules=(new_merger_names_the_new_company, merger_parties_differ, merger_codes_have_names,
-           merger_by_board_fits),
+           merger_by_board_fits, amounts_are_plausible),
     compose=wording.compose_merger,
 )
 
@@ -729,7 +789,8 @@ DIVISION = NoticeType(
     warns=_warns_with(WAIVER_IN_DIVISION) + (DECISION_VERB, OLD_MEETING_NAME, BOARD_DECIDES),
     # CL 222: 自作出分立决议之日起十日内通知债权人，并于三十日内在报纸上……公告。
     deadline=Deadline("resolved_on", 30, "法定刊登期限（分立决议之日起三十日内）", "《公司法》第二百二十二条"),
-    rules=(division_results_differ, new_division_dissolves_the_company, division_capitals_have_names),
+    rules=(division_results_differ, new_division_dissolves_the_company, division_capitals_have_names,
+           amounts_are_plausible),
     compose=wording.compose_division,
 )
 

@@ -14,6 +14,7 @@ rules about dates as flags on the date field (`Field.before_publication`, `Field
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import TYPE_CHECKING, Mapping
 
 from notices.money import format_amount, parse_amount
@@ -23,6 +24,7 @@ if TYPE_CHECKING:   # only for the annotations: checks.py and catalogue.py impor
     from notices.checks import CheckResult
 
 ORDINALS = "一二三"    # 合并方一、二、三; 分立后公司一、二、三
+WARNING, INFO = "warning", "info"   # finding levels, as notices/checks.py names them
 
 
 def truthy(value: str | None) -> bool:
@@ -207,6 +209,158 @@ def correction_changes_something(result: CheckResult, t: NoticeType) -> None:
     f = result.fields
     if f.get("wrong_text") and f.get("wrong_text") == f.get("correct_text"):
         result.error("nothing-corrected", "错误文字与正确文字相同，这则更正没有更正任何内容，请核对。", "correct_text")
+
+
+# ---------------------------------------------------------------------------------------------
+# Amounts (减资、合并、分立): a sense check. The largest registered capitals in China are about
+# 一万五千亿元; ten times that is a typing slip (1000000000000万元), never a capital.
+PLAUSIBLE_CAPITAL_MAX = Decimal(10) ** 13     # 10万亿元
+
+
+def amounts_are_plausible(result: CheckResult, t: NoticeType) -> None:
+    for f in t.fields:
+        if f.kind != "money" or f.name in result.failed_fields:
+            continue
+        amount = parse_amount(result.fields.get(f.name, ""))
+        if amount is not None and amount > PLAUSIBLE_CAPITAL_MAX:
+            result.warning("amount-implausible",
+                           f"{f.label}为{format_amount(amount)}，比国内任何企业的注册资本都大得多，请核对是否多打了"
+                           "零或多写了“万”字，例如：1000万元。", f.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# 遗失声明 (docs/law.md §2)
+# The name of what was lost, in each variant's own field.
+LOST_ITEM_FIELDS = ("document_name", "org_document_name", "invoice_kind")
+
+# 票据法 Art. 15: a lost bill is stopped by 挂失止付 at the payer and cancelled by the court's
+# 公示催告 (or a suit); a newspaper declaration does neither.
+_BILL = re.compile(r"汇票|本票|支票")
+
+# Documents no longer issued, accepted (an old one can still be lost) with a note saying so.
+OUTDATED_DOCUMENTS = (
+    (re.compile(r"开户许可证"), WARNING,
+     "开户许可证自2019年起不再核发（取消企业银行账户许可），遗失的旧证仍可登报声明作废；"
+     "需要开户证明的，可向开户银行查询基本存款账户信息。"),
+    (re.compile(r"税务登记证|组织机构代码证"), WARNING,
+     "2015年10月“三证合一”后，税务登记证、组织机构代码证已并入营业执照（统一社会信用代码），不再单独核发；"
+     "遗失的是旧证的可照常声明作废，请核对遗失的是否其实是营业执照。"),
+    (re.compile(r"社会保险登记证|统计登记证"), WARNING,
+     "2016年10月“五证合一”后，社会保险登记证、统计登记证已并入营业执照，不再单独核发；"
+     "遗失的是旧证的可照常声明作废，请核对遗失的是否其实是营业执照。"),
+    (re.compile(r"房地产权证|房屋所有权证|国有土地使用证"), INFO,
+     "2015年3月起不动产统一登记，新发的证书名为“不动产权证书”；遗失的是此前发的旧证的，照证上的名称写即可。"),
+)
+
+# An organisation's name, as opposed to a person's: what it ends with.
+_ORGANISATION = re.compile(
+    r"(?:公司|厂|店|经营部|门市部|商行|中心|合作社|学校|幼儿园|医院|诊所|事务所|协会|商会|工作室|加工场|"
+    r"委员会|研究院|研究所|集团|银行|基金会)$")
+
+
+def is_organisation(name: str) -> bool:
+    return bool(_ORGANISATION.search((name or "").strip()))
+
+
+def lost_item_is_not_a_bill(result: CheckResult, t: NoticeType) -> None:
+    for name in LOST_ITEM_FIELDS:
+        if _BILL.search(result.fields.get(name, "")) and name not in result.failed_fields:
+            result.error("lost-bill",
+                         "汇票、本票、支票遗失，登报声明没有法律效果，本报不予刊登。请立即通知付款人（如出票银行）挂失止付，"
+                         "并在通知后三日内（也可在遗失后直接）向票据支付地的基层人民法院申请公示催告，或者向人民法院起诉"
+                         "（《票据法》第十五条）；公示催告的公告由法院发布。", name)
+
+
+def lost_item_may_be_outdated(result: CheckResult, t: NoticeType) -> None:
+    for name in LOST_ITEM_FIELDS:
+        value = result.fields.get(name, "")
+        for pattern, level, message in OUTDATED_DOCUMENTS:
+            if value and pattern.search(value):
+                result.add(level, "outdated-document", message, name)
+
+
+def organisation_declares_as_organisation(result: CheckResult, t: NoticeType) -> None:
+    """An organisation's lost paper is declared void under its credit code (variant
+    org-document); the personal form (document) ends 特此声明 and has no code."""
+    f = result.fields
+    holder = f.get("holder", "")
+    if not is_organisation(holder) or "holder" in result.failed_fields:
+        return
+    if f.get("variant") == "document":
+        result.warning("organisation-document",
+                       f"“{holder}”看来是单位。单位遗失证照或文件，请选“遗失许可证、资质证书”填写：写明统一社会信用代码，"
+                       "以“声明作废”结尾。", "holder")
+    elif f.get("variant") == "invoice" and not f.get("uscc"):
+        result.warning("organisation-code",
+                       "单位遗失发票，请填写本单位的统一社会信用代码，例如：91440101MA5ACCGH4T。", "uscc")
+
+
+def seal_names(value: str) -> list[str]:
+    """The seals named in a seal field: 公章、财务专用章 → [公章, 财务专用章]. What is in brackets
+    is part of a seal's name (法定名称章（公章）, 法人名章（李和平）), never a separator."""
+    names, current, depth = [], "", 0
+    for char in value or "":
+        if char in "（(":
+            depth += 1
+        elif char in "）)" and depth:
+            depth -= 1
+        elif depth == 0 and char in "、，,；;和及与":
+            names.append(current)
+            current = ""
+            continue
+        current += char
+    return [n.strip() for n in names + [current] if n.strip()]
+
+
+def seal_codes_match_seals(result: CheckResult, t: NoticeType) -> None:
+    f = result.fields
+    if f.get("variant") != "seal" or not f.get("seal_kind"):
+        return
+    seals = len(seal_names(f["seal_kind"]))
+    codes = [name for name in ("seal_code", "seal_code_2", "seal_code_3") if f.get(name)]
+    if len(codes) > 1 and len(codes) != seals:
+        result.warning("seal-codes",
+                       f"填写了{seals}枚印章、{len(codes)}个印章编码。请按印章名称的顺序逐枚填写编码，"
+                       "例如：公章、财务专用章，印章编码4417810013412、第二枚印章编码4417810013413。", codes[-1])
+    elif len(codes) == 1 and codes[0] != "seal_code":
+        result.warning("seal-codes", "只有一个印章编码时，请填在“印章编码”一栏。", codes[0])
+
+
+_INVOICE_NUMBER = re.compile(r"\d+")
+
+
+def invoice_numbers_agree(result: CheckResult, t: NoticeType) -> None:
+    """发票代码 10 or 12 digits, 发票号码 8 (数电发票 20), 份数 a whole number that matches the
+    numbers listed (01234567至01234569 is three). Formats change: warnings only."""
+    f = result.fields
+    if f.get("variant") != "invoice":
+        return
+    code = f.get("invoice_code", "")
+    if code and not re.fullmatch(r"\d{10}|\d{12}", code):
+        result.warning("invoice-code",
+                       f"发票代码通常为10位或12位数字（现为“{code}”），例如：4400191130，请对照发票核对。",
+                       "invoice_code")
+    number = f.get("invoice_number", "")
+    numbers = _INVOICE_NUMBER.findall(number)
+    if number and (not numbers or any(len(n) not in (8, 20) for n in numbers)):
+        result.warning("invoice-number",
+                       f"发票号码通常为8位数字（数电发票20位），现为“{number}”，例如：01234567，请对照发票核对。",
+                       "invoice_number")
+    count = f.get("invoice_count", "")
+    if count and not re.fullmatch(r"[1-9]\d*", count):
+        result.error("invoice-count", f"份数请填写数字，例如：1（现为“{count}”）。", "invoice_count")
+        return
+    listed = _listed_count(number, numbers)
+    if count and listed is not None and listed != int(count):
+        result.warning("invoice-count", f"发票号码列出{listed}份，份数填的是{count}份，请核对。", "invoice_count")
+
+
+def _listed_count(text: str, numbers: list[str]) -> int | None:
+    """How many invoices a 发票号码 field lists: 01234567至01234569 is three, A、B is two."""
+    if len(numbers) == 2 and re.search(r"至|到|[-－—~～]", text):
+        first, last = int(numbers[0]), int(numbers[1])
+        return last - first + 1 if last >= first else None
+    return len(numbers) if numbers else None
 
 
 def _filled(fields: Mapping[str, str], pattern: str) -> list[str]:

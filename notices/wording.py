@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Mapping
 
 from notices.dates import format_date, parse_date, parse_dates
 from notices.money import format_amount, parse_amount
-from notices.rules import board_merger, continues_in_business, truthy
+from notices.rules import board_merger, continues_in_business, is_organisation, seal_names, truthy
 
 if TYPE_CHECKING:
     from notices.catalogue import NoticeType
@@ -44,6 +44,18 @@ def money_text(value: str) -> str:
     return value
 
 
+def money_texts(*values: str) -> list[str]:
+    """Several amounts of one notice, in one style: each as money_text when all are written in
+    Chinese numerals (伍佰万元、壹佰万元) or all in digits, else all in digits (1000万元、500万元),
+    so that a notice never prints "由1000万元减少至伍佰万元". An empty value stays empty."""
+    typed = [(v or "").strip() for v in values]
+    amounts = [parse_amount(v) if v else None for v in typed]
+    in_digits = [bool(re.search(r"\d", v)) for v, a in zip(typed, amounts, strict=True) if a is not None]
+    if len(set(in_digits)) > 1:
+        return [format_amount(a) if a is not None else money_text(v) for v, a in zip(typed, amounts, strict=True)]
+    return [money_text(v) for v in typed]
+
+
 def date_text(value: str) -> str:
     d = parse_date(value)
     return format_date(d) if d else value
@@ -65,15 +77,39 @@ def _with_code(name: str, code: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+def _seals(f: Fields) -> tuple[str, str]:
+    """What was lost, with its codes: 公章一枚，印章编码：…; several seals 各一枚, their codes in
+    the order named (公章、财务专用章各一枚…，印章编码依次为：…、…). A name that gives its own
+    count (合同专用章两枚) is printed as typed."""
+    kind = _v(f, "seal_kind")
+    several = len(seal_names(kind)) > 1
+    codes = [_v(f, name) for name in ("seal_code", "seal_code_2", "seal_code_3") if _v(f, name)]
+    text = kind if "枚" in kind else kind + ("各一枚" if several else "一枚")
+    return text, (f"，印章编码{'依次为' if len(codes) > 1 else ''}：{'、'.join(codes)}" if codes else "")
+
+
 def compose_lost_document(f: Fields) -> str:
     holder, variant = _v(f, "holder"), _v(f, "variant")
+    code = f"，统一社会信用代码：{_v(f, 'uscc')}" if _v(f, "uscc") else ""
     if variant == "seal":
-        text = f"{holder}遗失{_v(f, 'seal_kind')}一枚"
-        if _v(f, "uscc"):
-            text += f"，统一社会信用代码：{_v(f, 'uscc')}"
-        if _v(f, "seal_code"):
-            text += f"，印章编码：{_v(f, 'seal_code')}"
-        return text + "，声明作废。"
+        seals, codes = _seals(f)
+        return f"{holder}遗失{seals}{code}{codes}，声明作废。"
+    if variant == "org-document":
+        # An organisation's paper: declared void under its credit code (docs/law.md §2).
+        name = _v(f, "org_document_name")
+        issuer = f"{_v(f, 'issuer')}核发的" if _v(f, "issuer") else ""
+        text = f"{holder}遗失{issuer}{name}"
+        if _v(f, "permit_number"):
+            label = "许可证编号" if "许可证" in name else "证书编号" if "证书" in name else "编号"
+            text += f"，{label}：{_v(f, 'permit_number')}"
+        return text + code + "，声明作废。"
+    if variant == "invoice":
+        issuer = f"{_v(f, 'invoice_issuer')}开具的" if _v(f, "invoice_issuer") else ""
+        part = f"（{_v(f, 'invoice_part')}）" if _v(f, "invoice_part") else ""
+        text = f"{holder}遗失{issuer}{_v(f, 'invoice_kind')}{part}{_v(f, 'invoice_count')}份"
+        if _v(f, "invoice_code"):
+            text += f"，发票代码：{_v(f, 'invoice_code')}"
+        return text + f"，发票号码：{_v(f, 'invoice_number')}{code}，声明作废。"
     if variant == "document":
         text = f"{holder}遗失{_v(f, 'document_name')}"
         if _v(f, "document_note"):
@@ -82,10 +118,10 @@ def compose_lost_document(f: Fields) -> str:
             text += f"，身份证号码：{_v(f, 'id_card')}"
         if _v(f, "document_number"):
             text += f"，编号：{_v(f, 'document_number')}"
-        return text + "，特此声明。"
-    text = f"{holder}遗失营业执照{_v(f, 'licence_copy')}"
-    if _v(f, "uscc"):
-        text += f"，统一社会信用代码：{_v(f, 'uscc')}"
+        # A person's declaration ends 特此声明; an organisation's paper is declared void (the
+        # org-document form, which also gives its credit code, is what it should use).
+        return text + ("，声明作废。" if is_organisation(holder) else "，特此声明。")
+    text = f"{holder}遗失营业执照{_v(f, 'licence_copy')}{code}"
     if _v(f, "regno"):
         text += f"，注册号：{_v(f, 'regno')}"
     if _v(f, "licence_serial"):
@@ -129,8 +165,9 @@ def compose_capital_reduction(f: Fields) -> str:
     # (CL 224: within 30 days of the resolution); left out when not given.
     resolved = parse_date(_v(f, "resolved_on"))
     when = f"于{format_date(resolved)}" if resolved else ""
+    before, after = money_texts(_v(f, "capital_before"), _v(f, "capital_after"))
     text = (f"{_with_code(_v(f, 'company'), _v(f, 'uscc'))}{when}经{_v(f, 'decision')}，注册资本由"
-            f"{money_text(_v(f, 'capital_before'))}减少至{money_text(_v(f, 'capital_after'))}。")
+            f"{before}减少至{after}。")
     if truthy(f.get("covers_losses")):
         # CL 225: reduction to cover losses — no distribution to shareholders, no creditor sentence.
         text += "本次减资用于弥补亏损，不向股东分配，也不免除股东缴纳出资的义务。"
@@ -176,10 +213,11 @@ def compose_merger(f: Fields) -> str:
 
 def compose_division(f: Fields) -> str:
     results = []
+    capitals = money_texts(*(_v(f, f"result{i}_capital") for i in (1, 2, 3)))
     for i in (1, 2, 3):
         name = _v(f, f"result{i}_name")
         if name:
-            capital = money_text(_v(f, f"result{i}_capital"))
+            capital = capitals[i - 1]
             results.append(f"{name}（注册资本{capital}）" if capital else name)
     listed = "、".join(results[:-1]) + "和" + results[-1] if len(results) > 1 else "".join(results)
     form = _v(f, "division_form") or "存续分立"

@@ -187,5 +187,6 @@ def test_the_starting_prices_come_from_the_catalogue(equity_transfer):
     declared type at its own price, everything else per line by the engine's default rule."""
     card = printing.default_rate_card()
     assert {k: (r.model, r.flat_cents) for k, r in card.categories.items()} == {
-        "licence": ("flat", 30000), "seal": ("flat", 30000), "document": ("flat", 15000), CODE: ("flat", 20000)}
+        "licence": ("flat", 30000), "seal": ("flat", 30000), "document": ("flat", 15000),
+        "org-document": ("flat", 30000), "invoice": ("flat", 30000), CODE: ("flat", 20000)}
     assert card.default == RateCard().default

@@ -223,7 +223,8 @@ def shots(request):
 # The index's entry for each sample (tests/data/samples.json key → link title on /).
 ENTRY_TITLES = {
     "lost-document:licence": "遗失营业执照", "lost-document:seal": "遗失印章",
-    "lost-document:document": "遗失证件或文件", "capital-reduction": "减资公告",
+    "lost-document:document": "遗失证件或文件", "lost-document:org-document": "遗失许可证、资质证书",
+    "lost-document:invoice": "遗失发票", "capital-reduction": "减资公告",
     "liquidation": "清算公告／注销公告", "revocation": "撤销公告", "merger": "合并公告",
     "division": "分立公告", "correction": "更正声明",
 }
