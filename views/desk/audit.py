@@ -47,21 +47,24 @@ DETAIL_LABELS = {
 }
 
 
+LOGIN_REFUSALS = {"wrong-password": "密码不对", "no-such-user": "无此账号", "inactive": "账号已停用"}
+
+
+def _labels_for(key: str) -> dict:
+    """The Chinese names of the coded values an entry's `key` holds (empty: shown as stored)."""
+    if key == "type":
+        return {code: notice_type.title for code, notice_type in CATALOGUE.items()}
+    return {"method": PAYMENT_METHODS, "role": ROLE_LABELS,
+            "reason": {**LOGIN_REFUSALS, **THROTTLE_REASONS}}.get(key, {})
+
+
 def _value_text(key: str, value) -> str:
     if value is None or value == [] or value == "":
         return "—"
-    if key == "type" and value in CATALOGUE:
-        return CATALOGUE[value].title
+    if isinstance(value, str) and value in (labels := _labels_for(key)):
+        return labels[value]
     if key.endswith("_cents") and isinstance(value, int):
         return format_yuan(value)
-    if key == "method":
-        return PAYMENT_METHODS.get(value, value)
-    if key == "role":
-        return ROLE_LABELS.get(value, value)
-    if key == "reason" and value in ("wrong-password", "no-such-user", "inactive"):
-        return {"wrong-password": "密码不对", "no-such-user": "无此账号", "inactive": "账号已停用"}[value]
-    if key == "reason" and value in THROTTLE_REASONS:
-        return THROTTLE_REASONS[value]
     if key == "revisions" and isinstance(value, list):
         return "、".join(f"{r[0]} 第{r[1]}版" if isinstance(r, list) and len(r) == 2 else str(r) for r in value)
     if isinstance(value, list):
