@@ -16,10 +16,10 @@ Sources: docs/law.md (statutes as revised 2023-12-29, in force 2024-07-01).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from notices import wording
+from notices import entities, wording
 from notices.rules import (
     amounts_are_plausible,
     board_merger,
@@ -29,6 +29,7 @@ from notices.rules import (
     dissolution_can_be_revoked,
     division_capitals_have_names,
     division_results_differ,
+    liquidation_fits_the_entity,
     invoice_numbers_agree,
     lost_item_is_not_a_bill,
     lost_item_may_be_outdated,
@@ -129,10 +130,22 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class CreditorPeriod:
+    """The creditors' period counted from publication, shown to the advertiser with its last day."""
+    days: int
+    label: str                           # 债权人期限（自公告之日起四十五日）
+    article: str
+    said: str                            # the info's words: 债权人期限自刊登之日起四十五日
+    applies: Callable[[Mapping[str, str]], bool] = lambda fields: True
+
+
+@dataclass(frozen=True)
 class Note:
     """Advice shown with the form and kept with the notice (info, never blocks)."""
     text: str
     variants: tuple[str, ...] = ()     # lost-document: only for these variants
+    # Kept with the notice only where its fields say it applies (an entity kind's, say).
+    applies: Callable[[Mapping[str, str]], bool] = lambda fields: True
 
     def applies_to(self, variant: str | None) -> bool:
         return not self.variants or variant in self.variants
@@ -174,8 +187,12 @@ class NoticeType:
     recommended: tuple[Phrase, ...] = ()  # warn when the text does not say this
     closings: tuple[str, ...] = ("特此公告",)
     deadline: Deadline | None = None
+    # Windows that take the place of `deadline` where they apply (an entity kind's own statute):
+    # the first that applies to the fields is checked (deadline_for).
+    deadlines: tuple[Deadline, ...] = ()
     creditor_days: int | None = None     # creditors' window from publication, shown to the advertiser
     creditors_when: Callable[[Mapping[str, str]], bool] = _always   # …unless the fields say there is none
+    creditor_periods: tuple[CreditorPeriod, ...] = ()   # likewise in place of creditor_days
     titles: tuple[str, ...] = ()         # alternative printed titles (清算公告 / 注销公告)
     # The rate card's category (None: the card's default rule, per line) and its starting price
     # per notice; a type with variants is priced by its variant's.
@@ -205,8 +222,9 @@ class NoticeType:
         problems += [f"a note names unknown variants {n.variants}" for n in self.notes if not set(n.variants) <= codes]
         problems += [f"group rule names unknown fields {group}" for group, _message, _v in self.group_rules
                      if not set(group) <= set(names)]
-        if self.deadline and self.deadline.from_field not in names:
-            problems.append(f"deadline counts from unknown field {self.deadline.from_field!r}")
+        for deadline in (self.deadline, *self.deadlines):
+            if deadline and deadline.from_field not in names:
+                problems.append(f"deadline counts from unknown field {deadline.from_field!r}")
         if not callable(self.compose) or not all(callable(rule) for rule in self.rules):
             problems.append("compose and every rule must be functions")
         if problems:
@@ -256,6 +274,19 @@ class NoticeType:
             return chosen
         return self.title
 
+    def deadline_for(self, fields: Mapping[str, str]) -> Deadline | None:
+        """The statutory window to publish in that applies to these fields, if any."""
+        return next((d for d in (*self.deadlines, self.deadline) if d and d.applies(fields)), None)
+
+    def creditor_period_for(self, fields: Mapping[str, str]) -> CreditorPeriod | None:
+        """The creditors' period from publication that applies to these fields, if any."""
+        if self.creditor_periods:
+            return next((p for p in self.creditor_periods if p.applies(fields)), None)
+        if self.creditor_days and self.creditors_when(fields):
+            return CreditorPeriod(self.creditor_days, "债权人期限（自公告之日起四十五日）", "《公司法》",
+                                  "债权人期限自刊登之日起四十五日")
+        return None
+
     def price_category_for(self, fields: Mapping[str, str]) -> str | None:
         variant = self.variant(self.variant_of(fields))
         return variant.price_category if variant else self.price_category
@@ -272,6 +303,9 @@ class NoticeType:
                                 "label": self.deadline.label, "article": self.deadline.article}
         if self.creditor_days:
             data["creditor_days"] = self.creditor_days
+        if any(f.name == entities.ENTITY for f in self.fields):
+            # Each entity kind's statute, titles and windows (its own in place of the above).
+            data["entities"] = [k.as_json() for k in entities.KINDS.values()]
         return data
 
 
@@ -500,6 +534,66 @@ RESCINDING_RESOLUTION = Phrase(
 )
 
 
+# ---------------------------------------------------------------------------------------------
+# Entity kinds (notices/entities.py): the field that names one, and what each kind's statute makes
+# of a 清算公告 / 注销公告: its sentence, its windows. A notice that names no kind is a company's,
+# and only a company's notice gets the Company Law's findings.
+def entity_field(**kw: Any) -> Field:
+    kw.setdefault("help", "按营业执照或登记证书上的类型选择；不选即为公司")
+    # Not required: a notice that names no kind (an empty value too) is a company's.
+    return Field(entities.ENTITY, "主体类型", CHOICE, required=False, choices=entities.CHOICES,
+                 default=entities.DEFAULT, **kw)
+
+
+def _for_companies(phrase: Phrase) -> Phrase:
+    return replace(phrase, applies=lambda f: entities.kind_of(f).company_law and phrase.applies(f))
+
+
+def _claims_phrase(kind: entities.EntityKind) -> Phrase:
+    """The kind's sentence: creditors declare their claims within its days of the announcement."""
+    assert kind.claims is not None
+    days = kind.claims.from_announcement
+    start = "第一次公告" if kind.claims.first_announcement else "公告"
+    days_rx = rf"(?:{entities.numeral_cn(days)}|{days})\s*(?:日|天|个自然日)"
+    return Phrase(
+        f"creditor-claims-{days}-days", kind.claims.words,
+        _rx(creditors_within(days_rx, r".{0,30}?申报.{0,4}债权")),
+        f"缺少{kind.claims.article}规定的语句：债权人自{start}之日起{entities.days_cn(days)}内向{kind.liquidator}申报债权。",
+        applies=entities.is_kind(kind.code))
+
+
+def _creditor_period(kind: entities.EntityKind) -> CreditorPeriod:
+    assert kind.claims is not None
+    days = entities.days_cn(kind.claims.from_announcement)
+    if kind is entities.COMPANY:     # as before the kinds existed
+        return CreditorPeriod(45, "债权人期限（自公告之日起四十五日）", "《公司法》", "债权人期限自刊登之日起四十五日",
+                              applies=entities.is_kind(kind.code))
+    if kind.claims.first_announcement:
+        return CreditorPeriod(kind.claims.from_announcement, f"债权人期限（自第一次公告之日起{days}）",
+                              kind.claims.article, f"本次如为第一次公告，债权人期限自刊登之日起{days}",
+                              applies=entities.is_kind(kind.code))
+    return CreditorPeriod(kind.claims.from_announcement, f"债权人期限（自公告之日起{days}）", kind.claims.article,
+                          f"债权人期限自刊登之日起{days}", applies=entities.is_kind(kind.code))
+
+
+def _publication_deadline(kind: entities.EntityKind) -> Deadline:
+    assert kind.publish is not None
+    return Deadline("group_formed_on", kind.publish.days, kind.publish.label, kind.publish.article,
+                    applies=entities.is_kind(kind.code))
+
+
+# A branch's notice says who answers for its debts: the company it belongs to (CL 13).
+BRANCH_LIABILITY = Phrase(
+    "branch-liability", "分公司的债权债务由所属公司承担",
+    _rx(r"(?:债权|债务|民事责任).{0,40}?由.{0,60}?公司.{0,8}?(?:承担|承继|负责|清偿)"),
+    "正文未写明分公司的债权债务由谁承担。分公司不具有法人资格，其民事责任由所属公司承担（《公司法》第十三条），"
+    "建议写明，例如：本分公司的债权债务由广州某某有限公司承担。",
+    applies=entities.is_kind("branch"),
+)
+_WITH_CLAIMS = tuple(k for k in entities.KINDS.values() if k.claims)
+_WITH_WINDOW = tuple(k for k in entities.KINDS.values() if k.publish and k is not entities.COMPANY)
+
+
 def creditors_have_claims(fields: Mapping[str, str]) -> bool:
     """CL 225: a reduction that makes good losses pays nothing out; creditors have no 45-day claim."""
     return not truthy(fields.get("covers_losses"))
@@ -670,28 +764,39 @@ REVOCATION = NoticeType(
 )
 
 LIQUIDATION = NoticeType(
-    code="liquidation", title="清算公告", titles=("清算公告", "注销公告"),
-    label="公司解散清算，通知债权人申报债权（清算公告或注销公告）",
-    entry_title="清算公告／注销公告", blurb="公司解散清算，通知债权人申报债权",
+    code="liquidation", title="清算公告", titles=entities.all_titles(),
+    label="公司、分公司、个体工商户、合伙企业、事业单位等解散清算或注销，通知债权人（清算公告或注销公告）",
+    entry_title="清算公告／注销公告", blurb="公司、分公司、个体工商户、合伙企业、事业单位等注销或清算",
     fields=(
-        Field("heading", "公告标题", CHOICE, choices=(("清算公告", "清算公告"), ("注销公告", "注销公告"))),
-        company(),
+        # Each kind's statute, sentence and windows: notices/entities.py; a notice without one is
+        # a company's (API clients from before the kinds send none).
+        entity_field(),
+        Field("heading", "公告标题", CHOICE, choices=tuple((t, t) for t in entities.all_titles())),
+        company(label="名称", help="与营业执照或登记证书一致，例如：广州某某科技有限公司、某某市某某研究所"),
         uscc(required=False),
-        Field("cause", "解散原因", TEXT, max_length=LONG_MAX,
-              suggestions=("经股东会决议解散", "营业期限届满", "公司章程规定的解散事由出现", "依法被吊销营业执照"),
-              help="例如：经股东会决议解散"),
-        date("group_formed_on", "清算组成立日期", required=False, not_future=True,
-             help="用来核对六十日内公告的期限；不填则不核对"),
+        Field("cause", "解散原因", TEXT, max_length=LONG_MAX, suggestions=entities.all_causes(),
+              help="例如：经股东会决议解散；合伙企业：经全体合伙人决定解散；事业单位：经举办单位决定撤销"),
+        date("group_formed_on", "清算组（清算人）成立日期", required=False, not_future=True,
+             help="用来核对法定的公告期限（公司、合伙企业、农民专业合作社六十日内）；不填则不核对"),
+        Field("claims_days", "债权申报期限（日）", required=False, max_length=4,
+              help="法律未规定期限的（个体工商户、社会组织）可填清算组织自定的期限，例如：60；其他类型按法定期限，不必填写"),
         *CONTACT_FIELDS,
     ),
-    required=(CREDITOR_CLAIMS_45,),
-    recommended=(CREDITOR_CONTACT,),
-    warns=COMMON_WARNS + (THIRD_PERSON, DECISION_VERB, OLD_MEETING_NAME),
+    required=(_for_companies(CREDITOR_CLAIMS_45),
+              *(_claims_phrase(k) for k in _WITH_CLAIMS if k.claims and k.claims.confirmed and not k.company_law)),
+    recommended=(CREDITOR_CONTACT, BRANCH_LIABILITY,
+                 *(_claims_phrase(k) for k in _WITH_CLAIMS if k.claims and not k.claims.confirmed)),
+    warns=tuple(_for_companies(p) for p in COMMON_WARNS + (THIRD_PERSON, DECISION_VERB, OLD_MEETING_NAME)),
     closings=("特此公告", "申请注销登记"),
     # CL 235: 清算组应当自成立之日起十日内通知债权人，并于六十日内在报纸上或者国家企业信用信息公示系统公告。
-    deadline=Deadline("group_formed_on", 60, "法定刊登期限（清算组成立之日起六十日内）", "《公司法》第二百三十五条"),
+    deadline=Deadline("group_formed_on", 60, "法定刊登期限（清算组成立之日起六十日内）", "《公司法》第二百三十五条",
+                      applies=entities.is_kind("company")),
+    deadlines=tuple(_publication_deadline(k) for k in _WITH_WINDOW),
     creditor_days=45,
-    notes=(Note("简易注销须在国家企业信用信息公示系统公示（《公司法》第二百四十条），本报公告不能替代。"),),
+    creditor_periods=tuple(_creditor_period(k) for k in _WITH_CLAIMS),
+    notes=(Note("简易注销须在国家企业信用信息公示系统公示（《公司法》第二百四十条），本报公告不能替代。",
+                applies=entities.is_kind("company")),),
+    rules=(liquidation_fits_the_entity,),
     compose=wording.compose_liquidation,
 )
 

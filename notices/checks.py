@@ -337,14 +337,15 @@ def _check_dates(result: CheckResult, t: NoticeType, calendar: PublishingCalenda
                  require_open: bool) -> None:
     if result.publication_date is not None and require_open:
         _check_issue_open(result, result.publication_date, calendar, now)
-    if t.deadline and t.deadline.applies(result.fields):
-        _check_statutory_deadline(result, t, t.deadline)
-    if t.creditor_days and result.publication_date is not None and t.creditors_when(result.fields):
-        window = statutory_window(result.publication_date, t.creditor_days, "债权人期限（自公告之日起四十五日）",
-                                  "《公司法》")
+    # The windows the fields call for (an entity kind's own statute: notices/entities.py).
+    deadline = t.deadline_for(result.fields)
+    if deadline:
+        _check_statutory_deadline(result, t, deadline)
+    period = t.creditor_period_for(result.fields)
+    if period and result.publication_date is not None:
+        window = statutory_window(result.publication_date, period.days, period.label, period.article)
         result.windows.append(window)
-        result.add(INFO, "creditor-window", f"债权人期限自刊登之日起四十五日，至{format_date_cn(window.ends)}。",
-                   DATE_FIELD)
+        result.add(INFO, "creditor-window", f"{period.said}，至{format_date_cn(window.ends)}。", DATE_FIELD)
     _note_provisional_window(result)
     if result.publication_date is not None:
         _check_date_flags(result, t, result.publication_date, now)
@@ -457,7 +458,7 @@ def check_notice(type_code: str, fields: Mapping[str, object] | None, text: str 
     _check_id_numbers(result, t, variant, print_id_numbers)
     _check_dates(result, t, calendar, now, require_open)
     report_reading(result, t, reading, given)
-    for note in t.notes_for(variant):
+    for note in (n for n in t.notes_for(variant) if n.applies(result.fields)):
         result.add(INFO, "note", note.text)
     return result
 

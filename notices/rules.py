@@ -17,6 +17,8 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Mapping
 
+from notices import entities
+from notices.entities import EntityKind
 from notices.money import format_amount, parse_amount
 
 if TYPE_CHECKING:   # only for the annotations: checks.py and catalogue.py import this module
@@ -366,3 +368,62 @@ def _listed_count(text: str, numbers: list[str]) -> int | None:
 def _filled(fields: Mapping[str, str], pattern: str) -> list[str]:
     """The values of the numbered fields pattern.format(1..3) that are filled in, in order."""
     return [fields[pattern.format(i)] for i in (1, 2, 3) if fields.get(pattern.format(i))]
+
+
+# ---------------------------------------------------------------------------------------------
+# 清算公告 / 注销公告 of each kind of entity (notices/entities.py, docs/law.md §7)
+def _kind_by_name(name: str) -> EntityKind | None:
+    """The kind a registered name shows for certain (a branch's name ends in 分公司; a partnership
+    carries 合伙; only a company may call itself 有限公司), else None (报社, 研究所, 协会 … say nothing)."""
+    name = name.strip()
+    if name.endswith("分公司"):
+        return entities.BRANCH
+    if "合伙企业" in name or re.search(r"[（(](?:有限|普通|特殊普通)合伙[）)]$", name):
+        return entities.PARTNERSHIP
+    if name.endswith("合作社"):
+        return entities.COOPERATIVE
+    if re.search(r"有限(?:责任)?公司$", name):
+        return entities.COMPANY
+    return None
+
+
+def liquidation_fits_the_entity(result: CheckResult, t: NoticeType) -> None:
+    """The notice is its kind's: a title the kind uses, a creditor period the kind's law allows,
+    the kind's deciding body, and a name that does not show another kind; and the advertiser is
+    told what the law sets (or does not set) for that kind."""
+    f = result.fields
+    failed = result.failed_fields
+    kind = entities.kind_of(f)
+    if entities.ENTITY in failed:
+        return
+    heading = f.get("heading", "")
+    if heading and "heading" not in failed and heading not in kind.titles:
+        result.error("heading-entity", f"{kind.short}的公告标题请选：{'、'.join(kind.titles)}。", "heading")
+    named = _kind_by_name(f.get("company", ""))
+    if named is not None and named is not kind:
+        result.warning("entity-mismatch",
+                       f"名称“{f['company']}”看起来是{named.short}，主体类型选的却是{kind.short}。不同类型适用不同的法律和期限，"
+                       f"请核对，例如改选“{named.label}”。", entities.ENTITY)
+    if not kind.company_law and kind is not entities.BRANCH and "股东" in f.get("cause", ""):
+        result.warning("entity-members", f"{kind.short}没有股东，解散由{kind.members}决定，请核对解散原因，"
+                                         f"例如：{kind.causes[0]}。", "cause")
+    _claims_days_fit(result, kind)
+    for note in kind.notes:
+        result.add("info", "entity-note", note)
+
+
+def _claims_days_fit(result: CheckResult, kind: EntityKind) -> None:
+    typed = result.fields.get("claims_days", "")
+    if not typed or "claims_days" in result.failed_fields:
+        return
+    if not re.fullmatch(r"[1-9]\d{0,2}", typed):
+        result.error("claims-days", f"债权申报期限请填写天数，例如：60（现为“{typed}”）。", "claims_days")
+        return
+    claims = kind.claims
+    if claims is not None and int(typed) != claims.from_announcement:
+        message = (f"{claims.article}规定{claims.words}，所填{typed}日与之不符。请删去所填期限（按法定期限生成正文），"
+                   f"或改为{claims.from_announcement}。")
+        if claims.confirmed:
+            result.error("claims-days", message, "claims_days")
+        else:
+            result.warning("claims-days", message, "claims_days")

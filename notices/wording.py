@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Mapping
 
+from notices import entities
 from notices.dates import format_date, parse_date, parse_dates
 from notices.money import format_amount, parse_amount
 from notices.rules import board_merger, continues_in_business, is_organisation, seal_names, truthy
@@ -151,12 +152,55 @@ def compose_revocation(f: Fields) -> str:
 
 
 def compose_liquidation(f: Fields) -> str:
+    kind = entities.kind_of(f)
+    if kind is not entities.COMPANY:
+        return _compose_other_liquidation(kind, f)
     text = (f"{_with_code(_v(f, 'company'), _v(f, 'uscc'))}{_v(f, 'cause')}，已成立清算组，进行清算。"
             "请债权人自接到本公司通知之日起三十日内，未接到通知的自本公告见报之日起四十五日内，"
             "向本公司清算组申报债权，并提供相关证明材料。")
     contact = _contact(f)
     if contact:
         text += f"清算组{contact}"
+    return text + "特此公告。"
+
+
+# How each kind's liquidator came to be, in its statute's words (notices/entities.py).
+_LIQUIDATOR_FORMED = {"清算组": "已成立清算组，进行清算", "清算人": "已确定清算人，进行清算",
+                      "清算组织": "已成立清算组织，进行清算", "投资人": "由投资人自行清算"}
+
+
+def _compose_other_liquidation(kind: entities.EntityKind, f: Fields) -> str:
+    """A 清算公告 / 注销公告 of an entity other than a company: its statute's creditor period and
+    liquidator, or, where its law sets none, who answers for the debts and the period it chose."""
+    name = _v(f, "company")
+    me = entities.self_name(kind, name)
+    head = f"{_with_code(name, _v(f, 'uscc'))}{_v(f, 'cause')}"
+    contact = _contact(f)
+    days = _v(f, "claims_days")
+    if kind is entities.BRANCH:
+        # CL 13: a branch has no legal personality; the company answers for it.
+        parent = entities.parent_company(name) or "所属公司"
+        return f"{head}，拟向登记机关申请注销登记。{me}的债权债务由{parent}承担。{contact}特此公告。"
+    if kind is entities.INDIVIDUAL:
+        # Civil Code Art. 56: the operator answers with personal or family property.
+        claims = f"请债权人自本公告见报之日起{days}日内与经营者联系申报债权。" if days else ""
+        return f"{head}，拟向登记机关申请注销登记。{claims}原有债权债务由经营者依法承担。{contact}特此公告。"
+    text = f"{head}，{_LIQUIDATOR_FORMED.get(kind.liquidator, '已成立清算组，进行清算')}。"
+    to = kind.liquidator if kind.liquidator == "投资人" else f"{me}{kind.liquidator}"
+    if kind.claims is None:          # 社会组织: the period its 清算组织 chose, if any
+        within = f"自本公告见报之日起{days}日内" if days else ""
+        text += f"请债权人{within}向{to}申报债权，并提供相关证明材料。"
+    elif kind.claims.first_announcement:     # 事业单位: from the first of its announcements
+        text += (f"请债权人自{me}第一次公告之日起{entities.days_cn(kind.claims.from_announcement)}内，"
+                 f"向{to}申报债权，并提供相关证明材料。")
+    else:
+        letter = "通知书" if kind is entities.PARTNERSHIP else "通知"
+        sender = "" if kind is entities.SOLE else me
+        text += (f"请债权人自接到{sender}{letter}之日起{entities.days_cn(kind.claims.from_notice or 30)}内，"
+                 f"未接到{letter}的自本公告见报之日起{entities.days_cn(kind.claims.from_announcement)}内，"
+                 f"向{to}申报债权，并提供相关证明材料。")
+    if contact:
+        text += contact if kind.liquidator == "投资人" else f"{kind.liquidator}{contact}"
     return text + "特此公告。"
 
 

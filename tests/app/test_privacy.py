@@ -357,7 +357,7 @@ def test_no_id_number_prints_in_full_anywhere(app):
     full number in the column PDF, the proofs, /verify or the advertiser's status page and
     receipt, while each number's masked form is there (the text is shown, masked)."""
     from store.accounts import create_api_key
-    variants = generated_variants(400)
+    variants = generated_variants(600)     # about 30 a notice: one notice per sample (and entity kind)
     notices = notices_with_variants(variants)
     all_numbers = [n for _, numbers in notices for n in numbers]
     assert len(all_numbers) >= 200 and len(set(all_numbers)) == len(all_numbers)
