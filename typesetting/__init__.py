@@ -19,14 +19,14 @@ One notice
         Characters the print fonts lack (生僻字); the form should ask for another wording.
     normalize_text(text) -> str
         The text as it will print (spaces, half/full width); what the preview shows.
-    render_notice_png(title, body, settings, dpi=200) -> bytes
-    render_notice_pdf(title, body, settings) -> bytes
+    render_notice_png(title, body, settings, dpi=200, renderer=None) -> bytes
+    render_notice_pdf(title, body, settings, renderer=None) -> bytes
     quote_price(line_count, char_count, category, rate_card) -> Quote
         Quote(amount_cents, lines, explanation) e.g. "共5行，每行¥50，合计¥250".
 
 The column
     render_column(items, settings, issue_date, continue_overflow=False, *, rate_card=None,
-                  limits=COLUMN_LIMITS)
+                  limits=COLUMN_LIMITS, renderer=None)
         -> ColumnResult(pdf, placements, overflow, fill, pages, warnings, render_cpu_s)
         items: [ColumnItem(key, label, title, body, type_code, price_category=None,
         setting=None)] in print order (setting: the notice already set, e.g. from_dict);
@@ -56,8 +56,10 @@ How lines are set (see linebreak.py): glyph advances come from HarfBuzz on the v
 fontconfig gives WeasyPrint; a dynamic programme breaks the text obeying 禁则 and keeping codes,
 numbers and dates whole where it can; every line but the last gets the letter-spacing that
 lands its last glyph on the column edge (codes and numbers set solid where the Chinese characters
-can take the space); WeasyPrint then draws the lines pre-broken. The line
-count is therefore known before rendering, and the price is a function of it.
+can take the space). The line count is therefore known before rendering, and the price is
+a function of it. The lines are then drawn as set: straight into PDF by draw.py (the default),
+or through HTML by WeasyPrint, the reference (render.RENDERERS; render functions take
+renderer=).
 """
 
 from .column import (
@@ -91,10 +93,10 @@ __all__ = [
 
 def warm_up() -> None:
     """Start the render workers and render a sample preview on each, so that the first
-    previews are fast (a worker start ~1.4 s, its shared font subsets ~0.4 s)."""
-    from .preview import notice_pdf_job
+    previews are fast (a worker start ~1.4 s, its shared font subsets 0.1-0.4 s)."""
+    from .preview import _notice_job
     from .render import PREVIEW_LIMITS, pool_size, run_jobs
 
-    job = dict(notice_pdf_job("遗失声明", "预热排版引擎，统一社会信用代码：91440101MA5CXXXX0X。",
-                              LayoutSettings()), png_dpi=72, shared_subsets=True)
+    job = dict(_notice_job("遗失声明", "预热排版引擎，统一社会信用代码：91440101MA5CXXXX0X。",
+                           LayoutSettings(), None), png_dpi=72, shared_subsets=True)
     run_jobs([job] * pool_size(), PREVIEW_LIMITS)

@@ -1,4 +1,6 @@
-"""The render worker: a child process that turns our HTML into PDF (and PNG) under limits.
+"""The render worker: a child process that makes our PDFs (and PNGs) under limits: the column
+and the preview drawn directly from the engine's set lines (draw.py), or from our HTML by
+WeasyPrint (the reference, and the app's other documents).
 
 Started by render.py as `python -m typesetting._worker MEMORY_MB`. It caps its own address
 space (RLIMIT_AS) before importing WeasyPrint, then serves jobs read from stdin: one pickled
@@ -141,17 +143,50 @@ class Renderer:
         return result
 
     def answer(self, job: Job) -> Job:
-        """The answer to a job, by its kind: "ping", "document", "rasterize", else a column or
-        preview (render)."""
+        """The answer to a job, by its kind: "ping", "document", "rasterize", "draw-column" and
+        "draw-notice" (the direct drawer, draw.py), else a column or preview by WeasyPrint
+        (render)."""
         kind = job.get("kind")
         if kind == "ping":   # a health check, and the benchmark's measure of the pipe round trip
             return {"ok": True}
+        if kind in ("draw-column", "draw-notice"):
+            return self.draw(job)
         if kind == "document":
             return self.render_document(job)
         if kind == "rasterize":
             return {"ok": True, "pngs": self.rasterize(job["pdf"], job["dpi"], all_pages=True,
                                                        grayscale=job["grayscale"], optimize=True)}
         return self.render(job)
+
+    def draw(self, job: Job) -> Job:
+        """A column or a preview drawn directly from the engine's set lines (draw.py): no HTML,
+        no WeasyPrint. The same answer as render: the PDF, and/or a PNG of its first page."""
+        import uharfbuzz
+
+        from . import draw
+
+        compress = not job.get("uncompressed", False)
+        try:
+            if job["kind"] == "draw-column":
+                pdf = draw.draw_column(job["drawing"], compress=compress)
+            else:
+                pdf = draw.draw_notice(job["lines"], job["height_pt"], job["settings"],
+                                       job["description"], compress=compress,
+                                       shared_subsets=bool(job.get("shared_subsets")))
+        except uharfbuzz.HarfBuzzError as exc:
+            # HarfBuzz maps a font file; under this worker's address-space cap (RLIMIT_AS) the
+            # mapping fails and it says only "Failed to open: PATH". The file being there and
+            # readable, what was missing is memory: answer as for any job out of memory.
+            path = str(exc).partition(": ")[2]
+            if str(exc).startswith("Failed to open") and os.access(path, os.R_OK):
+                raise MemoryError(str(exc)) from exc
+            raise
+        result: Job = {"ok": True, "pdf": pdf, "refused": [], "warnings": []}
+        if job.get("png_dpi"):
+            result["png"] = self.rasterize(pdf, job["png_dpi"])[0]
+            if not job.get("keep_pdf"):
+                del result["pdf"]
+        return result
 
     def render_document(self, job: Job) -> Job:
         """A document of the app's own that is not set lines (the proof of publication): its

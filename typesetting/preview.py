@@ -6,7 +6,7 @@ from ._worker import Job
 from .errors import RenderError
 from .linebreak import set_notice
 from .markup import PRINT_CSS, preview_geometry, render_template
-from .render import PREVIEW_LIMITS, RenderLimits, run_job
+from .render import PREVIEW_LIMITS, RenderLimits, choose_renderer, run_job
 from .settings import LayoutSettings
 
 MIN_DPI, MAX_DPI = 50, 600
@@ -24,12 +24,26 @@ def notice_pdf_job(title: str, body: str, settings: LayoutSettings) -> Job:
             "boxes": g["boxes"], "pages": 1, "uncompressed": True}
 
 
+def notice_draw_job(title: str, body: str, settings: LayoutSettings) -> Job:
+    """The preview as the direct drawer's job (draw.py): the set lines themselves, no HTML."""
+    notice = set_notice(title, body, settings)
+    return {"kind": "draw-notice", "lines": notice.lines, "height_pt": notice.height_pt,
+            "settings": settings, "description": notice.title, "uncompressed": True}
+
+
+def _notice_job(title: str, body: str, settings: LayoutSettings, renderer: str | None) -> Job:
+    if choose_renderer(renderer) == "direct":
+        return notice_draw_job(title, body, settings)
+    return notice_pdf_job(title, body, settings)
+
+
 def render_notice_png(title: str, body: str, settings: LayoutSettings, dpi: int = 200, *,
-                      limits: RenderLimits = PREVIEW_LIMITS) -> bytes:
-    """PNG (grayscale, `dpi`) of the notice set at the column width, rendered via the PDF."""
+                      limits: RenderLimits = PREVIEW_LIMITS, renderer: str | None = None) -> bytes:
+    """PNG (grayscale, `dpi`) of the notice set at the column width, rendered via the PDF.
+    renderer: "direct" or "weasyprint" (render.RENDERERS); None: the process's default."""
     if not MIN_DPI <= dpi <= MAX_DPI:
         raise RenderError(f"预览分辨率应在 {MIN_DPI} 到 {MAX_DPI} dpi 之间。")
-    job = notice_pdf_job(title, body, settings)
+    job = _notice_job(title, body, settings, renderer)
     job["png_dpi"] = dpi
     # The PDF is only rasterised: its fonts may be the worker's shared subsets (subset_cache.py).
     job["shared_subsets"] = True
@@ -38,9 +52,10 @@ def render_notice_png(title: str, body: str, settings: LayoutSettings, dpi: int 
 
 
 def render_notice_pdf(title: str, body: str, settings: LayoutSettings, *,
-                      limits: RenderLimits = PREVIEW_LIMITS) -> bytes:
-    """The preview as a PDF (compressed), e.g. for a proof sent to the advertiser."""
-    job = notice_pdf_job(title, body, settings)
+                      limits: RenderLimits = PREVIEW_LIMITS, renderer: str | None = None) -> bytes:
+    """The preview as a PDF (compressed, fonts subset exactly), e.g. for a proof sent to the
+    advertiser."""
+    job = _notice_job(title, body, settings, renderer)
     job["uncompressed"] = False
     pdf: bytes = run_job(job, limits)["pdf"]
     return pdf

@@ -41,6 +41,22 @@ class RenderLimits:
 PREVIEW_LIMITS = RenderLimits(timeout_s=15.0)
 COLUMN_LIMITS = RenderLimits(timeout_s=120.0)
 
+# What draws the column and the preview: "direct" - the engine's set lines straight into PDF
+# (draw.py) - or "weasyprint", the HTML of templates/print/ through WeasyPrint: the reference
+# that tests/engine/test_draw.py compares the direct drawer with, glyph by glyph and pixel by
+# pixel. TYPESETTING_RENDERER in the environment sets it for the process; a render function
+# may name one (renderer=). Other documents (the proof) are always WeasyPrint's.
+RENDERERS = ("direct", "weasyprint")
+DEFAULT_RENDERER = os.environ.get("TYPESETTING_RENDERER", "direct")
+
+
+def choose_renderer(name: str | None) -> str:
+    """The renderer `name`, or the process's default; a name that is none of RENDERERS raises."""
+    chosen = DEFAULT_RENDERER if name is None else name
+    if chosen not in RENDERERS:
+        raise ValueError(f"unknown renderer {chosen!r}: one of {', '.join(RENDERERS)}")
+    return chosen
+
 
 class _Worker:
     def __init__(self, memory_mb: int):

@@ -41,7 +41,7 @@ def _seed_column_jobs(monkeypatch) -> list[dict]:
 
     monkeypatch.setattr(column_module, "run_jobs", capture)
     render_column(seed_items(), LayoutSettings(crop_marks=True, bleed_mm=3),
-                  dt.date(2021, 1, 8))
+                  dt.date(2021, 1, 8), renderer="weasyprint")
     assert captured
     return captured
 

@@ -1,0 +1,818 @@
+"""Drawing what the engine has set: the column and the preview straight into PDF, no HTML.
+
+The engine decides every line before anything is drawn (linebreak.py: the breaks, the
+letter-spacing of each line, its solid runs and half-width marks; column.py: where each notice
+goes). WeasyPrint, given that as HTML, parses it, styles it and has Pango lay out every line
+again - three quarters of a column's time - only to put the glyphs where the engine had already
+put them. This module draws the same glyphs at the same places itself:
+
+- each line's text boxes (the title, plain text, a solid run, a half-width mark: SetLine's
+  body_pieces, as templates/print/_notice.html writes them) are shaped with HarfBuzz on the
+  very font files and features the engine measured with (fonts.py), and placed as Pango 1.50
+  and WeasyPrint 70 place them: Pango's letter-spacing halves, and WeasyPrint's TJ numbers with
+  their truncation to whole thousandths of an em (linebreak._DrawModel documents both; this is
+  the same arithmetic, glyph by glyph);
+- the furniture (header band, rules, contact box, crop marks) with WeasyPrint's own border
+  paths, at the positions the print templates give it;
+- fonts embedded as exact subsets cut once per document by HarfBuzz's subsetter, glyphs
+  renumbered, with ToUnicode maps so that the text can be copied. A character the font lacks
+  (生僻字) prints as the font's missing-glyph box at the advance the engine measured, under a
+  code of its own that a reader still copies as that character;
+- pure K for text and rules (registration for crop marks), exact page boxes, and PDF/X-4 when
+  the settings name an output profile (output intent, XMP metadata, trailer ID).
+
+Advertisers' text is only ever shaped as text here: nothing parses it.
+tests/engine/test_draw.py renders the same columns and previews both ways and compares the
+text, every glyph's position and the pixels. WeasyPrint stays the reference and draws the
+app's other documents (the proof).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import uharfbuzz as hb
+
+from .fonts import (
+    HALF_WIDTH_FEATURES,
+    LATIN_LANGUAGE,
+    PANGO_SCALE,
+    SHAPING_FEATURES,
+    SHAPING_LANGUAGE,
+    FontFace,
+    load_face,
+    script_runs,
+)
+from .linebreak import SetLine, css_letter_spacing, faces
+from .markup import PageGeometry, preview_geometry
+from .settings import LayoutSettings
+
+# CSS px per pt, as WeasyPrint converts a length in pt (css/units.py: 1 / 0.75).
+PX = 1 / 0.75
+FROM_UNITS = 1 / PANGO_SCALE
+PRODUCER = "公告台 typesetting (pydyf, HarfBuzz)"
+
+# Tables a PDF reader does not use from an embedded CFF font (layout is done; no vertical text).
+_DROP_TABLES = ("BASE", "DSIG", "GDEF", "cmap", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", "LTSH", "PCLT",
+                "SVG ", "VORG", "vhea", "vmtx", "MATH", "meta", "STAT")
+
+
+def _css_px(pt: float) -> float:
+    """A length the print templates write in pt with four decimals, in CSS px as WeasyPrint
+    reads it back."""
+    return float(f"{pt:.4f}") * PX
+
+
+def _num(value: float) -> str:
+    """A number as pydyf writes it (what WeasyPrint's content streams hold)."""
+    if isinstance(value, int):
+        return str(value)
+    if value.is_integer():
+        return str(int(value))
+    return f"{value:f}".rstrip("0")
+
+
+# -- input: what to draw ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DrawnSegment:
+    """A run of a notice's lines in one column: its top from the top of the column area."""
+
+    column: int              # 1-based
+    y_pt: float
+    lines: tuple[SetLine, ...]
+
+
+@dataclass(frozen=True)
+class ContactLine:
+    text: str
+    font: str
+    weight: int
+    size_pt: float
+    line_height_pt: float
+
+
+@dataclass(frozen=True)
+class DrawnPage:
+    header: str
+    meta: str
+    segments: tuple[DrawnSegment, ...]             # column by column, top to bottom
+    contact: tuple[float, float] | None = None     # (x, y) in pt from the media's top left
+
+
+@dataclass(frozen=True)
+class ColumnDrawing:
+    """Everything the drawer needs for a column PDF (picklable: it goes to a render worker)."""
+
+    settings: LayoutSettings
+    pages: tuple[DrawnPage, ...]
+    contact_lines: tuple[ContactLine, ...]
+    contact_height_pt: float
+    title: str
+    description: str
+
+
+# -- glyphs -----------------------------------------------------------------------------------
+
+# One glyph as shaped: (glyph id, advance, x offset, y offset), Pango units at the face's size;
+# glyph id -1: a character the font lacks.
+_Glyph = tuple[int, int, int, int]
+# A cluster: its text and its glyphs.
+_ShapedCluster = tuple[str, tuple[_Glyph, ...]]
+
+
+@lru_cache(maxsize=32768)
+def _shape(face: FontFace, text: str, half: bool) -> tuple[_ShapedCluster, ...]:
+    """text shaped as Pango shapes one text box: by script runs (fonts.script_runs), Latin runs
+    with a Latin language, with the print CSS's features (and "halt" for a half-width mark)."""
+    features = HALF_WIDTH_FEATURES if half else SHAPING_FEATURES
+    out: list[_ShapedCluster] = []
+    for run_start, run_end, is_latin in script_runs(text):
+        piece = text[run_start:run_end]
+        buf = hb.Buffer()
+        buf.add_str(piece)
+        buf.guess_segment_properties()
+        if is_latin:
+            buf.script = "Latn"
+            buf.language = LATIN_LANGUAGE
+        else:
+            buf.language = SHAPING_LANGUAGE
+        hb.shape(face.hb_font, buf, features)
+        starts: list[int] = []
+        glyphs: dict[int, list[_Glyph]] = {}
+        for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
+            if info.cluster not in glyphs:
+                starts.append(info.cluster)
+                glyphs[info.cluster] = []
+            glyph_id = info.codepoint
+            if glyph_id == 0 and not face.has_char(piece[info.cluster]):
+                glyph_id = -1
+            glyphs[info.cluster].append((glyph_id, pos.x_advance, pos.x_offset, pos.y_offset))
+        starts.sort()
+        for i, start in enumerate(starts):
+            end = starts[i + 1] if i + 1 < len(starts) else len(piece)
+            out.append((piece[start:end], tuple(glyphs[start])))
+    return tuple(out)
+
+
+def _halves(spacing_pu: int) -> tuple[int, int]:
+    """Pango 1.50's split of a letter-spacing into the space before and after a cluster."""
+    left = spacing_pu // 2
+    if spacing_pu % PANGO_SCALE == 0:
+        left = (left + PANGO_SCALE // 2) & ~(PANGO_SCALE - 1)
+    return left, spacing_pu - left
+
+
+def _box_widths(clusters: Sequence[_ShapedCluster], left: int, right: int) -> list[int]:
+    """Each glyph's width in a box, with its share of the letter-spacing (Pango units)."""
+    last_cluster = len(clusters) - 1
+    return [advance + (left if ci > 0 and gi == 0 else 0)
+            + (right if ci < last_cluster and gi == len(glyphs) - 1 else 0)
+            for ci, (_, glyphs) in enumerate(clusters)
+            for gi, (_, advance, _, _) in enumerate(glyphs)]
+
+
+@lru_cache(maxsize=8)
+def _hb_face(path: str, index: int) -> hb.Face:
+    """One HarfBuzz face per font file for the process: the subsetter keeps what it parsed of
+    the font (its CFF index, charset) on the face, so every later subset is faster."""
+    return hb.Face(hb.Blob.from_file_path(path), index)
+
+
+class _Font:
+    """One font of the document (a face file, as WeasyPrint keeps one per family and weight):
+    the glyphs drawn in it, their widths and text."""
+
+    def __init__(self, face: FontFace, resource: str) -> None:
+        self.face = face
+        self.resource = resource
+        # Glyph widths in thousandths of an em, the first time a glyph is drawn (any size), as
+        # WeasyPrint keeps them: they are the /W of the PDF font and the base of the TJ numbers.
+        self.widths: dict[int, int] = {}
+        self.to_unicode: dict[int, str] = {}
+        self.missing: dict[str, int] = {}     # character the font lacks -> its code (-1 - n)
+        self.hb_face = _hb_face(face.path, face.index)
+        self.upem = self.hb_face.upem
+        self.fonts: dict[int, hb.Font] = {}   # size in Pango units -> font at that size
+
+    def font_at(self, size_pu: int) -> hb.Font:
+        font = self.fonts.get(size_pu)
+        if font is None:
+            font = self.fonts[size_pu] = hb.Font(self.hb_face)
+            font.scale = (size_pu, size_pu)
+        return font
+
+
+class _Fonts:
+    def __init__(self) -> None:
+        self.by_key: dict[tuple[str, int], _Font] = {}
+
+    def get(self, face: FontFace) -> _Font:
+        key = (face.path, face.index)
+        font = self.by_key.get(key)
+        if font is None:
+            font = self.by_key[key] = _Font(face, f"F{len(self.by_key) + 1}")
+        return font
+
+
+class _Writer:
+    """Writes text boxes the way WeasyPrint 70's draw_first_line does (see the module doc)."""
+
+    def __init__(self, fonts: _Fonts) -> None:
+        self.fonts = fonts
+        self.ops: list[Any] = []          # str pieces and glyph-run tuples, joined at the end
+        self.current: tuple[str, int] | None = None
+
+    def begin_text(self) -> None:
+        self.ops.append("/DeviceCMYK cs\n0 0 0 1 scn\nBT\n")
+        self.current = None
+
+    def end_text(self) -> None:
+        self.ops.append("ET\n")
+
+    def box(self, face: FontFace, text: str, x: float, y: float, spacing_pu: int = 0,
+            half: bool = False) -> float:
+        """Draw one text box with its origin at (x, baseline y) in px; return its width in px
+        as WeasyPrint lays it out (its glyphs' widths, and one letter-spacing more)."""
+        font = self.fonts.get(face)
+        size_pu = face.size_pu
+        font_size = size_pu * FROM_UNITS
+        clusters = _shape(face, text, half)
+        left, right = _halves(spacing_pu)
+        spacing_px = float(css_letter_spacing(spacing_pu)[:-2]) if spacing_pu else 0.0
+        if not text.strip():
+            # WeasyPrint draws no box of white space only (a space between two solid runs):
+            # it takes its width, and the next box starts after it.
+            return sum(_box_widths(clusters, left, right)) * FROM_UNITS + spacing_px
+        self.ops.append(f"1 0 0 -1 {_num(x)} {_num(y)} Tm\n")
+        if self.current != (font.resource, size_pu):
+            self.ops.append(f"/{font.resource} {_num(font_size)} Tf\n")
+            self.current = (font.resource, size_pu)
+        hb_font = font.font_at(size_pu)
+        run: list[Any] = []
+        width_pu = 0
+        last_cluster = len(clusters) - 1
+        for ci, (cluster_text, glyphs) in enumerate(clusters):
+            last_glyph = len(glyphs) - 1
+            for gi, (glyph_id, advance, x_offset, y_offset) in enumerate(glyphs):
+                width = advance
+                if ci > 0 and gi == 0:
+                    width += left
+                    x_offset += left
+                if ci < last_cluster and gi == last_glyph:
+                    width += right
+                width_pu += width
+                if glyph_id < 0:
+                    code = font.missing.setdefault(cluster_text, -1 - len(font.missing))
+                else:
+                    code = glyph_id
+                if code not in font.to_unicode:
+                    font.to_unicode[code] = cluster_text if gi == 0 else ""
+                offset = x_offset / font_size
+                if y_offset:
+                    # Not met in horizontal CJK text; drawn as WeasyPrint does (a text rise).
+                    run.append((str(-offset) if offset else "", code, -y_offset / 1000))
+                else:
+                    if offset:
+                        run.append(str(-offset))
+                    run.append(code)
+                logical = font.widths.get(code)
+                if logical is None:
+                    natural = advance if glyph_id < 0 else hb_font.get_glyph_h_advance(glyph_id)
+                    logical = font.widths[code] = round(natural * 1000 * FROM_UNITS / font_size)
+                kerning = logical + offset - width * 1000 * FROM_UNITS / font_size
+                if kerning:
+                    run.append(str(int(kerning)))
+        self.ops.append((font, run))
+        return width_pu * FROM_UNITS + spacing_px
+
+    def width(self, face: FontFace, text: str) -> float:
+        """The width in px of a text box without letter-spacing (for centring, aligning)."""
+        return sum(g[1] for _, glyphs in _shape(face, text, False) for g in glyphs) * FROM_UNITS
+
+    def raw(self, text: str) -> None:
+        self.ops.append(text)
+
+
+def _metrics(face: FontFace) -> tuple[float, float]:
+    """(ascent, descent) in px, as Pango reports them for the face at its size."""
+    extents = face.hb_font.get_font_extents("ltr")
+    return extents.ascender * FROM_UNITS, -extents.descender * FROM_UNITS
+
+
+def _baseline(face: FontFace, line_height_px: float) -> float:
+    """From the top of a line box of that height to its baseline (half-leading + ascent)."""
+    ascent, descent = _metrics(face)
+    return (line_height_px - (ascent + descent)) / 2 + ascent
+
+
+# -- notices ----------------------------------------------------------------------------------
+
+def _draw_line(w: _Writer, line: SetLine, x: float, y: float, title_face: FontFace,
+               body_face: FontFace) -> None:
+    """One set line at (x, baseline y) px: its boxes as _notice.html writes them."""
+    spacing = line.spacing_pu
+    if line.title:
+        x += w.box(title_face, line.title, x, y, spacing)
+    pieces = line.body_pieces
+    margin_px = round((spacing - line.tight_pu) * FROM_UNITS, 6)
+    for number, (text, tag, _) in enumerate(pieces):
+        if not text:
+            continue
+        if tag == "d":
+            x += w.box(body_face, text, x, y, line.tight_pu)
+            if number < len(pieces) - 1:
+                x += float(f"{margin_px:.6f}")
+        else:
+            x += w.box(body_face, text, x, y, spacing, half=tag == "h")
+
+
+def _draw_lines(w: _Writer, lines: Iterable[SetLine], x: float, top: float,
+                settings: LayoutSettings) -> None:
+    title_face, body_face = faces(settings)
+    lead = _css_px(settings.leading_pt)
+    first = _baseline(body_face, lead)
+    for number, line in enumerate(lines):
+        _draw_line(w, line, x, top + number * lead + first, title_face, body_face)
+
+
+# -- furniture: WeasyPrint's border paths (draw/border.py) for our boxes -----------------------
+
+def _border_side(w: _Writer, box: tuple[float, float, float, float], side: str, width: float,
+                 colour: str = "0 0 0 1") -> None:
+    """A box with a solid border on one side only, as WeasyPrint draws it: clipped to the
+    side's segment, then the border box minus the padding box filled even-odd."""
+    x, y, bw, bh = box
+    q = []
+    if side == "top":
+        q += [(x + bw, y), (x, y), (x, y + width), (x + bw, y + width)]
+        padding = (x, y + width, bw, bh - width)
+    elif side == "bottom":
+        q += [(x + bw, y + bh), (x, y + bh), (x, y + bh - width), (x + bw, y + bh - width)]
+        padding = (x, y, bw, bh - width)
+    else:  # left
+        q += [(x, y + bh), (x, y), (x + width, y), (x + width, y + bh)]
+        padding = (x + width, y, bw - width, bh)
+    path = f"{_num(q[0][0])} {_num(q[0][1])} m\n" + "".join(
+        f"{_num(px)} {_num(py)} l\n" for px, py in q[1:])
+    w.raw(f"q\n{path}W*\nn\n/DeviceCMYK cs\n{colour} scn\n"
+          f"{' '.join(_num(v) for v in padding)} re\n{' '.join(_num(v) for v in box)} re\nf*\nQ\n")
+
+
+def _double_border(w: _Writer, box: tuple[float, float, float, float], width: float) -> None:
+    """A box with a double border on all four sides (the contact box), as WeasyPrint draws it."""
+    x, y, bw, bh = box
+
+    def inset(d: float) -> str:
+        return f"{_num(x + d)} {_num(y + d)} {_num(bw - 2 * d)} {_num(bh - 2 * d)} re\n"
+    w.raw("q\n/DeviceCMYK cs\n0 0 0 1 scn\n" + inset(width) + inset(width / 3)
+          + inset(width * 2 / 3) + inset(0) + "f*\nQ\n")
+
+
+def _draw_band(w: _Writer, page: DrawnPage, g: PageGeometry, settings: LayoutSettings) -> None:
+    """The header band: the section title, the newspaper and date, the thick and thin rules."""
+    left, top = _css_px(g.slug), _css_px(g.slug)
+    width, height = _css_px(g.area_width), _css_px(g.band_height)
+    rule = _css_px(g.band_rule)
+    _border_side(w, (left, top, width, height + rule), "bottom", rule)
+    bottom = top + height
+    # .band .t: bold sans, line-height 1.2, letter-spacing 0.2em, at the band's bottom left.
+    title_face = load_face(settings.title_font, 700, round(g.band_title_size, 4))
+    size = _css_px(g.band_title_size)
+    line_height = size * 1.2
+    w.begin_text()
+    w.box(title_face, page.header, left, bottom - line_height + _baseline(title_face, line_height),
+          int(0.2 * size * PANGO_SCALE))
+    w.end_text()
+    # .band .m: body type, line-height normal, 0.15 em above the band's bottom, flush right.
+    meta_face = load_face(settings.body_font, 400, settings.body_size_pt)
+    _, descent = _metrics(meta_face)
+    meta_bottom = bottom - 0.15 * _css_px(settings.body_size_pt)
+    w.begin_text()
+    w.box(meta_face, page.meta, left + width - w.width(meta_face, page.meta), meta_bottom - descent)
+    w.end_text()
+    # The thin rule below the band.
+    _border_side(w, (left, _css_px(g.thin_rule_top), width, _css_px(g.thin_rule)), "top",
+                 _css_px(g.thin_rule))
+
+
+def _draw_rules(w: _Writer, g: PageGeometry, settings: LayoutSettings) -> None:
+    if not settings.column_rules or settings.columns < 2:
+        return
+    weight = _css_px(settings.column_rule_weight_pt)
+    top, height = _css_px(g.columns_top), _css_px(g.area_height - g.header_height)
+    for column in range(1, settings.columns):
+        x = g.column_left(column) + g.column_width + settings.gutter_mm * 72 / 25.4 / 2
+        _border_side(w, (_css_px(x), top, weight, height), "left", weight)
+
+
+def _draw_contact(w: _Writer, drawing: ColumnDrawing, at: tuple[float, float],
+                  g: PageGeometry) -> None:
+    x, y = _css_px(at[0]), _css_px(at[1])
+    width, height = _css_px(g.column_width), _css_px(drawing.contact_height_pt)
+    border = _css_px(g.contact_border)
+    _double_border(w, (x, y, width, height), border)
+    inner = width - 2 * border
+    top = y + border + _css_px(g.contact_padding)
+    w.begin_text()
+    for line in drawing.contact_lines:
+        face = load_face(line.font, line.weight, round(line.size_pt, 4))
+        line_height = _css_px(line.line_height_pt)
+        offset = (inner - w.width(face, line.text)) / 2
+        w.box(face, line.text, x + border + max(offset, 0.0), top + _baseline(face, line_height))
+        top += line_height
+    w.end_text()
+
+
+def _draw_marks(w: _Writer, g: PageGeometry) -> None:
+    for mark in g.crop_marks():
+        weight = _css_px(mark["weight"])
+        x, y = _css_px(mark["x"]), _css_px(mark["y"])
+        if mark["side"] == "border-top-width":
+            _border_side(w, (x, y, _css_px(mark["w"]), weight), "top", weight, "1 1 1 1")
+        else:
+            _border_side(w, (x, y, weight, _css_px(mark["h"])), "left", weight, "1 1 1 1")
+
+
+def _draw_column_page(w: _Writer, drawing: ColumnDrawing, page: DrawnPage) -> None:
+    settings = drawing.settings
+    g = PageGeometry(settings, drawing.contact_height_pt)
+    _draw_band(w, page, g, settings)
+    _draw_rules(w, g, settings)
+    columns_top = _css_px(g.columns_top)
+    column_left = _css_px(g.slug)          # .cols left, then one float per column
+    column_step = _css_px(g.column_width) + _css_px(settings.gutter_mm * 72 / 25.4)
+    if page.segments:
+        w.begin_text()
+        for segment in page.segments:
+            x = column_left + (segment.column - 1) * column_step
+            _draw_lines(w, segment.lines, x, columns_top + segment.y_pt * PX, settings)
+        w.end_text()
+    if page.contact is not None:
+        _draw_contact(w, drawing, page.contact, g)
+    _draw_marks(w, g)
+
+
+# -- the PDF ----------------------------------------------------------------------------------
+
+def _cut(face: hb.Face, glyphs: frozenset[int], notdef: bool) -> tuple[bytes, dict[int, int]]:
+    """The font cut to `glyphs` (glyph ids renumbered in order, CIDs = new glyph ids, no hints,
+    no subroutines, no layout tables) and the old -> new glyph id map. `notdef`: keep the
+    missing-glyph box's outline (a character the font lacks is drawn)."""
+    subset_input = hb.SubsetInput()
+    for glyph in glyphs:
+        subset_input.glyph_set.add(glyph)
+    flags = (hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NO_HINTING
+             | hb.SubsetFlags.CFF_IDENTITY_CHARSET | hb.SubsetFlags.NO_LAYOUT_CLOSURE)
+    if notdef:
+        flags |= hb.SubsetFlags.NOTDEF_OUTLINE
+    subset_input.flags = flags
+    drop = subset_input.drop_table_tag_set
+    for tag in _DROP_TABLES:
+        drop.add(int.from_bytes(tag.encode(), "big"))
+    plan = hb.SubsetPlan(face, subset_input)
+    mapping = dict(plan.old_to_new_glyph_mapping)
+    return bytes(plan.execute().blob.data), mapping
+
+
+# A subset: (font program, old -> new glyph ids, its tag).
+_Subset = tuple[bytes, dict[int, int], str]
+
+
+@lru_cache(maxsize=64)
+def _exact_subset(path: str, index: int, glyphs: frozenset[int], notdef: bool) -> _Subset:
+    """HarfBuzz's subsetter takes some 2 ms of set-up per font whatever the glyphs: a subset
+    asked for again (a title's few glyphs, a column rendered twice) is served from here."""
+    program, mapping = _cut(_hb_face(path, index), glyphs, notdef)
+    return program, mapping, _tag(program)
+
+
+# Shared subsets for previews that are only rasterised: per font file, one subset holding the
+# glyphs of the characters notices use most (subset_cache.py's ASCII and GB 2312 symbols and
+# level-1 hanzi), grown by any glyph a preview needs beyond it. Drawn the same (the same
+# outlines), it spares each preview its own cut.
+_shared: dict[tuple[str, int, bool], tuple[frozenset[int], _Subset]] = {}
+MAX_SHARED_GLYPHS = 12_000
+
+
+def _shared_subset(font: _Font, needed: frozenset[int], notdef: bool) -> _Subset:
+    key = (font.face.path, font.face.index, notdef)
+    entry = _shared.get(key)
+    if entry is not None and entry[0].issuperset(needed):
+        return entry[1]
+    if entry is None:
+        from .subset_cache import _common_characters
+
+        nominal = font.font_at(font.face.size_pu).get_nominal_glyph
+        base = frozenset(g for g in (nominal(ord(c)) for c in _common_characters()) if g)
+    else:
+        base = entry[0]
+    glyphs = base | needed
+    if len(glyphs) > MAX_SHARED_GLYPHS:
+        return _exact_subset(font.face.path, font.face.index, needed, notdef)
+    program, mapping = _cut(font.hb_face, glyphs, notdef)
+    subset = (program, mapping, _tag(program))
+    _shared[key] = (glyphs, subset)
+    return subset
+
+
+def _subset(font: _Font, shared: bool) -> _Subset:
+    glyphs = frozenset(code for code in font.widths if code >= 0) | {0}
+    notdef = bool(font.missing)
+    if shared:
+        return _shared_subset(font, glyphs, notdef)
+    return _exact_subset(font.face.path, font.face.index, glyphs, notdef)
+
+
+def _tag(program: bytes) -> str:
+    """A subset's six-letter tag from its own bytes (as subset_tags.py names WeasyPrint's)."""
+    return "".join(chr(65 + byte % 26) for byte in hashlib.sha256(program).digest()[:6])
+
+
+def _to_unicode_cmap(entries: dict[int, str]) -> bytes:
+    lines = [b"/CIDInit /ProcSet findresource begin", b"12 dict begin", b"begincmap",
+             b"/CIDSystemInfo", b"<< /Registry (Adobe)", b"/Ordering (UCS)", b"/Supplement 0",
+             b">> def", b"/CMapName /Adobe-Identity-UCS def", b"/CMapType 2 def",
+             b"1 begincodespacerange", b"<0000> <ffff>", b"endcodespacerange"]
+    items = sorted(entries.items())
+    for start in range(0, len(items), 100):
+        batch = items[start:start + 100]
+        lines.append(f"{len(batch)} beginbfchar".encode())
+        lines += [f"<{code:04x}> <{text.encode('utf-16-be').hex()}>".encode()
+                  for code, text in batch]
+        lines.append(b"endbfchar")
+    lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
+    return b"\n".join(lines)
+
+
+def _missing_cmap(glyph_count: int, missing: dict[int, int]) -> bytes:
+    """An encoding CMap: codes below glyph_count are glyph ids; each missing character's code
+    (glyph_count and up) shows glyph 0, the font's missing-glyph box."""
+    lines = [b"/CIDInit /ProcSet findresource begin", b"12 dict begin", b"begincmap",
+             b"/CIDSystemInfo", b"3 dict dup begin", b"/Registry (Adobe) def",
+             b"/Ordering (Identity) def", b"/Supplement 0 def", b"end def",
+             b"/CMapName /GGT-Missing def", b"/CMapType 1 def",
+             b"1 begincodespacerange", b"<0000> <ffff>", b"endcodespacerange",
+             b"1 begincidrange", f"<0000> <{glyph_count - 1:04x}> 0".encode(), b"endcidrange"]
+    items = sorted(missing.values())
+    for start in range(0, len(items), 100):
+        batch = items[start:start + 100]
+        lines.append(f"{len(batch)} begincidchar".encode())
+        lines += [f"<{code:04x}> 0".encode() for code in batch]
+        lines.append(b"endcidchar")
+    lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
+    return b"\n".join(lines)
+
+
+def _font_objects(pdf: Any, font: _Font, compress: bool,
+                  shared: bool) -> tuple[Any, dict[int, int]]:
+    """Add the font's objects to the PDF; return its font dictionary and the map from the
+    codes the content was written with to the codes in the PDF."""
+    import pydyf
+
+    program, mapping, tag = _subset(font, shared)
+    codes = dict(mapping)
+    glyph_count = len(mapping)
+    missing_codes: dict[int, int] = {}
+    for number, old in enumerate(sorted(font.missing.values(), reverse=True)):
+        codes[old] = missing_codes[old] = glyph_count + number
+    face = font.face
+    family = face.family
+    bold = face.weight >= 600
+    name = family.replace(" ", "-") + ("-Bold" if bold else "")
+    base_font = f"/{tag}+{name}"
+    ascent, descent = _metrics(face)
+    size_px = face.size_pu * FROM_UNITS
+    ascent_units = round(ascent / size_px * 1000)
+    descent_units = -round(descent / size_px * 1000)
+    widths = {codes[code]: width for code, width in font.widths.items()}
+    if font.missing:
+        widths.setdefault(0, font.widths[next(iter(font.missing.values()))])
+    stream = pydyf.Stream([program], pydyf.Dictionary({"Subtype": "/OpenType"}), compress=compress)
+    pdf.add_object(stream)
+    flags = 4 + (2 if "Serif" in family.split(" ") else 0)
+    descriptor = pydyf.Dictionary({
+        "Type": "/FontDescriptor", "FontName": base_font, "FontFamily": pydyf.String(family),
+        "Flags": flags,
+        "FontBBox": pydyf.Array([0, descent_units, max(widths.values()), ascent_units]),
+        "ItalicAngle": 0, "Ascent": ascent_units, "Descent": descent_units,
+        "CapHeight": ascent_units, "StemV": 80, "StemH": 80, "FontFile3": stream.reference})
+    pdf.add_object(descriptor)
+    w_array = pydyf.Array()
+    previous = None
+    current: Any = None
+    for code in sorted(widths):
+        if previous is None or code != previous + 1:
+            current = pydyf.Array()
+            w_array.extend([code, current])
+        current.append(widths[code])
+        previous = code
+    cid_font = pydyf.Dictionary({
+        "Type": "/Font", "Subtype": "/CIDFontType0", "BaseFont": base_font,
+        "CIDSystemInfo": pydyf.Dictionary({"Registry": pydyf.String("Adobe"),
+                                           "Ordering": pydyf.String("Identity"),
+                                           "Supplement": 0}),
+        "W": w_array, "FontDescriptor": descriptor.reference})
+    pdf.add_object(cid_font)
+    text = {codes[code]: value for code, value in font.to_unicode.items()}
+    to_unicode = pydyf.Stream([_to_unicode_cmap(text)], compress=compress)
+    pdf.add_object(to_unicode)
+    font_dict = pydyf.Dictionary({
+        "Type": "/Font", "Subtype": "/Type0", "BaseFont": base_font,
+        "ToUnicode": to_unicode.reference, "Encoding": "/Identity-H",
+        "DescendantFonts": pydyf.Array([cid_font.reference])})
+    if missing_codes:
+        encoding = pydyf.Stream(
+            [_missing_cmap(glyph_count, missing_codes)],
+            pydyf.Dictionary({"Type": "/CMap", "CMapName": "/GGT-Missing",
+                              "CIDSystemInfo": pydyf.Dictionary({
+                                  "Registry": pydyf.String("Adobe"),
+                                  "Ordering": pydyf.String("Identity"), "Supplement": 0})}),
+            compress=compress)
+        pdf.add_object(encoding)
+        font_dict["Encoding"] = encoding.reference
+    pdf.add_object(font_dict)
+    return font_dict, codes
+
+
+def _serialise(ops: list[Any], codes: dict[str, dict[int, int]]) -> bytes:
+    """The content stream, glyph codes rewritten to the subsets' numbering. A run holds glyph
+    codes (int) and TJ numbers (str); a glyph with a text rise is a tuple."""
+    out: list[str] = []
+    for op in ops:
+        if isinstance(op, str):
+            out.append(op)
+            continue
+        font, run = op
+        mapping = codes[font.resource]
+        parts = ["["]
+        glyphs: list[str] = []
+        for item in run:
+            if type(item) is int:
+                glyphs.append(f"{mapping[item]:04x}")
+                continue
+            if glyphs:
+                parts.append("<" + "".join(glyphs) + ">")
+                glyphs = []
+            if type(item) is str:
+                parts.append(item if parts[-1] == "[" or parts[-1].endswith(">") else " " + item)
+            else:
+                offset, code, rise = item
+                parts.append("] TJ\n")
+                parts.append(f"{_num(rise)} Ts\n[{offset}<{mapping[code]:04x}>] TJ\n0 Ts\n[")
+        if glyphs:
+            parts.append("<" + "".join(glyphs) + ">")
+        parts.append("] TJ\n")
+        out.append("".join(parts))
+    return "".join(out).encode()
+
+
+def _icc_name(profile: bytes) -> str:
+    """The profile's own description (what WeasyPrint writes as the output condition)."""
+    import io
+
+    from PIL import ImageCms
+
+    description = ImageCms.ImageCmsProfile(io.BytesIO(profile)).profile.profile_description
+    return (description or "").strip() or "CMYK"
+
+
+def _dates(now: time.struct_time) -> tuple[str, str]:
+    """(ISO 8601, PDF date) of now with its UTC offset."""
+    sign = "+" if now.tm_gmtoff >= 0 else "-"
+    hours, minutes = abs(now.tm_gmtoff) // 3600, abs(now.tm_gmtoff) // 60 % 60
+    iso = f"{time.strftime('%Y-%m-%dT%H:%M:%S', now)}{sign}{hours:02}:{minutes:02}"
+    pdf = f"D:{time.strftime('%Y%m%d%H%M%S', now)}{sign}{hours:02}'{minutes:02}'"
+    return iso, pdf
+
+
+def _xmp(title: str, author: str, description: str, when: str) -> bytes:
+    """XMP metadata of a PDF/X-4 (ISO 15930-7: the version in pdfxid, dates, document ID)."""
+    from uuid import uuid4
+    from xml.sax.saxutils import escape
+
+    return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"
+ xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+ xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>
+<pdf:Trapped>False</pdf:Trapped>
+<pdf:Producer>{escape(PRODUCER)}</pdf:Producer>
+<xmp:CreateDate>{when}</xmp:CreateDate>
+<xmp:ModifyDate>{when}</xmp:ModifyDate>
+<xmp:MetadataDate>{when}</xmp:MetadataDate>
+<xmpMM:DocumentID>uuid:{uuid4()}</xmpMM:DocumentID>
+<xmpMM:RenditionClass>default</xmpMM:RenditionClass>
+<xmpMM:VersionID>1</xmpMM:VersionID>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(description)}</rdf:li></rdf:Alt>
+</dc:description>
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="r"?>""".encode()
+
+
+@dataclass(frozen=True)
+class _Page:
+    ops: list[Any]
+    boxes: dict[str, list[float]]
+    height: float      # media height in pt, as the content's y-flip uses it
+
+
+def _write_pdf(pages: list[_Page], fonts: _Fonts, *, title: str, author: str,
+               description: str, icc: bytes | None, compress: bool,
+               shared_subsets: bool = False) -> bytes:
+    import io
+
+    import pydyf
+
+    pdf = pydyf.PDF()
+    font_resources = pydyf.Dictionary()
+    codes: dict[str, dict[int, int]] = {}
+    for font in fonts.by_key.values():
+        font_dict, codes[font.resource] = _font_objects(pdf, font, compress,
+                                                            shared_subsets)
+        font_resources[font.resource] = font_dict.reference
+    pdf.add_object(font_resources)
+    resources = pydyf.Dictionary({"Font": font_resources.reference})
+    pdf.add_object(resources)
+    for page in pages:
+        head = f"1 0 0 -1 0 {_num(page.height)} cm\n0.75 0 0 0.75 0 0 cm\n".encode()
+        content = pydyf.Stream([head + _serialise(page.ops, codes)], compress=compress)
+        pdf.add_object(content)
+        pdf_page = pydyf.Dictionary({
+            "Type": "/Page", "Parent": pdf.pages.reference, "Contents": content.reference,
+            "Resources": resources.reference})
+        for name in ("MediaBox", "TrimBox", "BleedBox"):
+            pdf_page[name] = pydyf.Array([round(v, 4) for v in page.boxes[name]])
+        pdf.add_page(pdf_page)
+    pdf.info["Producer"] = pydyf.String(PRODUCER)
+    pdf.info["Title"] = pydyf.String(title)
+    pdf.info["Author"] = pydyf.String(author)
+    pdf.info["Subject"] = pydyf.String(description)
+    pdf.catalog["Lang"] = pydyf.String("zh-CN")
+    version = b"1.7"
+    if icc is not None:
+        # PDF/X-4 (ISO 15930-7): an output intent with the CMYK profile, the version in XMP,
+        # Trapped, dates, and a file identifier in the trailer.
+        version = b"1.6"
+        iso, date = _dates(time.localtime())
+        pdf.info["Trapped"] = "/False"
+        pdf.info["CreationDate"] = pydyf.String(date)
+        pdf.info["ModDate"] = pydyf.String(date)
+        profile = pydyf.Stream([icc], pydyf.Dictionary({"N": 4}), compress=compress)
+        pdf.add_object(profile)
+        name = _icc_name(icc)
+        pdf.catalog["OutputIntents"] = pydyf.Array([pydyf.Dictionary({
+            "Type": "/OutputIntent", "S": "/GTS_PDFX",
+            "OutputConditionIdentifier": pydyf.String(name), "Info": pydyf.String(name),
+            "DestOutputProfile": profile.reference})])
+        metadata = pydyf.Stream([_xmp(title, author, description, iso)],
+                                pydyf.Dictionary({"Type": "/Metadata", "Subtype": "/XML"}))
+        pdf.add_object(metadata)
+        pdf.catalog["Metadata"] = metadata.reference
+    out = io.BytesIO()
+    pdf.write(out, version=version, identifier=icc is not None, compress=compress)
+    return out.getvalue()
+
+
+def draw_column(drawing: ColumnDrawing, *, compress: bool = True) -> bytes:
+    """The column's PDF, drawn from its set lines and placements."""
+    settings = drawing.settings
+    fonts = _Fonts()
+    g = PageGeometry(settings, drawing.contact_height_pt)
+    height = _css_px(g.media_height) * 0.75
+    pages = []
+    for page in drawing.pages:
+        w = _Writer(fonts)
+        _draw_column_page(w, drawing, page)
+        pages.append(_Page(w.ops, g.boxes(), height))
+    icc = Path(settings.icc_profile_path).read_bytes() if settings.icc_profile_path else None
+    return _write_pdf(pages, fonts, title=drawing.title, author=settings.newspaper_name,
+                      description=drawing.description, icc=icc, compress=compress)
+
+
+def draw_notice(lines: Sequence[SetLine], height_pt: float, settings: LayoutSettings,
+                description: str, *, compress: bool = True, shared_subsets: bool = False) -> bytes:
+    """The advertiser's preview: one notice at the column width, a little white around it.
+    shared_subsets: fonts from the process's shared subsets (a PDF only rasterised)."""
+    geometry = preview_geometry(settings, height_pt)
+    fonts = _Fonts()
+    w = _Writer(fonts)
+    pad = _css_px(geometry["pad"])
+    w.begin_text()
+    _draw_lines(w, lines, pad, pad, settings)
+    w.end_text()
+    page = _Page(w.ops, geometry["boxes"], _css_px(geometry["media_height"]) * 0.75)
+    return _write_pdf([page], fonts, title=f"{settings.newspaper_name} 公告预览",
+                      author=settings.newspaper_name, description=description, icc=None,
+                      compress=compress, shared_subsets=shared_subsets)
