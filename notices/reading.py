@@ -31,7 +31,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Mapping
 
 from notices.dates import find_dates, parse_date
-from notices.identifiers import CHECKS, IdentifierCheck
+from notices.identifiers import CHECKS, IdentifierCheck, mask_id_card
 from notices.money import format_amount, parse_amount
 from notices.text import find_forbidden, normalise_text
 
@@ -237,7 +237,10 @@ def find_identifiers(text: str) -> list[FoundIdentifier]:
         found.append(FoundIdentifier(kind, value, m.start("value"), m["label"], CHECKS[kind](value)))
         taken.add(m.start("value"))
     for m in _BARE_USCC.finditer(text):
-        if m.start("value") in taken or not re.search(r"[A-Z]", m["value"]) \
+        value = m["value"]
+        # 17 digits and an X (or 18 digits) may as well be an ID number: notices/privacy.py
+        # decides those; a bare code is taken here only with a letter an ID number never has.
+        if m.start("value") in taken or not re.search(r"[A-Z]", value[:17] + value[17].replace("X", "")) \
                 or _quoted_as_wrong(text, m.start("value")):
             continue
         found.append(FoundIdentifier("uscc", m["value"], m.start("value"), "", CHECKS["uscc"](m["value"])))
@@ -589,8 +592,9 @@ def _read_lost_document(t: NoticeType, main: str, signature: str, facts: dict[st
         facts["licence_serial"] = _first(r"(?<!印章)(?<!注册)编号[：:]?\s*([0-9A-Za-z]+)", main, 1)
     if facts.get("variant") == "seal" and not facts.get("seal_code"):
         facts["seal_code"] = _first(r"(?:印章)?(?:编码|编号)[：:]?\s*(\d{13})", main, 1)
-    if facts.get("variant") != "document":
-        facts.pop("id_card", None)
+    # An ID number stays in the text, where it is checked and pointed out (it prints masked:
+    # notices/privacy.py); the ID field is for a number the form composes into the text.
+    facts.pop("id_card", None)
 
 
 _READERS = {
@@ -663,11 +667,16 @@ def _report_identifiers(result: CheckResult, t: NoticeType, reading: Reading) ->
         if ident.kind not in _CHECKED_IN_TEXT or check.value in held or check.value in reported:
             continue
         reported.add(check.value)
-        if check.severity == "ok":
-            continue
+        if check.severity == "ok" or (ident.kind == "id-card" and check.severity != "error"):
+            continue    # an old or unlisted ID number: notices/privacy.py points it out already
         label = _KIND_LABEL[ident.kind]
-        message = f"正文中的{label}“{ident.value}”：{check.message}"
-        result.add("error" if check.severity == "error" else "warning", ident.kind, message, TEXT_FIELD)
+        # An ID number is never shown whole, not even to its sender (notices/privacy.py).
+        shown = mask_id_card(ident.value) if ident.kind == "id-card" else ident.value
+        message = f"正文中的{label}“{shown}”：{check.message}"
+        # A wrong code is an error; a wrong ID number in the text a warning: it names a person,
+        # not the notice's subject, and prints masked whatever its digits (notices/privacy.py).
+        error = check.severity == "error" and ident.kind != "id-card"
+        result.add("error" if error else "warning", ident.kind, message, TEXT_FIELD)
 
 
 def _report_contradictions(result: CheckResult, t: NoticeType, reading: Reading,
