@@ -79,6 +79,13 @@ class Notice(Base):
     verification_code: Mapped[str] = mapped_column(String(16), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # Self-service (migration 0008, store/selfservice.py): owed back after a withdrawal, and what
+    # the desk recorded as paid back; the price the advertiser accepted (above it, an editor's
+    # change waits for their consent); the order of several dates this notice belongs to.
+    refund_due_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    refunded_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    agreed_price_cents: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    order_key: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
 
     revisions: Mapped[list["NoticeRevision"]] = relationship(
         back_populates="notice", order_by="NoticeRevision.number", cascade="all, delete-orphan")
@@ -95,6 +102,15 @@ class Notice(Base):
     @property
     def owed_cents(self) -> int:
         return max(self.price_cents - self.paid_cents, 0)
+
+    @property
+    def awaiting_price_consent(self) -> bool:
+        """An editor's change raised the price above what the advertiser accepted (0008)."""
+        return self.agreed_price_cents is not None and self.price_cents > self.agreed_price_cents
+
+    @property
+    def refund_outstanding_cents(self) -> int:
+        return max(self.refund_due_cents - self.refunded_cents, 0)
 
 
 class NoticeRevision(Base):
@@ -140,6 +156,9 @@ class ApiKey(Base):
     credit_account: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Status webhooks (migration 0008, store/webhooks.py): where to POST, and the HMAC key.
+    webhook_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    webhook_secret: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class User(Base):
@@ -380,3 +399,27 @@ class InvoiceRequest(Base):
     tax_number: Mapped[str] = mapped_column(String(20), default="")
     email: Mapped[str] = mapped_column(String(120), default="")
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WebhookDelivery(Base):
+    """A status change POSTed to an agency's webhook URL, signed (store/webhooks.py): inserted in
+    the transaction of the change, sent later by `flask send-webhooks` with retries, as the mail
+    outbox is. See migration 0008."""
+    __tablename__ = "webhook_outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"))
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"), nullable=True, index=True)
+    event: Mapped[str] = mapped_column(String(32))
+    dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
+    url: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=MAIL_PENDING)   # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+Index("ix_webhook_outbox_due", WebhookDelivery.status, WebhookDelivery.next_attempt_at)
