@@ -20,6 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from store.search import search_default
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
@@ -53,6 +55,10 @@ STATUS_LABELS = {
 
 class Notice(Base):
     __tablename__ = "notices"
+    # SQLite: ids are never used again (AUTOINCREMENT, migration 0009). The audit log names notices
+    # by id; after `flask remove-demo` deleted the newest ones, the next notice would otherwise
+    # get a removed demo notice's id and show its history.
+    __table_args__ = {"sqlite_autoincrement": True}
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     # One submission, one notice: a retried or double-clicked form carries the same key.
@@ -131,6 +137,9 @@ class NoticeRevision(Base):
     author: Mapped[str] = mapped_column(String(80), default="")   # "advertiser", "api:NAME", "editor:NAME"
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The fields and text normalised for the desk's search (store/search.py, migration 0009),
+    # made from the row itself when it is inserted.
+    search_text: Mapped[str] = mapped_column(Text, default=search_default, server_default="")
 
     notice: Mapped[Notice] = relationship(back_populates="revisions")
 
