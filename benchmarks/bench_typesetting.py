@@ -2,11 +2,14 @@
 
     .venv/bin/python benchmarks/bench_typesetting.py [--quick]
 
-Prints: preview latency for one notice (median of N, cold setting, warm worker); column time for
-10, 50, 200 and 800 generated notices (fixed seed), cold (notices never set before) and warm
-(notices set before, as the previews of a day leave them), with the render workers' CPU time;
-and Typst 0.15 compiling the same notices into the same page area, columns and fonts, with the
-ratio. Targets on the 2-core machine: preview ≤ 100 ms median, 200 notices ≤ 1.5 s median.
+Prints, for both renderers of the column and the preview - the direct drawer (typesetting/
+draw.py, the default) and WeasyPrint (the reference) - beside Typst 0.15 setting the same
+notices: preview latency for one notice (median of N, cold setting, warm worker); column time
+for 10, 50, 200 and 800 generated notices (fixed seeds), cold (notices never set nor drawn
+before), warm (set before, as the previews of a day leave them) and from stored settings, with
+the render workers' CPU time, the PDF's size and the ratios to Typst. Targets (issue 15, 2-core
+machine): preview ≤ 3× Typst; 200 notices cold ≤ 3× Typst, from stored settings ≤ 1.5×.
+The load average is printed before and after: other work on the machine moves the figures.
 A script, not a test: the figures depend on the machine and on what else runs on it.
 """
 
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import statistics
 import sys
@@ -163,50 +167,36 @@ def median_time(fn, runs: int) -> tuple[float, list[float], Any]:
     return statistics.median(times), times, result
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
-    args = parser.parse_args()
-    settings = LayoutSettings()
-    rate_card = RateCard()
-    issue = dt.date(2024, 5, 20)
-    repeat = {10: 5, 50: 5, 200: 5, 800: 3} if not args.quick else {10: 3, 50: 3, 200: 3, 800: 1}
+RENDERERS = ("direct", "weasyprint")
 
-    print(f"Typesetting benchmark — page area {settings.area_width_mm:g} × "
-          f"{settings.area_height_mm:g} mm, {settings.columns} columns of "
-          f"{settings.column_width_pt / MM_TO_PT:.1f} mm, body {settings.body_size_pt:g}/"
-          f"{settings.leading_pt:g} pt, seed {SEED}")
-    started = time.perf_counter()
-    warm_up()
-    print(f"worker start + warm-up: {time.perf_counter() - started:.2f} s (once per worker)")
 
-    # -- preview ---------------------------------------------------------------------------
+def preview_figures(settings: LayoutSettings) -> None:
+    """One notice → 200 dpi PNG, each a notice never set before, by both renderers and Typst."""
     from typesetting._worker import Renderer
-    from typesetting.preview import notice_pdf_job
+    from typesetting.preview import notice_draw_job, notice_pdf_job
     from typesetting.render import PREVIEW_LIMITS, run_job
-    previews = generate(40, seed=SEED + 1)
-    render_notice_png(previews[0].title, previews[0].body, settings)
-    renderer = Renderer()  # the same rendering in this process, to price the isolation
-    times, setting_times, inline_times, inline_cpu, typst_times = [], [], [], [], []
-    exact_cpu = []
-    for item in previews[1:]:
-        started = time.perf_counter()
-        set_notice(item.title, item.body, settings)
-        setting_times.append(time.perf_counter() - started)
-        render_notice_png(item.title, item.body, settings, dpi=200)
-        times.append(time.perf_counter() - started)
-        job = dict(notice_pdf_job(item.title, item.body, settings), png_dpi=200,
-                   shared_subsets=True)
-        cpu = time.process_time()
-        started = time.perf_counter()
-        renderer.render(job)
-        inline_times.append(time.perf_counter() - started)
-        inline_cpu.append(time.process_time() - cpu)
-        # The baseline: the same job with fonts subset exactly for this notice, as before
-        # typesetting/subset_cache.py.
-        cpu = time.process_time()
-        renderer.render(dict(job, shared_subsets=False))
-        exact_cpu.append(time.process_time() - cpu)
+    previews = generate(41, seed=SEED + 1)
+    for renderer in RENDERERS:
+        render_notice_png(previews[0].title, previews[0].body, settings, renderer=renderer)
+    inline = Renderer()  # the same rendering in this process, to price the isolation
+    times: dict[str, list[float]] = {r: [] for r in RENDERERS}
+    inline_cpu: dict[str, list[float]] = {r: [] for r in RENDERERS}
+    setting_times, typst_times = [], []
+    for number, item in enumerate(previews[1:]):
+        # Alternate which renderer goes first; each starts from the notice not yet set.
+        for renderer in RENDERERS[::1 if number % 2 else -1]:
+            linebreak._set_notice_cached.cache_clear()
+            started = time.perf_counter()
+            set_notice(item.title, item.body, settings)
+            if renderer == "direct":
+                setting_times.append(time.perf_counter() - started)
+            render_notice_png(item.title, item.body, settings, dpi=200, renderer=renderer)
+            times[renderer].append(time.perf_counter() - started)
+        for renderer, make in (("direct", notice_draw_job), ("weasyprint", notice_pdf_job)):
+            job = dict(make(item.title, item.body, settings), png_dpi=200, shared_subsets=True)
+            cpu = time.process_time()
+            inline.answer(job)
+            inline_cpu[renderer].append(time.process_time() - cpu)
         source = (f'#set page(width: {settings.column_width_pt}pt, height: auto, margin: 4pt)\n'
                   f'#set text(font: "{settings.body_font}", size: {settings.body_size_pt}pt, '
                   f'lang: "zh")\n#set par(justify: true)\n'
@@ -220,93 +210,101 @@ def main() -> None:
         started = time.perf_counter()
         run_job({"kind": "ping"}, PREVIEW_LIMITS)
         pings.append(time.perf_counter() - started)
-    p90 = sorted(times)[int(len(times) * 0.9) - 1]
-    print(f"\nPreview, one notice → 200 dpi PNG, median of {len(times)} (each a new notice):")
-    print(f"  engine {statistics.median(times) * 1000:6.1f} ms (p90 {p90 * 1000:.1f} ms; "
-          f"of which setting the lines {statistics.median(setting_times) * 1000:.1f} ms)   "
-          f"Typst → PNG {statistics.median(typst_times) * 1000:.1f} ms   "
-          f"ratio {statistics.median(times) / statistics.median(typst_times):.1f}×   "
-          f"target ≤ 100 ms")
-    isolation = statistics.median(times) - statistics.median(setting_times) - statistics.median(inline_times)
-    print(f"  the same jobs rendered in-process (no worker): "
-          f"{statistics.median(inline_times) * 1000:.1f} ms → isolation costs "
-          f"{isolation * 1000:+.1f} ms; "
-          f"a bare round trip to a worker {statistics.median(pings) * 1000:.2f} ms")
-    print(f"  CPU per preview (HTML, WeasyPrint, PDF, PNG; = wall time on an idle machine): "
-          f"{statistics.median(inline_cpu) * 1000:.1f} ms; with fonts subset anew for each "
-          f"preview (no shared subsets): {statistics.median(exact_cpu) * 1000:.1f} ms")
+    typst = statistics.median(typst_times)
+    print(f"\nPreview, one notice → 200 dpi PNG, median of {len(typst_times)} (each a new notice, "
+          f"set from nothing): Typst → PNG {typst * 1000:.1f} ms")
+    for renderer in RENDERERS:
+        median = statistics.median(times[renderer])
+        p90 = sorted(times[renderer])[int(len(times[renderer]) * 0.9) - 1]
+        print(f"  {renderer:<10} {median * 1000:6.1f} ms (p90 {p90 * 1000:5.1f} ms)   "
+              f"ratio {median / typst:4.1f}× Typst   CPU in a worker (PDF + PNG, no setting): "
+              f"{statistics.median(inline_cpu[renderer]) * 1000:.1f} ms")
+    print(f"  of which setting the lines {statistics.median(setting_times) * 1000:.1f} ms; a bare "
+          f"round trip to a worker {statistics.median(pings) * 1000:.2f} ms. "
+          "Target (issue 15): ≤ 3× Typst.")
 
-    # -- columns ---------------------------------------------------------------------------
+
+def _fresh(count: int, run: int) -> list[ColumnItem]:
+    """Notices no process has set or drawn before (the drawer's worker keeps what it shaped and
+    the subsets it cut: a cold run must not find them)."""
+    return generate(count, seed=SEED + 1000 * (run + 1) + count)
+
+
+def column_figures(settings: LayoutSettings, counts: dict[int, int], quick: bool) -> None:
+    rate_card = RateCard()
+    issue = dt.date(2024, 5, 20)
     print("\nColumn (continue_overflow=True, with prices), median wall time:")
-    print(f"  {'notices':>7} {'pages':>5} {'lines':>6} {'cold':>8} {'warm':>8} {'stored':>8} "
-          f"{'worker CPU':>10} {'idle est.':>9} {'Typst':>8} {'ratio':>6}")
+    print(f"  {'notices':>7} {'renderer':<10} {'pages':>5} {'lines':>6} {'cold':>8} {'warm':>8} "
+          f"{'stored':>8} {'worker CPU':>10} {'PDF':>8}   {'Typst':>7}  ratios cold / stored")
     everything = generate(800)
-    for count in (10, 50, 200, 800):
-        items = everything[:count]
-        runs = repeat[count]
-
-        # The closures are timed within their own iteration: the values bound as defaults say so
-        # (from_storage is defined once `stored` is).
-        def cold(items=items):
-            linebreak._set_notice_cached.cache_clear()
-            linebreak._choose_spacing_cached.cache_clear()
-            return render_column(items, settings, issue, True, rate_card=rate_card)
-
-        def warm(items=items):
-            return render_column(items, settings, issue, True, rate_card=rate_card)
-
-        cold_median, _, _ = median_time(cold, runs)
-        parent_cpu = time.process_time()
-        cold()
-        parent_cpu = time.process_time() - parent_cpu
-        hits_before = linebreak._set_notice_cached.cache_info().hits
-        warm_median, _, result = median_time(warm, runs)
-        hits = linebreak._set_notice_cached.cache_info().hits - hits_before
-        assert hits == runs * count, "the column re-set notices it had already set"
-        stored = [json.dumps(set_notice(item.title, item.body, settings).to_dict(settings),
-                             ensure_ascii=False) for item in items]
-
-        def from_storage(items=items, stored=stored):
-            # Another process: nothing set here, each setting read back from its stored JSON
-            # (as the desk reads line_settings rows; the database query itself not included).
-            linebreak._set_notice_cached.cache_clear()
-            linebreak._choose_spacing_cached.cache_clear()
-            stored_items = [replace(item, setting=SetNotice.from_dict(json.loads(data), item.title,
-                                                                      item.body, settings))
-                            for item, data in zip(items, stored, strict=True)]
-            return render_column(stored_items, settings, issue, True, rate_card=rate_card)
-
-        stored_median, _, _ = median_time(from_storage, runs)
-        typst_median = statistics.median(typst_column(items, settings) for _ in range(runs))
-        lines = sum(p.lines for p in result.placements)
-        # What the cold run costs on an otherwise idle machine: this process's CPU (setting,
-        # placing, HTML, joining) plus the render workers' CPU shared by the two cores.
-        parts = len(_plan_chunks_for(result, settings))
-        estimate = parent_cpu + result.render_cpu_s / parts
-        print(f"  {count:>7} {result.pages:>5} {lines:>6} {cold_median:>7.2f}s "
-              f"{warm_median:>7.2f}s {stored_median:>7.2f}s {result.render_cpu_s:>9.2f}s {estimate:>8.2f}s "
-              f"{typst_median:>7.3f}s {cold_median / typst_median:>5.0f}×")
-    print("\n  cold: lines set from scratch; warm: every notice already set (cache hits "
-          "verified), only placing and rendering; stored: set in another process, read back "
-          "from the stored setting (SetNotice.from_dict), as the desk's export does. "
-          "Worker CPU: summed over the render "
-          "workers (two at once from 150 lines). idle est.: this process's CPU for a cold run "
-          "+ worker CPU / parts - the wall time on an otherwise idle machine. Typst: a fresh "
-          "compiler each run (it memoizes), font discovery excluded. Target: 200 notices "
-          "≤ 1.5 s.")
+    for count, runs in counts.items():
+        typst_median = statistics.median(typst_column(everything[:count], settings)
+                                         for _ in range(runs))
+        for renderer in RENDERERS:
+            cold_times, stored_times = [], []
+            for run in range(runs):
+                items = _fresh(count, run)
+                linebreak._set_notice_cached.cache_clear()
+                linebreak._choose_spacing_cached.cache_clear()
+                started = time.perf_counter()
+                render_column(items, settings, issue, True, rate_card=rate_card, renderer=renderer)
+                cold_times.append(time.perf_counter() - started)
+                # From stored settings: set in another process, read back from their JSON (as
+                # the desk's export reads line_settings rows; the query itself not included).
+                items = _fresh(count, run + runs)
+                stored = [json.dumps(set_notice(i.title, i.body, settings).to_dict(settings),
+                                     ensure_ascii=False) for i in items]
+                linebreak._set_notice_cached.cache_clear()
+                linebreak._choose_spacing_cached.cache_clear()
+                started = time.perf_counter()
+                stored_items = [replace(item, setting=SetNotice.from_dict(
+                    json.loads(data), item.title, item.body, settings))
+                    for item, data in zip(items, stored, strict=True)]
+                render_column(stored_items, settings, issue, True, rate_card=rate_card,
+                              renderer=renderer)
+                stored_times.append(time.perf_counter() - started)
+            items = everything[:count]
+            render_column(items, settings, issue, True, rate_card=rate_card, renderer=renderer)
+            hits_before = linebreak._set_notice_cached.cache_info().hits
+            warm_median, _, result = median_time(
+                lambda items=items, renderer=renderer: render_column(
+                    items, settings, issue, True, rate_card=rate_card, renderer=renderer), runs)
+            hits = linebreak._set_notice_cached.cache_info().hits - hits_before
+            assert hits == runs * count, "the column re-set notices it had already set"
+            cold, stored_median = statistics.median(cold_times), statistics.median(stored_times)
+            lines = sum(p.lines for p in result.placements)
+            print(f"  {count:>7} {renderer:<10} {result.pages:>5} {lines:>6} {cold:>7.3f}s "
+                  f"{warm_median:>7.3f}s {stored_median:>7.3f}s {result.render_cpu_s:>9.3f}s "
+                  f"{len(result.pdf) / 1024:>6.0f}KB   {typst_median:>6.3f}s  "
+                  f"{cold / typst_median:>4.1f}× / {stored_median / typst_median:.1f}×")
+    print("\n  cold: notices never set nor drawn before, set from scratch; warm: the same notices "
+          "again (every one already set, cache hits verified; the drawer's worker has shaped "
+          "them before), only placing and rendering; stored: other new notices, set beforehand "
+          "and read back from the stored setting (SetNotice.from_dict), as the desk's export "
+          "does. Worker CPU: summed over the render workers (WeasyPrint: two at once from 150 "
+          "lines; the drawer: one job). Typst: the same notices, a fresh compiler each run (it "
+          "memoizes), font discovery excluded. Targets (issue 15): 200 notices cold ≤ 3× "
+          "Typst, from stored settings ≤ 1.5×.")
 
 
-def _plan_chunks_for(result, settings):
-    """How render_column shared this column between the workers (for the estimate)."""
-    from typesetting.column import _plan_chunks
-
-    class Seg:
-        def __init__(self, segment):
-            self.count, self.column = segment.lines, segment.column
-
-    pages = [[Seg(s) for p in result.placements for s in p.segments if s.page == number]
-             for number in range(1, result.pages + 1)]
-    return _plan_chunks(pages, settings, workers=2)
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args()
+    settings = LayoutSettings()
+    counts = {10: 5, 50: 5, 200: 5, 800: 3} if not args.quick else {10: 3, 50: 3, 200: 3, 800: 1}
+    print(f"Typesetting benchmark — page area {settings.area_width_mm:g} × "
+          f"{settings.area_height_mm:g} mm, {settings.columns} columns of "
+          f"{settings.column_width_pt / MM_TO_PT:.1f} mm, body {settings.body_size_pt:g}/"
+          f"{settings.leading_pt:g} pt, seed {SEED}; renderers: the direct drawer "
+          "(typesetting/draw.py) and WeasyPrint (the reference)")
+    print(f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    started = time.perf_counter()
+    warm_up()
+    print(f"worker start + warm-up: {time.perf_counter() - started:.2f} s (once per worker)")
+    preview_figures(settings)
+    column_figures(settings, counts, args.quick)
+    print(f"\nload average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -31,10 +31,11 @@ from __future__ import annotations
 
 import hashlib
 import time
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import uharfbuzz as hb
 
@@ -119,19 +120,20 @@ class ColumnDrawing:
 
 # -- glyphs -----------------------------------------------------------------------------------
 
-# One glyph as shaped: (glyph id, advance, x offset, y offset), Pango units at the face's size;
-# glyph id -1: a character the font lacks.
-_Glyph = tuple[int, int, int, int]
-# A cluster: its text and its glyphs.
-_ShapedCluster = tuple[str, tuple[_Glyph, ...]]
+# One glyph as shaped, Pango units at the face's size: (glyph id, advance, x offset, y offset,
+# index of its cluster in the box, first glyph of its cluster, last glyph of its cluster, the
+# cluster's text); glyph id -1: a character the font lacks.
+_Glyph = tuple[int, int, int, int, int, bool, bool, str]
 
 
 @lru_cache(maxsize=32768)
-def _shape(face: FontFace, text: str, half: bool) -> tuple[_ShapedCluster, ...]:
-    """text shaped as Pango shapes one text box: by script runs (fonts.script_runs), Latin runs
-    with a Latin language, with the print CSS's features (and "halt" for a half-width mark)."""
+def _shape(face: FontFace, text: str, half: bool) -> tuple[tuple[_Glyph, ...], int, int]:
+    """text shaped as Pango shapes one text box - by script runs (fonts.script_runs), Latin runs
+    with a Latin language, with the print CSS's features (and "halt" for a half-width mark) -,
+    the number of its clusters and the sum of its advances."""
     features = HALF_WIDTH_FEATURES if half else SHAPING_FEATURES
-    out: list[_ShapedCluster] = []
+    out: list[_Glyph] = []
+    clusters = 0
     for run_start, run_end, is_latin in script_runs(text):
         piece = text[run_start:run_end]
         buf = hb.Buffer()
@@ -144,7 +146,7 @@ def _shape(face: FontFace, text: str, half: bool) -> tuple[_ShapedCluster, ...]:
             buf.language = SHAPING_LANGUAGE
         hb.shape(face.hb_font, buf, features)
         starts: list[int] = []
-        glyphs: dict[int, list[_Glyph]] = {}
+        glyphs: dict[int, list[tuple[int, int, int, int]]] = {}
         for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
             if info.cluster not in glyphs:
                 starts.append(info.cluster)
@@ -156,8 +158,12 @@ def _shape(face: FontFace, text: str, half: bool) -> tuple[_ShapedCluster, ...]:
         starts.sort()
         for i, start in enumerate(starts):
             end = starts[i + 1] if i + 1 < len(starts) else len(piece)
-            out.append((piece[start:end], tuple(glyphs[start])))
-    return tuple(out)
+            cluster = glyphs[start]
+            for gi, (glyph_id, advance, x_offset, y_offset) in enumerate(cluster):
+                out.append((glyph_id, advance, x_offset, y_offset, clusters, gi == 0,
+                            gi == len(cluster) - 1, piece[start:end]))
+            clusters += 1
+    return tuple(out), clusters, sum(glyph[1] for glyph in out)
 
 
 def _halves(spacing_pu: int) -> tuple[int, int]:
@@ -166,15 +172,6 @@ def _halves(spacing_pu: int) -> tuple[int, int]:
     if spacing_pu % PANGO_SCALE == 0:
         left = (left + PANGO_SCALE // 2) & ~(PANGO_SCALE - 1)
     return left, spacing_pu - left
-
-
-def _box_widths(clusters: Sequence[_ShapedCluster], left: int, right: int) -> list[int]:
-    """Each glyph's width in a box, with its share of the letter-spacing (Pango units)."""
-    last_cluster = len(clusters) - 1
-    return [advance + (left if ci > 0 and gi == 0 else 0)
-            + (right if ci < last_cluster and gi == len(glyphs) - 1 else 0)
-            for ci, (_, glyphs) in enumerate(clusters)
-            for gi, (_, advance, _, _) in enumerate(glyphs)]
 
 
 @lru_cache(maxsize=8)
@@ -186,7 +183,7 @@ def _hb_face(path: str, index: int) -> hb.Face:
 
 class _Font:
     """One font of the document (a face file, as WeasyPrint keeps one per family and weight):
-    the glyphs drawn in it, their widths and text."""
+    the glyphs drawn in it, their widths and text, and once they are all known, its subset."""
 
     def __init__(self, face: FontFace, resource: str) -> None:
         self.face = face
@@ -197,8 +194,11 @@ class _Font:
         self.to_unicode: dict[int, str] = {}
         self.missing: dict[str, int] = {}     # character the font lacks -> its code (-1 - n)
         self.hb_face = _hb_face(face.path, face.index)
-        self.upem = self.hb_face.upem
         self.fonts: dict[int, hb.Font] = {}   # size in Pango units -> font at that size
+        # Once cut (cut()): the subset, and each glyph's code in it as written in a TJ string.
+        self.subset: _Subset | None = None
+        self.codes: dict[int, int] = {}
+        self.hex: dict[int, str] = {}
 
     def font_at(self, size_pu: int) -> hb.Font:
         font = self.fonts.get(size_pu)
@@ -206,6 +206,15 @@ class _Font:
             font = self.fonts[size_pu] = hb.Font(self.hb_face)
             font.scale = (size_pu, size_pu)
         return font
+
+    def cut(self, shared: bool) -> None:
+        """Subset the font to the glyphs drawn; a character it lacks gets a code after them."""
+        self.subset = _subset(self, shared)
+        mapping = self.subset[1]
+        self.codes = dict(mapping)
+        for number, old in enumerate(sorted(self.missing.values(), reverse=True)):
+            self.codes[old] = len(mapping) + number
+        self.hex = {old: f"<{new:04x}>" for old, new in self.codes.items()}
 
 
 class _Fonts:
@@ -221,12 +230,18 @@ class _Fonts:
 
 
 class _Writer:
-    """Writes text boxes the way WeasyPrint 70's draw_first_line does (see the module doc)."""
+    """Writes text boxes the way WeasyPrint 70's draw_first_line does (see the module doc).
 
-    def __init__(self, fonts: _Fonts) -> None:
+    A document is drawn twice: first to learn its glyphs (collect=True: shaping, widths, text;
+    nothing written), then, its fonts cut, to write the content with the subsets' codes."""
+
+    def __init__(self, fonts: _Fonts, collect: bool = False) -> None:
         self.fonts = fonts
-        self.ops: list[Any] = []          # str pieces and glyph-run tuples, joined at the end
+        self.collect = collect
+        self.ops: list[str] = []
         self.current: tuple[str, int] | None = None
+        # (font, size, width, x offset, glyph width) -> the TJ numbers around a glyph.
+        self.numbers: dict[tuple[str, int, int, int, int], tuple[str, str]] = {}
 
     def begin_text(self) -> None:
         self.ops.append("/DeviceCMYK cs\n0 0 0 1 scn\nBT\n")
@@ -239,61 +254,79 @@ class _Writer:
             half: bool = False) -> float:
         """Draw one text box with its origin at (x, baseline y) in px; return its width in px
         as WeasyPrint lays it out (its glyphs' widths, and one letter-spacing more)."""
-        font = self.fonts.get(face)
-        size_pu = face.size_pu
-        font_size = size_pu * FROM_UNITS
-        clusters = _shape(face, text, half)
-        left, right = _halves(spacing_pu)
+        glyphs, clusters, advances = _shape(face, text, half)
+        left, right = _halves(spacing_pu) if spacing_pu else (0, 0)
         spacing_px = float(css_letter_spacing(spacing_pu)[:-2]) if spacing_pu else 0.0
+        last_cluster = clusters - 1
+        # Each cluster but the first has the left half before it, each but the last the right
+        # half after it.
+        width = (advances + last_cluster * spacing_pu) * FROM_UNITS + spacing_px
         if not text.strip():
             # WeasyPrint draws no box of white space only (a space between two solid runs):
             # it takes its width, and the next box starts after it.
-            return sum(_box_widths(clusters, left, right)) * FROM_UNITS + spacing_px
-        self.ops.append(f"1 0 0 -1 {_num(x)} {_num(y)} Tm\n")
+            return width
+        font = self.fonts.get(face)
+        if self.collect:
+            self._learn(font, face.size_pu, glyphs)
+        else:
+            self._write(font, face.size_pu, glyphs, x, y, left, right, last_cluster)
+        return width
+
+    @staticmethod
+    def _learn(font: _Font, size_pu: int, glyphs: tuple[_Glyph, ...]) -> None:
+        font_size = size_pu * FROM_UNITS
+        hb_font = None
+        for glyph_id, advance, _, _, _, first, _, text in glyphs:
+            code = glyph_id
+            if glyph_id < 0:
+                code = font.missing.setdefault(text, -1 - len(font.missing))
+            if code not in font.to_unicode:
+                font.to_unicode[code] = text if first else ""
+            if code not in font.widths:
+                if glyph_id >= 0:
+                    hb_font = hb_font or font.font_at(size_pu)
+                    advance = hb_font.get_glyph_h_advance(glyph_id)
+                font.widths[code] = round(advance * 1000 * FROM_UNITS / font_size)
+
+    def _write(self, font: _Font, size_pu: int, glyphs: tuple[_Glyph, ...], x: float, y: float,
+               left: int, right: int, last_cluster: int) -> None:
+        font_size = size_pu * FROM_UNITS
+        ops = self.ops
+        ops.append(f"1 0 0 -1 {_num(x)} {_num(y)} Tm\n")
         if self.current != (font.resource, size_pu):
-            self.ops.append(f"/{font.resource} {_num(font_size)} Tf\n")
+            ops.append(f"/{font.resource} {_num(font_size)} Tf\n")
             self.current = (font.resource, size_pu)
-        hb_font = font.font_at(size_pu)
-        run: list[Any] = []
-        width_pu = 0
-        last_cluster = len(clusters) - 1
-        for ci, (cluster_text, glyphs) in enumerate(clusters):
-            last_glyph = len(glyphs) - 1
-            for gi, (glyph_id, advance, x_offset, y_offset) in enumerate(glyphs):
-                width = advance
-                if ci > 0 and gi == 0:
-                    width += left
-                    x_offset += left
-                if ci < last_cluster and gi == last_glyph:
-                    width += right
-                width_pu += width
-                if glyph_id < 0:
-                    code = font.missing.setdefault(cluster_text, -1 - len(font.missing))
-                else:
-                    code = glyph_id
-                if code not in font.to_unicode:
-                    font.to_unicode[code] = cluster_text if gi == 0 else ""
+        numbers = self.numbers
+        widths, hexes, missing = font.widths, font.hex, font.missing
+        tokens = ["["]
+        for glyph_id, advance, x_offset, y_offset, cluster, first, last, text in glyphs:
+            width = advance
+            if first and cluster > 0:
+                width += left
+                x_offset += left
+            if last and cluster < last_cluster:
+                width += right
+            code = glyph_id if glyph_id >= 0 else missing[text]
+            logical = widths[code]
+            key = (font.resource, size_pu, logical, x_offset, width)
+            around = numbers.get(key)
+            if around is None:
                 offset = x_offset / font_size
-                if y_offset:
-                    # Not met in horizontal CJK text; drawn as WeasyPrint does (a text rise).
-                    run.append((str(-offset) if offset else "", code, -y_offset / 1000))
-                else:
-                    if offset:
-                        run.append(str(-offset))
-                    run.append(code)
-                logical = font.widths.get(code)
-                if logical is None:
-                    natural = advance if glyph_id < 0 else hb_font.get_glyph_h_advance(glyph_id)
-                    logical = font.widths[code] = round(natural * 1000 * FROM_UNITS / font_size)
                 kerning = logical + offset - width * 1000 * FROM_UNITS / font_size
-                if kerning:
-                    run.append(str(int(kerning)))
-        self.ops.append((font, run))
-        return width_pu * FROM_UNITS + spacing_px
+                around = numbers[key] = (f" {-offset}" if offset else "",
+                                         f" {int(kerning)}" if kerning else "")
+            if y_offset:
+                # Not met in horizontal CJK text; drawn as WeasyPrint does (a text rise).
+                tokens.append(f"] TJ\n{_num(-y_offset / 1000)} Ts\n[{around[0]}{hexes[code]}] TJ"
+                              f"\n0 Ts\n[{around[1]}")
+            else:
+                tokens.append(f"{around[0]}{hexes[code]}{around[1]}")
+        tokens.append("] TJ\n")
+        ops.append("".join(tokens))
 
     def width(self, face: FontFace, text: str) -> float:
         """The width in px of a text box without letter-spacing (for centring, aligning)."""
-        return sum(g[1] for _, glyphs in _shape(face, text, False) for g in glyphs) * FROM_UNITS
+        return _shape(face, text, False)[2] * FROM_UNITS
 
     def raw(self, text: str) -> None:
         self.ops.append(text)
@@ -569,18 +602,15 @@ def _missing_cmap(glyph_count: int, missing: dict[int, int]) -> bytes:
     return b"\n".join(lines)
 
 
-def _font_objects(pdf: Any, font: _Font, compress: bool,
-                  shared: bool) -> tuple[Any, dict[int, int]]:
-    """Add the font's objects to the PDF; return its font dictionary and the map from the
-    codes the content was written with to the codes in the PDF."""
+def _font_objects(pdf: Any, font: _Font, compress: bool) -> Any:
+    """Add the (cut) font's objects to the PDF; return its font dictionary."""
     import pydyf
 
-    program, mapping, tag = _subset(font, shared)
-    codes = dict(mapping)
+    assert font.subset is not None, "a font is cut before it is written"
+    program, mapping, tag = font.subset
+    codes = font.codes
     glyph_count = len(mapping)
-    missing_codes: dict[int, int] = {}
-    for number, old in enumerate(sorted(font.missing.values(), reverse=True)):
-        codes[old] = missing_codes[old] = glyph_count + number
+    missing_codes = {old: codes[old] for old in font.missing.values()}
     face = font.face
     family = face.family
     bold = face.weight >= 600
@@ -637,39 +667,7 @@ def _font_objects(pdf: Any, font: _Font, compress: bool,
         pdf.add_object(encoding)
         font_dict["Encoding"] = encoding.reference
     pdf.add_object(font_dict)
-    return font_dict, codes
-
-
-def _serialise(ops: list[Any], codes: dict[str, dict[int, int]]) -> bytes:
-    """The content stream, glyph codes rewritten to the subsets' numbering. A run holds glyph
-    codes (int) and TJ numbers (str); a glyph with a text rise is a tuple."""
-    out: list[str] = []
-    for op in ops:
-        if isinstance(op, str):
-            out.append(op)
-            continue
-        font, run = op
-        mapping = codes[font.resource]
-        parts = ["["]
-        glyphs: list[str] = []
-        for item in run:
-            if type(item) is int:
-                glyphs.append(f"{mapping[item]:04x}")
-                continue
-            if glyphs:
-                parts.append("<" + "".join(glyphs) + ">")
-                glyphs = []
-            if type(item) is str:
-                parts.append(item if parts[-1] == "[" or parts[-1].endswith(">") else " " + item)
-            else:
-                offset, code, rise = item
-                parts.append("] TJ\n")
-                parts.append(f"{_num(rise)} Ts\n[{offset}<{mapping[code]:04x}>] TJ\n0 Ts\n[")
-        if glyphs:
-            parts.append("<" + "".join(glyphs) + ">")
-        parts.append("] TJ\n")
-        out.append("".join(parts))
-    return "".join(out).encode()
+    return font_dict
 
 
 def _icc_name(profile: bytes) -> str:
@@ -723,31 +721,42 @@ def _xmp(title: str, author: str, description: str, when: str) -> bytes:
 
 @dataclass(frozen=True)
 class _Page:
-    ops: list[Any]
+    content: str
     boxes: dict[str, list[float]]
     height: float      # media height in pt, as the content's y-flip uses it
 
 
+# zlib level of content streams: measured on 200 notices (500 KB of content), level 3 takes
+# 5 ms where the default (6) takes 17, for 15 KB more.
+CONTENT_ZLIB_LEVEL = 3
+
+
+def _deflated(data: bytes, compress: bool) -> Any:
+    """A content stream, compressed at CONTENT_ZLIB_LEVEL when `compress`."""
+    import pydyf
+
+    if not compress:
+        return pydyf.Stream([data])
+    return pydyf.Stream([zlib.compress(data, CONTENT_ZLIB_LEVEL)],
+                        pydyf.Dictionary({"Filter": "/FlateDecode"}))
+
+
 def _write_pdf(pages: list[_Page], fonts: _Fonts, *, title: str, author: str,
-               description: str, icc: bytes | None, compress: bool,
-               shared_subsets: bool = False) -> bytes:
+               description: str, icc: bytes | None, compress: bool) -> bytes:
     import io
 
     import pydyf
 
     pdf = pydyf.PDF()
     font_resources = pydyf.Dictionary()
-    codes: dict[str, dict[int, int]] = {}
     for font in fonts.by_key.values():
-        font_dict, codes[font.resource] = _font_objects(pdf, font, compress,
-                                                            shared_subsets)
-        font_resources[font.resource] = font_dict.reference
+        font_resources[font.resource] = _font_objects(pdf, font, compress).reference
     pdf.add_object(font_resources)
     resources = pydyf.Dictionary({"Font": font_resources.reference})
     pdf.add_object(resources)
     for page in pages:
         head = f"1 0 0 -1 0 {_num(page.height)} cm\n0.75 0 0 0.75 0 0 cm\n".encode()
-        content = pydyf.Stream([head + _serialise(page.ops, codes)], compress=compress)
+        content = _deflated(head + page.content.encode(), compress)
         pdf.add_object(content)
         pdf_page = pydyf.Dictionary({
             "Type": "/Page", "Parent": pdf.pages.reference, "Contents": content.reference,
@@ -785,17 +794,37 @@ def _write_pdf(pages: list[_Page], fonts: _Fonts, *, title: str, author: str,
     return out.getvalue()
 
 
+# Draws a document's pages with a writer: draw_page(writer, page index) for each page.
+_DrawPage = Callable[[_Writer, int], None]
+
+
+def _draw_twice(fonts: _Fonts, draw_page: _DrawPage, count: int, shared: bool) -> list[str]:
+    """Draw the document's pages once to learn its glyphs, cut its fonts, and draw them again
+    with the subsets' codes: the content of each page."""
+    collector = _Writer(fonts, collect=True)
+    for index in range(count):
+        draw_page(collector, index)
+    for font in fonts.by_key.values():
+        font.cut(shared)
+    contents = []
+    for index in range(count):
+        writer = _Writer(fonts)
+        draw_page(writer, index)
+        contents.append("".join(writer.ops))
+    return contents
+
+
 def draw_column(drawing: ColumnDrawing, *, compress: bool = True) -> bytes:
     """The column's PDF, drawn from its set lines and placements."""
     settings = drawing.settings
     fonts = _Fonts()
     g = PageGeometry(settings, drawing.contact_height_pt)
+
+    def draw_page(w: _Writer, index: int) -> None:
+        _draw_column_page(w, drawing, drawing.pages[index])
+    contents = _draw_twice(fonts, draw_page, len(drawing.pages), shared=False)
     height = _css_px(g.media_height) * 0.75
-    pages = []
-    for page in drawing.pages:
-        w = _Writer(fonts)
-        _draw_column_page(w, drawing, page)
-        pages.append(_Page(w.ops, g.boxes(), height))
+    pages = [_Page(ops, g.boxes(), height) for ops in contents]
     icc = Path(settings.icc_profile_path).read_bytes() if settings.icc_profile_path else None
     return _write_pdf(pages, fonts, title=drawing.title, author=settings.newspaper_name,
                       description=drawing.description, icc=icc, compress=compress)
@@ -807,12 +836,14 @@ def draw_notice(lines: Sequence[SetLine], height_pt: float, settings: LayoutSett
     shared_subsets: fonts from the process's shared subsets (a PDF only rasterised)."""
     geometry = preview_geometry(settings, height_pt)
     fonts = _Fonts()
-    w = _Writer(fonts)
     pad = _css_px(geometry["pad"])
-    w.begin_text()
-    _draw_lines(w, lines, pad, pad, settings)
-    w.end_text()
-    page = _Page(w.ops, geometry["boxes"], _css_px(geometry["media_height"]) * 0.75)
+
+    def draw_page(w: _Writer, index: int) -> None:
+        w.begin_text()
+        _draw_lines(w, lines, pad, pad, settings)
+        w.end_text()
+    contents = _draw_twice(fonts, draw_page, 1, shared=shared_subsets)
+    page = _Page(contents[0], geometry["boxes"], _css_px(geometry["media_height"]) * 0.75)
     return _write_pdf([page], fonts, title=f"{settings.newspaper_name} 公告预览",
                       author=settings.newspaper_name, description=description, icc=None,
-                      compress=compress, shared_subsets=shared_subsets)
+                      compress=compress)
