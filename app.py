@@ -190,8 +190,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or _instance_secret(app)
 
-    from views import errors, extensions
+    from views import errors, extensions, mail
     extensions.init_app(app)
+    mail.init_app(app)       # the progress mails' links and clock (store/outbox.py writes them)
     errors.init_app(app)     # 503 page (not a 500) when the database cannot save: disk full, locked, down
 
     from views import api, submit

@@ -230,6 +230,63 @@ def verify_audit_command(incremental):
     sys.exit(1)
 
 
+def _app_now():
+    """The app's clock, as views/clock.py reads it (config NOW in tests), for a command."""
+    from datetime import datetime, timezone
+    return current_app.config.get("NOW") or datetime.now(timezone.utc)
+
+
+@click.command("send-mail")
+@with_appcontext
+@click.option("--once", is_flag=True, help="发送此刻到期的邮件后退出（不常驻）")
+def send_mail_command(once):
+    """Send the advertisers' progress mails from the outbox (README, "Mail"); runs until stopped."""
+    import logging
+    import signal
+    import threading
+
+    import mailer
+    from store import outbox
+    try:
+        settings = mailer.SmtpSettings.from_config(current_app.config)
+    except mailer.MailConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    if settings is None:
+        raise click.ClickException(
+            "没有设置 MAIL_SERVER：邮件不会发出，留在发件箱里等设置好再发。例如：MAIL_SERVER=smtp.example.cn "
+            "MAIL_PORT=587 MAIL_USE_TLS=1 MAIL_USERNAME=… MAIL_PASSWORD=… "
+            "MAIL_DEFAULT_SENDER='测试日报 <notice@gonggao.example.cn>'（见 README 的“Mail”一节）。")
+    db = get_db()
+    if once:
+        outbox.sweep_missed(db)
+        total = mailer.SendReport()
+        while True:
+            report = mailer.send_due(db, settings, _app_now)
+            total.sent, total.retried, total.failed = (total.sent + report.sent, total.retried + report.retried,
+                                                       total.failed + report.failed)
+            if not report.sent or report.retried or report.failed:
+                break
+        click.echo(f"已发送 {total.sent} 封，稍后重试 {total.retried} 封，放弃 {total.failed} 封。")
+        return
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop.set())
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    click.echo(f"发送进度邮件：经 {settings.server}:{settings.port}，每 {mailer.POLL_SECONDS:g} 秒查看一次发件箱。")
+    mailer.run(db, settings, _app_now, stop=stop)
+
+
+def _typesetting_provider():
+    from press import printing
+    publisher = _publisher()
+
+    def compose(type_code: str, data: dict) -> tuple[str, str, str | None]:
+        # The body as it prints: ID numbers masked by the paper's setting, as in the desk's export.
+        title, body, category = compose_for_typesetting(type_code, data)
+        return title, printing.printable_text(publisher, body), category
+    return printing.layout_settings(publisher), printing.rate_card(publisher), compose
+
+
 def _typesetting_provider():
     from press import printing
     publisher = _publisher()
@@ -268,6 +325,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(typeset_command)
     for command in (upgrade_db_command, load_demo_command, create_api_key_command, list_api_keys_command,
                     revoke_api_key_command, create_editor_command,
-                    export_column_command, verify_audit_command):
+                    export_column_command, verify_audit_command, send_mail_command):
         app.cli.add_command(command)
     app.cli.add_command(purge_documents_command)

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from notices.checks import CheckResult
 from notices.money import format_yuan
+from store import mails, outbox
 from store.audit import append_audit
 from store.db import Database
 from store.errors import Conflict, DeskError
@@ -189,11 +190,14 @@ def submit_notice(db: Database, result: CheckResult, advertiser: Advertiser, sub
                         created_at=now, **payload)
         details = {"reference": values["reference"], "type": values["type_code"],
                    "text_hash": payload["text_hash"], "price_cents": price_cents}
+        # The 已受理 mail, composed before the writers' lock is taken and written with the notice.
+        mail = outbox.prepare(db, Notice(**values), mails.received) if advertiser.email else None
         try:
             with db.write() as s:
                 notice_id = s.execute(_INSERT_NOTICE, values).scalar_one()
                 s.execute(_INSERT_REVISION, {"notice_id": notice_id, **revision})
                 append_audit(s, author, "submit", notice_id, details)
+                outbox.write(s, mail, notice_id=notice_id)
         except IntegrityError:
             existing = find_submission(db, submission_key)
             if existing is not None:   # a retry (or a concurrent one won the race): that notice
@@ -280,6 +284,7 @@ def _decide_with_reason(db: Database, reference: str, version: int, reason: str,
         notice = _notice_for_write(s, reference)
         guarded_update(s, notice, version, DECIDABLE, status=status, decision_reason=reason)
         append_audit(s, actor, action, notice.id, {"reference": reference, "reason": reason})
+        outbox.add(s, db, notice, mails.rejected if status == REJECTED else mails.changes_requested)
         return notice
 
 
@@ -310,6 +315,7 @@ def resubmit_after_changes(db: Database, reference: str, version: int, result: C
         append_audit(s, "advertiser", "resubmit", notice.id, {
             "reference": reference, "revision": number, "previous_text_hash": previous.text_hash,
             "text_hash": payload["text_hash"], "lines": lines, "price_cents": price_cents})
+        outbox.add(s, db, notice, mails.received)
         return notice
 
 
@@ -395,6 +401,8 @@ def schedule(db: Database, reference: str, version: int, issue_date: date, *, ac
         append_audit(s, actor, "schedule", notice.id, {
             "reference": reference, "issue_date": issue_date.isoformat(),
             "previous_issue_date": previous.isoformat() if previous else None})
+        if previous != issue_date:
+            outbox.add(s, db, notice, mails.scheduled, previous)
         return notice
 
 

@@ -233,8 +233,10 @@ def status(reference, secret):
     from store.issues import published_notice
     snapshot = published_notice(read_session(), notice.id, withdrawn=True)
     live = snapshot if snapshot is not None and not snapshot.withdrawn and notice.status == "published" else None
+    from store.outbox import notice_mails
     return render_template("submit/status.html", notice=notice, secret=secret, publisher=publisher,
                            type=CATALOGUE[notice.type_code], published=live,
+                           mails=notice_mails(read_session(), notice.id),
                            withdrawn=snapshot if snapshot is not None and snapshot.withdrawn else None,
                            printed_text=live.printed_text if live else printing.printable_text(
                                publisher, notice.revision.text, type_code=notice.type_code,

@@ -71,7 +71,8 @@ def editor_client(app, name="editor1", role="editor"):
     return client
 
 
-def submit(app, index=LICENCE, *, issue=ISSUE, api_key_id=None, text_override=None, fields=None, name="张三"):
+def submit(app, index=LICENCE, *, issue=ISSUE, api_key_id=None, text_override=None, fields=None, name="张三",
+           email=""):
     item = load_seed()[index]
     with app.app_context():
         with get_db().session() as s:
@@ -80,7 +81,7 @@ def submit(app, index=LICENCE, *, issue=ISSUE, api_key_id=None, text_override=No
                               calendar=publisher.calendar, now=NOW, missing_glyphs=printing.missing_glyphs)
         assert result.ok, result.errors
         quote = printing.quote_notice(publisher, result, CATALOGUE[item["type"]], with_png=False)
-        submitted = submit_notice(get_db(), result, Advertiser(name, "13800138000"), f"test:{uuid.uuid4().hex}",
+        submitted = submit_notice(get_db(), result, Advertiser(name, "13800138000", email), f"test:{uuid.uuid4().hex}",
                                   lines=quote.lines, price_cents=quote.price_cents, author="advertiser",
                                   api_key_id=api_key_id)
     return submitted.notice.reference
