@@ -24,7 +24,8 @@ put them. This module draws the same glyphs at the same places itself:
 Advertisers' text is only ever shaped as text here: nothing parses it.
 tests/engine/test_draw.py renders the same columns and previews both ways and compares the
 text, every glyph's position and the pixels. WeasyPrint stays the reference and draws the
-app's other documents (the proof).
+app's other documents (the proof). What was measured, and where the drawer differs on purpose
+(a character the fonts lack): docs/drawing.md.
 """
 
 from __future__ import annotations
