@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from store import mails, outbox
 from store.audit import append_audit, chain_head
 from store.db import Database
 from store.errors import DeskError
@@ -318,14 +319,18 @@ def publish_issue(db: Database, issue_date: date, *, actor: str, secret_key: str
             guarded_update(s, n, n.version, (SCHEDULED,), status=PUBLISHED, published_page=place.get("page"),
                             published_column=place.get("column"), verification_code=code)
             entry = printed[n.reference]
-            s.add(PublishedNotice(
+            snapshot = PublishedNotice(
                 publication_id=publication.id, notice_id=n.id, reference=n.reference,
                 newspaper=publication.newspaper, issue_date=issue_date, page=place.get("page"),
                 page_label=publisher.page_text(place.get("page")), column_number=place.get("column"),
                 revision=n.current_revision, text_hash=n.revision.text_hash, title=entry["title"],
                 printed_text=entry["text"], verification_code=code,
-                crop_json=json.dumps(entry.get("boxes") or {}, sort_keys=True)))
+                crop_json=json.dumps(entry.get("boxes") or {}, sort_keys=True))
+            s.add(snapshot)
+            outbox.add(s, db, n, mails.published, snapshot)      # with the proof's link
             published.append(n)
+        # Those who asked for this date and are not in it: told so with the publication.
+        outbox.write_missed_for_issue(s, db, issue_date)
         state = s.get(IssueState, issue_date)
         if state is None:
             state = IssueState(issue_date=issue_date)
