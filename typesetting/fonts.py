@@ -187,12 +187,21 @@ def shape_clusters(face: FontFace, text: str) -> list[tuple[int, int, tuple[int,
 def half_width_advances(face: FontFace, char: str) -> tuple[int, ...] | None:
     """The advances of one punctuation mark shaped alone with its half-width form ("halt"), as
     Pango shapes the element it prints in; None where the font has no such form, or one drawn
-    shifted (a centred mark in another font: the engine does not model glyph offsets)."""
+    shifted (an opening mark: see half_width_form)."""
+    form = _half_width_cached(face, char)
+    return None if form is None or any(form[1]) else form[0]
+
+
+def half_width_form(face: FontFace, char: str) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """(advances, x offsets) of one punctuation mark's half-width form ("halt"), per glyph, in
+    Pango units: a closing mark keeps its origin (offsets 0), an opening mark's glyph is moved
+    left (Noto CJK: by half an em). None where the font has no narrower form, or moves the
+    glyph vertically."""
     return _half_width_cached(face, char)
 
 
 @lru_cache(maxsize=256)
-def _half_width_cached(face: FontFace, char: str) -> tuple[int, ...] | None:
+def _half_width_cached(face: FontFace, char: str) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
     def shape(features: dict[str, bool]) -> Any:   # uharfbuzz glyph positions
         buf = hb.Buffer()
         buf.add_str(char)
@@ -201,10 +210,10 @@ def _half_width_cached(face: FontFace, char: str) -> tuple[int, ...] | None:
         hb.shape(face.hb_font, buf, features)
         return buf.glyph_positions
     half, full = shape(HALF_WIDTH_FEATURES), shape(SHAPING_FEATURES)
-    if len(half) != len(full) or any(pos.x_offset or pos.y_offset for pos in half) or \
+    if len(half) != len(full) or any(pos.y_offset for pos in half) or \
             sum(pos.x_advance for pos in half) >= sum(pos.x_advance for pos in full):
         return None
-    return tuple(pos.x_advance for pos in half)
+    return tuple(pos.x_advance for pos in half), tuple(pos.x_offset for pos in half)
 
 
 def shape_runs(face: FontFace, text: str) -> list[tuple[int, int, tuple[int, ...], bool]]:

@@ -27,7 +27,7 @@ from .fonts import (
     PANGO_SCALE,
     PX_PER_PT,
     FontFace,
-    half_width_advances,
+    half_width_form,
     load_face,
     missing_chars,
     shape_clusters,
@@ -38,6 +38,7 @@ from .text import (
     COMPRESSIBLE,
     NO_LINE_END,
     NO_LINE_START,
+    OPENING_MARKS,
     break_allowed_inside_run,
     compressed_positions,
     count_chars,
@@ -57,16 +58,23 @@ TITLE_GAP = "\u3000"
 # column must respect; keep a little margin for the renderer's rounding).
 MAX_GAP_EM = 0.245
 
-# Codes, numbers and Latin words are set solid where the line allows it: justification space
-# between the digits of a credit code makes it look tracked out and hard to read back. On a line
-# holding such a run (of at least MIN_TIGHT_CHARS), the space goes between the Chinese characters
-# first, up to STRETCH_CAP_EM each; only what is left over goes between the run's characters.
-# Below TIGHT_FROM_EM of even spacing the tracking is invisible and the line stays as it is (each
-# solid run costs the renderer an element).
+# Codes, numbers and Latin words are set solid: justification space between the digits of a
+# credit code makes it look tracked out and hard to read back. On a line holding such a run (of
+# at least MIN_TIGHT_CHARS), the space goes between the Chinese characters and at punctuation,
+# up to STRETCH_CAP_EM each; only what they cannot take goes between the run's characters. The
+# cap keeps the gap after a run under a quarter em: inside a run WeasyPrint truncates each
+# glyph's TJ correction (up to 1/1000 em a glyph, _DrawModel), and the box after the run starts
+# where it should, so an 18-character code leaves up to 0.018 em more after it. The line
+# breaker avoids lines whose code must be spaced (after the line count: _best_breaks), so a code
+# is spaced only where its line has no other place, and then as little as it can be.
 TIGHT_RUN = re.compile(r"[0-9A-Za-z]+(?:[-./:·][0-9A-Za-z]+)*")
 MIN_TIGHT_CHARS = 2
-STRETCH_CAP_EM = 0.2
-TIGHT_FROM_EM = 0.04
+STRETCH_CAP_EM = 0.22
+
+# A runt: a last line of this many characters or fewer ("…声明作 / 废。"). Each costs the
+# advertiser a line; the line breaker avoids one wherever the notice has another setting
+# (_best_breaks).
+RUNT_CHARS = 2
 
 _TITLE, _BODY = 0, 1
 
@@ -87,7 +95,14 @@ class SetLine:
     # and a margin after each (but one ending the line) brings the gap after it to spacing_pu.
     tight: tuple[tuple[int, int], ...] = ()
     tight_pu: int = 0
-    # Offsets in the body of the punctuation marks set half-width (text.compressed_positions).
+    # Offsets in the body of the punctuation marks set half-width (text.compressed_positions),
+    # each drawn as a text box of its own in the font's "halt" form (fonts.half_width_form): a
+    # closing or clause mark keeps its origin and advances half an em; an opening mark (one of
+    # text.OPENING_MARKS, after another opening mark: "（“") advances half an em and its glyph
+    # is drawn at the form's x offset, half an em left of the pen. WeasyPrint 70 writes that
+    # offset as x_offset / font size in px into the TJ array, i.e. in 1/1024 em where the PDF
+    # reads 1/1000, so the glyph lands 0.512 em left of the pen, and the TJ correction after it
+    # brings the pen back to half an em. drawn_origins_pt gives every glyph's drawn origin.
     halts: tuple[int, ...] = ()
 
     @property
@@ -212,7 +227,8 @@ class SetNotice:
             and line.tight_pu <= line.spacing_pu
             and all(len(span) == 2 and whole(span[0]) and whole(span[1])
                     and span[0] < span[1] <= len(line.body) for span in line.tight)
-            and all(whole(at) and at < len(line.body) and line.body[at] in COMPRESSIBLE
+            and all(whole(at) and at < len(line.body)
+                    and (line.body[at] in COMPRESSIBLE or line.body[at] in OPENING_MARKS)
                     for at in line.halts)
             for line in self.lines)
 
@@ -287,6 +303,8 @@ class _Cluster:
     # A punctuation mark set half-width because another follows it: its advances above are the
     # half-width ones, these its full ones. Where a line ends on it, the next mark is on the
     # next line, and it keeps its full width.
+    # An opening mark is set half-width because the mark *before* it opens too ("（“"): where a
+    # line starts with it, the mark before it is on the line above, and it keeps its full width.
     full: tuple[int, ...] | None = None
 
     @property
@@ -294,8 +312,14 @@ class _Cluster:
         return self.full is not None
 
     @property
+    def opens(self) -> bool:
+        """A half-width opening mark (its width comes back at the start of a line)."""
+        return self.full is not None and self.text in OPENING_MARKS
+
+    @property
     def restore_pt(self) -> float:
-        """What it takes back at the end of a line."""
+        """What it takes back at the end of a line (a closing mark) or at the start of one (an
+        opening mark)."""
         return (sum(self.full) - sum(self.advances)) / PANGO_SCALE / PX_PER_PT if self.full \
             else 0.0
 
@@ -327,7 +351,7 @@ def _set_notice_cached(title: str, body: str, settings: LayoutSettings) -> SetNo
     breaks, short = _break_classes(title, body, clusters)
     width = settings.column_width_pt
     em = settings.body_size_pt
-    ends, stats = _best_breaks(clusters, breaks, short, width, em)
+    ends, stats = _best_breaks(clusters, breaks, short, width, em, body_face)
     lines = []
     start = 0
     for number, end in enumerate(ends):
@@ -374,9 +398,9 @@ def _clusters(title: str, body: str, title_face: FontFace, body_face: FontFace) 
             piece = text[start:end]
             full = None
             if font == _BODY and start in halves and end - start == 1:
-                narrow = half_width_advances(face, piece)
-                if narrow is not None:
-                    advances, full = narrow, advances
+                form = half_width_form(face, piece)
+                if form is not None:
+                    advances, full = form[0], advances
             out.append(_Cluster(piece, font, advances, sum(advances) * to_pt,
                                 piece == " ", latin_run, start, full))
     return out
@@ -438,35 +462,141 @@ def _break_classes(title: str, body: str, clusters: list[_Cluster]) -> tuple[lis
 # -- the dynamic programme ------------------------------------------------------------------
 
 def _best_breaks(clusters: list[_Cluster], classes: list[int], short: list[bool], width: float,
-                 em: float) -> tuple[list[int], tuple[int, int, int]]:
+                 em: float, body_face: FontFace | None = None) -> tuple[list[int], tuple[int, int, int]]:
     """Line ends minimising, in this order: 禁则 breaks, loose lines, split codes, codes split
-    with fewer than MIN_SPLIT_SIDE characters on one side, line count, codes split between two
-    digits (rather than after 年/月/-), a lone last character, and the sum of squared gaps.
+    with fewer than MIN_SPLIT_SIDE characters on one side, line count, a runt, the space codes
+    must take where their line has no other place for it (solid codes: the sum of its fourth
+    powers, so the worst line counts most), codes split between two digits (rather than after
+    年/月/-), and the sum of squared gaps.
     A fast pass tries only lines that are neither loose nor against 禁则; if that finds no
-    setting, a full pass allows both."""
-    result = _dp(clusters, classes, short, width, em, strict=True)
+    setting, a full pass allows both.
+    A runt that remains is avoided if another setting exists with no more lines, no more 禁则
+    breaks and no more loose lines, even one that splits a code: a second pass puts runts
+    first and then the line count (the advertiser pays per line, and a runt is a line paid for
+    two characters)."""
+    lines = _LineCosts(clusters, body_face)
+    strict = True
+    result = _dp(clusters, classes, short, width, em, strict=True, costs=lines)
     if result is None:
-        result = _dp(clusters, classes, short, width, em, strict=False)
+        strict = False
+        result = _dp(clusters, classes, short, width, em, strict=False, costs=lines)
     assert result is not None  # the full pass can always break between any two clusters
-    return result
+    ends, stats = result
+    if stats[4]:  # it ends on a runt
+        other = _dp(clusters, classes, short, width, em, strict=strict, runts_first=True,
+                    costs=lines)
+        if other is not None and not other[1][4] and other[1][3] <= stats[3]:
+            ends, stats = other
+    return ends, stats[:3]
 
 
-# The cost of a setting, compared in this order (see _best_breaks): 禁则 breaks, loose lines,
-# split runs, lopsided splits, lines, splits between digits, a lone last character, squared gaps.
-_Cost = tuple[int, int, int, int, int, int, int, float]
+class _LineCosts:
+    """What the line breaker needs of a notice's clusters, computed once for both passes."""
+
+    def __init__(self, clusters: list[_Cluster], body_face: FontFace | None = None) -> None:
+        prefix = [0.0]
+        chars = [0]
+        for cluster in clusters:
+            prefix.append(prefix[-1] + cluster.width_pt)
+            chars.append(chars[-1] + (0 if cluster.is_space else len(cluster.text)))
+        self.prefix = prefix
+        self.chars = chars  # printed characters before each cluster
+        # A half-width mark takes its full width back at the end of a line (a closing mark
+        # ends it) or at its start (an opening mark starts it).
+        self.end_restore = [0.0] * (len(clusters) + 1)
+        self.start_restore = [0.0] * (len(clusters) + 1)
+        for k, cluster in enumerate(clusters):
+            if cluster.full is not None:
+                if cluster.opens:
+                    self.start_restore[k] = cluster.restore_pt
+                else:
+                    self.end_restore[k + 1] = cluster.restore_pt
+        if body_face is not None:
+            for k, extra in _wider_at_line_start(clusters, body_face):
+                self.start_restore[k] += extra
+        # codes[k]: gaps inside a code (a run set solid) before cluster k.
+        inside = _code_gaps(clusters)
+        codes = [0]
+        for flag in inside:
+            codes.append(codes[-1] + flag)
+        self.codes = codes
+
+
+# ASCII characters of script Common (digits, "-", ".", "/" …) right before a Latin letter.
+_COMMON_BEFORE_LATIN = re.compile(r"[!-@\[-`{-~]+(?=[A-Za-z])")
+
+
+def _wider_at_line_start(clusters: list[_Cluster], face: FontFace) -> list[tuple[int, float]]:
+    """(k, pt) for each body cluster k that is wider at the start of a line than in the
+    paragraph: digits (script Common) after a Chinese character take its script, but at the
+    start of a line the script of the letter after them, and Latin digits are wider (fonts.py
+    script_runs): "代码：91440101MA5…" broken before its 1 starts a line "1MA5…"."""
+    out: list[tuple[int, float]] = []
+    first = next((k for k, c in enumerate(clusters) if c.font == _BODY), len(clusters))
+    body = "".join(c.text for c in clusters[first:])
+    if not LATIN_LETTERS.search(body):
+        return out
+    at_offset: dict[int, int] = {}
+    for match in _COMMON_BEFORE_LATIN.finditer(body):
+        if not at_offset:
+            at_offset = {c.offset: k for k, c in enumerate(clusters) if c.font == _BODY}
+        start, end = match.span()
+        ks = [at_offset.get(at) for at in range(start, end + 1)]
+        if None in ks or clusters[ks[0] or 0].latin_run:
+            continue  # not one cluster a character, or Latin in the paragraph already
+        # Shaped as a line starting with them: Latin (digits independent of each other).
+        latin = [sum(a) / PANGO_SCALE / PX_PER_PT for _, _, a in shape_clusters(face, body[start:end + 1])]
+        wider = 0.0
+        for at in range(end - start - 1, -1, -1):
+            k = ks[at] or 0
+            wider += latin[at] - clusters[k].width_pt
+            if wider > 0:
+                out.append((k, wider))
+    return out
+
+
+def _code_gaps(clusters: list[_Cluster]) -> list[int]:
+    """1 for each boundary (before cluster k) between two characters of one run set solid
+    (tight_spans: codes, numbers, Latin words), else 0."""
+    body = "".join(c.text for c in clusters if c.font == _BODY)
+    run_of = [-1] * len(body)
+    for number, (start, end) in enumerate(tight_spans(body)):
+        run_of[start:end] = [number] * (end - start)
+    out = [0] * len(clusters)
+    for k in range(1, len(clusters)):
+        before, after = clusters[k - 1], clusters[k]
+        if before.font == _BODY and after.font == _BODY:
+            run = run_of[after.offset]
+            if run >= 0 and run == run_of[before.offset + len(before.text) - 1]:
+                out[k] = 1
+    return out
+
+
+# The cost of a setting, compared in tuple order: 禁则 breaks, loose lines, then for the first
+# pass split runs, lopsided splits, lines, runts (for the runt pass: runts, lines, split runs,
+# lopsided splits), then the space codes take, splits between digits, squared gaps.
+_Cost = tuple[int, int, int, int, int, int, float, int, float]
+# Where each count is in a cost tuple: (split runs, lines, runt) by pass.
+_FIRST_PASS = (2, 4, 5)
+_RUNT_PASS = (4, 3, 2)
 
 
 def _dp(clusters: list[_Cluster], classes: list[int], short: list[bool], width: float, em: float,
-        strict: bool) -> tuple[list[int], tuple[int, int, int]] | None:
+        strict: bool, runts_first: bool = False,
+        costs: _LineCosts | None = None) -> tuple[list[int], tuple[int, int, int, int, int]] | None:
+    """The best setting by _Cost: its line ends and (禁则 breaks, loose lines, split runs,
+    lines, runt). costs: the _LineCosts of these clusters, if already made."""
     n = len(clusters)
-    prefix = [0.0]
-    for cluster in clusters:
-        prefix.append(prefix[-1] + cluster.width_pt)
+    if costs is None:
+        costs = _LineCosts(clusters)
+    prefix, chars, codes = costs.prefix, costs.chars, costs.codes
+    end_restore, start_restore = costs.end_restore, costs.start_restore
     inf = None
     # best[j] = (cost tuple, previous break) for a setting of clusters[:j] ending a line at j.
     best: list[tuple[_Cost, int] | None] = [inf] * (n + 1)
-    best[0] = ((0, 0, 0, 0, 0, 0, 0, 0.0), -1)
+    best[0] = ((0, 0, 0, 0, 0, 0, 0.0, 0, 0.0), -1)
     max_gap = MAX_GAP_EM * em
+    cap = STRETCH_CAP_EM * em
     epsilon = 1e-6
     for j in range(1, n + 1):
         if j < n and classes[j] == _NEVER:
@@ -477,35 +607,59 @@ def _dp(clusters: list[_Cluster], classes: list[int], short: list[bool], width: 
         end_trim = j - 1 if (clusters[j - 1].is_space and not last) else j
         # Widest line first: starts i >= i_min fit the width.
         i_min = bisect.bisect_left(prefix, prefix[end_trim] - width - epsilon, 0, end_trim)
+        line_end = prefix[end_trim] + end_restore[end_trim]
+        codes_end = codes[end_trim]
         choice: tuple[_Cost, int] | None = inf
         for i in range(max(i_min, 0), end_trim):
             reached = best[i]
             if reached is None:
                 continue
             visible = end_trim - i
-            natural = prefix[end_trim] - prefix[i] + clusters[end_trim - 1].restore_pt
+            natural = line_end - prefix[i] + start_restore[i]
             if natural > width + epsilon:
                 continue
             loose = 0
+            spaced = 0.0
             badness = 0.0
+            runt = 0
             if not last:
+                slack = width - natural
                 if visible < 2:
                     gap = width  # a single cluster cannot be justified
                 else:
-                    gap = (width - natural) / (visible - 1)
+                    gap = slack / (visible - 1)
                 if gap > max_gap:
                     if strict:
                         break  # every later start is looser still
                     loose = 1
+                inside = codes_end - codes[i + 1]
+                if inside:
+                    # Codes stay solid: the other gaps take the space, up to the cap.
+                    stretch = visible - 1 - inside
+                    if stretch and stretch * cap >= slack:
+                        gap = slack / stretch
+                    elif slack > epsilon:
+                        # The code takes the rest: the less the better, and the worst
+                        # line counts most (fourth powers).
+                        code_gap = (slack - stretch * cap) / inside
+                        spaced = (code_gap / em) ** 4
+                        gap = cap + code_gap
                 badness = (gap / em) ** 2
-            widow = 1 if last and visible == 1 and j > 1 else 0
+            elif i > 0 and chars[n] - chars[i] <= RUNT_CHARS:
+                runt = 1
             kinsoku = 1 if (i > 0 and classes[i] == _KINSOKU) else 0
             run = 1 if (i > 0 and classes[i] in (_RUN, _RUN_DIGITS)) else 0
             lopsided = 1 if (run and short[i]) else 0
             digits = 1 if (i > 0 and classes[i] == _RUN_DIGITS) else 0
             prev = reached[0]
-            cost = (prev[0] + kinsoku, prev[1] + loose, prev[2] + run, prev[3] + lopsided,
-                    prev[4] + 1, prev[5] + digits, prev[6] + widow, prev[7] + badness)
+            if runts_first:
+                cost = (prev[0] + kinsoku, prev[1] + loose, prev[2] + runt, prev[3] + 1,
+                        prev[4] + run, prev[5] + lopsided, prev[6] + spaced, prev[7] + digits,
+                        prev[8] + badness)
+            else:
+                cost = (prev[0] + kinsoku, prev[1] + loose, prev[2] + run, prev[3] + lopsided,
+                        prev[4] + 1, prev[5] + runt, prev[6] + spaced, prev[7] + digits,
+                        prev[8] + badness)
             if choice is None or cost < choice[0]:
                 choice = (cost, i)
         best[j] = choice
@@ -523,23 +677,30 @@ def _dp(clusters: list[_Cluster], classes: list[int], short: list[bool], width: 
     cost = end[0]
     # Count what the chosen setting did (the cost's first components count breaks at line
     # starts: kinsoku and run breaks are charged to the line after them).
-    return ends, (cost[0], cost[1], cost[2])
+    split, count, runt_at = _RUNT_PASS if runts_first else _FIRST_PASS
+    return ends, (cost[0], cost[1], int(cost[split]), int(cost[count]), int(cost[runt_at]))
 
 
 # -- one line: exact width and the spacing that ends it on the column edge --------------------
 
 def _printed(clusters: list[_Cluster], is_last: bool) -> list[_Cluster]:
     """The clusters of a line as it prints: without the space it breaks after, and a half-width
-    mark that ends it at its full width."""
+    closing mark that ends it, or opening mark that starts it, at its full width."""
     if not is_last and clusters and clusters[-1].is_space:
         clusters = clusters[:-1]  # the space a line breaks after is not printed
-    if clusters and clusters[-1].half:
+    if clusters and clusters[-1].half and not clusters[-1].opens:
         # The mark after it starts the next line: it keeps its full width (see _dp).
-        last = clusters[-1]
-        assert last.full is not None, "a half-width mark keeps its full advances"
-        clusters = clusters[:-1] + [replace(last, advances=last.full, full=None,
-                                            width_pt=last.width_pt + last.restore_pt)]
+        clusters = clusters[:-1] + [_full_width(clusters[-1])]
+    if clusters and clusters[0].opens:
+        # The mark before it ends the line above (a break against 禁则): it keeps its width.
+        clusters = [_full_width(clusters[0])] + clusters[1:]
     return clusters
+
+
+def _full_width(cluster: _Cluster) -> _Cluster:
+    assert cluster.full is not None, "a half-width mark keeps its full advances"
+    return replace(cluster, advances=cluster.full, full=None,
+                   width_pt=cluster.width_pt + cluster.restore_pt)
 
 
 def _line_boxes(clusters: list[_Cluster], title: str, body: str, halts: tuple[int, ...],
@@ -563,7 +724,7 @@ def _line_boxes(clusters: list[_Cluster], title: str, body: str, halts: tuple[in
             # No Latin in the line nor around it: one Han run either way, so the paragraph's
             # clusters are exactly the line's (and shaping twice is a third of the work).
             advances = [c.advances for c in own]
-        boxes.append((face, advances, _PLAIN, None))
+        boxes.append((face, advances, _PLAIN, None, None))
     return boxes
 
 
@@ -574,17 +735,17 @@ def _make_line(clusters: list[_Cluster], is_last: bool, width: float,
     body = "".join(c.text for c in clusters if c.font == _BODY)
     body_start = next((c.offset for c in clusters if c.font == _BODY), 0)
     halts = tuple(c.offset - body_start for c in clusters if c.half)
+    if not is_last:
+        # A line holding a code: its codes solid (shaped as drawn, box by box).
+        line = _tight_line(title, body, halts, width, title_face, body_face)
+        if line is not None:
+            return line
     boxes = _line_boxes(clusters, title, body, halts, title_face, body_face)
     gaps = sum(len(b[1]) for b in boxes) - 1
     natural = sum(sum(sum(a) for a in b[1]) for b in boxes) / PANGO_SCALE / PX_PER_PT
     if is_last or gaps < 1 or natural >= width:
         return SetLine(title, body, 0.0, natural, max(gaps, 0), is_last, 0, halts=halts)
-    even = (width - natural) / gaps
-    if even >= TIGHT_FROM_EM * body_face.size_pt:
-        line = _tight_line(title, body, halts, width, title_face, body_face)
-        if line is not None:
-            return line
-    spacing_pu = _choose_spacing(boxes, width, even)
+    spacing_pu = _choose_spacing(boxes, width, (width - natural) / gaps)
     return SetLine(title, body, spacing_pu / PANGO_SCALE / PX_PER_PT, natural, gaps, is_last,
                    spacing_pu, halts=halts)
 
@@ -594,11 +755,12 @@ def _make_line(clusters: list[_Cluster], is_last: bool, width: float,
 _PLAIN, _SOLID, _HALF = 0, 1, 2
 
 # A text box as drawn: (face, its clusters' advances, kind, the clusters' full-width advances
-# for a half-width mark, else None); as _DrawModel takes it: (font size in px, advances, is a
-# solid run, full-width advances or None).
+# for a half-width mark, else None, the glyphs' x offsets (Pango units) where the half-width
+# form moves them - an opening mark -, else None); as _DrawModel takes it: (font size in px,
+# advances, is a solid run, full-width advances or None, x offsets or None).
 _Advances = Sequence[tuple[int, ...]]
-_Box = tuple[FontFace, _Advances, int, _Advances | None]
-_ModelBox = tuple[float, _Advances, bool, _Advances | None]
+_Box = tuple[FontFace, _Advances, int, _Advances | None, _Advances | None]
+_ModelBox = tuple[float, _Advances, bool, _Advances | None, _Advances | None]
 
 
 def _split(body: str, tight: Sequence[tuple[int, int]], halts: Sequence[int] = ()) -> list[tuple[str, int]]:
@@ -620,29 +782,43 @@ def _split(body: str, tight: Sequence[tuple[int, int]], halts: Sequence[int] = (
 def _drawn_boxes(title: str, body: str, tight: Sequence[tuple[int, int]], halts: Sequence[int],
                  title_face: FontFace, body_face: FontFace) -> list[_Box]:
     """The line's text boxes as WeasyPrint draws them: (face, cluster advances, kind, the
-    clusters' full-width advances for a half-width mark, else None). Each is shaped alone, as
-    Pango shapes each box (fonts.script_runs)."""
+    clusters' full-width advances for a half-width mark, else None, x offsets of a half-width
+    form that moves its glyph, else None). Each is shaped alone, as Pango shapes each box
+    (fonts.script_runs)."""
     boxes = [(title_face, title, _PLAIN)] if title else []
     boxes += [(body_face, text, kind) for text, kind in _split(body, tight, halts) if text]
     out: list[_Box] = []
     for face, text, kind in boxes:
         full = [a for _, _, a in shape_clusters(face, text)]
-        if kind == _HALF:
-            out.append((face, [half_width_advances(face, text) or full[0]], kind, full))
+        form = half_width_form(face, text) if kind == _HALF else None
+        if form is not None:
+            advances, offsets = form
+            out.append((face, [advances], kind, full, [offsets] if any(offsets) else None))
         else:
-            out.append((face, full, kind, None))
+            out.append((face, full, kind, full if kind == _HALF else None, None))
     return out
 
 
 def _model_boxes(boxes: list[_Box]) -> list[_ModelBox]:
-    return [(face.size_px, advances, kind == _SOLID, widths)
-            for face, advances, kind, widths in boxes]
+    return [(face.size_px, advances, kind == _SOLID, widths, offsets)
+            for face, advances, kind, widths, offsets in boxes]
+
+
+def _line_model(line: SetLine, settings: LayoutSettings) -> _DrawModel:
+    boxes = _drawn_boxes(line.title, line.body, line.tight, line.halts, *faces(settings))
+    return _DrawModel(_model_boxes(boxes))
 
 
 def drawn_end_pt(line: SetLine, settings: LayoutSettings) -> float:
     """Where the renderer will end this line, by the engine's model of WeasyPrint (tests)."""
-    boxes = _drawn_boxes(line.title, line.body, line.tight, line.halts, *faces(settings))
-    return _DrawModel(_model_boxes(boxes)).line_end_pt(line.spacing_pu, line.tight_pu)
+    return _line_model(line, settings).line_end_pt(line.spacing_pu, line.tight_pu)
+
+
+def drawn_origins_pt(line: SetLine, settings: LayoutSettings) -> list[float]:
+    """Where the renderer draws each glyph of this line (its origin, pt from the line's start),
+    by the engine's model of WeasyPrint: letter-spacing, solid runs, half-width marks and the
+    glyph offset of a half-width opening mark (SetLine.halts)."""
+    return _line_model(line, settings).glyph_origins_pt(line.spacing_pu, line.tight_pu)
 
 
 def tight_spans(body: str) -> tuple[tuple[int, int], ...]:
@@ -664,7 +840,7 @@ def _tight_line(title: str, body: str, halts: tuple[int, ...], width: float, tit
     slack = width - natural
     if slack <= 0 or stretch_gaps < 1:
         return None
-    cap = STRETCH_CAP_EM * body_face.size_pt
+    cap = STRETCH_CAP_EM * body_face.size_pt  # the evenness limit: codes only get what is left
     if slack / stretch_gaps <= cap:
         ideal, tight_pu = slack / stretch_gaps, 0
     else:
@@ -686,16 +862,18 @@ def _choose_spacing(boxes: list[_Box], width_pt: float, ideal_pt: float, tight_p
     per text box; a solid run's letter-spacing is tight_pu."""
     # Lines of the same glyph widths (thirteen ideographs…) recur: key on widths, not text.
     key = tuple((face.size_pu, tuple(clusters), kind == _SOLID,
-                 tuple(widths) if widths else None)
-                for face, clusters, kind, widths in boxes)
+                 tuple(widths) if widths else None, tuple(offsets) if offsets else None)
+                for face, clusters, kind, widths, offsets in boxes)
     return _choose_spacing_cached(key, round(width_pt, 6), round(ideal_pt, 6), tight_pu)
 
 
+_SpacingKey = tuple[tuple[int, _Advances, bool, _Advances | None, _Advances | None], ...]
+
+
 @lru_cache(maxsize=65536)
-def _choose_spacing_cached(key: tuple[tuple[int, _Advances, bool, _Advances | None], ...], width_pt: float,
-                           ideal_pt: float, tight_pu: int) -> int:
-    model = _DrawModel([(size_pu / PANGO_SCALE, clusters, tight, widths)
-                        for size_pu, clusters, tight, widths in key])
+def _choose_spacing_cached(key: _SpacingKey, width_pt: float, ideal_pt: float, tight_pu: int) -> int:
+    model = _DrawModel([(size_pu / PANGO_SCALE, clusters, tight, widths, offsets)
+                        for size_pu, clusters, tight, widths, offsets in key])
     gaps = model.stretch_gaps
     spacing = max(tight_pu, round(ideal_pt * PX_PER_PT * PANGO_SCALE))
     # Newton steps absorb the renderer's systematic rounding, then a local search (the drawn
@@ -711,7 +889,8 @@ def _choose_spacing_cached(key: tuple[tuple[int, _Advances, bool, _Advances | No
 
 
 class _DrawModel:
-    """Where WeasyPrint 70 draws the right edge of a line's last glyph, from the line's start.
+    """Where WeasyPrint 70 draws a line's glyphs, and the right edge of its last glyph, from the
+    line's start.
 
     This mirrors, for pre-broken lines with letter-spacing, what the pinned versions do:
     Pango 1.50 splits each cluster's letter-spacing into a left half (added to the width and
@@ -721,31 +900,39 @@ class _DrawModel:
     to an integer (`int(kerning)`), so up to 1/1000 em is lost per glyph - up to 0.2 pt over a
     line, which is why we predict it instead of ignoring it; a text box is `letter-spacing`
     wider than its glyphs (line_break.line_size), which spaces the title box from the body box.
+    A glyph's x-offset (Pango units) is written before it as a TJ number of x_offset / size in
+    px, i.e. in 1/1024 em where the PDF reads 1/1000 (the kerning after it takes it back).
     A solid run (SetLine.tight) is a box of its own with letter-spacing tight_pu and a right
     margin of the difference, unless it ends the line. A half-width punctuation mark
     (SetLine.halts) is a box of its own whose glyph advances half its font width: the TJ
-    correction after it takes back the other half.
+    correction after it takes back the other half; an opening mark's glyph also has the
+    half-width form's x offset (fonts.half_width_form).
     The column tests check the result on the PDF; re-check when bumping WeasyPrint or Pango.
     """
 
     def __init__(self, boxes: Sequence[_ModelBox]) -> None:
         # boxes: (font size in px, clusters' advances, is a solid run, the clusters' advances
-        # at the font's own widths where they differ (a half-width mark) or None).
+        # at the font's own widths where they differ (a half-width mark) or None, the glyphs'
+        # x offsets or None).
         # Kept per text box: size, whether it is a solid run, and per glyph (natural advance,
-        # font width, gets-left, gets-right).
-        self.boxes: list[tuple[float, bool, list[tuple[int, int, bool, bool]]]] = []
-        glyph_gaps = sum(len(clusters) for _, clusters, _, _ in boxes) - 1
-        self.stretch_gaps = glyph_gaps - sum(len(clusters) - 1
-                                             for _, clusters, tight, _ in boxes if tight)
-        for size, clusters, tight, widths in boxes:
+        # font width, gets-left, gets-right, x offset).
+        self.boxes: list[tuple[float, bool, list[tuple[int, int, bool, bool, int]]]] = []
+        glyph_gaps = sum(len(box[1]) for box in boxes) - 1
+        self.stretch_gaps = glyph_gaps - sum(len(box[1]) - 1 for box in boxes if box[2])
+        for size, clusters, tight, widths, offsets in boxes:
             glyphs = []
             last_cluster = len(clusters) - 1
-            for ci, (advances, fulls) in enumerate(zip(clusters, widths or clusters, strict=False)):
+            for ci, advances in enumerate(clusters):
+                fulls = widths[ci] if widths else advances
+                shifts = offsets[ci] if offsets else (0,) * len(advances)
                 last_glyph = len(advances) - 1
-                for gi, (natural, full) in enumerate(zip(advances, fulls, strict=False)):
+                for gi, (natural, full, shift) in enumerate(zip(advances, fulls, shifts,
+                                                               strict=False)):
                     glyphs.append((natural, round(full * 1000 / PANGO_SCALE / size),
-                                   ci > 0 and gi == 0, ci < last_cluster and gi == last_glyph))
+                                   ci > 0 and gi == 0, ci < last_cluster and gi == last_glyph,
+                                   shift))
             self.boxes.append((size, tight, glyphs))
+        self._walked: dict[tuple[int, int], tuple[float, int]] = {}
 
     @staticmethod
     def _halves(spacing_pu: int) -> tuple[int, int]:
@@ -754,10 +941,55 @@ class _DrawModel:
             left = (left + PANGO_SCALE // 2) & ~(PANGO_SCALE - 1)
         return left, spacing_pu - left
 
+    def _walk(self, index: int, box_spacing: int) -> tuple[float, int]:
+        """(how far the pen moves over the glyphs of box `index`, in px; the box's width in
+        Pango units) at letter-spacing box_spacing. A solid run's is the same for every
+        spacing of its line: remembered (_choose_spacing tries a dozen)."""
+        key = (index, box_spacing)
+        walked = self._walked.get(key)
+        if walked is None:
+            size, _, glyphs = self.boxes[index]
+            left, right = self._halves(box_spacing)
+            moved = 0.0
+            box_width_pu = 0
+            to_units = 1000 / PANGO_SCALE / size
+            for natural, font_width, gets_left, gets_right, shift in glyphs:
+                extra_left = left if gets_left else 0
+                glyph_width = natural + extra_left + (right if gets_right else 0)
+                box_width_pu += glyph_width
+                offset = (extra_left + shift) / size
+                kerning = font_width + offset - glyph_width * to_units
+                moved += (offset + font_width - (int(kerning) if kerning else 0)) * size / 1000
+            walked = self._walked[key] = (moved, box_width_pu)
+        return walked
+
     def line_end_pt(self, spacing_pu: int, tight_pu: int = 0) -> float:
         box_x = 0.0  # px
         pen = 0.0
-        left = 0
+        box_spacing = 0
+        last_box = len(self.boxes) - 1
+        for index, (_, tight, _) in enumerate(self.boxes):
+            box_spacing = tight_pu if tight else spacing_pu
+            moved, box_width_pu = self._walk(index, box_spacing)
+            pen = box_x + moved
+            box_x += box_width_pu / PANGO_SCALE + ((box_spacing + 0.5) / PANGO_SCALE
+                                                   if box_spacing else 0.0)
+            if tight and index < last_box:
+                box_x += _margin_px(spacing_pu - tight_pu)
+        # pen is past the last glyph's TJ correction; its right edge is origin + advance.
+        last_size, _, last_glyphs = self.boxes[-1]
+        left = self._halves(box_spacing)[0]
+        natural, font_width, gets_left, gets_right, shift = last_glyphs[-1]
+        glyph_width = natural + (left if gets_left else 0)
+        offset = ((left if gets_left else 0) + shift) / last_size
+        kerning = font_width + offset - glyph_width * 1000 / PANGO_SCALE / last_size
+        correction = (int(kerning) if kerning else 0) * last_size / 1000
+        return (pen + correction) / PX_PER_PT
+
+    def glyph_origins_pt(self, spacing_pu: int, tight_pu: int = 0) -> list[float]:
+        """Each glyph's drawn origin, in order (the same walk as line_end_pt)."""
+        origins = []
+        box_x = 0.0  # px
         last_box = len(self.boxes) - 1
         for index, (size, tight, glyphs) in enumerate(self.boxes):
             box_spacing = tight_pu if tight else spacing_pu
@@ -766,21 +998,15 @@ class _DrawModel:
             pen = box_x
             box_width_pu = 0
             to_units = 1000 / PANGO_SCALE / size
-            for natural, font_width, gets_left, gets_right in glyphs:
+            for natural, font_width, gets_left, gets_right, shift in glyphs:
                 extra_left = left if gets_left else 0
                 glyph_width = natural + extra_left + (right if gets_right else 0)
                 box_width_pu += glyph_width
-                offset = extra_left / size
+                offset = (extra_left + shift) / size
+                origins.append((pen + offset * size / 1000) / PX_PER_PT)
                 kerning = font_width + offset - glyph_width * to_units
                 pen += (offset + font_width - (int(kerning) if kerning else 0)) * size / 1000
             box_x += box_width_pu / PANGO_SCALE + css_spacing_px
             if tight and index < last_box:
                 box_x += _margin_px(spacing_pu - tight_pu)
-        # pen is past the last glyph's TJ correction; its right edge is origin + advance.
-        last_size, _, last_glyphs = self.boxes[-1]
-        natural, font_width, gets_left, gets_right = last_glyphs[-1]
-        glyph_width = natural + (left if gets_left else 0)
-        offset = (left if gets_left else 0) / last_size
-        kerning = font_width + offset - glyph_width * 1000 / PANGO_SCALE / last_size
-        correction = (int(kerning) if kerning else 0) * last_size / 1000
-        return (pen + correction) / PX_PER_PT
+        return origins

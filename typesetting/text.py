@@ -17,15 +17,16 @@ NO_LINE_START = frozenset(
 # belong to the number after them.
 NO_LINE_END = frozenset("（「『【《〈〔〖〘〚｛［‘“([{¥￥$＄#＃")
 
-# 标点挤压: where two punctuation marks meet, a full-width mark whose glyph sits in the left half
-# of its em box (clause and sentence marks, closing brackets and quotes, as Simplified Chinese
-# fonts draw them) gives up its empty right half: "），" "。”" "，“" take an em and a half, not
-# two. (Opening marks sit in the right half; a pair of them, "（“", is left as it is: the font's
-# half-width form of an opening mark is its glyph moved left by a glyph offset, which the engine's
-# model of WeasyPrint does not cover - and WeasyPrint 70 writes glyph offsets in 1/1024 em where
-# the PDF reads 1/1000, so such a mark would land 2.4 % of its shift off.)
+# 标点挤压: where two punctuation marks meet, the blank half of an em between their glyphs goes.
+# A full-width mark whose glyph sits in the left half of its em box (clause and sentence marks,
+# closing brackets and quotes, as Simplified Chinese fonts draw them) gives up its empty right
+# half when any mark follows it: "），" "。”" "，“" take an em and a half, not two. An opening
+# mark sits in the right half: where it follows another opening mark ("（“", "《「") it gives up
+# its empty left half - its glyph is drawn half an em to the left (the fonts' "halt" form moves
+# it by a glyph offset; linebreak.py models where WeasyPrint puts it).
 COMPRESSIBLE = frozenset("，。、；：？！）」』】》〉〕〗〙〛｝］”’")
-_PUNCTUATION = COMPRESSIBLE | frozenset("（「『【《〈〔〖〘〚｛［“‘")
+OPENING_MARKS = frozenset("（「『【《〈〔〖〘〚｛［“‘")
+_PUNCTUATION = COMPRESSIBLE | OPENING_MARKS
 
 # Inside a protected run a break may fall only before a letter or digit ("never before
 # punctuation": 020-|87750217 is allowed, 020|-87750217 is not).
@@ -70,9 +71,11 @@ def normalize_text(text: str) -> str:
 
 
 def compressed_positions(text: str) -> tuple[int, ...]:
-    """Offsets of the marks set half-width because another punctuation mark follows them."""
-    return tuple(i for i in range(len(text) - 1)
-                 if text[i] in COMPRESSIBLE and text[i + 1] in _PUNCTUATION)
+    """Offsets of the marks set half-width: a closing or clause mark another punctuation mark
+    follows, and an opening mark that follows another opening mark."""
+    return tuple(i for i in range(len(text))
+                 if (text[i] in COMPRESSIBLE and i + 1 < len(text) and text[i + 1] in _PUNCTUATION)
+                 or (text[i] in OPENING_MARKS and i > 0 and text[i - 1] in OPENING_MARKS))
 
 
 def count_chars(title: str, body: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import time
 from itertools import pairwise
 from pathlib import Path
@@ -111,6 +112,11 @@ def _setting_without_kinsoku_breaks(title, body, settings):
                          settings.body_size_pt, strict=False)
 
 
+def _runt(notice) -> bool:
+    """Does the notice end on a line of one or two characters?"""
+    return notice.line_count > 1 and len(notice.lines[-1].text.replace(" ", "")) <= 2
+
+
 CJK = ("公司遗失营业执照正副本声明作废股东会决议注册资本由原来减少至人民币请债权人自本告见报之日起"
        "内向申报逾期不视为放弃权利将登记机关变更")
 PUNCT = "，。、；：？！（）“”《》"
@@ -169,8 +175,12 @@ def test_generated_notices_obey_the_rules(body, chars):
         offset + m.start() < s < offset + m.end() for s in starts[1:])]
     assert len(split) <= notice.split_runs  # every split is counted
     if notice.split_runs:
-        # Keeping every run whole must leave no setting without a loose line.
-        assert _setting_without_run_breaks("遗失声明", body, settings) is None
+        # Keeping every run whole must leave no setting without a loose line, or only ones
+        # that end on a runt, which a split avoids without adding a line.
+        whole = _setting_without_run_breaks("遗失声明", body, settings)
+        if whole is not None:
+            _, (_, _, _, whole_lines, whole_runt) = whole
+            assert whole_runt and not _runt(notice) and notice.line_count <= whole_lines
     for s in starts[1:]:
         # A split run never leaves punctuation at the start of the next line.
         assert ("遗失声明\u3000" + text)[s] not in ",.;:-/"
@@ -271,3 +281,92 @@ def test_a_code_split_keeps_at_least_three_characters_on_each_side():
                     assert min(at - start, end - at) >= linebreak.MIN_SPLIT_SIDE, (line.body, body)
             at += 1 if notice.text[len(notice.title) + 1 + at:][:1] == " " else 0
     assert splits >= 1   # the column is narrow enough that some of these codes must break
+
+
+def _runt_bodies(count: int) -> list[str]:
+    """Notices of every length, some with a credit code: their last lines hold anything from
+    one character to a full line."""
+    rng = random.Random(15)
+    bodies = []
+    for _ in range(count):
+        filler = "".join(rng.choice(CJK) for _ in range(rng.randint(2, 40)))
+        code = "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(18))
+        middle = rng.choice([f"开具的收据（编号：{rng.randint(10, 99999)}）", f"营业执照，统一社会信用代码：{code}"])
+        bodies.append(f"{rng.choice(['范海英', '欧阳明轩', '李国强'])}遗失{filler}有限公司{middle}，"
+                      + rng.choice(["特此声明。", "声明作废。", "现声明作废。", "特此公告！"]))
+    return bodies
+
+
+def _set_all(bodies, settings, monkeypatch, runt_chars):
+    """The bodies set with runts of up to runt_chars characters avoided (0: none avoided)."""
+    linebreak._set_notice_cached.cache_clear()
+    with monkeypatch.context() as patch:
+        patch.setattr(linebreak, "RUNT_CHARS", runt_chars)
+        notices = [set_notice("遗失声明", body, settings) for body in bodies]
+    linebreak._set_notice_cached.cache_clear()
+    return notices
+
+
+def test_runts_are_avoided_without_adding_a_line(monkeypatch):
+    """No notice ends on a line of one or two characters ("…声明作 / 废。") when another setting
+    within the evenness limits exists, and none takes a line more for it."""
+    bodies = _runt_bodies(120)
+    blind = _set_all(bodies, SETTINGS, monkeypatch, 0)
+    avoided = _set_all(bodies, SETTINGS, monkeypatch, linebreak.RUNT_CHARS)
+    assert sum(map(_runt, blind)) >= 5   # without the rule, 8 of these end on one
+    assert [n for n in avoided if _runt(n)] == []
+    for notice, other in zip(avoided, blind, strict=True):
+        assert notice.line_count <= other.line_count
+        assert notice.loose_lines == notice.kinsoku_breaks == 0
+        for line in notice.lines[:-1]:
+            assert line.letter_spacing_pt < 0.25 * SETTINGS.body_size_pt
+            assert abs(model_end(line) - SETTINGS.column_width_pt) < 0.1
+
+
+def test_a_runt_that_costs_a_line_goes_even_if_a_number_must_break(monkeypatch):
+    """Between two settings the one with fewer lines wins: keeping the number whole leaves
+    "废。" alone on a fifth line, which the advertiser would pay for; splitting it does not."""
+    settings = LayoutSettings(columns=8, gutter_mm=3.0)   # ten characters a line
+    body = "范海英遗失作地意被有限公司开具的收据（编号：31672），现声明作废。"
+    [blind] = _set_all([body], settings, monkeypatch, 0)
+    [notice] = _set_all([body], settings, monkeypatch, linebreak.RUNT_CHARS)
+    assert blind.lines[-1].text == "废。" and blind.line_count == 5 and blind.split_runs == 0
+    assert notice.line_count == 4 and not _runt(notice) and notice.split_runs == 1
+    assert notice.loose_lines == notice.kinsoku_breaks == 0
+
+
+def test_codes_keep_their_spacing_where_their_line_has_another_place():
+    """A line holding a code puts the justification between its Chinese characters and at its
+    punctuation; the code gets space only where they are all at the evenness limit already."""
+    em = SETTINGS.body_size_pt
+    cap_pu = linebreak.STRETCH_CAP_EM * em * 96 / 72 * 1024
+    coded = []
+    for body in _runt_bodies(120) + [n["text"] for n in SEED]:
+        for line in set_notice("遗失声明", body, SETTINGS).lines[:-1]:
+            if linebreak.tight_spans(line.body):
+                coded.append(line)
+                # Solid (<d>, tight_pu 0), or spaced with every other gap at the cap - or
+                # evenly, the code as much as the others, where they would be past it.
+                if line.tight_pu or not line.tight:
+                    assert line.spacing_pu >= cap_pu * 0.98, line.text
+    spaced = [line for line in coded if line.tight_pu or not line.tight]
+    assert len(coded) >= 60 and len(spaced) <= len(coded) // 5
+
+
+def test_opening_marks_that_meet_are_set_half_width():
+    """"（“" "《「": the second opening mark gives up the empty left half of its em; its glyph is
+    drawn shifted left by the font's half-width form, and the line still ends on the edge."""
+    from typesetting.fonts import half_width_form
+    from typesetting.text import compressed_positions
+
+    _, body_face = linebreak.faces(SETTINGS)
+    advances, offsets = half_width_form(body_face, "“")
+    assert advances == (body_face.size_pu // 2,) and offsets == (-advances[0],)
+    assert compressed_positions("公司（“甲方”）与《「天河」项目协议》") == (3, 6, 10)
+    notice = set_notice("更正声明", "广州市东高房地产中介有限公司（“甲方”）与广州往洋国际货运代理有限公司（“乙方”）"
+                        "签订的《「天河」项目合作协议》已解除，特此公告。", SETTINGS)
+    halted = [(line.body[at - 1], line.body[at]) for line in notice.lines for at in line.halts
+              if line.body[at] in "“「"]
+    assert halted.count(("（", "“")) == 2 and ("《", "「") in halted
+    for line in notice.lines[:-1]:
+        assert abs(model_end(line) - SETTINGS.column_width_pt) < 0.05
