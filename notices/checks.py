@@ -26,8 +26,7 @@ from notices.deadlines import (
 from notices.identifiers import CHECKS
 from notices.money import find_amounts, parse_amount
 from notices.privacy import scan as scan_id_numbers
-from notices.reading import read_notice, without_signature
-from notices.reading import report as report_reading
+from notices.reading import read_notice, report as report_reading, without_signature
 from notices.rules import truthy
 from notices.text import find_forbidden, forbidden_message, normalise_field, normalise_text
 from notices.wording import compose_text

@@ -148,6 +148,10 @@ def _runs(plain: str) -> list[list[tuple[int, int]]]:
     return runs
 
 
+# A year of this century or the last, then 年: what ends a run of digits typed into a date.
+_YEAR_AFTER = re.compile(r"(?:19|20)\d\d年")
+
+
 def _scan_run(text: str, plain: str, run: list[tuple[int, int]]) -> list[Found]:
     """The numbers in one run of digit groups, tried from each digit on, the longest first.
 
@@ -165,6 +169,11 @@ def _scan_run(text: str, plain: str, run: list[tuple[int, int]]) -> list[Found]:
         at += end - start
         ends.add(at)
     x_after = plain[run[-1][1]:run[-1][1] + 1] in ("X", "x")
+    if _YEAR_AFTER.match(plain, max(0, run[-1][1] - 4)) and run[-1][1] - run[-1][0] > 4:
+        # The run's last four digits are the year of a date ("…5311042026年11月20日"): a
+        # number may end before them, as if the year were a group of its own.
+        starts.add(len(digits) - 4)
+        ends.add(len(digits) - 4)
     found: list[Found] = []
     a = 0
     while a < len(digits):

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Mapping
 from notices import entities
 from notices.entities import EntityKind
 from notices.money import format_amount, parse_amount
+from notices.privacy import mask_id_numbers
 
 if TYPE_CHECKING:   # only for the annotations: checks.py and catalogue.py import this module
     from notices.catalogue import NoticeType
@@ -333,24 +334,25 @@ _INVOICE_NUMBER = re.compile(r"\d+")
 
 def invoice_numbers_agree(result: CheckResult, t: NoticeType) -> None:
     """发票代码 10 or 12 digits, 发票号码 8 (数电发票 20), 份数 a whole number that matches the
-    numbers listed (01234567至01234569 is three). Formats change: warnings only."""
+    numbers listed (01234567至01234569 is three). Formats change: warnings only. A value quoted
+    back is quoted with any ID number in it masked, as it would print (notices/privacy.py)."""
     f = result.fields
     if f.get("variant") != "invoice":
         return
     code = f.get("invoice_code", "")
     if code and not re.fullmatch(r"\d{10}|\d{12}", code):
         result.warning("invoice-code",
-                       f"发票代码通常为10位或12位数字（现为“{code}”），例如：4400191130，请对照发票核对。",
+                       f"发票代码通常为10位或12位数字（现为“{mask_id_numbers(code)}”），例如：4400191130，请对照发票核对。",
                        "invoice_code")
     number = f.get("invoice_number", "")
     numbers = _INVOICE_NUMBER.findall(number)
     if number and (not numbers or any(len(n) not in (8, 20) for n in numbers)):
         result.warning("invoice-number",
-                       f"发票号码通常为8位数字（数电发票20位），现为“{number}”，例如：01234567，请对照发票核对。",
+                       f"发票号码通常为8位数字（数电发票20位），现为“{mask_id_numbers(number)}”，例如：01234567，请对照发票核对。",
                        "invoice_number")
     count = f.get("invoice_count", "")
     if count and not re.fullmatch(r"[1-9]\d*", count):
-        result.error("invoice-count", f"份数请填写数字，例如：1（现为“{count}”）。", "invoice_count")
+        result.error("invoice-count", f"份数请填写数字，例如：1（现为“{mask_id_numbers(count)}”）。", "invoice_count")
         return
     listed = _listed_count(number, numbers)
     if count and listed is not None and listed != int(count):
@@ -417,7 +419,8 @@ def _claims_days_fit(result: CheckResult, kind: EntityKind) -> None:
     if not typed or "claims_days" in result.failed_fields:
         return
     if not re.fullmatch(r"[1-9]\d{0,2}", typed):
-        result.error("claims-days", f"债权申报期限请填写天数，例如：60（现为“{typed}”）。", "claims_days")
+        result.error("claims-days", f"债权申报期限请填写天数，例如：60（现为“{mask_id_numbers(typed)}”）。",
+                     "claims_days")
         return
     claims = kind.claims
     if claims is not None and int(typed) != claims.from_announcement:
