@@ -287,17 +287,6 @@ def _typesetting_provider():
     return printing.layout_settings(publisher), printing.rate_card(publisher), compose
 
 
-def _typesetting_provider():
-    from press import printing
-    publisher = _publisher()
-
-    def compose(type_code: str, data: dict) -> tuple[str, str, str | None]:
-        # The body as it prints: ID numbers masked by the paper's setting, as in the desk's export.
-        title, body, category = compose_for_typesetting(type_code, data)
-        return title, printing.printable_text(publisher, body), category
-    return printing.layout_settings(publisher), printing.rate_card(publisher), compose
-
-
 @click.command("purge-documents")
 @with_appcontext
 @_with_the_audit_key
