@@ -198,6 +198,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from views import api, submit
     app.register_blueprint(submit.bp)
     app.register_blueprint(api.bp)
+    from views import paper
+    paper.init_app(app)       # who the paper is (every page's footer) and its 刊例 (/rates)
     from views import documents
     documents.init_app(app)   # documents, transfer slip and 发票 (status page, API); upload size limits
 

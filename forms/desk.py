@@ -24,7 +24,16 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-WTForms 3.2 lacks it
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from forms.notice import notice_form_class
@@ -40,6 +49,7 @@ NOTE_MAX = 200
 NEWSPAPER_MAX = 30
 CONTACT_LINES_MAX = 6
 CONTACT_LINE_MAX = 40
+PAPER_LEVELS = ("国家级", "省级", "市级")
 WEEKDAY_LABELS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 
@@ -222,6 +232,16 @@ class SettingsFormBase(FlaskForm):
                                                  Length(max=NEWSPAPER_MAX), NoInvisibleCharacters()])
     office_phone = StringField("报社联系电话（显示给客户）", validators=[
         DataRequired("请填写联系电话，例如：87750217 87133731。"), Length(max=60), NoInvisibleCharacters()])
+    # Who the paper is, on every public page (views/paper.py).
+    cn_number = StringField("国内统一连续出版物号（刊号）", validators=[
+        Optional(), Regexp(r"^\s*CN\s?\d{2}\s?-\s?\d{4}(/[A-Za-z0-9]{1,4})?\s*$", flags=re.IGNORECASE,
+                           message="刊号的写法是 CN 加两位地区号、短横和四位序号，例如：CN44-0001。")])
+    level = RadioField("报纸级别", choices=choices([("", "不显示"), *((v, v) for v in PAPER_LEVELS)]),
+                       default="", validate_choice=True)
+    address = StringField("报社地址（选填）", validators=[Optional(), Length(max=80), NoInvisibleCharacters()])
+    office_hours = StringField("受理时间（选填）", validators=[Optional(), Length(max=60), NoInvisibleCharacters()])
+    area_code = StringField("电话区号", validators=[
+        Optional(), Regexp(r"^\s*0\d{2,3}\s*$", message="区号是 0 开头的三到四位数字，例如：020。")])
     page_labels = StringField("分类公告所在版面（选填）",
                               validators=[Optional(), Length(max=120), NoInvisibleCharacters()])
     contact_lines = TextAreaField("栏末联系方式（每行一条）", validators=[
@@ -269,6 +289,11 @@ class SettingsFormBase(FlaskForm):
         after = Publisher(**before.as_dict())
         after.newspaper = (self.newspaper.data or "").strip()
         after.office_phone = (self.office_phone.data or "").strip()
+        after.cn_number = re.sub(r"\s", "", self.cn_number.data or "").upper()
+        after.level = self.level.data if self.level.data in PAPER_LEVELS else ""
+        after.address = (self.address.data or "").strip()
+        after.office_hours = (self.office_hours.data or "").strip()
+        after.area_code = (self.area_code.data or "").strip()
         after.page_labels = [p for p in re.split(r"[、，,\s]+", self.page_labels.data or "") if p]
         after.contact_lines = lines
         after.weekdays = sorted(int(x) for x in self.weekdays.data or ())

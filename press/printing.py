@@ -110,6 +110,20 @@ def quote_notice(publisher: Publisher, result, notice_type: NoticeType, *, with_
     return Quote(quote.lines, quote.amount_cents, quote.explanation, png_uri, width)
 
 
+ENLARGED_DPI = 500
+
+
+def notice_file(publisher: Publisher, result, notice_type: NoticeType, kind: str) -> bytes:
+    """The notice as it will print, for the advertiser to look at closely: "png", a larger
+    rendering than the form's preview (ENLARGED_DPI), or "pdf" to download and keep."""
+    settings = layout_settings(publisher)
+    body = printable_text(publisher, result.text, type_code=notice_type.code, fields=result.fields,
+                          issue_date=getattr(result, "publication_date", None))
+    if kind == "pdf":
+        return typesetting.render_notice_pdf(result.title, body, settings)
+    return typesetting.render_notice_png(result.title, body, settings, dpi=ENLARGED_DPI)
+
+
 def missing_glyphs(text: str) -> list[str]:
     """Characters no font of the column can print (they would come out as empty boxes)."""
     return list(dict.fromkeys(typesetting.find_missing_characters("", text, _default_settings())))

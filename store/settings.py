@@ -26,6 +26,16 @@ class Publisher:
     # desk refuses to export or publish until an administrator has set it.
     newspaper: str = ""
     office_phone: str = "87750217 87133731"        # shown to advertisers (status page, messages)
+    # Who the paper is, on every public page (views/paper.py): its 国内统一连续出版物号
+    # (CN44-0001), its level (国家级 | 省级 | 市级: some registries ask it of a 减资, 清算 or 合并
+    # notice), its address and office hours. Blank until the administrator says.
+    cn_number: str = ""
+    level: str = ""
+    address: str = ""
+    office_hours: str = ""
+    # The area code of office_phone's local numbers: 020-87750217, tel:+862087750217. The
+    # default numbers are the seed page's, a Guangzhou paper's (its notices are 4401… companies).
+    area_code: str = "020"
     # The newspaper's page labels of the classified column: page 1 of an export is page_labels[0].
     page_labels: list[str] = field(default_factory=list)
     # The contact box that closes the classified column (lines from the seed page).

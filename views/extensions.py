@@ -4,7 +4,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import re
 import stat
 
 from flask import Flask, current_app, g, request
@@ -19,9 +18,6 @@ from store.db import Database
 from store.settings import Publisher, PublisherCache
 
 csrf = CSRFProtect()
-# A telephone number written without blanks: 87750217, 020-87750217, (020)87750217, 13800138000.
-# Blanks separate numbers ("87750217 87133731" is two).
-PHONE_NUMBER = re.compile(r"\+?\(?\d[\d()\-]{5,18}\d(?![\d()\-])")
 # Keyed by client address; storage shared across workers via RATELIMIT_STORAGE_URI (Redis).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
@@ -142,6 +138,9 @@ def init_app(app: Flask) -> None:
     def _helpers():
         return {"has_endpoint": lambda name: name in app.view_functions}
 
+    from forms.aria import described
+    app.add_template_global(described)     # the form macros' aria attributes (templates/_form.html)
+
     from notices.deadlines import format_date_cn
 
     @app.template_filter("cn_date")
@@ -161,14 +160,20 @@ def init_app(app: Flask) -> None:
         return actor_label(actor)
 
     @app.template_filter("phones")
-    def _phones(text):
-        """Each telephone number in the text as a tel: link (tappable on a phone), the rest as is."""
+    def _phones(text, area_code=None):
+        """Each telephone number in the text as a tel: link (tappable on a phone), the rest as is;
+        a local number with the paper's area code (notices/phones.py): 020-87750217."""
+        from notices.phones import phone_numbers
+        if area_code is None:
+            try:
+                area_code = public_publisher().area_code
+            except Exception:  # noqa: BLE001 - an error page while the database is down: no area code
+                area_code = ""
         out, last = [], 0
-        for m in PHONE_NUMBER.finditer(text or ""):
-            out.append(escape(text[last:m.start()]))
-            digits = re.sub(r"[^\d+]", "", m.group(0))
-            out.append(Markup('<a href="tel:{}">{}</a>').format(digits, m.group(0)))
-            last = m.end()
+        for number in phone_numbers(text or "", area_code):
+            out.append(escape(text[last:number.start]))
+            out.append(Markup('<a href="{}">{}</a>').format(number.tel, number.shown))
+            last = number.end
         out.append(escape((text or "")[last:]))
         return Markup("").join(out)
 

@@ -14,6 +14,7 @@ from forms.notice import notice_form_class
 from notices.catalogue import CATALOGUE, VARIANT, entries
 from notices.checks import CheckResult
 from notices.deadlines import format_date_cn, open_issue_dates
+from notices.money import format_yuan
 from notices.wording import compose_text
 from press import printing
 from store.workflow import (
@@ -198,10 +199,48 @@ def live_check(code):
     for name in [f.name for f, _ in form.type_fields()] + ["text", "publication_date"]:
         if form[name].errors:
             errors[name] = list(form[name].errors)
-    return jsonify({"text": result.text, "composed_hash": form.composed_hash.data, "errors": errors,
-                    "warnings": [f.as_json() for f in result.warnings],
-                    "info": [f.as_json() for f in result.infos], "changes": result.changes,
-                    "ok": result.ok})
+    answer = {"text": result.text, "composed_hash": form.composed_hash.data, "errors": errors,
+              "warnings": [f.as_json() for f in result.warnings],
+              "info": [f.as_json() for f in result.infos], "changes": result.changes,
+              "ok": result.ok}
+    if request.form.get("preview") == "1" and result.ok:
+        # The page shows a preview already: it follows the typing, and so do the price and the
+        # token a confirmation is checked against (what is confirmed is what was last seen).
+        try:
+            quote = printing.quote_notice(publisher, result, notice_type)
+        except printing.RenderError as exc:
+            answer["preview_error"] = f"排版预览未能生成：{exc}。请稍后再试。"
+        else:
+            answer["preview"] = {"png": quote.png_data_uri, "price": format_yuan(quote.price_cents),
+                                 "explanation": quote.explanation, "lines": quote.lines,
+                                 "token": _preview_token(result, quote)}
+    return jsonify(answer)
+
+
+@bp.post("/submit/<code>/preview.<kind>")
+@limiter.limit("60/minute")
+def preview_file(code, kind):
+    """The notice as the form stands, larger (png) or as a PDF to keep: the same checks as
+    检查并预览; with an error the form comes back with it, as after 检查并预览."""
+    if kind not in ("png", "pdf"):
+        abort(404)
+    notice_type, variant = _type_and_variant(code)
+    publisher = public_publisher()
+    form = _form(notice_type, variant, publisher, formdata=request.form)
+    result = _check(form, publisher, "check")
+    messages: list[tuple[str, str]] = []
+    if result.ok:
+        try:
+            data = printing.notice_file(publisher, result, notice_type, kind)
+        except printing.RenderError as exc:
+            messages.append(("error", f"排版预览未能生成：{exc}。请稍后再试，或联系报社。"))
+        else:
+            response = current_app.response_class(data, mimetype="application/pdf" if kind == "pdf" else "image/png")
+            if kind == "pdf":
+                # RFC 6266 with a UTF-8 name (Werkzeug quotes it): 公告预览-遗失声明.pdf
+                response.headers.set("Content-Disposition", "attachment", filename=f"公告预览-{result.title}.pdf")
+            return response
+    return _render(form, notice_type, variant, result=result, messages=messages, status=422)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -254,8 +254,10 @@ def test_the_papers_phone_numbers_are_tappable(app):
     with app.test_request_context():
         render = app.jinja_env.from_string("{{ p|phones }}").render
         html = render(p="87750217 87133731")
-        assert html == '<a href="tel:87750217">87750217</a> <a href="tel:87133731">87133731</a>'
-        assert render(p="(020)8775-0217 转<b>") == '<a href="tel:02087750217">(020)8775-0217</a> 转&lt;b&gt;'
+        # With the paper's area code (020 by default): dialled from a mobile or another city too.
+        assert html == ('<a href="tel:+862087750217">020-87750217</a> '
+                        '<a href="tel:+862087133731">020-87133731</a>')
+        assert render(p="(020)8775-0217 转<b>") == '<a href="tel:+862087750217">(020)8775-0217</a> 转&lt;b&gt;'
 
 
 def test_a_second_notice_from_an_old_page_keeps_what_was_typed(app, client):

@@ -33,7 +33,9 @@ def _settings_form(publisher: Publisher, formdata=None):
     if formdata is not None:
         return cls(formdata=formdata), layout_cls, rate_cls
     data = {"newspaper": publisher.newspaper, "contact_lines": "\n".join(publisher.contact_lines),
-            "office_phone": publisher.office_phone, "page_labels": "、".join(publisher.page_labels),
+            "office_phone": publisher.office_phone, "cn_number": publisher.cn_number, "level": publisher.level,
+            "address": publisher.address, "office_hours": publisher.office_hours, "area_code": publisher.area_code,
+            "page_labels": "、".join(publisher.page_labels),
             "weekdays": [str(d) for d in publisher.weekdays], "copy_deadline": publisher.copy_deadline,
             "days_before": publisher.days_before, "closed_dates": "\n".join(publisher.closed_dates),
             "print_id_numbers": publisher.print_id_numbers,
@@ -113,8 +115,11 @@ def settings():
 
 # As the settings page names them (templates/desk/settings.html): "版面" was both the page
 # labels and the layout, so a save said "设置已保存：联系方式、版面、报纸名称、版面。".
-SETTING_LABELS = {"newspaper": "报纸名称", "office_phone": "报社联系电话", "page_labels": "分类公告所在版面",
+SETTING_LABELS = {"newspaper": "报纸名称", "office_phone": "报社联系电话", "cn_number": "刊号", "level": "报纸级别",
+                  "address": "报社地址", "office_hours": "受理时间", "area_code": "电话区号",
+                  "page_labels": "分类公告所在版面",
                   "contact_lines": "栏末联系方式", "weekdays": "出版日", "copy_deadline": "截稿时间",
                   "days_before": "提前天数", "closed_dates": "休刊日期", "print_id_numbers": "身份证号码见报方式",
                   "print_creditor_last_day": "债权人期限后注明截止日期",
-                  "type_order": "公告顺序", "layout": "版式", "rate_card": "价目表"}
+                  "type_order": "公告顺序", "layout": "版式", "rate_card": "价目表",
+                  "late_withdrawal": "截稿后撤回", "late_refund_percent": "截稿后撤回退款比例"}
