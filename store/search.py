@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from datetime import date
+from typing import Iterable
 
 from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 # Dropped from both sides: what people put between the groups of a code or a phone number.
 _SEPARATORS = frozenset("-‐‑‒–—―﹣")
@@ -88,3 +91,32 @@ def matches(needle: str) -> ColumnElement[bool]:
         func.lower(Notice.advertiser_email).contains(needle, autoescape=True),
         Notice.id.in_(in_revisions),
     )
+
+
+def queue_notices(session: Session, *, search: str, statuses: Iterable[str] | None, type_code: str = "",
+                  issue: date | None = None, limit: int) -> list:
+    """The review queue (workflow.queue_notices) narrowed to the notices `search` finds
+    (`search` as query_text made it; empty: all)."""
+    from store import workflow
+    from store.models import Notice
+    if not search:
+        return workflow.queue_notices(session, statuses=statuses, type_code=type_code, issue=issue, limit=limit)
+    stmt = select(Notice).where(matches(search)).options(selectinload(Notice.revisions),
+                                                          selectinload(Notice.api_key))
+    if statuses is not None:
+        stmt = stmt.where(Notice.status.in_(tuple(statuses)))
+    if type_code:
+        stmt = stmt.where(Notice.type_code == type_code)
+    if issue:
+        stmt = stmt.where(or_(Notice.issue_date == issue,
+                              (Notice.issue_date.is_(None)) & (Notice.requested_date == issue)))
+    return list(session.scalars(stmt.order_by(Notice.requested_date, Notice.created_at).limit(limit)))
+
+
+def status_counts(session: Session, search: str) -> dict[str, int]:
+    """How many notices `search` finds in each status (all notices when it is empty)."""
+    from store.models import Notice
+    stmt = select(Notice.status, func.count()).group_by(Notice.status)
+    if search:
+        stmt = stmt.where(matches(search))
+    return {status: count for status, count in session.execute(stmt).all()}

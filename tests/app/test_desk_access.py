@@ -38,7 +38,7 @@ DESK_POSTS = [f"/desk/notices/{REF}/approve", f"/desk/notices/{REF}/reject", f"/
               f"/desk/issues/{DAY}/withdraw",
               "/desk/settings", "/desk/editors", "/desk/editors/1/active", "/desk/editors/1/password",
               "/desk/editors/1/unlock",
-              "/desk/password", "/desk/logout"]
+              "/desk/password", "/desk/logout", "/desk/queue/bulk"]
 ADMIN_ONLY = ["/desk/settings", "/desk/editors"]
 
 
