@@ -202,6 +202,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     paper.init_app(app)       # who the paper is (every page's footer) and its 刊例 (/rates)
     from views import documents
     documents.init_app(app)   # documents, transfer slip and 发票 (status page, API); upload size limits
+    from views import selfservice
+    selfservice.init_app(app)  # the link mailed again; withdraw, change the date, accept a new price
 
     from views import desk
     desk.init_app(app)    # editor desk, login, public verification, proof of publication

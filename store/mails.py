@@ -174,3 +174,50 @@ def missed(ctx: MailContext, notice: Notice, day: date) -> Mail:
                     f"您的公告 {notice.reference} 未能在{format_date_cn(day)}见报", [
                         f"您希望于{_day(day)}刊登的{notice.title}（{notice.reference}）没有在这一期见报。", what,
                         _status_link(ctx, notice)])
+
+
+# ---------------------------------------------------------------------------------------------
+# Self-service (issue 14 item 5; store/selfservice.py writes them)
+
+LINK, WITHDRAWN, DATE_CHANGED, PRICE_CHANGED = "link", "withdrawn", "date_changed", "price_changed"
+EVENT_LABELS.update({LINK: "进度页链接", WITHDRAWN: "已撤回", DATE_CHANGED: "改期", PRICE_CHANGED: "价格变动待确认"})
+
+
+def status_link(ctx: MailContext, notice: Notice, hour: str) -> Mail:
+    """The status link again, asked for with the reference and the phone number (at most one an
+    hour per notice: `hour`, as YYYYMMDDHH, is in the key)."""
+    return _compose(ctx, notice, LINK, f"link:{hour}", f"您的公告 {notice.reference} 的进度页链接", [
+        f"有人（应是您本人）在{_paper(ctx)}网站上用受理编号 {notice.reference} 和您登记的电话查询进度，"
+        "我们把进度页的链接再发给您：",
+        ctx.status_url(notice.reference),
+        "链接含查询码，请勿转给他人。如不是您本人查询，请忽略这封邮件；没有链接，别人看不到您的公告进度。"])
+
+
+def withdrawn(ctx: MailContext, notice: Notice) -> Mail:
+    refund = (f"应退还您 {format_yuan(notice.refund_due_cents)}，报社办理退款后会在进度页上登记。"
+              if notice.refund_due_cents else "")
+    return _compose(ctx, notice, WITHDRAWN, f"withdrawn:{notice.version}", f"您的公告 {notice.reference} 已撤回", [
+        f"您的{notice.title}（{notice.reference}）已按您的要求撤回，不会见报。", refund,
+        "如需再刊登，请重新提交一则公告。", _status_link(ctx, notice)])
+
+
+def date_changed(ctx: MailContext, notice: Notice, previous: date | None) -> Mail:
+    """The advertiser moved the date (a scheduled notice gets the 已排期 mail instead)."""
+    assert notice.requested_date is not None
+    was = f"（原为{_day(previous)}）" if previous else ""
+    return _compose(ctx, notice, DATE_CHANGED, f"date:{notice.version}",
+                    f"您的公告 {notice.reference} 已改为{format_date_cn(notice.requested_date)}刊登", [
+                        f"您的{notice.title}（{notice.reference}）希望刊登的日期已改为{_day(notice.requested_date)}"
+                        f"{was}，{_deadline_line(ctx, notice.requested_date)}。",
+                        _owed(notice), _status_link(ctx, notice)])
+
+
+def price_changed(ctx: MailContext, notice: Notice) -> Mail:
+    """An editor's change raised the price: the advertiser must accept it on the status page."""
+    before = notice.agreed_price_cents or 0
+    return _compose(ctx, notice, PRICE_CHANGED, f"price:{notice.version}",
+                    f"您的公告 {notice.reference} 价格有变动，请确认", [
+                        f"编辑修改了您的{notice.title}（{notice.reference}）的正文，价格由 {format_yuan(before)} "
+                        f"变为 {format_yuan(notice.price_cents)}（{notice.lines} 行）。",
+                        "请在进度页上查看修改后的文字，同意新价格后报社才会安排刊登；不同意可以撤回（不收费）。",
+                        _status_link(ctx, notice)])

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from notices.catalogue import DEFAULT_TYPE_ORDER
 from notices.deadlines import PublishingCalendar
+from notices.selfservice import CancellationRule
 from store.audit import append_audit
 from store.db import Database
 from store.models import Setting
@@ -64,6 +65,10 @@ class Publisher:
     payment_hours_before: int = 0
     documents: dict = field(default_factory=dict)
     document_retention_days: int = 90
+    # A withdrawal after the copy deadline of an accepted notice's date (notices/selfservice.py):
+    # "refuse" (not possible) or "refund" late_refund_percent of the price; before it, free.
+    late_withdrawal: str = "refuse"
+    late_refund_percent: int = 0
     # Not a setting: the issues the desk has marked published, filled in for the advertisers'
     # pages (PublisherCache) so that nobody can book them any more. Never saved.
     printed_dates: list[str] = field(default_factory=list)
@@ -76,6 +81,13 @@ class Publisher:
                                   days_before=self.days_before,
                                   closed_dates=frozenset(d for d in map(parse_date, self.closed_dates) if d),
                                   printed_dates=frozenset(d for d in map(parse_date, self.printed_dates) if d))
+
+    @property
+    def cancellation_rule(self) -> CancellationRule:
+        try:
+            return CancellationRule(self.late_withdrawal, int(self.late_refund_percent))
+        except (TypeError, ValueError):
+            return CancellationRule()       # a stored value no longer valid: the strictest rule
 
     def page_text(self, page: int | None) -> str:
         """Where a notice printed, as a proof states it: "A12版", or the page of the column."""

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from notices.checks import CheckResult
 from notices.money import format_yuan
-from store import mails, outbox
+from store import mails, outbox, webhooks
 from store.audit import append_audit
 from store.db import Database
 from store.errors import Conflict, DeskError
@@ -185,7 +185,8 @@ def submit_notice(db: Database, result: CheckResult, advertiser: Advertiser, sub
                       advertiser_email=advertiser.email, api_key_id=api_key_id, current_revision=1,
                       version=1, price_cents=price_cents, lines=lines, paid_cents=0,
                       schedule_override="", decision_reason="", published_page=None,
-                      published_column=None, verification_code="", created_at=now, updated_at=now)
+                      published_column=None, verification_code="", created_at=now, updated_at=now,
+                      agreed_price_cents=price_cents)   # the price the advertiser confirmed
         revision = dict(number=1, lines=lines, price_cents=price_cents, author=author, note="",
                         created_at=now, **payload)
         details = {"reference": values["reference"], "type": values["type_code"],
@@ -249,6 +250,7 @@ def guarded_update(s: Session, notice: Notice, version: int, allowed: Iterable[s
             raise Conflict(notice)
         raise DeskError(f"这则公告当前状态为“{notice.status_label}”，不能进行此操作。")
     s.refresh(notice)
+    webhooks.notice_changed(s, notice)      # an agency's status webhook, in this transaction
     return notice
 
 
@@ -308,7 +310,7 @@ def resubmit_after_changes(db: Database, reference: str, version: int, result: C
         number = notice.current_revision + 1
         guarded_update(s, notice, version, (CHANGES_REQUESTED,), current_revision=number, lines=lines,
                         price_cents=price_cents, title=result.title, status=SUBMITTED, decision_reason="",
-                        requested_date=result.publication_date)
+                        requested_date=result.publication_date, agreed_price_cents=price_cents)
         s.add(NoticeRevision(notice_id=notice.id, number=number, lines=lines, price_cents=price_cents,
                              author="advertiser", note="客户按编辑意见修改后重新提交", **payload))
         s.flush()
@@ -333,15 +335,22 @@ def edit_text(db: Database, reference: str, version: int, result: CheckResult, *
             raise DeskError("这则公告所在的一期已经刊登，不能再修改。")
         previous = notice.revision
         number = notice.current_revision + 1
+        # A price above what the advertiser accepted waits for their consent (status page): a
+        # scheduled notice leaves its issue until then (issue 14: ¥700 → ¥750, no consent asked).
+        rise = notice.agreed_price_cents is not None and price_cents > notice.agreed_price_cents
+        back = {"status": APPROVED, "issue_date": None} if rise and notice.status == SCHEDULED else {}
         guarded_update(s, notice, version, EDITABLE, current_revision=number, lines=lines,
-                        price_cents=price_cents, title=result.title)
+                        price_cents=price_cents, title=result.title, **back)
         s.add(NoticeRevision(notice_id=notice.id, number=number, lines=lines, price_cents=price_cents,
                              author=actor, note=(note or "").strip(), **payload))
         s.flush()
         append_audit(s, actor, "edit", notice.id, {
             "reference": reference, "revision": number, "previous_text_hash": previous.text_hash,
             "text_hash": payload["text_hash"], "lines": lines, "price_cents": price_cents,
-            "note": (note or "").strip()})
+            "note": (note or "").strip(), **({"awaiting_consent": True} if rise else {}),
+            **({"unscheduled": True} if back else {})})
+        if rise:
+            outbox.add(s, db, notice, mails.price_changed)
         s.refresh(notice, ["revisions"])
         return notice
 
@@ -385,6 +394,10 @@ def schedule(db: Database, reference: str, version: int, issue_date: date, *, ac
             raise DeskError(f"{issue_date:%Y-%m-%d} 这一期已经刊登，不能再排入。", "issue_date")
         if notice.status == SCHEDULED and notice.issue_date and issue_published(s, notice.issue_date):
             raise DeskError("这则公告所在的一期已经刊登。", "issue_date")
+        if notice.awaiting_price_consent:
+            raise DeskError(f"等待客户确认新价格：编辑修改后价格为 {format_yuan(notice.price_cents)}，"
+                            f"客户同意的是 {format_yuan(notice.agreed_price_cents or 0)}。"
+                            "客户在进度页上同意后才能排期。", "issue_date")
         values = {"status": SCHEDULED, "issue_date": issue_date}
         override = False
         if not can_schedule_unpaid(notice):

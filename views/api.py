@@ -329,7 +329,10 @@ def _notice_json(notice) -> dict:
             "lines": notice.lines, "price": {"amount": notice.price_cents / 100, "currency": "CNY"},
             "paid": {"amount": notice.paid_cents / 100, "currency": "CNY"},
             "reason": notice.decision_reason or None,
-            "documents": documents_json(notice)}
+            "documents": documents_json(notice),
+            # Self-service (views/selfservice.py): the version to send back, a price to accept.
+            "version": notice.version, "awaiting_price_consent": notice.awaiting_price_consent,
+            "refund_due": {"amount": notice.refund_due_cents / 100, "currency": "CNY"}}
 
 
 @bp.get("/notices/<reference>")

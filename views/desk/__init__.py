@@ -14,13 +14,13 @@ from flask import request
 
 from store.models import STATUS_LABELS, local_time_text
 from store.settings import load_publisher
-from views.desk import audit, documents, editors, issues, notices, queue, settings
+from views.desk import audit, documents, editors, issues, notices, queue, selfservice, settings
 from views.desk.common import bp
 from views.extensions import read_session
 
 # The areas register their routes on `bp` as they are imported; importing them here is what
 # puts every desk page on the blueprint.
-AREAS = (queue, notices, issues, settings, editors, audit, documents)
+AREAS = (queue, notices, issues, settings, editors, audit, documents, selfservice)
 
 
 def init_app(app) -> None:

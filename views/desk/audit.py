@@ -21,6 +21,7 @@ from press import printing
 from store import audit as audit_log, workflow
 from store.accounts import ROLE_LABELS
 from store.models import (
+    STATUS_LABELS,
     AuditEntry,
 )
 from store.settings import Publisher
@@ -44,6 +45,10 @@ DETAIL_LABELS = {
     "prefix": "前缀", "publication_id": "刊登记录号", "verification_code": "核验码", "references": "所含公告",
     # store/documents.py: documents received or deleted, a 发票 request
     "documents": "材料", "retention_days": "保存天数", "title": "发票抬头", "tax_number": "税号",
+    # store/selfservice.py: withdrawals, date changes, a new price accepted, refunds
+    "previous_status": "原状态", "status": "状态", "date": "日期", "previous_date": "原日期", "free": "免费撤回",
+    "refund_cents": "应退", "refunded_cents": "累计已退", "previous_price_cents": "原价格", "missed": "已过期未见报",
+    "awaiting_consent": "待客户确认价格", "unscheduled": "撤出排期", "key": "API密钥", "url": "网址",
 }
 
 
@@ -54,13 +59,15 @@ def _labels_for(key: str) -> dict:
     """The Chinese names of the coded values an entry's `key` holds (empty: shown as stored)."""
     if key == "type":
         return {code: notice_type.title for code, notice_type in CATALOGUE.items()}
-    return {"method": PAYMENT_METHODS, "role": ROLE_LABELS,
+    return {"method": PAYMENT_METHODS, "role": ROLE_LABELS, "status": STATUS_LABELS, "previous_status": STATUS_LABELS,
             "reason": {**LOGIN_REFUSALS, **THROTTLE_REASONS}}.get(key, {})
 
 
 def _value_text(key: str, value) -> str:
     if value is None or value == [] or value == "":
         return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, str) and value in (labels := _labels_for(key)):
         return labels[value]
     if key.endswith("_cents") and isinstance(value, int):

@@ -10,6 +10,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_login import current_user
 
 from notices.documents import DOCUMENT_KINDS, NOTICE_DOCUMENT_KINDS, default_documents, document_keys
+from notices.selfservice import CANCELLATION_RULES
 from store import documents as store_documents
 from store.documents import EXTENSIONS
 from store.settings import Publisher, load_publisher, save_settings
@@ -71,7 +72,8 @@ def _form_values(publisher: Publisher) -> dict:
     chosen = {key: list(publisher.documents.get(key, default_documents(key))) for key, _t in document_keys()}
     return {"payee_name": publisher.payee_name, "payee_bank": publisher.payee_bank,
             "payee_account": publisher.payee_account, "payment_hours_before": str(publisher.payment_hours_before),
-            "document_retention_days": str(publisher.document_retention_days), "documents": chosen}
+            "document_retention_days": str(publisher.document_retention_days), "documents": chosen,
+            "late_withdrawal": publisher.late_withdrawal, "late_refund_percent": str(publisher.late_refund_percent)}
 
 
 @bp.route("/settings/paperwork", methods=["GET", "POST"])
@@ -84,7 +86,8 @@ def paperwork_settings():
     else:
         form = request.form
         values = {name: (form.get(name) or "").strip() for name in
-                  ("payee_name", "payee_bank", "payee_account", "payment_hours_before", "document_retention_days")}
+                  ("payee_name", "payee_bank", "payee_account", "payment_hours_before", "document_retention_days",
+                   "late_withdrawal", "late_refund_percent")}
         values["documents"] = {key: [k for k in form.getlist(f"docs__{key}") if k in NOTICE_DOCUMENT_KINDS]
                                for key, _t in document_keys()}
         for name, limit in (("payee_name", 100), ("payee_bank", 100)):
@@ -102,8 +105,15 @@ def paperwork_settings():
         days = _int(values["document_retention_days"], RETENTION_MIN, RETENTION_MAX)
         if days is None:
             errors["document_retention_days"] = f"请填写{RETENTION_MIN}到{RETENTION_MAX}的整数，例如：90。"
+        # The cancellation rule (notices/selfservice.py): refuse, or refund a share of the price.
+        if values["late_withdrawal"] not in CANCELLATION_RULES:
+            errors["late_withdrawal"] = "请选择截稿后能否撤回：“截稿后不能撤回”或“按比例退款”。"
+        percent = _int(values["late_refund_percent"], 0, 100)
+        if percent is None:
+            errors["late_refund_percent"] = "请填写0到100的整数，例如：50（退还价格的一半）。"
         if not errors:
             after = Publisher(**before.as_dict())
+            after.late_withdrawal, after.late_refund_percent = values["late_withdrawal"], percent or 0
             after.payee_name, after.payee_bank, after.payee_account = (
                 values["payee_name"], values["payee_bank"], account)
             after.payment_hours_before = hours or 0
@@ -117,4 +127,4 @@ def paperwork_settings():
             return redirect(url_for("desk.paperwork_settings"), code=303)
     return render_template("desk/paperwork_settings.html", values=values, errors=errors,
                            rows=document_keys(), kinds=[DOCUMENT_KINDS[k] for k in NOTICE_DOCUMENT_KINDS],
-                           hours_max=HOURS_MAX), (422 if errors else 200)
+                           hours_max=HOURS_MAX, cancellation_rules=CANCELLATION_RULES), (422 if errors else 200)
