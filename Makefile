@@ -24,9 +24,12 @@ $(BIN)/.installed: $(LOCKS)
 
 venv: $(BIN)/.installed
 
+# With MAIL_SERVER set (README, "Mail") the outbox's sender runs beside the server and stops with it.
 run: system-deps venv
 	$(BIN)/flask --app app upgrade-db
 	$(BIN)/flask --app app load-demo
+	@if [ -n "$$MAIL_SERVER" ]; then $(BIN)/flask --app app send-mail & sender=$$!; \
+	  trap 'kill $$sender 2>/dev/null' EXIT; fi; \
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 test: system-deps venv check

@@ -7,6 +7,8 @@
 #   MIGRATION_DATABASE_URL  the owner role that runs the migrations (default: DATABASE_URL)
 #   RATELIMIT_STORAGE_URI   Redis with a password, e.g. redis://:PASSWORD@127.0.0.1:6379/0
 #   SECRET_KEY AUDIT_KEY PUBLIC_BASE_URL TRUSTED_HOSTS TRUSTED_PROXY_HOPS   see README
+#   MAIL_SERVER MAIL_PORT MAIL_USE_TLS MAIL_USE_SSL MAIL_USERNAME MAIL_PASSWORD MAIL_DEFAULT_SENDER
+#                           optional: with MAIL_SERVER, `flask send-mail` runs beside gunicorn
 #   ENV_FILE                optional: a file of NAME=value lines setting the above, the same file
 #                           the operator sources before any `flask` command (README, "Production")
 set -euo pipefail
@@ -54,4 +56,19 @@ PY
     -f deploy/postgres-grants.sql
   unset grants_password
 fi
-exec .venv/bin/gunicorn -c deploy/gunicorn.conf.py "app:create_app()"
+if [ -z "${MAIL_SERVER:-}" ]; then
+  exec .venv/bin/gunicorn -c deploy/gunicorn.conf.py "app:create_app()"
+fi
+# Mail (README, "Mail"): the outbox's sender runs beside gunicorn. TERM or INT stops both; if
+# either ends, the other is stopped and the script exits with its status, so that the service
+# manager restarts the pair (mails wait in the outbox meanwhile, none is lost).
+.venv/bin/flask --app app send-mail &
+sender=$!
+.venv/bin/gunicorn -c deploy/gunicorn.conf.py "app:create_app()" &
+web=$!
+trap 'kill -TERM "$web" "$sender" 2>/dev/null' TERM INT
+status=0
+wait -n "$web" "$sender" || status=$?
+kill -TERM "$web" "$sender" 2>/dev/null || true
+wait "$web" "$sender" 2>/dev/null || true
+exit "$status"
