@@ -127,7 +127,9 @@ class ColumnDrawing:
 _Glyph = tuple[int, int, int, int, int, bool, bool, str]
 
 
-@lru_cache(maxsize=32768)
+# A column holds some 2 500 text boxes per 200 notices; a box recurs when its notice is drawn
+# again (its preview, then the column). About 1.5 KB an entry.
+@lru_cache(maxsize=8192)
 def _shape(face: FontFace, text: str, half: bool) -> tuple[tuple[_Glyph, ...], int, int]:
     """text shaped as Pango shapes one text box - by script runs (fonts.script_runs), Latin runs
     with a Latin language, with the print CSS's features (and "halt" for a half-width mark) -,
