@@ -35,9 +35,13 @@ QUERY_MAX = 100
 
 
 def normalise(value: str) -> str:
-    """What a search compares: NFKC (full-width → ASCII), case folded, without spaces and dashes."""
+    """What a search compares: NFKC (full-width → ASCII), case folded, without spaces, dashes
+    and control characters."""
     folded = unicodedata.normalize("NFKC", value or "").casefold()
-    return "".join(c for c in folded if not c.isspace() and c not in _SEPARATORS)
+    # Control and format characters dropped too: a NUL typed into the box reached PostgreSQL,
+    # which refuses it in text (a 500), and a zero-width space must not hide a match.
+    return "".join(c for c in folded if not c.isspace() and c not in _SEPARATORS
+                   and unicodedata.category(c) not in ("Cc", "Cf"))
 
 
 def revision_search_text(fields_json: str | None, text: str | None) -> str:
@@ -66,7 +70,7 @@ def search_default(context) -> str:
 
 def query_text(value: str | None) -> str:
     """The query as compared (normalised), cut to QUERY_MAX characters; empty: no search."""
-    return normalise((value or "")[:QUERY_MAX * 2])[:QUERY_MAX]
+    return normalise((value or "")[:QUERY_MAX * 2]).replace(FIELD_SEPARATOR, "")[:QUERY_MAX]
 
 
 def _sql_folded(column) -> ColumnElement:
@@ -84,13 +88,12 @@ def matches(needle: str) -> ColumnElement[bool]:
     from store.models import Notice, NoticeRevision  # store.models uses this module's default
     in_revisions = select(NoticeRevision.notice_id).where(
         NoticeRevision.search_text.contains(needle, autoescape=True))
-    return or_(
-        _sql_folded(Notice.reference).contains(needle, autoescape=True),
-        _sql_folded(Notice.advertiser_name).contains(needle, autoescape=True),
-        _sql_folded(Notice.advertiser_phone).contains(needle, autoescape=True),
-        func.lower(Notice.advertiser_email).contains(needle, autoescape=True),
-        Notice.id.in_(in_revisions),
-    )
+    # The notice's own columns joined into one string (the separator keeps a match inside one):
+    # one LIKE instead of four halved the time of a search over 10 000 notices on SQLite.
+    sep = FIELD_SEPARATOR
+    own = (Notice.reference + sep + Notice.advertiser_name + sep + Notice.advertiser_phone + sep
+           + Notice.advertiser_email)
+    return or_(_sql_folded(own).contains(needle, autoescape=True), Notice.id.in_(in_revisions))
 
 
 def queue_notices(session: Session, *, search: str, statuses: Iterable[str] | None, type_code: str = "",
