@@ -194,6 +194,9 @@ def mark_failed_attempt(db: Database, mail_id: int, now: datetime, error: str, *
 # writes them for its own date in its transaction). The dedupe key makes each one mail.
 
 MISSABLE = (SUBMITTED, CHANGES_REQUESTED, APPROVED)
+# How far back the sweep looks: a date missed weeks ago (before mails were sent at all, say) is
+# not news to mail about; the desk deals with such a notice.
+MISSED_LOOKBACK = timedelta(days=7)
 SWEEP_BATCH = 200
 
 
@@ -226,8 +229,8 @@ def write_missed_for_issue(s: Session, db: Database, issue_date: date) -> None:
 
 
 def sweep_missed(db: Database) -> MissedSweep:
-    """Every notice whose wished-for date has passed (before today, in the paper's time zone)
-    while it was still waiting (submitted, 需修改, approved but not scheduled)."""
+    """Every notice whose wished-for date has passed (before today, in the paper's time zone, and
+    within MISSED_LOOKBACK) while it was still waiting (submitted, 需修改, approved, not scheduled)."""
     ctx = context(db)
     if ctx is None:
         return MissedSweep()
@@ -236,7 +239,8 @@ def sweep_missed(db: Database) -> MissedSweep:
     while True:      # in batches, by id: a long list of old notices does not hide the newer ones
         with db.write() as s:
             late = list(s.scalars(select(Notice).where(
-                Notice.id > after, Notice.requested_date < today, Notice.status.in_(MISSABLE),
+                Notice.id > after, Notice.requested_date < today,
+                Notice.requested_date >= today - MISSED_LOOKBACK, Notice.status.in_(MISSABLE),
                 Notice.advertiser_email != "").order_by(Notice.id).limit(SWEEP_BATCH)))
             if not late:
                 return sweep

@@ -267,6 +267,8 @@ def test_a_date_gone_by_is_mailed_once(app, client, smtp):
     send(app)
     at(app, datetime(2026, 11, 27, 23, 59, tzinfo=BEIJING))       # the 27th is not over yet
     send(app)
+    at(app, datetime(2026, 12, 10, 9, 0, tzinfo=BEIJING))         # long gone (MISSED_LOOKBACK): not news
+    send(app)
     assert len(smtp.wait_for(2)) == 2
     at(app, datetime(2026, 11, 28, 0, 1, tzinfo=BEIJING))
     send(app)
