@@ -1,11 +1,13 @@
 """Advertisers: choose a notice type, fill the form, preview, confirm, follow the notice."""
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-WTForms 3.2 lacks it
@@ -220,9 +222,10 @@ def live_check(code):
 @bp.post("/submit/<code>/preview.<kind>")
 @limiter.limit("60/minute")
 def preview_file(code, kind):
-    """The notice as the form stands, larger (png) or as a PDF to keep: the same checks as
-    检查并预览; with an error the form comes back with it, as after 检查并预览."""
-    if kind not in ("png", "pdf"):
+    """The notice as the form stands, larger (png; html: a page showing it, for a browser without
+    JavaScript) or as a PDF to keep: the same checks as 检查并预览; with an error the form comes
+    back with it, as after 检查并预览."""
+    if kind not in ("png", "pdf", "html"):
         abort(404)
     notice_type, variant = _type_and_variant(code)
     publisher = public_publisher()
@@ -231,14 +234,19 @@ def preview_file(code, kind):
     messages: list[tuple[str, str]] = []
     if result.ok:
         try:
-            data = printing.notice_file(publisher, result, notice_type, kind)
+            data = printing.notice_file(publisher, result, notice_type, "pdf" if kind == "pdf" else "png")
         except printing.RenderError as exc:
             messages.append(("error", f"排版预览未能生成：{exc}。请稍后再试，或联系报社。"))
         else:
+            if kind == "html":
+                return render_template("submit/enlarged.html", result=result, entry_title=notice_type.entry(
+                    variant).title, png_uri="data:image/png;base64," + base64.b64encode(data).decode("ascii"))
             response = current_app.response_class(data, mimetype="application/pdf" if kind == "pdf" else "image/png")
             if kind == "pdf":
-                # RFC 6266 with a UTF-8 name (Werkzeug quotes it): 公告预览-遗失声明.pdf
-                response.headers.set("Content-Disposition", "attachment", filename=f"公告预览-{result.title}.pdf")
+                # RFC 6266: an ASCII name, and the Chinese one as filename* (a header is Latin-1).
+                name = quote(f"公告预览-{result.title}.pdf")
+                response.headers["Content-Disposition"] = (
+                    f"attachment; filename=\"notice-preview.pdf\"; filename*=UTF-8''{name}")
             return response
     return _render(form, notice_type, variant, result=result, messages=messages, status=422)
 

@@ -258,7 +258,7 @@
     return body;
   }
   function fetchFile(button) {
-    return fetch(button.formAction, {method: "POST", body: formBody(button)}).then(function (r) {
+    return fetch(button.dataset.png || button.formAction, {method: "POST", body: formBody(button)}).then(function (r) {
       if (!r.ok) throw new Error("check");
       return r.blob();
     });

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import re
 
-from tests.app.test_submit import SAMPLES, form_url, hidden, post_data
+from tests.app.test_submit import SAMPLES, form_url, post_data
 
 NAME = "capital-reduction"
 
@@ -57,8 +57,13 @@ def test_the_preview_comes_larger_and_as_a_pdf(client):
     pdf = client.post(f"/submit/{SAMPLES[NAME]['type']}/preview.pdf", data=data)
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert pdf.headers["Content-Disposition"].startswith("attachment")
+    pdf.headers["Content-Disposition"].encode("latin-1")     # a header gunicorn can send (it refused UTF-8)
+    page = client.post(f"/submit/{SAMPLES[NAME]['type']}/preview.html", data=data)
+    assert page.status_code == 200 and "见报预览（放大）" in page.get_data(as_text=True)
+    assert base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', page.get_data(as_text=True)).group(1)) \
+        == png.data
     # The form's buttons post there (formaction): without JavaScript too.
-    assert f'formaction="/submit/{SAMPLES[NAME]["type"]}/preview.png"' in checked
+    assert f'formaction="/submit/{SAMPLES[NAME]["type"]}/preview.html"' in checked
     assert f'formaction="/submit/{SAMPLES[NAME]["type"]}/preview.pdf"' in checked
     # With an error: the form again, with the error, never a file of a wrong notice.
     wrong = client.post(f"/submit/{SAMPLES[NAME]['type']}/preview.pdf", data={**data, "uscc": "91440101MA59TEST0X"})
