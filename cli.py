@@ -117,6 +117,55 @@ def revoke_api_key_command(prefix):
     click.echo(f"已吊销 {row.name} 的 API 密钥 ggk_{row.prefix}_…（运行中的服务在几秒内停止接受它）。")
 
 
+@click.command("set-webhook")
+@with_appcontext
+@_with_the_audit_key
+@click.argument("prefix")
+@click.argument("url", default="")
+def set_webhook_command(prefix, url):
+    """Give an agency's key (ggk_PREFIX_…) a status webhook URL; prints the new signing secret
+    once. Without URL the webhook is turned off (store/webhooks.py)."""
+    from store.errors import DeskError
+    from store.webhooks import SIGNATURE_HEADER, set_webhook
+    prefix = prefix.removeprefix("ggk_").split("_")[0]
+    try:
+        secret = set_webhook(get_db(), prefix, url, actor="cli")
+    except DeskError as exc:
+        raise click.ClickException(exc.message) from None
+    if not url:
+        click.echo(f"已关闭 ggk_{prefix}_… 的状态通知。")
+        return
+    click.echo(f"状态变化将 POST 到 {url}，请求头 {SIGNATURE_HEADER}: sha256=<请求体的 HMAC-SHA256>。"
+               "签名密钥（只显示这一次，请交给代理机构）：")
+    click.echo(secret)
+
+
+@click.command("send-webhooks")
+@with_appcontext
+@click.option("--once", is_flag=True, help="发送此刻到期的通知后退出（不常驻）")
+def send_webhooks_command(once):
+    """POST the agencies' status webhooks from their outbox (store/webhooks.py); runs until stopped."""
+    import signal
+    import threading
+
+    from store import webhooks
+    db = get_db()
+    stop = threading.Event()
+    if not once:
+        for number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(number, lambda *_: stop.set())
+    total = webhooks.SendReport()
+    while not stop.is_set():
+        report = webhooks.send_due(db, _app_now)
+        total.sent, total.retried, total.failed = (total.sent + report.sent, total.retried + report.retried,
+                                                   total.failed + report.failed)
+        if once and (not report.sent or report.retried or report.failed):
+            break
+        if not once and not report.sent:
+            stop.wait(5.0)
+    click.echo(f"已送达 {total.sent} 个，稍后重试 {total.retried} 个，放弃 {total.failed} 个。")
+
+
 @click.command("create-editor")
 @with_appcontext
 @_with_the_audit_key
@@ -317,3 +366,5 @@ def init_app(app: Flask) -> None:
                     export_column_command, verify_audit_command, send_mail_command):
         app.cli.add_command(command)
     app.cli.add_command(purge_documents_command)
+    app.cli.add_command(set_webhook_command)
+    app.cli.add_command(send_webhooks_command)

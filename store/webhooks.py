@@ -72,6 +72,25 @@ def notice_body(notice: Notice, at: datetime) -> dict:
             "reason": notice.decision_reason or None}
 
 
+# The web layer's clock (views/clock.py, set by views/selfservice.py): a delivery is due from the
+# moment of its change as the app counts time, which tests fix. Without it, the real time.
+_clock: Callable[[], datetime] | None = None
+
+
+def set_clock(clock: Callable[[], datetime] | None) -> None:
+    global _clock
+    _clock = clock
+
+
+def _now() -> datetime:
+    if _clock is not None:
+        try:
+            return _clock()
+        except RuntimeError:        # outside the app (a script using the store alone)
+            pass
+    return utcnow()
+
+
 def notice_changed(s: Session, notice: Notice) -> None:
     """In the caller's write transaction: the POST of this change, if the notice's agency wants
     them. One per version of the notice (the dedupe key)."""
@@ -80,7 +99,7 @@ def notice_changed(s: Session, notice: Notice) -> None:
     key = s.get(ApiKey, notice.api_key_id)
     if key is None or not key.webhook_url or not key.webhook_secret or key.revoked_at is not None:
         return
-    now = utcnow()
+    now = _utc(_now())
     body = json.dumps(notice_body(notice, now), ensure_ascii=False, sort_keys=True)
     row = dict(api_key_id=key.id, notice_id=notice.id, event=EVENT, dedupe_key=f"{notice.reference}:{notice.version}",
                url=key.webhook_url, body=body, status=MAIL_PENDING, attempts=0, next_attempt_at=now,
@@ -159,7 +178,7 @@ def retry_delay(attempts: int) -> timedelta:
     return min(RETRY_BASE * 2 ** max(attempts - 1, 0), RETRY_MAX)
 
 
-def _finish(db: Database, delivery_id: int, now: datetime, error: str | None) -> str:
+def _finish(db: Database, delivery_id: int, now: datetime, error: str | None, *, permanent: bool = False) -> str:
     now = _utc(now)
     with db.write() as s:
         row = s.get(WebhookDelivery, delivery_id)
@@ -170,7 +189,7 @@ def _finish(db: Database, delivery_id: int, now: datetime, error: str | None) ->
             row.status, row.sent_at, row.last_error = MAIL_SENT, now, ""
         else:
             row.last_error = error[:1000]
-            if row.attempts >= MAX_ATTEMPTS:
+            if permanent or row.attempts >= MAX_ATTEMPTS:
                 row.status = MAIL_FAILED
             else:
                 row.next_attempt_at = now + retry_delay(row.attempts)
@@ -220,8 +239,9 @@ def send_due(db: Database, now: Callable[[], datetime], *, limit: int = 50) -> S
         if claimed is None:
             continue
         row, secret = claimed
+        # A key revoked (or its webhook turned off) since: given up at once, nothing is sent.
         error = post(row.url, row.body.encode("utf-8"), secret, row.id) if secret else "密钥已吊销或已关闭通知"
-        state = _finish(db, row.id, now(), error)
+        state = _finish(db, row.id, now(), error, permanent=not secret)
         if error is None:
             report.sent += 1
         elif state == MAIL_FAILED:

@@ -186,7 +186,8 @@ def submit_notice(db: Database, result: CheckResult, advertiser: Advertiser, sub
                       version=1, price_cents=price_cents, lines=lines, paid_cents=0,
                       schedule_override="", decision_reason="", published_page=None,
                       published_column=None, verification_code="", created_at=now, updated_at=now,
-                      agreed_price_cents=price_cents)   # the price the advertiser confirmed
+                      agreed_price_cents=price_cents,   # the price the advertiser confirmed
+                      refund_due_cents=0, refunded_cents=0, order_key=None)
         revision = dict(number=1, lines=lines, price_cents=price_cents, author=author, note="",
                         created_at=now, **payload)
         details = {"reference": values["reference"], "type": values["type_code"],

@@ -296,5 +296,7 @@ def _json_body() -> dict:
 
 
 def init_app(app) -> None:
+    from store import webhooks
+    webhooks.set_clock(clock.now)       # deliveries written as of the app's clock (tests fix it)
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)

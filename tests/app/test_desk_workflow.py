@@ -357,6 +357,15 @@ def test_status_page_after_publication_speaks_of_what_was_printed(app, client):
         "version": str(notice.version), "action": "save", "text": longer, **notice.revision.fields})
     assert r.status_code == 303, r.get_data(as_text=True)
     assert fetch(app, reference).owed_cents > 0
+    # The higher price waits for the advertiser's consent (issue 14); agreed, the editor
+    # schedules it again before the rest is paid, with a reason.
+    assert fetch(app, reference).status == "approved"
+    r = client.post(f"/status/{reference}/{secret(app, reference)}/accept-price",
+                    data={"version": version(app, reference)})
+    assert r.status_code == 303
+    r = editor.post(f"/desk/notices/{reference}/schedule", data={
+        "version": version(app, reference), "issue_date": ISSUE.isoformat(), "override_reason": "客户承诺补足差价"})
+    assert r.status_code == 303, r.get_data(as_text=True)
     assert editor.post(f"/desk/issues/{ISSUE.isoformat()}/export").status_code == 200
     on_issue_day(app)
     assert editor.post(f"/desk/issues/{ISSUE.isoformat()}/publish", data={"confirm": "1"}).status_code == 303

@@ -106,6 +106,9 @@ def paperwork_settings():
         if days is None:
             errors["document_retention_days"] = f"请填写{RETENTION_MIN}到{RETENTION_MAX}的整数，例如：90。"
         # The cancellation rule (notices/selfservice.py): refuse, or refund a share of the price.
+        # A form without these inputs (a page from before they existed) keeps the rule as it is.
+        values["late_withdrawal"] = values["late_withdrawal"] or before.late_withdrawal
+        values["late_refund_percent"] = values["late_refund_percent"] or str(before.late_refund_percent)
         if values["late_withdrawal"] not in CANCELLATION_RULES:
             errors["late_withdrawal"] = "请选择截稿后能否撤回：“截稿后不能撤回”或“按比例退款”。"
         percent = _int(values["late_refund_percent"], 0, 100)
