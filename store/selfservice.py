@@ -10,6 +10,7 @@ notice the advertiser has not seen. The API passes no version: the notice as it 
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
 from datetime import date, datetime
 
@@ -43,6 +44,7 @@ from store.models import (
 )
 from store.workflow import (
     RECEIPT_MAX,
+    REFERENCE_ALPHABET,
     clean_reference,
     get_notice,
     guarded_update,
@@ -209,3 +211,12 @@ def order_notices(session: Session, notice: Notice) -> list[Notice]:
         return [notice]
     return list(session.scalars(select(Notice).where(Notice.order_key == notice.order_key)
                                 .order_by(Notice.requested_date, Notice.id)))
+
+
+def order_key_for(submission_key: str) -> str:
+    """The key shared by the notices of one order of several dates (Notice.order_key), made from
+    the order's submission key, so that a retry after a crash between two of its notices files
+    the missing ones into the same order: GO-XXXX-XXXX in the references' alphabet."""
+    digest = hashlib.sha256(f"order:{submission_key}".encode()).digest()
+    body = "".join(REFERENCE_ALPHABET[b % 32] for b in digest[:8])
+    return f"GO-{body[:4]}-{body[4:]}"

@@ -164,7 +164,7 @@ _INSERT_REVISION = insert(cast(Table, NoticeRevision.__table__))
 
 def submit_notice(db: Database, result: CheckResult, advertiser: Advertiser, submission_key: str, *,
                   lines: int, price_cents: int, author: str, api_key_id: int | None = None,
-                  date_requested: bool = True) -> Submitted:
+                  date_requested: bool = True, order_key: str | None = None) -> Submitted:
     """Store a checked notice exactly once per submission key.
 
     The unique constraint on submission_key is what makes a retry safe (docs/reliability.md: kill -9
@@ -187,7 +187,7 @@ def submit_notice(db: Database, result: CheckResult, advertiser: Advertiser, sub
                       schedule_override="", decision_reason="", published_page=None,
                       published_column=None, verification_code="", created_at=now, updated_at=now,
                       agreed_price_cents=price_cents,   # the price the advertiser confirmed
-                      refund_due_cents=0, refunded_cents=0, order_key=None)
+                      refund_due_cents=0, refunded_cents=0, order_key=order_key)   # an order of several dates
         revision = dict(number=1, lines=lines, price_cents=price_cents, author=author, note="",
                         created_at=now, **payload)
         details = {"reference": values["reference"], "type": values["type_code"],

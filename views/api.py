@@ -332,6 +332,7 @@ def _notice_json(notice) -> dict:
             "documents": documents_json(notice),
             # Self-service (views/selfservice.py): the version to send back, a price to accept.
             "version": notice.version, "awaiting_price_consent": notice.awaiting_price_consent,
+            "order": notice.order_key,
             "refund_due": {"amount": notice.refund_due_cents / 100, "currency": "CNY"}}
 
 

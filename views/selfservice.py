@@ -14,7 +14,7 @@ from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_te
 from notices.dates import in_range
 from notices.deadlines import copy_deadline_for, open_issue_dates
 from notices.selfservice import DateChange, Withdrawal, date_change_terms, day_cn, moment_cn, withdrawal_terms
-from store import selfservice
+from store import selfservice, workflow
 from store.errors import Conflict, DeskError
 from store.models import Notice
 from store.workflow import check_status_secret, get_notice
@@ -282,6 +282,73 @@ def api_accept_price(reference):
     except DeskError as exc:
         _refused(exc)
     return _answer(notice)
+
+
+# ---------------------------------------------------------------------------------------------
+# One order for several dates: each date a notice of its own (checked, priced and decided on
+# its own; its own status page), sharing an order key; the answer gives the total.
+
+MAX_DATES = 10
+
+
+@api_bp.post("/orders")
+@require_key
+@limiter.limit("120/minute")
+def api_order():
+    """The body of POST /api/v1/notices with "publication_dates": [...] instead of one date."""
+    from views import api
+    idem = request.headers.get("Idempotency-Key", "")
+    if not api.IDEMPOTENCY_KEY.fullmatch(idem):
+        raise ApiError(400, "idempotency_key_required",
+                       "请在 Idempotency-Key 请求头中提供本次订单的唯一键（8–100个字母、数字或 -_.:），"
+                       "重试时使用同一个键。")
+    data = api._json_body()
+    dates = data.get("publication_dates")
+    if (not isinstance(dates, list) or not 1 <= len(dates) <= MAX_DATES
+            or not all(isinstance(d, str) and _day(d) for d in dates) or len(set(dates)) != len(dates)):
+        raise ApiError(422, "invalid_dates", f"publication_dates 须为1到{MAX_DATES}个不重复的 YYYY-MM-DD 日期，"
+                                             "例如：[\"2026-11-27\", \"2026-12-04\"]；"
+                                             "可选日期见 GET /api/v1/issue-dates。")
+    contact = data.get("contact") or {}
+    if not isinstance(contact, dict):
+        raise ApiError(422, "invalid_contact", "contact 须为对象：{\"name\": …, \"phone\": …, \"email\": …}。")
+    advertiser, errors = api._contact(contact)
+    key = f"api:{g.api_key.id}:order:{idem}"
+    planned = []
+    for number, day in enumerate(sorted(dates), start=1):
+        code, fields, text, _ = api._notice_input({**data, "publication_date": day})
+        result, quote = api._check(code, fields, text, day)
+        if not result.ok:
+            # A retry after a date's copy deadline still gets the notice filed for it.
+            stored = workflow.find_submission(get_db(), f"{key}#{number}")
+            if stored is None:
+                errors.update({f"{day}.{name}": found for name, found in result.errors_by_field().items()})
+            planned.append((number, result, quote, stored))
+        else:
+            planned.append((number, result, quote, None))
+    if errors:
+        raise ApiError(422, "invalid_notice", "订单未通过检查，请按 errors 逐项改正（以日期开头的是那一期的问题）。",
+                       errors=errors)
+    order_key = selfservice.order_key_for(key)
+    filed = []
+    for number, result, quote, stored in planned:
+        if stored is not None:
+            filed.append(workflow.Submitted(stored, False))
+            continue
+        filed.append(workflow.submit_notice(
+            get_db(), result, advertiser, f"{key}#{number}", lines=quote.lines, price_cents=quote.price_cents,
+            author=f"api:{g.api_key.name}", api_key_id=g.api_key.id, order_key=order_key))
+    reused = next((f for f in filed if not f.created and not f.same_content), None)
+    if reused is not None:
+        raise ApiError(409, "idempotency_key_reused",
+                       f"该 Idempotency-Key 已用于订单 {order_key}，这次的请求与那次不同："
+                       f"{'；'.join(reused.differences)}。重试请原样发送那次的请求；新的订单请使用新的键。",
+                       order=order_key)
+    notices = [f.notice for f in filed]
+    total = sum(n.price_cents for n in notices)
+    return jsonify({"order": order_key, "notices": [api._notice_json(n) for n in notices],
+                    "total": {"amount": total / 100, "currency": "CNY"}}), \
+        (201 if any(f.created for f in filed) else 200)
 
 
 def _json_body() -> dict:

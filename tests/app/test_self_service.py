@@ -430,3 +430,42 @@ def test_the_api_keeps_the_copy_deadline_too(app, client, api_key, moment, allow
                     json={"publication_date": NEXT_ISSUE.isoformat()})
     assert r.status_code == (200 if allowed else 422)
     assert fetch(app, reference).issue_date == (NEXT_ISSUE if allowed else ISSUE)
+
+
+# ---------------------------------------------------------------------------------------------
+# One order for several dates
+
+def test_one_order_for_several_dates_each_date_a_notice_priced_on_its_own(app, client, api_key):
+    from tests.conftest import load_seed
+    seed = load_seed()[4]
+    body = {"type": seed["type"], "fields": seed["fields"], "contact": {"name": "王先生", "phone": PHONE, "email": EMAIL},
+            "publication_dates": [NEXT_ISSUE.isoformat(), ISSUE.isoformat()]}
+    r = client.post("/api/v1/orders", headers=auth(api_key, "order-20261126-01"), json=body)
+    assert r.status_code == 201, r.get_data(as_text=True)
+    order = r.get_json()
+    assert re.fullmatch(r"GO-[0-9A-Z]{4}-[0-9A-Z]{4}", order["order"])
+    first, second = order["notices"]
+    assert [first["requested_date"], second["requested_date"]] == [ISSUE.isoformat(), NEXT_ISSUE.isoformat()]
+    assert first["reference"] != second["reference"] and first["order"] == second["order"] == order["order"]
+    assert order["total"]["amount"] == first["price"]["amount"] + second["price"]["amount"] > 0
+    # A retry is the same order; the same key with other dates is refused.
+    again = client.post("/api/v1/orders", headers=auth(api_key, "order-20261126-01"), json=body)
+    assert again.status_code == 200 and [n["reference"] for n in again.get_json()["notices"]] == \
+        [first["reference"], second["reference"]]
+    other = client.post("/api/v1/orders", headers=auth(api_key, "order-20261126-01"),
+                        json={**body, "publication_dates": [ISSUE.isoformat(), "2026-11-30"]})
+    assert other.status_code == 409 and "刊登日期" in other.get_json()["error"]["message"]
+    for dates in ([], [ISSUE.isoformat(), ISSUE.isoformat()], ["27/11/2026"]):
+        bad = client.post("/api/v1/orders", headers=auth(api_key, "order-20261126-02"),
+                          json={**body, "publication_dates": dates})
+        assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "invalid_dates"
+    # Each date its own notice: the status page lists the order with the total; withdrawing
+    # one date leaves the other.
+    html = page(client, app, first["reference"])
+    assert "同一订单的各期" in html and second["reference"] in html
+    total = f"¥{order['total']['amount']:,.0f}"
+    assert total in text_of(html)
+    r = client.post(f"/api/v1/notices/{second['reference']}/withdraw", headers=auth(api_key))
+    assert r.status_code == 200
+    assert fetch(app, first["reference"]).status == "submitted"
+    assert f"¥{first['price']['amount']:,.0f}" in text_of(page(client, app, first["reference"]).split("合计")[1])
