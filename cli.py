@@ -82,6 +82,48 @@ def load_demo_command():
         click.echo("数据库中已有公告，未载入示例数据。")
 
 
+@click.command("remove-demo")
+@with_appcontext
+@_with_the_audit_key
+@click.option("--dry-run", is_flag=True, help="只列出将删除的内容，不删除")
+@click.option("--yes", is_flag=True, help="不再询问，直接删除（供脚本使用）")
+def remove_demo_command(dry_run, yes):
+    """Remove the demo notices load-demo loaded, with their payments, mails and documents;
+    refused if one was published or is tied to a real notice (store/demo.py). The audit log
+    keeps every entry and gets one more saying what was removed."""
+    from store.demo import DEMO_NEWSPAPER, NothingToRemove, remove_demo
+    from store.documents import DocumentStore, documents_root
+    from store.errors import DeskError
+    db = get_db()
+    try:
+        plan = remove_demo(db, actor="cli", dry_run=True)
+    except NothingToRemove as exc:
+        click.echo(exc.message)
+        return
+    except DeskError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"示例公告 {len(plan.references)} 则：{'、'.join(plan.references)}")
+    click.echo(f"连同：{plan.summary()}（line_settings 是排版缓存，全部清空，下次排版时重建）")
+    if plan.newspaper_cleared:
+        click.echo(f"报纸名称仍是载入示例时填的“{DEMO_NEWSPAPER}”，将清空；导出前请在“报社设置”中填写。")
+    if dry_run:
+        click.echo("（--dry-run：没有删除任何内容。）")
+        return
+    if not yes and not click.confirm("确定删除以上示例数据吗？操作日志不删除，只追加一条记录", default=False):
+        raise click.ClickException("没有确认，未删除。")
+    try:
+        removal = remove_demo(db, actor="cli")
+    except NothingToRemove as exc:
+        click.echo(exc.message)
+        return
+    except DeskError as exc:
+        raise click.ClickException(exc.message) from None
+    files = DocumentStore(documents_root(current_app.config, current_app.instance_path))
+    deleted = sum(1 for sha in removal.files if files.delete(sha))
+    click.echo(f"已删除示例公告 {len(removal.references)} 则（{removal.summary()}；材料文件 {deleted} 个），"
+               "操作日志已追加一条“删除示例数据”记录。")
+
+
 @click.command("create-api-key")
 @with_appcontext
 @_with_the_audit_key
@@ -361,7 +403,8 @@ def init_app(app: Flask) -> None:
     from typesetting.cli import typeset_command
     app.extensions["typesetting.provider"] = _typesetting_provider
     app.cli.add_command(typeset_command)
-    for command in (upgrade_db_command, load_demo_command, create_api_key_command, list_api_keys_command,
+    for command in (upgrade_db_command, load_demo_command, remove_demo_command, create_api_key_command,
+                    list_api_keys_command,
                     revoke_api_key_command, create_editor_command,
                     export_column_command, verify_audit_command, send_mail_command):
         app.cli.add_command(command)

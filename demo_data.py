@@ -13,11 +13,11 @@ from notices.catalogue import CATALOGUE
 from notices.checks import check_notice
 from notices.deadlines import open_issue_dates
 from press import printing
+from store.demo import DEMO_AUTHOR, DEMO_NEWSPAPER, demo_key
 from store.models import Notice
 from store.settings import load_publisher, save_publisher
 from store.workflow import Advertiser, submit_notice
 
-DEMO_NEWSPAPER = "演示日报"
 DEMO_ADVERTISER = Advertiser(name="示例数据（样张分类广告栏）", phone="", email="")
 
 
@@ -41,7 +41,8 @@ def load_demo(app: Flask, path: Path) -> int:
         if not result.ok:
             raise ValueError(f"demo notice {i + 1} does not pass its checks: {result.errors}")
         quote = printing.quote_notice(publisher, result, CATALOGUE[item["type"]], with_png=False)
-        submit_notice(db, result, DEMO_ADVERTISER, f"demo:seed:{i + 1}", lines=quote.lines,
-                      price_cents=quote.price_cents, author="demo")
+        # The key and the author mark the notice as demo data: `flask remove-demo` finds it by them.
+        submit_notice(db, result, DEMO_ADVERTISER, demo_key(i + 1), lines=quote.lines,
+                      price_cents=quote.price_cents, author=DEMO_AUTHOR)
         count += 1
     return count

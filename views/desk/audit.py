@@ -45,6 +45,8 @@ DETAIL_LABELS = {
     "prefix": "前缀", "publication_id": "刊登记录号", "verification_code": "核验码", "references": "所含公告",
     # store/documents.py: documents received or deleted, a 发票 request
     "documents": "材料", "retention_days": "保存天数", "title": "发票抬头", "tax_number": "税号",
+    # store/demo.py: the demo data removed
+    "removed_rows": "删除的记录", "newspaper_cleared": "清空的报纸名称",
     # store/selfservice.py: withdrawals, date changes, a new price accepted, refunds
     "previous_status": "原状态", "status": "状态", "date": "日期", "previous_date": "原日期", "free": "免费撤回",
     "refund_cents": "应退", "refunded_cents": "累计已退", "previous_price_cents": "原价格", "missed": "已过期未见报",
