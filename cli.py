@@ -187,6 +187,7 @@ def set_webhook_command(prefix, url):
 @click.option("--once", is_flag=True, help="发送此刻到期的通知后退出（不常驻）")
 def send_webhooks_command(once):
     """POST the agencies' status webhooks from their outbox (store/webhooks.py); runs until stopped."""
+    import logging
     import signal
     import threading
 
@@ -198,7 +199,14 @@ def send_webhooks_command(once):
             signal.signal(number, lambda *_: stop.set())
     total = webhooks.SendReport()
     while not stop.is_set():
-        report = webhooks.send_due(db, _app_now)
+        try:
+            report = webhooks.send_due(db, _app_now)
+        except Exception:        # the database down, say: keep the sender alive, try again
+            if once:
+                raise
+            logging.getLogger("gonggao.webhooks").exception("webhook pass failed; trying again in 5 s")
+            stop.wait(5.0)
+            continue
         total.sent, total.retried, total.failed = (total.sent + report.sent, total.retried + report.retried,
                                                    total.failed + report.failed)
         if once and (not report.sent or report.retried or report.failed):

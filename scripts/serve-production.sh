@@ -64,11 +64,14 @@ fi
 # manager restarts the pair (mails wait in the outbox meanwhile, none is lost).
 .venv/bin/flask --app app send-mail &
 sender=$!
+# Agencies' status webhooks (README, "JSON API v1"): their outbox's sender, the same way.
+.venv/bin/flask --app app send-webhooks &
+hooks=$!
 .venv/bin/gunicorn -c deploy/gunicorn.conf.py "app:create_app()" &
 web=$!
-trap 'kill -TERM "$web" "$sender" 2>/dev/null' TERM INT
+trap 'kill -TERM "$web" "$sender" "$hooks" 2>/dev/null' TERM INT
 status=0
-wait -n "$web" "$sender" || status=$?
-kill -TERM "$web" "$sender" 2>/dev/null || true
-wait "$web" "$sender" 2>/dev/null || true
+wait -n "$web" "$sender" "$hooks" || status=$?
+kill -TERM "$web" "$sender" "$hooks" 2>/dev/null || true
+wait "$web" "$sender" "$hooks" 2>/dev/null || true
 exit "$status"
