@@ -61,6 +61,7 @@ def test_finds_by_phone_and_reference_as_typed(app, notices):
 
 def test_wildcards_and_odd_characters_are_taken_literally(app, notices):
     client = editor_client(app)
+    assert _found(client, "斐泽") == {notices[0]}
     for query in ("%", "_", "%%", "\\", "斐%展", "斐_展"):
         assert _found(client, query) == set(), query
     assert _found(client, "展览|") == _found(client, "展览")        # not across two fields
