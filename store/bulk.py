@@ -74,7 +74,12 @@ def _each(selected: list[Selected], operation: Callable[[Selected], str]) -> lis
 
 
 def approve_many(db: Database, selected: list[Selected], *, actor: str) -> list[Outcome]:
+    current = _current(db, selected)
+
     def one(item: Selected) -> str:
+        seen = current.get(item.reference)
+        if seen is not None and seen.version == item.version and seen.status in (APPROVED, SCHEDULED):
+            raise DeskError(f"已是“{seen.status_label}”，无需再批准。")
         workflow.approve(db, item.reference, item.version, actor=actor)
         return "已审核通过。"
     return _each(selected, one)

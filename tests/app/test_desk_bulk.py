@@ -79,6 +79,8 @@ def test_bulk_approve_refuses_only_the_row_changed_meanwhile(app):
     assert sorted(e.notice_id for e in _audit(app, "approve")) == sorted([fetch(app, a).id, fetch(app, c).id])
     # The page is the queue again, with fresh versions in its checkboxes.
     assert re.search(rf'value="{a}:{fetch(app, a).version}"', html)
+    again = client.post("/desk/queue/bulk", data={"action": "approve", "notice": [_rows(client)[a]]})
+    assert _results(again.get_data(as_text=True))[a] == ("未办理", "已是“已通过”，无需再批准。")
 
 
 def test_one_transfer_pays_several_notices_each_its_amount(app):
