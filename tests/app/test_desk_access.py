@@ -34,8 +34,8 @@ DESK_GETS = ["/desk/", f"/desk/notices/{REF}", f"/desk/notices/{REF}/edit", f"/d
              "/desk/issues/goto?day=" + DAY, "/desk/settings", "/desk/editors", "/desk/password"]
 DESK_POSTS = [f"/desk/notices/{REF}/approve", f"/desk/notices/{REF}/reject", f"/desk/notices/{REF}/request-changes",
               f"/desk/notices/{REF}/edit", f"/desk/notices/{REF}/schedule", f"/desk/notices/{REF}/unschedule",
-              f"/desk/notices/{REF}/payments", f"/desk/issues/{DAY}/export", f"/desk/issues/{DAY}/publish",
-              f"/desk/issues/{DAY}/withdraw",
+              f"/desk/notices/{REF}/payments", f"/desk/notices/{REF}/refunds", f"/desk/issues/{DAY}/export",
+              f"/desk/issues/{DAY}/publish", f"/desk/issues/{DAY}/withdraw",
               "/desk/settings", "/desk/editors", "/desk/editors/1/active", "/desk/editors/1/password",
               "/desk/editors/1/unlock",
               "/desk/password", "/desk/logout", "/desk/queue/bulk"]
