@@ -43,7 +43,8 @@ def describe_rule(rule, symbol: str, chars_per_line: int) -> tuple[str, str]:
         else:
             terms = f"按见报的实际行数计（本栏每行约{chars_per_line}字，标题占一行）"
         if rule.min_lines:
-            terms += f"，不足{rule.min_lines}行按{rule.min_lines}行计（起价{_money(rule.min_lines * rule.per_line_cents, symbol)}）"
+            least = _money(rule.min_lines * rule.per_line_cents, symbol)
+            terms += f"，不足{rule.min_lines}行按{rule.min_lines}行计（起价{least}）"
         return price, terms
     price = f"{rule.base_chars}字以内{_money(rule.base_cents, symbol)}"
     return price, f"超出部分每字{_money(rule.per_extra_char_cents, symbol)}"

@@ -97,7 +97,8 @@ def test_the_rate_card_page_follows_the_stored_card(app):
     text = _text(client.get("/rates").get_data(as_text=True))
     # The defaults (press/printing.py default_rate_card): a lost licence per notice, 减资 per line.
     assert re.search(r"遗失营业执照 每则¥\d+", text), text[:1500]
-    assert re.search(r"减资公告 每行¥50 按见报的实际行数计（本栏每行约13字，标题占一行），不足3行按3行计（起价¥150）", text)
+    assert re.search(r"减资公告 每行¥50 按见报的实际行数计（本栏每行约13字，标题占一行），"
+                     r"不足3行按3行计（起价¥150）", text)
     with app.app_context(), get_db().write() as s:
         publisher = load_publisher(s)
         publisher.rate_card = {"default": {"model": "per_line", "per_line_cents": 6000, "min_lines": 4},
