@@ -18,8 +18,11 @@ engine) and prints per set:
 - lines: the total, and the notices' line counts (--dump writes them per key, to compare
   two versions of the engine);
 - opening pairs: two opening marks side by side, and the distance from the first glyph's
-  origin to the second's (em): 1 + spacing when set full width, about half that compressed.
+  origin to the second's (em): 1 + spacing when set full width, about half that compressed;
+- text layer: notices whose text PDFium extracts (what a reader copies) word for word.
 
+The column is drawn by the process's renderer (TYPESETTING_RENDERER: the direct drawer by
+default, "weasyprint" for the reference); both read back the same.
 A script, not a test: it prints figures to compare before and after a change of the engine.
 """
 
@@ -41,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_typesetting import generate  # noqa: E402
 
-from tests.support.pdfread import read_glyphs  # noqa: E402
+from tests.support.pdfread import read_glyphs, text_layer  # noqa: E402
 from typesetting import ColumnItem, LayoutSettings, render_column  # noqa: E402
 from typesetting.markup import PageGeometry  # noqa: E402
 from typesetting.settings import MM_TO_PT  # noqa: E402
@@ -176,6 +179,11 @@ def measure(name: str, items: list[ColumnItem], settings: LayoutSettings) -> dic
                 spread_lines += 1
                 spread.append(most)
     counts = {p.key: p.lines for p in result.placements}
+    extracted = "".join("".join(ch for ch, _, _ in page if not ch.isspace())
+                        for page in text_layer(result.pdf))
+    by_key = {item.key: item for item in items}
+    whole = sum(1 for p in result.placements
+                if "".join((by_key[p.key].title + by_key[p.key].body).split()) in extracted)
     print(f"{name}: {len(items)} notices, {sum(counts.values())} lines, {result.pages} page(s)")
     print(f"  codes: {spread_lines} of {code_lines} justified lines holding a code spread it"
           f" (p95 {p95(spread):.3f} em, max {max(spread, default=0.0):.3f} em)")
@@ -183,6 +191,7 @@ def measure(name: str, items: list[ColumnItem], settings: LayoutSettings) -> dic
           f" max {max(widest, default=0.0):.3f} em; looser than 1/4 em: {loose}")
     print(f"  runts (last line of 1-2 characters): {len(runts)}"
           + (f"  {' '.join(runts[:8])}{' …' if len(runts) > 8 else ''}" if runts else ""))
+    print(f"  text layer: {whole} of {len(result.placements)} notices read back word for word")
     if pairs:
         print(f"  opening pairs: {len(pairs)}, origin to origin median"
               f" {statistics.median(pairs):.3f} em, max {max(pairs):.3f} em")
