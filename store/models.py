@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from store.search import search_default
+from store.search_text import search_default
 
 
 def utcnow() -> datetime:

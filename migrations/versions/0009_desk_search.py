@@ -19,7 +19,7 @@ Create Date: 2026-12-05 18:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from store.search import revision_search_text
+from store.search_text import revision_search_text
 
 revision = '0009'
 down_revision = '0008'

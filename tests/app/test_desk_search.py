@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import text
 
-from store.search import normalise, revision_search_text
+from store.search_text import normalise, revision_search_text
 from tests.support.desk import LICENCE, PERSON, editor_client, fetch, mark_published, submit, version
 from views.extensions import get_db
 
