@@ -31,15 +31,17 @@ REF = "GG-0000-0000"     # replaced by a real reference in the tests
 DAY = ISSUE.isoformat()
 DESK_GETS = ["/desk/", f"/desk/notices/{REF}", f"/desk/notices/{REF}/edit", f"/desk/notices/{REF}/history",
              "/desk/audit", "/desk/issues/", f"/desk/issues/{DAY}", f"/desk/issues/{DAY}/preview.pdf",
-             "/desk/issues/goto?day=" + DAY, "/desk/settings", "/desk/editors", "/desk/password"]
+             "/desk/issues/goto?day=" + DAY, "/desk/settings", "/desk/settings/paperwork", "/desk/editors",
+             "/desk/password", f"/desk/notices/{REF}/documents/1"]
 DESK_POSTS = [f"/desk/notices/{REF}/approve", f"/desk/notices/{REF}/reject", f"/desk/notices/{REF}/request-changes",
               f"/desk/notices/{REF}/edit", f"/desk/notices/{REF}/schedule", f"/desk/notices/{REF}/unschedule",
               f"/desk/notices/{REF}/payments", f"/desk/notices/{REF}/refunds", f"/desk/issues/{DAY}/export",
               f"/desk/issues/{DAY}/publish", f"/desk/issues/{DAY}/withdraw",
-              "/desk/settings", "/desk/editors", "/desk/editors/1/active", "/desk/editors/1/password",
+              "/desk/settings", "/desk/settings/paperwork", "/desk/editors", "/desk/editors/1/active",
+              "/desk/editors/1/password",
               "/desk/editors/1/unlock",
               "/desk/password", "/desk/logout", "/desk/queue/bulk"]
-ADMIN_ONLY = ["/desk/settings", "/desk/editors"]
+ADMIN_ONLY = ["/desk/settings", "/desk/settings/paperwork", "/desk/editors"]
 
 
 ACTION_GETS = ["/desk/notices/<reference>/"
@@ -50,6 +52,7 @@ ACTION_GETS = ["/desk/notices/<reference>/"
 def test_every_desk_route_is_listed_here(app):
     """A new desk route must be added to the lists above (and so to the access tests)."""
     listed = {u.split("?")[0].replace(REF, "<reference>").replace(DAY, "<day>").replace("/1/", "/<int:user_id>/")
+              .replace("/documents/1", "/documents/<int:document_id>")
               for u in DESK_GETS + DESK_POSTS} | set(ACTION_GETS)
     routes = {r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/desk") and r.rule != "/desk/login"}
     assert routes <= listed, routes - listed

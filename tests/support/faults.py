@@ -277,7 +277,7 @@ def field_errors(html: str) -> dict[str, list[str]]:
     for marker, following in zip(markers, markers[1:] + [None], strict=True):
         name = marker.group(1) or marker.group(2)
         block = html[marker.end():following.start() if following else len(html)]
-        messages = re.findall(r'<p class="error-message">(.*?)</p>', block, re.S)
+        messages = re.findall(r'<p class="error-message"[^>]*>(.*?)</p>', block, re.S)
         if messages:
             out.setdefault(name, []).extend(html_lib.unescape(x) for x in messages)
     return out
