@@ -318,7 +318,12 @@ class SettingsFormBase(FlaskForm):
             rules[rule] = {name: (parse_price(self[f"rate__{rule}__{name}"].data) if name.endswith("_cents")
                                   else self[f"rate__{rule}__{name}"].data)
                            for name, _l in rule_fields(rule_cls)}
-        card = {"default": rules.pop("default"), "categories": rules,
+        default = rules.pop("default")
+        # A category the catalogue gives no starting price (priced per line: 拍卖公告 …) that is
+        # left as the default rule follows the default rule: not stored as a price of its own.
+        starting = {code for code, (_label, cents) in price_categories().items() if cents is not None}
+        rules = {code: rule for code, rule in rules.items() if code in starting or rule != default}
+        card = {"default": default, "categories": rules,
                 "currency_symbol": self.rate__currency_symbol.data.strip()}
         after.rate_card = {} if card == rate_cls().to_dict() else card
         return after

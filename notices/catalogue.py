@@ -21,14 +21,20 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from notices import entities, wording
 from notices.rules import (
+    addresses_differ,
     amounts_are_plausible,
+    apology_parties_differ,
+    assignment_parties_differ,
     board_merger,
     capital_is_reduced,
+    case_number_is_written_as_courts_write_it,
+    consultation_runs_ten_working_days,
     continues_in_business,
     correction_changes_something,
     dissolution_can_be_revoked,
     division_capitals_have_names,
     division_results_differ,
+    foundling_is_announced_by_an_office,
     invoice_numbers_agree,
     liquidation_fits_the_entity,
     lost_item_is_not_a_bill,
@@ -36,13 +42,17 @@ from notices.rules import (
     merger_by_board_fits,
     merger_codes_have_names,
     merger_parties_differ,
+    names_differ,
     new_division_dissolves_the_company,
     new_merger_names_the_new_company,
     organisation_declares_as_organisation,
+    printed_twice_in_consultation,
     revoked_reduction_names_its_resolution,
     revokes_dissolution,
     revokes_reduction,
+    sale_fits_its_viewing,
     seal_codes_match_seals,
+    seeker_is_not_the_sought,
     truthy,
 )
 
@@ -121,12 +131,14 @@ class Phrase:
 
 @dataclass(frozen=True)
 class Deadline:
-    """A statutory window: publish within `days` of the date in `from_field`."""
+    """A statutory window: publish within `days` of the date in `from_field`; with `before`, at
+    least `days` days before it (拍卖法 Art. 45: 拍卖日七日前), a later issue being an error."""
     from_field: str
     days: int
     label: str
     article: str
     applies: Callable[[Mapping[str, str]], bool] = lambda fields: True
+    before: bool = False
 
 
 @dataclass(frozen=True)
@@ -921,10 +933,301 @@ CORRECTION = NoticeType(
     compose=wording.compose_correction,
 )
 
+# ---------------------------------------------------------------------------------------------
+# The notice types beyond companies' (docs/law.md §9), the most printed first. Each is priced per
+# line under its own category (the rate card's default rule until the newspaper sets another).
+ASSIGNMENT_TITLES = ("债权转让暨催收公告", "债权转让暨债务催收联合公告", "债权转让通知暨债务催收公告")
+
+DEBT_ASSIGNMENT = NoticeType(
+    code="debt-assignment", title=ASSIGNMENT_TITLES[0], titles=ASSIGNMENT_TITLES,
+    label="债权人转让债权，通知债务人和担保人，并由受让人催收",
+    blurb="银行、资产管理公司等转让债权并催收",
+    fields=(
+        Field("heading", "公告标题", CHOICE, required=False, default=ASSIGNMENT_TITLES[0],
+              choices=tuple((t, t) for t in ASSIGNMENT_TITLES)),
+        company("assignor", "转让方（原债权人）", help="例如：某某银行股份有限公司广州分行"),
+        uscc("assignor_uscc", "转让方统一社会信用代码", required=False),
+        company("assignee", "受让方（新债权人）", help="例如：某某资产管理股份有限公司广东省分公司"),
+        uscc("assignee_uscc", "受让方统一社会信用代码", required=False),
+        Field("agreement", "债权转让协议", TEXT, required=False, max_length=LONG_MAX, in_text=True,
+              help="例如：《债权转让协议》（编号：GD2026-018）；不填则写《债权转让协议》"),
+        date("assigned_on", "协议签订日期", required=False, not_future=True, in_text=True, help="例如：2026-11-20"),
+        Field("debtors", "债务人、担保人及债权金额", LONGTEXT, max_length=BODY_MAX, in_text=True,
+              help="每户写明借款人、担保人和本金、利息余额，例如：借款人广州市某某五金制品有限公司，保证人陈小明，"
+                   "本金余额人民币1,200,000.00元，利息人民币35,600.00元（计至2026年10月20日）"),
+        *CONTACT_FIELDS,
+    ),
+    required=(
+        Phrase("assignment", "……已将……债权……转让给……",
+               _rx(r"债权[^。]{0,200}?转让(?:给|予|于|至)|转让(?:给|予)[^。]{0,200}?债权|债权转让"),
+               "正文须写明转让方已将债权转让给受让方（《民法典》第五百四十六条：转让须通知债务人才对其发生效力），"
+               "例如：某某银行已将其对下列债务人享有的债权依法转让给某某资产管理公司。"),
+        # The 催收: a demand to perform is what interrupts limitation (Civil Code Art. 195 (1)).
+        Phrase("collection-demand", "要求债务人、担保人履行还款义务或担保责任",
+               _rx(r"(?:要求|请|催促|督促)[^。]{0,200}?(?:履行|偿还|清偿|归还|承担)[^。]{0,30}?(?:义务|债务|责任|欠款|借款|本息)"),
+               "催收公告须写明要求债务人、担保人履行还款义务或担保责任（提出履行请求才能中断诉讼时效，"
+               "《民法典》第一百九十五条），例如：现要求下列债务人、担保人立即向受让方履行还款义务或者相应的担保责任。"),
+    ),
+    closings=("特此公告",),
+    notes=(Note("债权转让未通知债务人的，对债务人不发生效力（《民法典》第五百四十六条）。在全国或者省级有影响的报纸上刊登"
+                "公告视为已经通知，是司法解释就国有银行不良贷款转让给金融资产管理公司所作的规定（法释〔2001〕12号第六条）；"
+                "其他债权转让，请同时书面通知债务人。以登报催收中断诉讼时效，一般只在债务人下落不明时认可"
+                "（最高人民法院关于诉讼时效的规定第八条）。"),),
+    rules=(assignment_parties_differ,),
+    price_category="debt-assignment",
+    compose=wording.compose_debt_assignment,
+)
+
+EIA_PUBLICITY = NoticeType(
+    code="eia-publicity", title="环境影响评价信息公示", entry_title="环评公示",
+    label="建设项目环境影响报告书征求意见稿公示，征求公众意见（报纸刊登两次）",
+    blurb="环境影响报告书征求意见稿公示，征求意见期内刊登两次",
+    fields=(
+        company("builder", "建设单位", help="例如：广州市某某环保科技有限公司"),
+        Field("project", "建设项目名称", TEXT, max_length=LONG_MAX, in_text=True,
+              help="例如：广州市某某环保科技有限公司年处理5万吨一般工业固体废物综合利用项目"),
+        Field("report_link", "征求意见稿全文的网络链接", TEXT, max_length=LONG_MAX, in_text=True,
+              help="例如：https://www.example.com/eia/2026/report.pdf"),
+        Field("paper_copy", "查阅纸质报告书的方式和途径", TEXT, max_length=LONG_MAX, in_text=True,
+              help="例如：工作日到建设单位办公室（广州市黄埔区某路8号）查阅"),
+        Field("public_scope", "征求意见的公众范围", TEXT, max_length=LONG_MAX, in_text=True,
+              default="环境影响评价范围内的公民、法人和其他组织",
+              help="例如：环境影响评价范围内的公民、法人和其他组织"),
+        Field("form_link", "公众意见表的网络链接", TEXT, max_length=LONG_MAX, in_text=True,
+              help="例如：https://www.example.com/eia/2026/form.docx"),
+        Field("how_to_comment", "公众提出意见的方式和途径", TEXT, max_length=LONG_MAX, in_text=True,
+              default="填写公众意见表，通过信函、电子邮件等方式提交建设单位",
+              help="例如：填写公众意见表，通过信函、电子邮件等方式提交建设单位"),
+        date("consult_from", "征求意见开始日期", in_text=True, help="例如：2026-11-27"),
+        date("consult_to", "征求意见截止日期", in_text=True, help="不少于十个工作日（含首尾两日），例如：2026-12-10"),
+        # The newspaper prints it twice in the consultation period (Art. 11): this order's issue
+        # and this one.
+        date("second_date", "第二次刊登日期", help="须在征求意见期内，且与本次刊登日期不同，例如：2026-12-05"),
+        *CONTACT_FIELDS,
+    ),
+    required=(
+        Phrase("eia-report-link", "征求意见稿全文的网络链接",
+               _rx(r"(?:征求意见稿|报告书)[^。；]{0,16}?(?:https?://|www\.|网址|链接|网站)"),
+               "正文须写明环境影响报告书征求意见稿全文的网络链接（《环境影响评价公众参与办法》第十条），"
+               "例如：征求意见稿全文的网络链接：https://www.example.com/eia/report.pdf。"),
+        Phrase("eia-public-scope", "征求意见的公众范围", _rx(r"范围"),
+               "正文须写明征求意见的公众范围（《环境影响评价公众参与办法》第十条），例如：环境影响评价范围内的公民、法人和其他组织。"),
+        Phrase("eia-opinion-form", "公众意见表", _rx(r"意见表"),
+               "正文须写明公众意见表的网络链接（《环境影响评价公众参与办法》第十条）。"),
+        Phrase("eia-period", "公众提出意见的起止时间",
+               _rx(r"\d{1,2}\s*日?\s*(?:至|到|[-－—~～])\s*(?:\d{4}\s*年)?\s*\d{1,2}\s*月"),
+               "正文须写明公众提出意见的起止时间（《环境影响评价公众参与办法》第十条），例如：2026年11月27日至2026年12月10日。"),
+    ),
+    closings=("特此公示", "特此公告"),
+    notes=(Note("征求意见期内，报纸须刊登至少两次（《环境影响评价公众参与办法》第十一条）；网络平台和项目所在地的张贴"
+                "须同步公开，不少于十个工作日，本报刊登不能替代。"),),
+    rules=(consultation_runs_ten_working_days, printed_twice_in_consultation),
+    price_category="eia-publicity",
+    compose=wording.compose_eia_publicity,
+)
+
+AUCTION = NoticeType(
+    code="auction", title="拍卖公告",
+    label="拍卖人公告拍卖的时间、地点、标的、展示和竞买手续（拍卖日七日前刊登）",
+    blurb="拍卖日七日前刊登：时间、地点、标的、展示、竞买手续",
+    fields=(
+        company("auctioneer", "拍卖人", help="拍卖企业的名称，例如：广东某某拍卖有限公司"),
+        Field("consignor", "委托人", TEXT, required=False, max_length=NAME_MAX, in_text=True,
+              help="例如：广州市天河区人民法院、某某资产管理有限公司；不愿写明的可不填"),
+        date("sale_on", "拍卖日期", in_text=True, help="刊登日期至少在拍卖日七日前，例如：2026-12-08"),
+        Field("sale_time", "拍卖时间", TEXT, required=False, max_length=SHORT_MAX, in_text=True,
+              help="例如：上午10时"),
+        Field("sale_place", "拍卖地点", TEXT, max_length=LONG_MAX, in_text=True,
+              help="例如：本公司拍卖厅（广州市越秀区某路1号3楼）"),
+        Field("lots", "拍卖标的", LONGTEXT, max_length=BODY_MAX, in_text=True,
+              help="例如：位于广州市海珠区某路18号101房的房产（建筑面积86.5平方米），参考价人民币260万元"),
+        date("view_from", "展示开始日期", in_text=True, help="例如：2026-12-04"),
+        date("view_to", "展示截止日期", in_text=True, help="展示不少于两日，例如：2026-12-07"),
+        Field("view_place", "展示地点", TEXT, max_length=LONG_MAX, in_text=True, help="例如：标的所在地"),
+        Field("procedures", "参与竞买应当办理的手续", LONGTEXT, max_length=LONG_MAX * 2, in_text=True,
+              help="例如：竞买人须于2026年12月7日17时前持有效身份证件到本公司办理竞买登记手续，并交纳竞买保证金人民币20万元"),
+        *CONTACT_FIELDS,
+    ),
+    required=(
+        Phrase("auction-viewing", "拍卖标的展示的时间、地点", _rx(r"展示|预展|看样"),
+               "正文须写明拍卖标的展示的时间、地点（《拍卖法》第四十六条），例如：展示时间：2026年12月4日至7日；展示地点：标的所在地。"),
+        Phrase("auction-procedures", "参与竞买应当办理的手续", _rx(r"手续|竞买登记|报名|保证金"),
+               "正文须写明参与竞买应当办理的手续（《拍卖法》第四十六条），例如：竞买人须持有效身份证件办理竞买登记手续。"),
+    ),
+    closings=("特此公告",),
+    # 拍卖法 Art. 45: 拍卖人应当于拍卖日七日前发布拍卖公告.
+    deadline=Deadline("sale_on", 7, "拍卖公告刊登期限（拍卖日七日前）", "《拍卖法》第四十五条", before=True),
+    rules=(sale_fits_its_viewing,),
+    price_category="auction",
+    compose=wording.compose_auction,
+)
+
+RENAME = NoticeType(
+    code="rename", title="更名声明",
+    label="单位名称变更，告知客户和债权人",
+    fields=(
+        company("old_name", "原名称", help="例如：广州市某某贸易有限公司"),
+        company("new_name", "新名称", help="与变更后的营业执照一致，例如：广州某某科技有限公司"),
+        uscc(required=False, help="18位，名称变更后不变，例如：91440101MA5ACCGH4T"),
+        Field("registrar", "核准变更的登记机关", TEXT, required=False, max_length=NAME_MAX, in_text=True,
+              help="例如：广州市市场监督管理局"),
+        date("changed_on", "变更日期", required=False, not_future=True, in_text=True,
+             help="变更登记核准的日期，例如：2026-11-20"),
+    ),
+    required=(Phrase("rename", "名称变更为……", _rx(r"变更为|更名为|更改为|改名为|名称变更"),
+                     "更名声明须写明原名称变更为新名称，例如：本公司名称自2026年11月20日起变更为“广州某某科技有限公司”。"),),
+    closings=("特此声明", "特此公告"),
+    notes=(Note("名称变更须自作出变更决议、决定之日起三十日内向登记机关申请变更登记（《市场主体登记管理条例》及其实施细则）；"
+                "登报声明不能代替变更登记。名称变更不影响合同的履行（《民法典》第五百三十二条）。"),),
+    rules=(names_differ,),
+    price_category="rename",
+    compose=wording.compose_rename,
+)
+
+RELOCATION = NoticeType(
+    code="relocation", title="迁址声明",
+    label="单位搬迁到新地址办公，告知客户",
+    fields=(
+        company(help="例如：广州市某某贸易有限公司"),
+        uscc(required=False),
+        Field("old_address", "原地址", TEXT, max_length=LONG_MAX, in_text=True, help="例如：广州市天河区某路1号"),
+        Field("new_address", "新地址", TEXT, max_length=LONG_MAX, in_text=True, help="例如：广州市黄埔区某大道8号"),
+        date("moved_on", "迁址日期", required=False, in_text=True, help="例如：2026-12-01"),
+        *CONTACT_FIELDS[:2],
+    ),
+    required=(Phrase("relocation", "由……迁至……", _rx(r"迁至|迁往|迁入|搬迁至|搬至|搬到|迁到"),
+                     "迁址声明须写明迁往的新地址，例如：本公司自2026年12月1日起迁至广州市黄埔区某大道8号办公。"),),
+    closings=("特此声明", "特此公告", "特此告知"),
+    notes=(Note("住所变更须自变更之日起三十日内申请变更登记，迁往其他登记机关辖区的，应在迁入前向迁入地登记机关申请"
+                "（《市场主体登记管理条例》及其实施细则）；登报声明不能代替变更登记。"),),
+    rules=(addresses_differ,),
+    price_category="relocation",
+    compose=wording.compose_relocation,
+)
+
+NEW_SEAL = NoticeType(
+    code="new-seal", title="启用新章声明",
+    label="单位启用新印章（更名、遗失或损坏后重新刻制），原印章作废",
+    fields=(
+        company(help="例如：广州市某某贸易有限公司"),
+        uscc(required=False),
+        Field("seal_kind", "启用的印章", TEXT, max_length=LONG_MAX, in_text=True,
+              suggestions=("公章", "财务专用章", "合同专用章", "发票专用章", "法人名章"), help="例如：公章"),
+        Field("seal_code", "新印章编码", SEAL_CODE, required=False, max_length=17, in_text=True,
+              help="13位数字，见印章备案回执，例如：4401060123457"),
+        Field("reason", "启用原因", TEXT, required=False, max_length=SHORT_MAX, in_text=True,
+              suggestions=("原印章遗失", "原印章损坏", "单位名称变更"), help="例如：原印章遗失"),
+        date("since", "启用日期", required=False, in_text=True, help="例如：2026-12-01"),
+        Field("old_void", "原印章同时作废", BOOL, required=False, default="1"),
+    ),
+    required=(Phrase("new-seal", "启用新印章", _rx(r"启用"),
+                     "启用新章声明须写明启用的新印章，例如：本公司自2026年12月1日起启用新的公章。"),),
+    closings=("特此声明", "声明作废"),
+    notes=(Note("新刻制的印章须到公安机关备案；原印章遗失的，另须刊登遗失声明或在本声明中写明原印章作废。"),),
+    price_category="new-seal",
+    compose=wording.compose_new_seal,
+)
+
+FAMILY_SEARCH = NoticeType(
+    code="family-search", title="寻亲启事",
+    label="寻找失散的亲人",
+    blurb="寻找失散的亲人，请知情者联系",
+    fields=(
+        Field("seeker", "寻亲人", TEXT, max_length=NAME_MAX, in_text=True, help="例如：陈小明"),
+        Field("relation", "寻找的是寻亲人的", TEXT, max_length=SHORT_MAX, in_text=True,
+              suggestions=("父亲", "母亲", "亲生父母", "儿子", "女儿", "哥哥", "姐姐", "弟弟", "妹妹"),
+              help="例如：亲生父母"),
+        Field("sought", "寻找的人", TEXT, max_length=NAME_MAX, in_text=True,
+              help="姓名，不知道姓名的写称呼，例如：陈大明"),
+        Field("circumstances", "失散经过", LONGTEXT, max_length=LONG_MAX * 2, in_text=True,
+              help="时间、地点和经过，例如：1990年春节前后在广州火车站附近走失，当时约5岁"),
+        Field("features", "体貌特征和随身物品", LONGTEXT, required=False, max_length=LONG_MAX * 2, in_text=True,
+              help="例如：左耳后有一颗黑痣，走失时穿红色棉袄"),
+        Field("contact_person", "联系人", required=False, in_text=True, help="不填则为寻亲人，例如：陈先生"),
+        Field("contact_phone", "联系电话", PHONE, max_length=30, in_text=True, help="例如：13800138000"),
+    ),
+    required=(Phrase("family-contact", "联系电话", _rx(r"电话|手机|微信|联系"),
+                     "寻亲启事须写明联系方式，例如：如有知情者，请与陈先生联系，联系电话：13800138000。"),),
+    closings=("特此启事", "必有重谢", "万分感谢", "不胜感激"),
+    notes=(Note("寻找走失或被拐的亲人，请同时向公安机关报案。"),),
+    rules=(seeker_is_not_the_sought,),
+    price_category="family-search",
+    compose=wording.compose_family_search,
+)
+
+FOUNDLING_TITLES = ("认领启事", "寻亲公告")
+
+FOUNDLING = NoticeType(
+    code="foundling", title=FOUNDLING_TITLES[0], titles=FOUNDLING_TITLES,
+    label="民政部门、儿童福利机构为查找不到父母的儿童寻找亲生父母（公告六十日）",
+    blurb="民政部门、福利机构为弃婴、儿童寻找父母",
+    fields=(
+        Field("heading", "公告标题", CHOICE, required=False, default=FOUNDLING_TITLES[0],
+              choices=tuple((t, t) for t in FOUNDLING_TITLES)),
+        Field("announcer", "发布单位", TEXT, max_length=NAME_MAX, in_text=True,
+              help="民政部门或儿童福利机构，例如：广州市社会福利院"),
+        Field("child", "儿童的姓名或称呼", TEXT, max_length=NAME_MAX, in_text=True,
+              help="福利机构所取的姓名，例如：福小安"),
+        Field("sex", "性别", CHOICE, choices=(("男", "男"), ("女", "女")), in_text=True),
+        Field("birth", "出生日期或年龄", TEXT, required=False, max_length=SHORT_MAX, in_text=True,
+              help="例如：2026年8月出生 或 约3个月大"),
+        date("found_on", "发现日期", in_text=True, not_future=True, before_publication=True, help="例如：2026-11-02"),
+        Field("found_place", "发现地点", TEXT, max_length=LONG_MAX, in_text=True,
+              help="例如：广州市白云区某街道某路口"),
+        Field("features", "体貌特征和随身物品", LONGTEXT, required=False, max_length=LONG_MAX * 2, in_text=True,
+              help="例如：身穿白色连体衣，包裹中有奶瓶一个"),
+        Field("contact_address", "认领地点", TEXT, max_length=LONG_MAX, in_text=True,
+              help="例如：广州市社会福利院（广州市白云区某路1号）"),
+        Field("contact_phone", "联系电话", PHONE, max_length=30, in_text=True, help="例如：020-87654321"),
+    ),
+    # 中国公民收养子女登记办法 Art. 7: 自公告之日起满60日……未认领的，视为查找不到生父母的弃婴、儿童.
+    required=(Phrase("claim-60-days", "自公告之日起六十日内认领",
+                     _rx(r"(?:六十|60)\s*(?:日|天|个自然日)|两个月|二个月"),
+                     "认领启事须写明亲生父母或其他监护人认领的期限：自公告之日起六十日（《中国公民收养子女登记办法》第七条），"
+                     "例如：请该儿童的亲生父母或者其他监护人自本公告刊登之日起六十日内认领。"),),
+    closings=("特此公告", "特此启事"),
+    creditor_periods=(CreditorPeriod(60, "认领期限（自公告之日起六十日）", "《中国公民收养子女登记办法》第七条",
+                                     "认领期限自刊登之日起六十日"),),
+    rules=(foundling_is_announced_by_an_office,),
+    price_category="foundling",
+    compose=wording.compose_foundling,
+)
+
+APOLOGY = NoticeType(
+    code="apology", title="道歉声明",
+    label="公开赔礼道歉，常为法院判决、调解书所定",
+    blurb="公开赔礼道歉（判决、调解书或协议所定）",
+    fields=(
+        Field("apologiser", "道歉人", TEXT, max_length=NAME_MAX, in_text=True,
+              help="例如：张三 或 广州某某传媒有限公司"),
+        Field("injured", "被道歉人", TEXT, max_length=NAME_MAX, in_text=True, help="例如：李四"),
+        # Named in the composed text; a text the court worded need not name them.
+        Field("court", "法院", TEXT, required=False, max_length=NAME_MAX,
+              help="法院判决或调解书所定的道歉填写，例如：广州市天河区人民法院"),
+        Field("case_number", "案号", TEXT, required=False, max_length=SHORT_MAX,
+              help="照判决书录入，例如：（2026）粤0106民初12345号"),
+        Field("ruling", "文书", CHOICE, required=False, default="民事判决书",
+              choices=(("民事判决书", "民事判决书"), ("民事调解书", "民事调解书"))),
+        Field("statement", "道歉内容", LONGTEXT, max_length=BODY_MAX, in_text=True,
+              help="判决、调解书确定或经法院审核的文字照录，例如：本人于2026年5月在微信群发布的有关李四的言论失实，"
+                   "侵害了李四的名誉权，特此向李四赔礼道歉。"),
+        Field("verbatim", "判决已确定道歉全文，照登（不加开头和结尾）", BOOL, required=False),
+    ),
+    required=(Phrase("apology", "道歉、致歉", _rx(r"道歉|致歉|歉意"),
+                     "道歉声明须写明道歉，例如：特此向李四赔礼道歉。"),),
+    closings=wording.APOLOGY_CLOSINGS,
+    notes=(Note("法院判决赔礼道歉的，道歉内容一般须经法院审核，请照审核后的文字刊登，并按判决写明的报纸和期限刊登"
+                "（《民法典》第一千条）。"),),
+    rules=(apology_parties_differ, case_number_is_written_as_courts_write_it),
+    price_category="apology",
+    compose=wording.compose_apology,
+)
+
 # The registry: every other module looks a type up here, at the time it needs it (a test may add
 # a type to it for its duration: tests/app/test_new_type.py).
 CATALOGUE: dict[str, NoticeType] = {t.code: t for t in (
-    LOST_DOCUMENT, REVOCATION, LIQUIDATION, CAPITAL_REDUCTION, MERGER, DIVISION, CORRECTION)}
+    LOST_DOCUMENT, REVOCATION, LIQUIDATION, CAPITAL_REDUCTION, MERGER, DIVISION, CORRECTION,
+    DEBT_ASSIGNMENT, EIA_PUBLICITY, AUCTION, RENAME, RELOCATION, NEW_SEAL, FAMILY_SEARCH, FOUNDLING, APOLOGY)}
 
 # The publisher's default print order of the types in the column: the catalogue's (the seed page
 # mixes them; grouping by type is what the editors asked for). An administrator changes it at

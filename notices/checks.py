@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field as dc_field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Callable, Mapping, Sequence
 
 from notices import catalogue as cat
@@ -376,6 +376,9 @@ def _check_statutory_deadline(result: CheckResult, t: NoticeType, deadline: cat.
         result.add(INFO, "window-not-checked",
                    f"未填写{label}，未核对{deadline.label}（{deadline.article}）。", deadline.from_field)
         return
+    if deadline.before:
+        _check_notice_before(result, deadline, start, label)
+        return
     window = statutory_window(start, deadline.days, deadline.label, deadline.article)
     result.windows.append(window)
     if pub is None:
@@ -391,6 +394,28 @@ def _check_statutory_deadline(result: CheckResult, t: NoticeType, deadline: cat.
     else:
         result.add(INFO, "window-ok", f"{deadline.label}截至{format_date_cn(window.ends)}，"
                                       f"计划刊登日期在期限内。", DATE_FIELD)
+
+
+def _check_notice_before(result: CheckResult, deadline: cat.Deadline, event: date, label: str) -> None:
+    """A notice due at least `days` days before the event in a field (拍卖法 Art. 45: 拍卖日七日
+    前): the last issue it may appear in is event − days. A later issue is an error: the notice
+    would announce what the law does not allow any more (a sale fewer than seven days away).
+    Its window ends before it starts: it ends on that last issue (the desk's urgency reads `ends`)
+    and starts at the event it counts back from (the form and the desk print it so)."""
+    last = event - timedelta(days=deadline.days)
+    result.windows.append(Window(label=deadline.label, starts=event, ends=last, nominal_end=last,
+                                 days=deadline.days, article=deadline.article))
+    pub = result.publication_date
+    if pub is None:
+        return
+    if pub > last:
+        result.add(ERROR, "too-late-before",
+                   f"刊登日期{format_date_cn(pub)}距{label}{format_date_cn(event)}不足{deadline.days}日。"
+                   f"{deadline.article}规定应在{label}{deadline.days}日前刊登，即最迟{format_date_cn(last)}。"
+                   f"请改选{format_date_cn(last)}以前的刊登日期，或推迟{label}。", DATE_FIELD)
+    else:
+        result.add(INFO, "window-ok", f"{deadline.label}：最迟{format_date_cn(last)}刊登，计划刊登日期在期限内。",
+                   DATE_FIELD)
 
 
 def _note_provisional_window(result: CheckResult) -> None:

@@ -14,10 +14,13 @@ rules about dates as flags on the date field (`Field.before_publication`, `Field
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Mapping
 
 from notices import entities
+from notices.dates import format_date, parse_date
+from notices.deadlines import is_working_day
 from notices.entities import EntityKind
 from notices.money import format_amount, parse_amount
 from notices.privacy import mask_id_numbers
@@ -430,3 +433,142 @@ def _claims_days_fit(result: CheckResult, kind: EntityKind) -> None:
             result.error("claims-days", message, "claims_days")
         else:
             result.warning("claims-days", message, "claims_days")
+
+
+# ---------------------------------------------------------------------------------------------
+# The notice types beyond companies' (docs/law.md §9): 债权转让暨催收公告, 环评公示, 拍卖公告,
+# 更名/迁址/启用新章声明, 寻亲启事, 认领启事, 道歉声明.
+def _same(result: CheckResult, first: str, second: str) -> bool:
+    f = result.fields
+    a, b = f.get(first, "").strip(), f.get(second, "").strip()
+    return bool(a) and a == b and not {first, second} & result.failed_fields
+
+
+def assignment_parties_differ(result: CheckResult, t: NoticeType) -> None:
+    """债权转让: the assignee is someone other than the assignor."""
+    if _same(result, "assignor", "assignee"):
+        result.error("same-party", "受让方与转让方相同，请核对，例如：转让方为某某银行股份有限公司广州分行，"
+                                   "受让方为某某资产管理股份有限公司广东省分公司。", "assignee")
+
+
+def _working_days(first: date, last: date) -> int:
+    """The working days from `first` to `last`, both counted (as consultation periods are)."""
+    return sum(1 for n in range((last - first).days + 1) if is_working_day(first + timedelta(days=n)))
+
+
+def consultation_runs_ten_working_days(result: CheckResult, t: NoticeType) -> None:
+    """环境影响评价公众参与办法 Art. 10: the public is consulted for at least 10 working days, the
+    first and last day counted as published consultation notices count them."""
+    f = result.fields
+    if {"consult_from", "consult_to"} & result.failed_fields:
+        return
+    first, last = parse_date(f.get("consult_from", "")), parse_date(f.get("consult_to", ""))
+    if first is None or last is None:
+        return
+    if last < first:
+        result.error("date-order", "征求意见的截止日期早于开始日期，请核对，例如：2026年11月27日至2026年12月10日。",
+                     "consult_to")
+        return
+    days = _working_days(first, last)
+    if days < CONSULTATION_WORKING_DAYS:
+        result.error("consultation-short",
+                     f"征求意见期{format_date(first)}至{format_date(last)}只有{days}个工作日。《环境影响评价公众参与办法》"
+                     f"第十条规定征求公众意见的期限不得少于十个工作日，请延后截止日期。", "consult_to")
+
+
+CONSULTATION_WORKING_DAYS = 10
+
+
+def printed_twice_in_consultation(result: CheckResult, t: NoticeType) -> None:
+    """环境影响评价公众参与办法 Art. 11 (2): the newspaper publishes the information at least twice
+    within the consultation period: this order's issue and the second date, both inside it."""
+    f = result.fields
+    pub = result.publication_date
+    second = parse_date(f.get("second_date", ""))
+    first_day, last_day = parse_date(f.get("consult_from", "")), parse_date(f.get("consult_to", ""))
+    if pub is not None and second is not None and second == pub and "second_date" not in result.failed_fields:
+        result.error("same-date", f"第二次刊登日期与本次刊登日期相同（{format_date(pub)}）。报纸须刊登两次，"
+                                  "请另选征求意见期内的一天，例如本次刊登后的第三天。", "second_date")
+        return
+    if first_day is None or last_day is None or {"consult_from", "consult_to"} & result.failed_fields:
+        return
+    outside = "须在征求意见期（{}至{}）内，期外刊登的不计入《环境影响评价公众参与办法》第十一条规定的两次。".format(
+        format_date(first_day), format_date(last_day))
+    if pub is not None and not first_day <= pub <= last_day:
+        result.error("outside-consultation", f"刊登日期{format_date(pub)}{outside}请另选刊登日期或调整征求意见期。",
+                     "publication_date")
+    if second is not None and "second_date" not in result.failed_fields and not first_day <= second <= last_day:
+        result.error("outside-consultation", f"第二次刊登日期{format_date(second)}{outside}", "second_date")
+
+
+def sale_fits_its_viewing(result: CheckResult, t: NoticeType) -> None:
+    """拍卖法 Art. 48: the lots are shown before the sale, for at least two days."""
+    f = result.fields
+    if {"view_from", "view_to", "sale_on"} & result.failed_fields:
+        return
+    first, last = parse_date(f.get("view_from", "")), parse_date(f.get("view_to", ""))
+    sale = parse_date(f.get("sale_on", ""))
+    if first is None or last is None:
+        return
+    if last < first:
+        result.error("date-order", "展示截止日期早于开始日期，请核对，例如：2026年12月4日至2026年12月7日。", "view_to")
+        return
+    if (last - first).days + 1 < 2:
+        until = format_date(first + timedelta(days=1))
+        result.error("viewing-short", "《拍卖法》第四十八条规定拍卖标的的展示时间不得少于两日，请延长展示时间，"
+                                      f"例如：{format_date(first)}至{until}。", "view_to")
+    if sale is not None and last > sale:
+        result.error("viewing-after-sale", f"展示时间应在拍卖日（{format_date(sale)}）以前，请核对展示日期。",
+                     "view_to")
+
+
+def names_differ(result: CheckResult, t: NoticeType) -> None:
+    """更名声明: the new name differs from the old one."""
+    if _same(result, "old_name", "new_name"):
+        result.error("same-name", "变更后的名称与原名称相同，请核对，例如：原名称广州市某某贸易有限公司，"
+                                  "新名称广州某某科技有限公司。", "new_name")
+
+
+def addresses_differ(result: CheckResult, t: NoticeType) -> None:
+    """迁址声明: the new address differs from the old one."""
+    if _same(result, "old_address", "new_address"):
+        result.error("same-address", "新地址与原地址相同，请核对，例如：原地址广州市天河区某路1号，"
+                                     "新地址广州市黄埔区某大道8号。", "new_address")
+
+
+def seeker_is_not_the_sought(result: CheckResult, t: NoticeType) -> None:
+    if _same(result, "seeker", "sought"):
+        result.error("same-person", "寻找的人与寻亲人相同，请核对，例如：寻亲人陈小明，寻找的人陈大明。", "sought")
+
+
+def foundling_is_announced_by_an_office(result: CheckResult, t: NoticeType) -> None:
+    """A foundling's parents are sought by the civil affairs office before an adoption is
+    registered (收养登记办法 Art. 7) or by the welfare institution that takes the child in; since
+    2009 a person who finds a child reports it to the police (民发〔2008〕132号) and does not
+    place the notice. Asked, not refused: who may announce is the office's practice."""
+    announcer = result.fields.get("announcer", "")
+    if announcer and "announcer" not in result.failed_fields and not _OFFICE.search(announcer):
+        result.warning("foundling-announcer",
+                       f"“{mask_id_numbers(announcer)}”看来不是民政部门或儿童福利机构。捡拾弃婴、儿童的个人应向当地公安机关报案，由公安机关"
+                       "送交儿童福利机构；寻亲（认领）公告由民政部门或儿童福利机构发布。请核对发布单位，例如："
+                       "广州市民政局、广州市社会福利院。", "announcer")
+
+
+# Who announces a foundling: a civil affairs office, a welfare or protection institution, the police.
+_OFFICE = re.compile(r"民政|福利院|福利机构|儿童福利|救助|保护中心|公安|派出所|人民政府|收养登记")
+
+
+def apology_parties_differ(result: CheckResult, t: NoticeType) -> None:
+    if _same(result, "apologiser", "injured"):
+        result.error("same-party", "道歉人与被道歉人相同，请核对，例如：道歉人张三，被道歉人李四。", "injured")
+
+
+# A case number as courts write it: （2026）粤0106民初12345号.
+_CASE_NUMBER = re.compile(r"[（(]\s*\d{4}\s*[）)]\s*[\u4e00-\u9fff]{0,2}\d{0,6}[\u4e00-\u9fff]{1,6}\d+号")
+
+
+def case_number_is_written_as_courts_write_it(result: CheckResult, t: NoticeType) -> None:
+    number = result.fields.get("case_number", "")
+    if number and "case_number" not in result.failed_fields and not _CASE_NUMBER.fullmatch(number):
+        result.warning("case-number", f"案号“{mask_id_numbers(number)}”的写法与法院文书不同，"
+                                      "请按判决书（调解书）照录，例如：（2026）粤0106民初12345号。", "case_number")

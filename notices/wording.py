@@ -284,6 +284,124 @@ def compose_correction(f: Fields) -> str:
             f"“{_v(f, 'wrong_text')}”应为“{_v(f, 'correct_text')}”，特此更正。")
 
 
+# ---------------------------------------------------------------------------------------------
+# The notice types beyond companies' (docs/law.md §9).
+def _sentence(value: str) -> str:
+    """A value typed as a clause, ended as a sentence: 。 added unless it ends with one."""
+    value = value.strip()
+    return value if not value or value[-1] in "。！？；;" else value + "。"
+
+
+def _date_words(fields: Fields, name: str) -> str:
+    d = parse_date(_v(fields, name))
+    return format_date(d) if d else _v(fields, name)
+
+
+def compose_debt_assignment(f: Fields) -> str:
+    """债权转让暨催收公告: the assignor tells the debtors of the assignment (Civil Code Art. 546),
+    the assignee demands performance (the 催收 that interrupts limitation, Art. 195)."""
+    assignor = _v(f, "assignor")
+    assignee = _v(f, "assignee")
+    signed = _date_words(f, "assigned_on")
+    agreement = _v(f, "agreement") or "《债权转让协议》"
+    when = f"于{signed}" if signed else ""
+    text = (f"根据{_with_code(assignor, _v(f, 'assignor_uscc'))}与{_with_code(assignee, _v(f, 'assignee_uscc'))}"
+            f"{when}签订的{agreement}，{assignor}已将其对下列债务人及其担保人享有的主债权及担保合同项下的全部权利，"
+            f"依法转让给{assignee}。{assignor}特此通知下列债务人、担保人及其承继人。"
+            f"{assignee}作为上述债权的受让方，现要求下列债务人、担保人自本公告刊登之日起，立即向{assignee}"
+            f"履行还款义务或者相应的担保责任。债务人、担保人及债权金额：{_sentence(_v(f, 'debtors'))}")
+    return text + _contact(f) + "特此公告。"
+
+
+def compose_eia_publicity(f: Fields) -> str:
+    """环评公示: the five items of 环境影响评价公众参与办法 Art. 10, numbered as the notices print them."""
+    text = (f"{_v(f, 'project')}环境影响报告书征求意见稿已编制完成。根据《环境影响评价公众参与办法》，"
+            f"{_v(f, 'builder')}现公开下列信息，征求公众意见："
+            f"一、征求意见稿全文的网络链接：{_v(f, 'report_link')}；"
+            f"查阅纸质报告书的方式和途径：{_sentence(_v(f, 'paper_copy'))}"
+            f"二、征求意见的公众范围：{_sentence(_v(f, 'public_scope'))}"
+            f"三、公众意见表的网络链接：{_sentence(_v(f, 'form_link'))}"
+            f"四、公众提出意见的方式和途径：{_sentence(_v(f, 'how_to_comment'))}{_contact(f)}"
+            f"五、公众提出意见的起止时间：{_date_words(f, 'consult_from')}至{_date_words(f, 'consult_to')}。")
+    return text + "特此公示。"
+
+
+def compose_auction(f: Fields) -> str:
+    """拍卖公告: the items of 拍卖法 Art. 46 — time and place, the lots, when and where they are
+    shown, what a bidder must do."""
+    consignor = f"受{_v(f, 'consignor')}委托，" if _v(f, "consignor") else ""
+    at = f"{_date_words(f, 'sale_on')}{_v(f, 'sale_time')}"
+    text = (f"{consignor}{_v(f, 'auctioneer')}定于{at}在{_v(f, 'sale_place')}公开拍卖下列标的："
+            f"{_sentence(_v(f, 'lots'))}"
+            f"展示时间：{_date_words(f, 'view_from')}至{_date_words(f, 'view_to')}；"
+            f"展示地点：{_sentence(_v(f, 'view_place'))}"
+            f"{_sentence(_v(f, 'procedures'))}")
+    return text + _contact(f) + "特此公告。"
+
+
+def compose_rename(f: Fields) -> str:
+    """更名声明: a new name carries the same rights and debts (Civil Code Art. 532)."""
+    old, new = _v(f, "old_name"), _v(f, "new_name")
+    registrar = f"经{_v(f, 'registrar')}核准，" if _v(f, "registrar") else ""
+    since = f"自{_date_words(f, 'changed_on')}起" if _v(f, "changed_on") else ""
+    code = "，统一社会信用代码不变" if _v(f, "uscc") else ""
+    return (f"{_with_code(old, _v(f, 'uscc'))}{registrar}{since}名称变更为“{new}”{code}。"
+            f"原以“{old}”名义签订的合同、享有的债权和承担的债务，均由“{new}”继续享有和承担。特此声明。")
+
+
+def compose_relocation(f: Fields) -> str:
+    since = f"自{_date_words(f, 'moved_on')}起" if _v(f, "moved_on") else ""
+    text = (f"{_with_code(_v(f, 'company'), _v(f, 'uscc'))}{since}由{_v(f, 'old_address')}"
+            f"迁至{_v(f, 'new_address')}办公。")
+    return text + _contact(f) + "特此声明。"
+
+
+def compose_new_seal(f: Fields) -> str:
+    seal = _v(f, "seal_kind")
+    since = f"自{_date_words(f, 'since')}起" if _v(f, "since") else ""
+    code = f"（印章编码：{_v(f, 'seal_code')}）" if _v(f, "seal_code") else ""
+    reason = f"因{_v(f, 'reason')}，" if _v(f, "reason") else ""
+    text = f"{_with_code(_v(f, 'company'), _v(f, 'uscc'))}{reason}{since}启用新的{seal}{code}。"
+    if truthy(f.get("old_void")):
+        text += f"原{seal}同时停止使用，声明作废。"
+    return text + "特此声明。"
+
+
+def compose_family_search(f: Fields) -> str:
+    features = _sentence(_v(f, "features"))
+    person = _v(f, "contact_person") or _v(f, "seeker")
+    return (f"{_v(f, 'seeker')}寻找{_v(f, 'relation')}{_v(f, 'sought')}。{_sentence(_v(f, 'circumstances'))}{features}"
+            f"如有知情者，请与{person}联系，联系电话：{_v(f, 'contact_phone')}。特此启事。")
+
+
+def compose_foundling(f: Fields) -> str:
+    """认领启事 for a foundling: the parents or guardians come forward within sixty days of the
+    notice (中国公民收养子女登记办法 Art. 7)."""
+    birth = f"，{_v(f, 'birth')}" if _v(f, "birth") else ""
+    features = _sentence(_v(f, "features"))
+    return (f"{_v(f, 'child')}，{_v(f, 'sex')}{birth}，于{_date_words(f, 'found_on')}在{_v(f, 'found_place')}被发现。"
+            f"{features}请该儿童的亲生父母或者其他监护人自本公告刊登之日起六十日内，持有效证件到"
+            f"{_v(f, 'contact_address')}认领，联系电话：{_v(f, 'contact_phone')}。逾期无人认领的，"
+            f"视为查找不到生父母的儿童，由{_v(f, 'announcer')}依法安置。特此公告。")
+
+
+def compose_apology(f: Fields) -> str:
+    """道歉声明: the words of the apology as the judgment, mediation or agreement has them. Where
+    the court fixed the whole text it is printed as it stands (Civil Code Art. 1000)."""
+    statement = _sentence(_v(f, "statement"))
+    if truthy(f.get("verbatim")):
+        return statement
+    # "根据广州市天河区人民法院（2026）粤0106民初12345号民事判决书，…"
+    by = (f"根据{_v(f, 'court')}{_v(f, 'case_number')}{_v(f, 'ruling') or '民事判决书'}，"
+          if _v(f, "case_number") else "")
+    text = f"{by}{_v(f, 'apologiser')}向{_v(f, 'injured')}公开赔礼道歉：{statement}"
+    return text if any(c in text[-12:] for c in APOLOGY_CLOSINGS) else text + "特此致歉。"
+
+
+# How an apology may end (the catalogue's closings of 道歉声明): 特此致歉, …赔礼道歉。
+APOLOGY_CLOSINGS = ("特此致歉", "特此道歉", "特此声明", "赔礼道歉", "深表歉意", "诚挚歉意", "郑重道歉")
+
+
 def compose_text(notice_type: NoticeType, fields: Fields) -> str:
     """The standard body (after the title) of a notice of this type."""
     return notice_type.compose(fields)
