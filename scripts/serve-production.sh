@@ -9,6 +9,7 @@
 #   SECRET_KEY AUDIT_KEY PUBLIC_BASE_URL TRUSTED_HOSTS TRUSTED_PROXY_HOPS   see README
 #   MAIL_SERVER MAIL_PORT MAIL_USE_TLS MAIL_USE_SSL MAIL_USERNAME MAIL_PASSWORD MAIL_DEFAULT_SENDER
 #                           optional: with MAIL_SERVER, `flask send-mail` runs beside gunicorn
+#                           (`flask send-webhooks` always does)
 #   ENV_FILE                optional: a file of NAME=value lines setting the above, the same file
 #                           the operator sources before any `flask` command (README, "Production")
 set -euo pipefail
@@ -56,22 +57,22 @@ PY
     -f deploy/postgres-grants.sql
   unset grants_password
 fi
-if [ -z "${MAIL_SERVER:-}" ]; then
-  exec .venv/bin/gunicorn -c deploy/gunicorn.conf.py "app:create_app()"
-fi
-# Mail (README, "Mail"): the outbox's sender runs beside gunicorn. TERM or INT stops both; if
-# either ends, the other is stopped and the script exits with its status, so that the service
-# manager restarts the pair (mails wait in the outbox meanwhile, none is lost).
-.venv/bin/flask --app app send-mail &
-sender=$!
-# Agencies' status webhooks (README, "JSON API v1"): their outbox's sender, the same way.
+# Beside gunicorn, the outboxes' senders: agencies' status webhooks (README, "JSON API v1") always,
+# progress mails (README, "Mail") when MAIL_SERVER is set. TERM or INT stops them all; if one
+# ends, the others are stopped and the script exits with its status, so that the service manager
+# restarts them together (mails and webhooks wait in their outboxes meanwhile, none is lost).
+pids=()
 .venv/bin/flask --app app send-webhooks &
-hooks=$!
+pids+=("$!")
+if [ -n "${MAIL_SERVER:-}" ]; then
+  .venv/bin/flask --app app send-mail &
+  pids+=("$!")
+fi
 .venv/bin/gunicorn -c deploy/gunicorn.conf.py "app:create_app()" &
-web=$!
-trap 'kill -TERM "$web" "$sender" "$hooks" 2>/dev/null' TERM INT
+pids+=("$!")
+trap 'kill -TERM "${pids[@]}" 2>/dev/null' TERM INT
 status=0
-wait -n "$web" "$sender" "$hooks" || status=$?
-kill -TERM "$web" "$sender" "$hooks" 2>/dev/null || true
-wait "$web" "$sender" "$hooks" 2>/dev/null || true
+wait -n "${pids[@]}" || status=$?
+kill -TERM "${pids[@]}" 2>/dev/null || true
+wait "${pids[@]}" 2>/dev/null || true
 exit "$status"

@@ -137,6 +137,35 @@ def test_serve_production_reads_the_settings_from_env_file(tmp_path):
     assert missing.returncode == 2 and "ENV_FILE" in missing.stderr
 
 
+def _serve_with_stand_ins(tmp_path, **env) -> list[str]:
+    """serve-production.sh run from a copy of the project whose .venv/bin/flask and gunicorn only
+    say they ran (and the senders wait to be stopped): which processes it starts beside gunicorn."""
+    (tmp_path / "scripts").mkdir(parents=True)
+    shutil.copy(ROOT / "scripts" / "serve-production.sh", tmp_path / "scripts")
+    bin_dir = tmp_path / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    log = tmp_path / "started.log"
+    (bin_dir / "flask").write_text(f'#!/bin/sh\necho "flask $3" >> {log}\n'
+                                   'case "$3" in send-*) exec sleep 30 ;; esac\n', encoding="utf-8")
+    (bin_dir / "gunicorn").write_text(f'#!/bin/sh\nsleep 0.5\necho gunicorn >> {log}\n', encoding="utf-8")
+    for tool in bin_dir.iterdir():
+        tool.chmod(0o755)
+    base = {k: v for k, v in os.environ.items() if not k.startswith("MAIL_")}
+    done = subprocess.run(["bash", str(tmp_path / "scripts" / "serve-production.sh")], capture_output=True, text=True,
+                          timeout=20, env={**base, "DATABASE_URL": "postgresql+psycopg://gonggao_app@127.0.0.1/x",
+                                           "RATELIMIT_STORAGE_URI": "redis://:pw@127.0.0.1:6379/0", **env})
+    assert done.returncode == 0, done.stderr        # gunicorn ended (status 0): the senders were stopped
+    return sorted(log.read_text(encoding="utf-8").split("\n")[:-1])
+
+
+def test_the_webhook_sender_runs_beside_gunicorn_with_or_without_mail(tmp_path):
+    """Agencies' webhooks wait in their outbox until `flask send-webhooks` sends them: it runs
+    whether or not mail is set up; `flask send-mail` only with MAIL_SERVER."""
+    assert _serve_with_stand_ins(tmp_path / "a") == ["flask send-webhooks", "flask upgrade-db", "gunicorn"]
+    assert _serve_with_stand_ins(tmp_path / "b", MAIL_SERVER="smtp.example.com") == [
+        "flask send-mail", "flask send-webhooks", "flask upgrade-db", "gunicorn"]
+
+
 # -- deploy/nginx.conf, installed as the README says, on Debian's own nginx ------------------------
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
