@@ -261,60 +261,93 @@ class SettingsFormBase(FlaskForm):
     layout_cls: typing.Any = None
     rate_cls: typing.Any = None
 
+    @classmethod
+    def from_publisher(cls, publisher: Publisher, card: dict) -> "SettingsFormBase":
+        """The form showing `publisher`'s settings (the inverse of to_publisher); `card` is its
+        rate card as the engine reads it (RateCard.to_dict())."""
+        data = {"newspaper": publisher.newspaper, "contact_lines": "\n".join(publisher.contact_lines),
+                "page_labels": "、".join(publisher.page_labels), "weekdays": [str(d) for d in publisher.weekdays],
+                "closed_dates": "\n".join(publisher.closed_dates),
+                **{name: getattr(publisher, name) for name in _PLAIN_SETTINGS}}
+        positions = [c for c in publisher.type_order if c in CATALOGUE]
+        for i, code in enumerate(positions + [c for c in CATALOGUE if c not in positions], start=1):
+            data[f"order__{code}"] = i
+        for name, _label, _kind, default, _hint in settings_fields(cls.layout_cls):
+            data[f"layout__{name}"] = publisher.layout.get(name, default)
+        data["rate__currency_symbol"] = card["currency_symbol"]
+        for rule, _label in rate_rules(cls.rate_cls):
+            values = card["default"] if rule == "default" else card["categories"].get(rule, card["default"])
+            for name, _l in rule_fields(type(cls.rate_cls().default)):
+                value = values.get(name)
+                data[f"rate__{rule}__{name}"] = cents_text(value) if name.endswith("_cents") else value
+        return cls(data=data)
+
     def to_publisher(self, before: Publisher) -> Publisher | None:
         """The settings this form says, on top of `before`; or None with the problems filed under
         the inputs (in Chinese). Called after validate(), which has required the fields read with
         `or` below. The engine's own check of layout and prices is the caller's
         (views/desk/settings.py): forms do not typeset."""
-        layout_cls, rate_cls = self.layout_cls, self.rate_cls
-        ok = True
+        lines, closed, positions = self._contact_lines(), self._closed_dates(), self._type_positions()
+        if lines is None or closed is None or positions is None:
+            return None
+        after = Publisher(**before.as_dict())
+        for name in ("newspaper", "office_phone", "address", "office_hours", "area_code"):
+            setattr(after, name, (self[name].data or "").strip())
+        after.cn_number = re.sub(r"\s", "", self.cn_number.data or "").upper()
+        after.level = self.level.data if self.level.data in PAPER_LEVELS else ""
+        after.page_labels = [p for p in re.split(r"[、，,\s]+", self.page_labels.data or "") if p]
+        after.contact_lines = lines
+        after.weekdays = sorted(int(x) for x in self.weekdays.data or ())
+        after.copy_deadline = self.copy_deadline.data or ""
+        after.days_before = self.days_before.data or 0
+        after.closed_dates = closed
+        after.print_id_numbers = "full" if self.print_id_numbers.data == "full" else "masked"
+        after.print_creditor_last_day = bool(self.print_creditor_last_day.data)
+        after.type_order = sorted(CATALOGUE, key=lambda c: positions[c])
+        after.layout = self._layout()
+        after.rate_card = self._rate_card()
+        return after
+
+    def _contact_lines(self) -> list[str] | None:
         lines = [ln.strip() for ln in (self.contact_lines.data or "").splitlines() if ln.strip()]
         if not lines or len(lines) > CONTACT_LINES_MAX or any(len(ln) > CONTACT_LINE_MAX for ln in lines):
             self.contact_lines.errors = [f"联系方式1到{CONTACT_LINES_MAX}行，每行不超过{CONTACT_LINE_MAX}字，"
                                          "例如：联系电话：87750217 87133731"]
-            ok = False
+            return None
+        return lines
+
+    def _closed_dates(self) -> list[str] | None:
         closed, bad = [], []
         for item in (self.closed_dates.data or "").split():
             d = parse_date(item.strip("，,"))
             (closed.append(d.isoformat()) if d else bad.append(item))
         if bad:
             self.closed_dates.errors = [f"无法识别的日期：{'、'.join(bad[:5])}。请每行写一个日期，例如：2027-02-10。"]
-            ok = False
+            return None
+        return sorted(set(closed))
+
+    def _type_positions(self) -> dict[str, int] | None:
         positions = {code: self[f"order__{code}"].data for code in CATALOGUE}
         if len(set(positions.values())) != len(positions):
             self[f"order__{next(iter(CATALOGUE))}"].errors = ["各类公告的顺序号不能重复。"]
-            ok = False
-        if not ok:
             return None
-        after = Publisher(**before.as_dict())
-        after.newspaper = (self.newspaper.data or "").strip()
-        after.office_phone = (self.office_phone.data or "").strip()
-        after.cn_number = re.sub(r"\s", "", self.cn_number.data or "").upper()
-        after.level = self.level.data if self.level.data in PAPER_LEVELS else ""
-        after.address = (self.address.data or "").strip()
-        after.office_hours = (self.office_hours.data or "").strip()
-        after.area_code = (self.area_code.data or "").strip()
-        after.page_labels = [p for p in re.split(r"[、，,\s]+", self.page_labels.data or "") if p]
-        after.contact_lines = lines
-        after.weekdays = sorted(int(x) for x in self.weekdays.data or ())
-        after.copy_deadline = self.copy_deadline.data or ""
-        after.days_before = self.days_before.data or 0
-        after.closed_dates = sorted(set(closed))
-        after.print_id_numbers = "full" if self.print_id_numbers.data == "full" else "masked"
-        after.print_creditor_last_day = bool(self.print_creditor_last_day.data)
-        after.type_order = sorted(CATALOGUE, key=lambda c: positions[c])
-        # Only what differs from the engine's default is stored: a setting the admin never touched
-        # follows the engine when its default improves.
+        return positions
+
+    def _layout(self) -> dict:
+        """Only what differs from the engine's default is stored: a setting the admin never
+        touched follows the engine when its default improves."""
         layout = {}
-        for name, _label, _kind, default, _hint in settings_fields(layout_cls):
+        for name, _label, _kind, default, _hint in settings_fields(self.layout_cls):
             value = self[f"layout__{name}"].data
             value = value.strip() if isinstance(value, str) else value
             if value != default:
                 layout[name] = value
-        after.layout = layout
-        rule_cls = type(rate_cls().default)
+        return layout
+
+    def _rate_card(self) -> dict:
+        rule_cls = type(self.rate_cls().default)
         rules = {}
-        for rule, _label in rate_rules(rate_cls):
+        for rule, _label in rate_rules(self.rate_cls):
             rules[rule] = {name: (parse_price(self[f"rate__{rule}__{name}"].data) if name.endswith("_cents")
                                   else self[f"rate__{rule}__{name}"].data)
                            for name, _l in rule_fields(rule_cls)}
@@ -325,8 +358,12 @@ class SettingsFormBase(FlaskForm):
         rules = {code: rule for code, rule in rules.items() if code in starting or rule != default}
         card = {"default": default, "categories": rules,
                 "currency_symbol": self.rate__currency_symbol.data.strip()}
-        after.rate_card = {} if card == rate_cls().to_dict() else card
-        return after
+        return {} if card == self.rate_cls().to_dict() else card
+
+
+# Settings shown and read as they are stored (from_publisher; to_publisher trims the text ones).
+_PLAIN_SETTINGS = ("office_phone", "cn_number", "level", "address", "office_hours", "area_code", "copy_deadline",
+                   "days_before", "print_id_numbers", "print_creditor_last_day")
 
 
 def settings_form_class(layout_cls, rate_cls):

@@ -5,14 +5,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forms.desk import (
-    cents_text,
     labelled,
     rate_rules,
     rule_fields,
-    settings_fields,
     settings_form_class,
 )
-from notices.catalogue import CATALOGUE
 from press import printing
 from store.settings import Publisher, load_publisher, save_settings
 from views.auth import admin_required
@@ -32,35 +29,11 @@ def _settings_form(publisher: Publisher, formdata=None):
     cls = settings_form_class(layout_cls, rate_cls)
     if formdata is not None:
         return cls(formdata=formdata), layout_cls, rate_cls
-    data = {"newspaper": publisher.newspaper, "contact_lines": "\n".join(publisher.contact_lines),
-            "office_phone": publisher.office_phone, "cn_number": publisher.cn_number, "level": publisher.level,
-            "address": publisher.address, "office_hours": publisher.office_hours, "area_code": publisher.area_code,
-            "page_labels": "、".join(publisher.page_labels),
-            "weekdays": [str(d) for d in publisher.weekdays], "copy_deadline": publisher.copy_deadline,
-            "days_before": publisher.days_before, "closed_dates": "\n".join(publisher.closed_dates),
-            "print_id_numbers": publisher.print_id_numbers,
-            "print_creditor_last_day": publisher.print_creditor_last_day}
-    for i, code in enumerate(_full_type_order(publisher), start=1):
-        data[f"order__{code}"] = i
-    for name, _label, _kind, default, _hint in settings_fields(layout_cls):
-        data[f"layout__{name}"] = publisher.layout.get(name, default)
     try:
         card = printing.rate_card(publisher).to_dict()
     except (ValueError, TypeError):
         card = rate_cls().to_dict()           # a stored card the engine no longer accepts: show defaults
-    data["rate__currency_symbol"] = card["currency_symbol"]
-    rule_cls = type(rate_cls().default)
-    for rule, _label in rate_rules(rate_cls):
-        values = card["default"] if rule == "default" else card["categories"].get(rule, card["default"])
-        for name, _l in rule_fields(rule_cls):
-            value = values.get(name)
-            data[f"rate__{rule}__{name}"] = cents_text(value) if name.endswith("_cents") else value
-    return cls(data=data), layout_cls, rate_cls
-
-
-def _full_type_order(publisher: Publisher) -> list[str]:
-    order = [c for c in publisher.type_order if c in CATALOGUE]
-    return order + [c for c in CATALOGUE if c not in order]
+    return cls.from_publisher(publisher, card), layout_cls, rate_cls
 
 
 def _engine_accepts(form, after: Publisher) -> bool:
