@@ -190,9 +190,11 @@ class PageCutter:
         form.set_data(_content_bytes(operations, self.writer))
         return self.writer._add_object(form)
 
-    def place(self, target_page, form_ref, *, scale: float, x: float, y: float) -> None:
+    def place(self, target_page, form_ref, *, scale: float, x: float, y: float, mcid: int | None = None) -> None:
         """Draw the form on `target_page` (of the writer): its box's lower-left corner at (x, y)
-        in the target's points from its lower-left corner, enlarged `scale` times."""
+        in the target's points from its lower-left corner, enlarged `scale` times. With `mcid`,
+        the drawing is the marked content of that id as a /Figure (a tagged page's structure
+        element points at it: press/proof.py)."""
         form = form_ref.get_object()
         bx0, by0 = float(form["/BBox"][0]), float(form["/BBox"][1])
         self._count += 1
@@ -210,6 +212,8 @@ class PageCutter:
         xobjects[name] = form_ref
         tx, ty = x - bx0 * scale, y - by0 * scale
         drawing = f"q {scale:.6f} 0 0 {scale:.6f} {tx:.4f} {ty:.4f} cm {name} Do Q".encode()
+        if mcid is not None:
+            drawing = f"/Figure <</MCID {mcid}>> BDC ".encode() + drawing + b" EMC"
         contents = target_page.get_contents()
         if contents is None:
             stream = ContentStream(None, self.writer)

@@ -84,11 +84,49 @@ def render_proof_pdf(html: str, column_pdf: bytes | None = None, layout: CutLayo
     pdf = typesetting.render_document_pdf(html, limits=PROOF_LIMITS)
     if not column_pdf or layout is None:
         return pdf
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    # The renderer's PDF version kept (pypdf would write 1.3): a tagged PDF's /MarkInfo, /Lang
+    # and DisplayDocTitle are PDF 1.4.
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)), keep_initial_header=True)
     last = writer.pages[-1]
     cutter = PageCutter(column_pdf, writer)
-    for box, scale, x, y in ((layout.header,) if layout.header else ()) + layout.parts:
-        cutter.place(last, cutter.cut(*box), scale=scale, x=x, y=y)
+    cuts = ((layout.header,) if layout.header else ()) + layout.parts
+    mcids = _figure_for_cuts(writer, last, len(cuts))
+    for (box, scale, x, y), mcid in zip(cuts, mcids, strict=True):
+        cutter.place(last, cutter.cut(*box), scale=scale, x=x, y=y, mcid=mcid)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+CUT_ALT = "从当日付印的版面上原样剪下的本公告（上为该页页眉）；其文字见第一页“见报原文”。"
+
+
+def _figure_for_cuts(writer, page, count: int) -> list[int | None]:
+    """The cuts as one /Figure of the proof's structure tree (the statement pages are tagged by
+    the renderer, typesetting/_worker.py), with a text alternative, so that a screen reader
+    meets them after the last page's heading instead of untagged content. Returns the marked
+    content id of each cut on `page`; none if the document is not tagged. Numbers follow the
+    page's existing marks, so the same proof gives the same bytes."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
+
+    root = writer.root_object.get("/StructTreeRoot")
+    if root is None or "/StructParents" not in page:
+        return [None] * count
+    root = root.get_object()
+    document = root["/K"][0].get_object() if isinstance(root["/K"], ArrayObject) else root["/K"].get_object()
+    nums = root["/ParentTree"].get_object()["/Nums"]
+    key = int(page["/StructParents"])
+    marks = next(nums[i + 1].get_object() for i in range(0, len(nums), 2) if int(nums[i]) == key)
+    first = len(marks)
+    mcids = list(range(first, first + count))
+    figure = DictionaryObject({
+        NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Figure"),
+        NameObject("/P"): document.indirect_reference, NameObject("/Pg"): page.indirect_reference,
+        NameObject("/Alt"): TextStringObject(CUT_ALT),
+        NameObject("/K"): ArrayObject(NumberObject(m) for m in mcids),
+    })
+    figure_ref = writer._add_object(figure)
+    document["/K"].append(figure_ref)
+    for _ in mcids:
+        marks.append(figure_ref)
+    return list(mcids)
