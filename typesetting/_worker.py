@@ -60,9 +60,10 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage()[:500])
 
 
-def _set_boxes(boxes: dict[str, list[float]]) -> Callable[[Any, Any], None]:
+def _set_boxes(boxes: dict[str, list[float]], x1a: bool = False) -> Callable[[Any, Any], None]:
     """A WeasyPrint finisher (public write_pdf API) that writes exact PDF page boxes, and names
-    each font subset by its content (subset_tags.py).
+    each font subset by its content (subset_tags.py); with x1a, makes WeasyPrint's PDF/X-1a:2003
+    a PDF/X-1a:2001 (pdfx.py).
 
     WeasyPrint puts the BleedBox at most 10 pt outside the TrimBox and has no room for crop
     marks outside the bleed, so the page is laid out at its full media size (trim + slug on each
@@ -76,6 +77,9 @@ def _set_boxes(boxes: dict[str, list[float]]) -> Callable[[Any, Any], None]:
         for page in pages:
             for name, box in boxes.items():
                 page[name] = pydyf.Array([round(v, 4) for v in box])
+        if x1a:
+            from . import pdfx
+            pdfx.to_x1a_2001(pdf)
         subset_tags.rename_subsets(pdf)
     return finisher
 
@@ -129,11 +133,16 @@ class Renderer:
         options = {"uncompressed_pdf": job.get("uncompressed", False)}
         if job.get("pdf_variant"):
             options["pdf_variant"] = job["pdf_variant"]
+        x1a = job.get("pdf_variant") == "pdf/x-1a"
+        if x1a:
+            from .pdfx import X1A_PDF_VERSION
+            options["pdf_version"] = X1A_PDF_VERSION   # WeasyPrint's own is 1.4 (X-1a:2003)
+        finisher = _set_boxes(job["boxes"], x1a)
         if job.get("shared_subsets"):
             with subset_cache.enabled():
-                pdf = document.write_pdf(finisher=_set_boxes(job["boxes"]), **options)
+                pdf = document.write_pdf(finisher=finisher, **options)
         else:
-            pdf = document.write_pdf(finisher=_set_boxes(job["boxes"]), **options)
+            pdf = document.write_pdf(finisher=finisher, **options)
         result: Job = {"ok": True, "pdf": pdf, "refused": fetcher.refused,
                   "warnings": list(self.log.messages)}
         if job.get("png_dpi"):

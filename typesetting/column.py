@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
@@ -183,7 +184,7 @@ class _Placer:
         self.s = settings
         self.col_h = settings.column_height_pt
         self.lead = settings.leading_pt
-        self.gap = settings.notice_spacing_pt
+        self.gap = settings.notice_gap_pt   # the notice spacing, or a rule and its space
         self.contact_height = contact_height
 
     def fit(self, lines: int, col: int, y: float) -> tuple[list[_Span], int, float] | None:
@@ -427,7 +428,7 @@ def _render_pdf(laid: _Laid, settings: LayoutSettings, issue_date: dt.date, icc:
     for chunk in chunks:
         html = _column_html(laid, chunk, settings, issue_date)
         jobs.append({"kind": "column", "html": html, "assets": assets, "boxes": laid.g.boxes(),
-                     "pages": len(chunk.pages), "pdf_variant": "pdf/x-4" if icc else None})
+                     "pages": len(chunk.pages), "pdf_variant": settings.pdf_standard if icc else None})
     results = run_jobs(jobs, limits)
     parts: list[bytes] = [r["pdf"] for r in results]
     if len(parts) == 1:
@@ -462,7 +463,9 @@ def placement_boxes(placement: Placement, settings: LayoutSettings) -> dict[str,
     g = PageGeometry(settings)
     lead = settings.leading_pt
     pad_x = min(CUT_PAD_PT, settings.gutter_mm * MM_TO_PT / 4)     # half-way to the column rule at most
-    pad_y = min(CUT_PAD_PT, settings.notice_spacing_pt / 2)
+    # Half-way to the next notice at most, and never over a rule between notices.
+    pad_y = min(CUT_PAD_PT, settings.notice_rule_space_pt if settings.notice_rules
+                else settings.notice_spacing_pt / 2)
     boxes = []
     for seg in placement.segments:
         top = g.slug + seg.y_mm * MM_TO_PT
@@ -621,7 +624,7 @@ def _page_model(laid: _Laid, chunk: _Chunk, columns: range, page_index: int, set
     for seg in laid.pages[page_index]:
         if seg.column in by_column:
             by_column[seg.column].append(seg)
-    gap, lead = settings.notice_spacing_pt, settings.leading_pt
+    gap, lead = settings.notice_gap_pt, settings.leading_pt
     rule_x = [g.column_left(c) + g.column_width + settings.gutter_mm * MM_TO_PT / 2
               for c in range(1, settings.columns)]
     rule_height = g.area_height - g.header_height
@@ -633,12 +636,35 @@ def _page_model(laid: _Laid, chunk: _Chunk, columns: range, page_index: int, set
         "rules": [{"x": x, "top": g.columns_top, "height": rule_height} for x in rule_x]
                  if settings.column_rules and settings.columns > 1 else [],
         "columns": [_stacked(laid.notices, by_column[column], gap, lead) for column in columns],
+        "notice_rules": [{"x": x, "y": y, "w": w}
+                         for x, y, w in _notice_rules(laid, page_index, columns, settings)],
         "contact": None}
     if contact_at and contact_at[0] == number and chunk.furniture:
         model["contact"] = {"x": g.column_left(contact_at[1]),
                             "y": g.columns_top + contact_at[2],
                             "height": contact.height, "lines": contact.lines}
     return model
+
+
+def _notice_rules(laid: _Laid, page_index: int, columns: range,
+                  settings: LayoutSettings) -> list[tuple[float, float, float]]:
+    """The rules between notices (LayoutSettings.notice_rule_weight_pt) on a page, in `columns`:
+    (x, y of the rule's top, width) in pt from the media box's top-left corner. One between
+    each two notices of a column, in the middle of the space between them (with the notices in
+    normal flow: notice_rule_space_pt below the one above); none above a column's first notice
+    (a notice continued from the column before included), none above the contact box."""
+    if not settings.notice_rules:
+        return []
+    g, lead = laid.g, settings.leading_pt
+    rules = []
+    for column in columns:
+        segments = sorted((seg for seg in laid.pages[page_index] if seg.column == column),
+                          key=lambda seg: seg.y)
+        for above, below in pairwise(segments):
+            end = above.y + above.count * lead
+            y = end + (below.y - end - settings.notice_rule_weight_pt) / 2
+            rules.append((g.column_left(column), g.columns_top + y, g.column_width))
+    return rules
 
 
 def _drawing(laid: _Laid, settings: LayoutSettings, issue_date: dt.date) -> ColumnDrawing:
@@ -662,7 +688,9 @@ def _drawing(laid: _Laid, settings: LayoutSettings, issue_date: dt.date) -> Colu
             header=settings.header_text + ("（续）" if number > 1 else ""),
             meta=f"{settings.newspaper_name}　{date_text}"
                  + (f"　第{number}页" if len(laid.pages) > 1 else ""),
-            segments=tuple(segments), contact=contact))
+            segments=tuple(segments), contact=contact,
+            notice_rules=tuple(_notice_rules(laid, page_index, range(1, settings.columns + 1),
+                                             settings))))
     return ColumnDrawing(
         settings=settings, pages=tuple(pages),
         contact_lines=tuple(ContactLine(line["text"], line["font"], line["weight"], line["size"],

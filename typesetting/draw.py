@@ -105,6 +105,8 @@ class DrawnPage:
     meta: str
     segments: tuple[DrawnSegment, ...]             # column by column, top to bottom
     contact: tuple[float, float] | None = None     # (x, y) in pt from the media's top left
+    # Rules between notices (column._notice_rules): (x, y of its top, width), pt from the top left.
+    notice_rules: tuple[tuple[float, float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -375,7 +377,9 @@ def _draw_lines(w: _Writer, lines: Iterable[SetLine], x: float, top: float,
     lead = _css_px(settings.leading_pt)
     first = _baseline(body_face, lead)
     for number, line in enumerate(lines):
-        _draw_line(w, line, x, top + number * lead + first, title_face, body_face)
+        # A line that starts further in (SetLine.indent_pt): as the template's <i> block.
+        start = x + _css_px(line.indent_pt) if line.indent_pt else x
+        _draw_line(w, line, start, top + number * lead + first, title_face, body_face)
 
 
 # -- furniture: WeasyPrint's border paths (draw/border.py) for our boxes -----------------------
@@ -448,6 +452,13 @@ def _draw_rules(w: _Writer, g: PageGeometry, settings: LayoutSettings) -> None:
         _border_side(w, (_css_px(x), top, weight, height), "left", weight)
 
 
+def _draw_notice_rules(w: _Writer, page: DrawnPage, settings: LayoutSettings) -> None:
+    """The rules between notices: column.html's .nrule boxes, a top border and no height."""
+    weight = _css_px(settings.notice_rule_weight_pt)
+    for x, y, width in page.notice_rules:
+        _border_side(w, (_css_px(x), _css_px(y), _css_px(width), weight), "top", weight)
+
+
 def _draw_contact(w: _Writer, drawing: ColumnDrawing, at: tuple[float, float],
                   g: PageGeometry) -> None:
     x, y = _css_px(at[0]), _css_px(at[1])
@@ -481,6 +492,7 @@ def _draw_column_page(w: _Writer, drawing: ColumnDrawing, page: DrawnPage) -> No
     g = PageGeometry(settings, drawing.contact_height_pt)
     _draw_band(w, page, g, settings)
     _draw_rules(w, g, settings)
+    _draw_notice_rules(w, page, settings)
     columns_top = _css_px(g.columns_top)
     column_left = _css_px(g.slug)          # .cols left, then one float per column
     column_step = _css_px(g.column_width) + _css_px(settings.gutter_mm * 72 / 25.4)
@@ -606,8 +618,10 @@ def _missing_cmap(glyph_count: int, missing: dict[int, int]) -> bytes:
     return b"\n".join(lines)
 
 
-def _font_objects(pdf: Any, font: _Font, compress: bool) -> Any:
-    """Add the (cut) font's objects to the PDF; return its font dictionary."""
+def _font_objects(pdf: Any, font: _Font, compress: bool, bare_cff: bool = False) -> Any:
+    """Add the (cut) font's objects to the PDF; return its font dictionary. bare_cff: the
+    program as a bare CFF font (FontFile3 /CIDFontType0C, PDF 1.3: PDF/X-1a, pdfx.py) instead
+    of the OpenType font (/OpenType, PDF 1.6)."""
     import pydyf
 
     assert font.subset is not None, "a font is cut before it is written"
@@ -627,7 +641,12 @@ def _font_objects(pdf: Any, font: _Font, compress: bool) -> Any:
     widths = {codes[code]: width for code, width in font.widths.items()}
     if font.missing:
         widths.setdefault(0, font.widths[next(iter(font.missing.values()))])
-    stream = pydyf.Stream([program], pydyf.Dictionary({"Subtype": "/OpenType"}), compress=compress)
+    if bare_cff:
+        from .pdfx import cff_table
+        stream = pydyf.Stream([cff_table(program)], pydyf.Dictionary({"Subtype": "/CIDFontType0C"}),
+                              compress=compress)
+    else:
+        stream = pydyf.Stream([program], pydyf.Dictionary({"Subtype": "/OpenType"}), compress=compress)
     pdf.add_object(stream)
     flags = 4 + (2 if "Serif" in family.split(" ") else 0)
     descriptor = pydyf.Dictionary({
@@ -746,15 +765,19 @@ def _deflated(data: bytes, compress: bool) -> Any:
 
 
 def _write_pdf(pages: list[_Page], fonts: _Fonts, *, title: str, author: str,
-               description: str, icc: bytes | None, compress: bool) -> bytes:
+               description: str, icc: bytes | None, compress: bool,
+               standard: str = "pdf/x-4") -> bytes:
+    """The PDF of the drawn pages; with an output profile `icc`, a PDF/X by `standard`
+    ("pdf/x-4" or "pdf/x-1a": PDF/X-1a:2001, pdfx.py)."""
     import io
 
     import pydyf
 
+    x1a = icc is not None and standard == "pdf/x-1a"
     pdf = pydyf.PDF()
     font_resources = pydyf.Dictionary()
     for font in fonts.by_key.values():
-        font_resources[font.resource] = _font_objects(pdf, font, compress).reference
+        font_resources[font.resource] = _font_objects(pdf, font, compress, bare_cff=x1a).reference
     pdf.add_object(font_resources)
     resources = pydyf.Dictionary({"Font": font_resources.reference})
     pdf.add_object(resources)
@@ -772,7 +795,8 @@ def _write_pdf(pages: list[_Page], fonts: _Fonts, *, title: str, author: str,
     pdf.info["Title"] = pydyf.String(title)
     pdf.info["Author"] = pydyf.String(author)
     pdf.info["Subject"] = pydyf.String(description)
-    pdf.catalog["Lang"] = pydyf.String("zh-CN")
+    if not x1a:
+        pdf.catalog["Lang"] = pydyf.String("zh-CN")   # PDF 1.4: not in a PDF/X-1a:2001
     version = b"1.7"
     if icc is not None:
         # PDF/X-4 (ISO 15930-7): an output intent with the CMYK profile, the version in XMP,
@@ -789,10 +813,17 @@ def _write_pdf(pages: list[_Page], fonts: _Fonts, *, title: str, author: str,
             "Type": "/OutputIntent", "S": "/GTS_PDFX",
             "OutputConditionIdentifier": pydyf.String(name), "Info": pydyf.String(name),
             "DestOutputProfile": profile.reference})])
-        metadata = pydyf.Stream([_xmp(title, author, description, iso)],
-                                pydyf.Dictionary({"Type": "/Metadata", "Subtype": "/XML"}))
-        pdf.add_object(metadata)
-        pdf.catalog["Metadata"] = metadata.reference
+        if x1a:
+            # PDF/X-1a:2001 (ISO 15930-1): PDF 1.3, its version in the document information.
+            from .pdfx import X1A_CONFORMANCE, X1A_PDF_VERSION, X1A_VERSION
+            version = X1A_PDF_VERSION.encode()
+            pdf.info["GTS_PDFXVersion"] = pydyf.String(X1A_VERSION)
+            pdf.info["GTS_PDFXConformance"] = pydyf.String(X1A_CONFORMANCE)
+        else:
+            metadata = pydyf.Stream([_xmp(title, author, description, iso)],
+                                    pydyf.Dictionary({"Type": "/Metadata", "Subtype": "/XML"}))
+            pdf.add_object(metadata)
+            pdf.catalog["Metadata"] = metadata.reference
     out = io.BytesIO()
     pdf.write(out, version=version, identifier=icc is not None, compress=compress)
     return out.getvalue()
@@ -831,7 +862,8 @@ def draw_column(drawing: ColumnDrawing, *, compress: bool = True) -> bytes:
     pages = [_Page(ops, g.boxes(), height) for ops in contents]
     icc = Path(settings.icc_profile_path).read_bytes() if settings.icc_profile_path else None
     return _write_pdf(pages, fonts, title=drawing.title, author=settings.newspaper_name,
-                      description=drawing.description, icc=icc, compress=compress)
+                      description=drawing.description, icc=icc, compress=compress,
+                      standard=settings.pdf_standard)
 
 
 def draw_notice(lines: Sequence[SetLine], height_pt: float, settings: LayoutSettings,

@@ -8,6 +8,10 @@ gets the CSS letter-spacing that makes its last glyph land on the column edge. T
 draws each line pre-broken (white-space: pre), so the line count - and the price - are known
 before anything is rendered, and a notice set once (for its preview, say) is never broken
 into lines again for the column: set_notice is cached by its inputs.
+
+A body of several paragraphs (separated by "\n") is set paragraph by paragraph, each by its role
+(paragraphs.py): justified with its first line indented, a header item to a line, a heading
+centred, a signature flush right; SetLine.indent_pt says where a line starts.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from .fonts import (
     shape_clusters,
     shape_runs,
 )
+from .paragraphs import HEADER, HEADING, SIGNATURE, header_items, paragraphs, printed_text
 from .settings import LayoutSettings
 from .text import (
     COMPRESSIBLE,
@@ -104,6 +109,10 @@ class SetLine:
     # reads 1/1000, so the glyph lands 0.512 em left of the pen, and the TJ correction after it
     # brings the pen back to half an em. drawn_origins_pt gives every glyph's drawn origin.
     halts: tuple[int, ...] = ()
+    # Where the line starts, pt from the column's left edge: a paragraph's first-line indent, a
+    # centred heading's or a flush-right signature's offset (paragraphs.py). 0 in a notice of
+    # one paragraph. Rounded to 1/10 000 pt, as the print templates write it.
+    indent_pt: float = 0.0
 
     @property
     def text(self) -> str:
@@ -182,8 +191,9 @@ class SetNotice:
 
     @property
     def text(self) -> str:
-        """Title, ideographic space, body: the notice's text layer in the PDF."""
-        return (self.title + TITLE_GAP if self.title else "") + self.body
+        """Title, ideographic space, body: the notice's text layer in the PDF. With several
+        paragraphs, they are separated by "\n", a header first (paragraphs.printed_text)."""
+        return printed_text(self.title, self.body, TITLE_GAP)
 
     def to_dict(self, settings: LayoutSettings) -> dict[str, Any]:
         """The setting as JSON-ready data, to store and reuse in another process (from_dict).
@@ -230,27 +240,30 @@ class SetNotice:
             and all(whole(at) and at < len(line.body)
                     and (line.body[at] in COMPRESSIBLE or line.body[at] in OPENING_MARKS)
                     for at in line.halts)
+            and isinstance(line.indent_pt, (int, float)) and not isinstance(line.indent_pt, bool)
+            and 0 <= line.indent_pt < 1000
             for line in self.lines)
 
     def spells_its_text(self) -> bool:
         """Do the lines, one after the other, spell exactly title, gap and body (a line drops
-        only the one space it breaks at)? Checked before stored lines are printed."""
+        only the one space it breaks at, or the paragraph break it ends)? Checked before stored
+        lines are printed."""
         expected = self.text
         at = 0
         for line in self.lines:
             if not isinstance(line.title, str) or not isinstance(line.body, str):
                 return False
             piece = line.title + line.body
-            if not piece or expected[at:at + len(piece)] != piece:
+            if not piece or "\n" in piece or expected[at:at + len(piece)] != piece:
                 return False
             at += len(piece)
-            if not line.is_last and expected[at:at + 1] == " ":
+            if not line.is_last and expected[at:at + 1] in (" ", "\n"):
                 at += 1
         return at == len(expected) and bool(self.lines) and self.lines[-1].is_last
 
 
 _LINE_FIELDS = ("title", "body", "letter_spacing_pt", "natural_width_pt", "gaps", "is_last",
-                "spacing_pu", "tight", "tight_pu", "halts")
+                "spacing_pu", "tight", "tight_pu", "halts", "indent_pt")
 
 
 def _stored_line(values: list[Any]) -> SetLine:
@@ -258,9 +271,10 @@ def _stored_line(values: list[Any]) -> SetLine:
     malformed raises (KeyError, TypeError, ValueError, IndexError), which from_dict catches."""
     title, body, letter_spacing_pt, natural_width_pt, gaps, is_last = values[:6]
     return SetLine(title, body, letter_spacing_pt, natural_width_pt, gaps, is_last, spacing_pu=values[6],
-                   tight=tuple(tuple(span) for span in values[7]), tight_pu=values[8], halts=tuple(values[9]))
+                   tight=tuple(tuple(span) for span in values[7]), tight_pu=values[8], halts=tuple(values[9]),
+                   indent_pt=values[10])
 # A stored setting holds only while the code that made it is the same: these files decide it.
-_ENGINE_SOURCES = ("linebreak.py", "fonts.py", "text.py", "settings.py")
+_ENGINE_SOURCES = ("linebreak.py", "fonts.py", "text.py", "settings.py", "paragraphs.py")
 
 
 @lru_cache(maxsize=1)
@@ -277,7 +291,8 @@ def setting_fingerprint(settings: LayoutSettings) -> str:
     """What a notice's setting depends on: the column width, the fonts (the very files, by
     size and modification time) and sizes, and the engine's code. Anything else may change."""
     title_face, body_face = faces(settings)
-    parts = [_engine_digest(), repr(settings.column_width_pt), repr(settings.leading_pt)]
+    parts = [_engine_digest(), repr(settings.column_width_pt), repr(settings.leading_pt),
+             repr(settings.paragraph_indent_em)]
     for face in (title_face, body_face):
         stat = os.stat(face.path)
         parts += [face.path, str(face.index), str(face.size_pu), str(stat.st_size),
@@ -347,17 +362,13 @@ def _set_notice_cached(title: str, body: str, settings: LayoutSettings) -> SetNo
     if not body:
         raise RenderError("公告正文为空，请填写公告内容。")
     title_face, body_face = faces(settings)
-    clusters = _clusters(title, body, title_face, body_face)
-    breaks, short = _break_classes(title, body, clusters)
     width = settings.column_width_pt
+    if "\n" in body:
+        lines, stats = _set_paragraphs(title, body, settings, title_face, body_face)
+    else:
+        lines, stats = _set_paragraph(title, body, width, 0.0, True, settings.body_size_pt,
+                                      title_face, body_face)
     em = settings.body_size_pt
-    ends, stats = _best_breaks(clusters, breaks, short, width, em, body_face)
-    lines = []
-    start = 0
-    for number, end in enumerate(ends):
-        is_last = number == len(ends) - 1
-        lines.append(_make_line(clusters[start:end], is_last, width, title_face, body_face))
-        start = end
     missing = missing_chars(title_face, title) + missing_chars(body_face, body)
     # Count loose lines on the final spacing (a line re-shaped alone can come out a little
     # narrower than the breaker estimated).
@@ -366,6 +377,67 @@ def _set_notice_cached(title: str, body: str, settings: LayoutSettings) -> SetNo
         title=title, body=body, lines=tuple(lines), leading_pt=settings.leading_pt,
         char_count=count_chars(title, body), missing="".join(dict.fromkeys(missing)),
         loose_lines=max(loose, stats[1]), split_runs=stats[2], kinsoku_breaks=stats[0])
+
+
+def _set_paragraph(title: str, body: str, width: float, indent: float, justify: bool, em: float,
+                   title_face: FontFace, body_face: FontFace) -> tuple[list[SetLine], tuple[int, int, int]]:
+    """One paragraph broken into lines at `width`, its first line `indent` pt in; every line
+    but the last justified (none unless `justify`). Its lines and (禁则 breaks, loose lines,
+    split runs)."""
+    clusters = _clusters(title, body, title_face, body_face)
+    breaks, short = _break_classes(title, body, clusters)
+    ends, stats = _best_breaks(clusters, breaks, short, width, em, body_face, width - indent)
+    lines = []
+    start = 0
+    for number, end in enumerate(ends):
+        is_last = number == len(ends) - 1
+        line_width = width - indent if number == 0 else width
+        lines.append(_make_line(clusters[start:end], is_last, line_width, title_face, body_face,
+                                justify))
+        start = end
+    if indent:
+        lines[0] = replace(lines[0], indent_pt=round(indent, 4))
+    return lines, stats
+
+
+def _set_paragraphs(title: str, body: str, settings: LayoutSettings, title_face: FontFace,
+                    body_face: FontFace) -> tuple[list[SetLine], tuple[int, int, int]]:
+    """A body of several paragraphs, each set by its role (paragraphs.py), in print order."""
+    width = settings.column_width_pt
+    em = settings.body_size_pt
+    indent = settings.paragraph_indent_em * em
+    lines: list[SetLine] = []
+    stats = [0, 0, 0]
+
+    def add(piece: list[SetLine], piece_stats: tuple[int, int, int]) -> None:
+        # Each paragraph's last line is unjustified; only the notice's last line is is_last.
+        lines.extend(replace(line, is_last=False) for line in piece)
+        for k in range(3):
+            stats[k] += piece_stats[k]
+
+    for paragraph in paragraphs(title, body):
+        run_in = title if paragraph.title else ""
+        if paragraph.role == HEADER:
+            for item in header_items(paragraph.text):
+                add(*_set_paragraph("", item, width, 0.0, True, em, title_face, body_face))
+        elif paragraph.role in (HEADING, SIGNATURE):
+            piece, piece_stats = _set_paragraph(run_in, paragraph.text, width, 0.0, False, em,
+                                                title_face, body_face)
+            share = 0.5 if paragraph.role == HEADING else 1.0
+            add([replace(line, indent_pt=round(max(0.0, width - _natural_end_pt(
+                line, title_face, body_face)) * share, 4)) for line in piece], piece_stats)
+        else:
+            add(*_set_paragraph(run_in, paragraph.text, width, 0.0 if run_in else indent, True,
+                                em, title_face, body_face))
+    lines[-1] = replace(lines[-1], is_last=True)
+    return lines, (stats[0], stats[1], stats[2])
+
+
+def _natural_end_pt(line: SetLine, title_face: FontFace, body_face: FontFace) -> float:
+    """Where an unjustified line's last glyph ends, by the draw model (to centre it or set it
+    flush right)."""
+    boxes = _drawn_boxes(line.title, line.body, line.tight, line.halts, title_face, body_face)
+    return _DrawModel(_model_boxes(boxes)).line_end_pt(0, 0)
 
 
 def faces(settings: LayoutSettings) -> tuple[FontFace, FontFace]:
@@ -462,7 +534,8 @@ def _break_classes(title: str, body: str, clusters: list[_Cluster]) -> tuple[lis
 # -- the dynamic programme ------------------------------------------------------------------
 
 def _best_breaks(clusters: list[_Cluster], classes: list[int], short: list[bool], width: float,
-                 em: float, body_face: FontFace | None = None) -> tuple[list[int], tuple[int, int, int]]:
+                 em: float, body_face: FontFace | None = None,
+                 first_width: float | None = None) -> tuple[list[int], tuple[int, int, int]]:
     """Line ends minimising, in this order: 禁则 breaks, loose lines, split codes, codes split
     with fewer than MIN_SPLIT_SIDE characters on one side, line count, a runt, the space codes
     must take where their line has no other place for it (solid codes: the sum of its fourth
@@ -473,18 +546,21 @@ def _best_breaks(clusters: list[_Cluster], classes: list[int], short: list[bool]
     A runt that remains is avoided if another setting exists with no more lines, no more 禁则
     breaks and no more loose lines, even one that splits a code: a second pass puts runts
     first and then the line count (the advertiser pays per line, and a runt is a line paid for
-    two characters)."""
+    two characters).
+    first_width: the first line's width where it is narrower (a paragraph's indent)."""
     lines = _LineCosts(clusters, body_face)
     strict = True
-    result = _dp(clusters, classes, short, width, em, strict=True, costs=lines)
+    result = _dp(clusters, classes, short, width, em, strict=True, costs=lines,
+                 first_width=first_width)
     if result is None:
         strict = False
-        result = _dp(clusters, classes, short, width, em, strict=False, costs=lines)
+        result = _dp(clusters, classes, short, width, em, strict=False, costs=lines,
+                     first_width=first_width)
     assert result is not None  # the full pass can always break between any two clusters
     ends, stats = result
     if stats[4]:  # it ends on a runt
         other = _dp(clusters, classes, short, width, em, strict=strict, runts_first=True,
-                    costs=lines)
+                    costs=lines, first_width=first_width)
         if other is not None and not other[1][4] and other[1][3] <= stats[3]:
             ends, stats = other
     return ends, stats[:3]
@@ -582,10 +658,12 @@ _RUNT_PASS = (4, 3, 2)
 
 
 def _dp(clusters: list[_Cluster], classes: list[int], short: list[bool], width: float, em: float,
-        strict: bool, runts_first: bool = False,
-        costs: _LineCosts | None = None) -> tuple[list[int], tuple[int, int, int, int, int]] | None:
+        strict: bool, runts_first: bool = False, costs: _LineCosts | None = None,
+        first_width: float | None = None) -> tuple[list[int], tuple[int, int, int, int, int]] | None:
     """The best setting by _Cost: its line ends and (禁则 breaks, loose lines, split runs,
-    lines, runt). costs: the _LineCosts of these clusters, if already made."""
+    lines, runt). costs: the _LineCosts of these clusters, if already made. first_width: the
+    first line's width, where it is narrower than the others (None: width)."""
+    full_width = width
     n = len(clusters)
     if costs is None:
         costs = _LineCosts(clusters)
@@ -606,7 +684,7 @@ def _dp(clusters: list[_Cluster], classes: list[int], short: list[bool], width: 
         last = j == n
         end_trim = j - 1 if (clusters[j - 1].is_space and not last) else j
         # Widest line first: starts i >= i_min fit the width.
-        i_min = bisect.bisect_left(prefix, prefix[end_trim] - width - epsilon, 0, end_trim)
+        i_min = bisect.bisect_left(prefix, prefix[end_trim] - full_width - epsilon, 0, end_trim)
         line_end = prefix[end_trim] + end_restore[end_trim]
         codes_end = codes[end_trim]
         choice: tuple[_Cost, int] | None = inf
@@ -614,6 +692,8 @@ def _dp(clusters: list[_Cluster], classes: list[int], short: list[bool], width: 
             reached = best[i]
             if reached is None:
                 continue
+            # The first line may be narrower (an indent); every later start has the full width.
+            width = first_width if (i == 0 and first_width is not None) else full_width
             visible = end_trim - i
             natural = line_end - prefix[i] + start_restore[i]
             if natural > width + epsilon:
@@ -729,12 +809,14 @@ def _line_boxes(clusters: list[_Cluster], title: str, body: str, halts: tuple[in
 
 
 def _make_line(clusters: list[_Cluster], is_last: bool, width: float,
-               title_face: FontFace, body_face: FontFace) -> SetLine:
+               title_face: FontFace, body_face: FontFace, justify: bool = True) -> SetLine:
     clusters = _printed(clusters, is_last)
     title = "".join(c.text for c in clusters if c.font == _TITLE)
     body = "".join(c.text for c in clusters if c.font == _BODY)
     body_start = next((c.offset for c in clusters if c.font == _BODY), 0)
     halts = tuple(c.offset - body_start for c in clusters if c.half)
+    if not justify:
+        is_last = True  # set like a last line: solid (the caller says which line is the last)
     if not is_last:
         # A line holding a code: its codes solid (shaped as drawn, box by box).
         line = _tight_line(title, body, halts, width, title_face, body_face)

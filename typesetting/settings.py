@@ -22,7 +22,14 @@ DEFAULT_TYPE_ORDER = (
 
 # The settings that are lengths or sizes: each a finite number, not negative.
 _NON_NEGATIVE = ("area_width_mm", "area_height_mm", "gutter_mm", "body_size_pt", "leading_pt",
-                 "header_height_mm", "notice_spacing_pt", "bleed_mm", "column_rule_weight_pt")
+                 "header_height_mm", "notice_spacing_pt", "bleed_mm", "column_rule_weight_pt",
+                 "paragraph_indent_em", "notice_rule_weight_pt", "notice_rule_space_pt")
+
+# The print standards a column PDF with an output profile (icc_profile_path) can follow:
+# PDF/X-4 (ISO 15930-7, PDF 1.6) and PDF/X-1a:2001 (ISO 15930-1, PDF 1.3: no transparency, CMYK
+# only, fonts embedded), the base of many papers' ad standards (GWG's 1v4 NewspaperAds, the
+# Danish NewspaperAds_1v4). docs/typesetting.md.
+PDF_STANDARDS = ("pdf/x-4", "pdf/x-1a")
 
 
 @dataclass(frozen=True)
@@ -52,10 +59,19 @@ class LayoutSettings:
     header_height_mm: float = 12.0
     contact_lines: tuple[str, ...] = ("欢迎刊登 各类公告", "联系电话：87750217 87133731")
     notice_spacing_pt: float = 4.0
+    # A notice of several paragraphs (the body's "\n"): every paragraph but the one the title
+    # runs into starts this many ems in (0: flush left). docs/typesetting.md, Paragraphs.
+    paragraph_indent_em: float = 2.0
+    # A rule between two notices of a column (0: none; 0.25: a hairline), pure K, with this much
+    # space between it and the notices above and below (it replaces notice_spacing_pt there).
+    notice_rule_weight_pt: float = 0.0
+    notice_rule_space_pt: float = 3.0
     bleed_mm: float = 0.0
     crop_marks: bool = False
     # A CMYK output profile (.icc) makes the column PDF a PDF/X-4 with that output intent.
     icc_profile_path: str | None = None
+    # With a profile: which PDF/X (PDF_STANDARDS).
+    pdf_standard: str = "pdf/x-4"
     type_order: tuple[str, ...] = field(default=DEFAULT_TYPE_ORDER)
 
     def __post_init__(self) -> None:
@@ -85,6 +101,8 @@ class LayoutSettings:
             problems.append("type_order 应为公告类型代码的列表")
         if self.icc_profile_path is not None and not isinstance(self.icc_profile_path, str):
             problems.append("icc_profile_path 应为文件路径或空")
+        if self.pdf_standard not in PDF_STANDARDS:
+            problems.append(f"pdf_standard 应为 {' 或 '.join(PDF_STANDARDS)}（现为 {self.pdf_standard!r}）")
         return problems
 
     def _layout_problems(self) -> list[str]:
@@ -100,6 +118,12 @@ class LayoutSettings:
             problems.append(f"行距 {self.leading_pt} pt 不能小于字号 {self.body_size_pt} pt")
         if self.bleed_mm > 10:
             problems.append("出血应不超过 10 mm")
+        if self.paragraph_indent_em > 4:
+            problems.append(f"段首缩进应在 0 到 4 个字之间，通常为 2（现为 {self.paragraph_indent_em}）")
+        if self.notice_rule_weight_pt > 2:
+            problems.append(f"公告间线粗细应在 0 到 2 磅之间，细线为 0.25（现为 {self.notice_rule_weight_pt}）")
+        if self.notice_rule_space_pt > 20:
+            problems.append(f"公告间线上下空白应不超过 20 磅（现为 {self.notice_rule_space_pt}）")
         if not problems and self.column_width_pt < 8 * self.body_size_pt:
             # Below 8 em an 18-character credit code plus its label cannot be set decently.
             problems.append(
@@ -128,6 +152,19 @@ class LayoutSettings:
     def column_width_pt(self) -> float:
         gutters = (self.columns - 1) * self.gutter_mm
         return (self.area_width_mm - gutters) / self.columns * MM_TO_PT
+
+    @property
+    def notice_rules(self) -> bool:
+        """Is a rule drawn between the notices of a column?"""
+        return self.notice_rule_weight_pt > 0
+
+    @property
+    def notice_gap_pt(self) -> float:
+        """From the last line of a notice to the first of the next one in its column: the
+        notice spacing, or with a rule, the rule and the space above and below it."""
+        if self.notice_rules:
+            return 2 * self.notice_rule_space_pt + self.notice_rule_weight_pt
+        return self.notice_spacing_pt
 
     @property
     def column_height_pt(self) -> float:

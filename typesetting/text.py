@@ -47,9 +47,15 @@ _ZERO_WIDTH_AND_BIDI = dict.fromkeys(
      *range(0x202A, 0x202F), *range(0x2066, 0x206A)])  # embeddings/isolates (spoofing)
 
 
+# Line breaks: a run of white space holding one of these separates two paragraphs.
+_LINE_BREAKS = frozenset("\n\r\u2028\u2029")
+
+
 def normalize_text(text: str) -> str:
-    """The text as it will print: NFC, one paragraph (every run of whitespace one space, none at
-    the ends), zero-width/bidi/control characters dropped.
+    """The text as it will print: NFC, its paragraphs separated by one "\\n" (a run of white
+    space that holds a line break; paragraphs.py sets each on its own), every other run of
+    whitespace one space, none at the ends of a paragraph, zero-width/bidi/control characters
+    dropped. Text without line breaks is one paragraph, as before.
 
     Deliberately no more than that: the app normalises notice text (full-width digits, Chinese
     punctuation …) in notices/text.py, tells the advertiser what changed, and stores the result;
@@ -61,13 +67,19 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH_AND_BIDI)
     chars = []
     for char in text:
-        if char.isspace():
+        if char in _LINE_BREAKS:
+            chars.append("\n")
+        elif char.isspace():
             chars.append(" ")
         elif unicodedata.category(char) in ("Cc", "Cs"):
             continue  # control characters and lone surrogates print as nothing useful
         else:
             chars.append(char)
-    return re.sub(r" +", " ", "".join(chars)).strip()
+    joined = "".join(chars)
+    if "\n" not in joined:
+        return re.sub(r" +", " ", joined).strip()
+    paragraphs = (re.sub(r" +", " ", line).strip() for line in joined.split("\n"))
+    return "\n".join(line for line in paragraphs if line)
 
 
 def compressed_positions(text: str) -> tuple[int, ...]:

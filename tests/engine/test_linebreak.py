@@ -33,7 +33,9 @@ def model_end(line, settings=SETTINGS) -> float:
 
 
 @pytest.mark.parametrize("raw, printed", [
-    ("  遗失  声明\n作废。 ", "遗失 声明 作废。"),
+    # A line break separates paragraphs (typesetting/paragraphs.py): kept, as one "\n".
+    ("  遗失  声明 \r\n\n 作废。 ", "遗失 声明\n作废。"),
+    ("  遗失  声明 作废。 ", "遗失 声明 作废。"),
     # Width and punctuation are the app's (notices/text.py): the engine prints them as given.
     ("编号：１２３ＡＢ", "编号：１２３ＡＢ"),
     ("公司,特此公告!", "公司,特此公告!"),

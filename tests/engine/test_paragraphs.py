@@ -1,0 +1,202 @@
+"""Notices of several paragraphs (typesetting/paragraphs.py), read back from the PDF: a listed
+company's 公告 keeps its header items on lines of their own, its sections and its signature; each
+body paragraph's first line starts two ems in, every other line of a paragraph but its last is
+justified to the column edge, a heading is centred, the signature flush right; the line count,
+and so the price, is that of the lines printed. A notice of one paragraph sets as before
+(test_column.py's seed column checks every line and glyph of it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import pytest
+
+from tests.engine.test_draw import assert_same_print, both
+from tests.support.column import seed_items
+from tests.support.pdfread import read_glyphs, rgb_operators
+from typesetting import ColumnItem, LayoutSettings, RateCard, SetNotice, normalize_text, set_notice
+from typesetting.linebreak import drawn_origins_pt
+from typesetting.markup import PageGeometry
+from typesetting.paragraphs import HEADER, HEADING, SIGNATURE, paragraphs
+from typesetting.settings import MM_TO_PT
+
+ISSUE = dt.date(2021, 1, 8)
+SETTINGS = LayoutSettings()
+EM = SETTINGS.body_size_pt
+
+LISTED = ("证券代码：603999 证券简称：示范科技 公告编号：2026-058\n"
+          "广东示范科技股份有限公司\n"
+          "关于回购注销部分限制性股票减少注册资本暨通知债权人的公告\n"
+          "本公司董事会及全体董事保证本公告内容不存在任何虚假记载、误导性陈述或者重大遗漏，"
+          "并对其内容的真实性、准确性和完整性承担法律责任。\n"
+          "一、通知债权人的原因\n"
+          "广东示范科技股份有限公司（以下简称“公司”）于2026年11月10日召开2026年第二次临时股东会，"
+          "审议通过了《关于回购注销部分限制性股票的议案》。公司注册资本将由34675万元减少至34663万元。\n"
+          "二、需债权人知晓的相关信息\n"
+          "债权人自接到公司通知之日起三十日内、未接到通知者自本公告披露之日起四十五日内，"
+          "有权要求公司清偿债务或者提供相应的担保。\n"
+          "特此公告。\n"
+          "广东示范科技股份有限公司董事会\n"
+          "2026年11月26日")
+
+LOST = ("广州市天河区石牌示范商店不慎遗失营业执照副本，注册号：440106600123457，特此声明作废。\n"
+        "广州市天河区石牌示范商店\n"
+        "2026年11月26日")
+
+MERGER = ("广州市示范控股有限公司（统一社会信用代码：91440101MA5AY4CLX6）与广州市示范物流有限公司"
+          "于2026年11月18日经各自股东会决议，由广州市示范控股有限公司吸收合并广州市示范物流有限公司。\n"
+          "合并各方的债权、债务由合并后存续的广州市示范控股有限公司承继。自本公告见报之日起四十五日内，"
+          "债权人有权要求公司清偿债务或者提供相应的担保。\n"
+          "特此公告。\n"
+          "广州市示范控股有限公司\n"
+          "广州市示范物流有限公司\n"
+          "2026年11月26日")
+
+ITEMS = [ColumnItem("listed", "减资公告（上市公司）", "减资公告", LISTED, "capital-reduction"),
+         ColumnItem("lost", "遗失声明（落款）", "遗失声明", LOST, "lost-document"),
+         ColumnItem("merger", "合并公告", "合并公告", MERGER, "merger")]
+
+
+def test_the_paragraphs_of_a_listed_company_notice_and_their_roles():
+    roles = [(p.role, p.title) for p in paragraphs("减资公告", LISTED)]
+    assert roles[0] == (HEADER, False)
+    assert roles[1] == ("body", True)            # the title runs into the first paragraph after it
+    assert roles[2] == (HEADING, False)          # 关于…的公告
+    assert [r for r, _ in roles[3:9]] == ["body"] * 6   # sections and their text, 特此公告。
+    assert [r for r, _ in roles[9:]] == [SIGNATURE, SIGNATURE]
+
+
+def test_a_listed_company_notice_is_set_paragraph_by_paragraph():
+    notice = set_notice("减资公告", LISTED, SETTINGS)
+    texts = [line.text for line in notice.lines]
+    # The header's items on lines of their own, before the title, flush left, not spread.
+    assert texts[:3] == ["证券代码：603999", "证券简称：示范科技", "公告编号：2026-058"]
+    assert all(line.indent_pt == 0 and line.spacing_pu == 0 for line in notice.lines[:3])
+    assert texts[3].startswith("减资公告\u3000广东示范") and notice.lines[3].indent_pt == 0
+    # Each body paragraph starts on a line of its own, two ems in.
+    starts: dict[str, float] = {}
+    for line in notice.lines:
+        starts.setdefault(line.text[:6], line.indent_pt)
+    for opening in ("本公司董事会", "一、通知债权", "广东示范科技", "二、需债权人", "债权人自接到", "特此公告。"):
+        assert starts[opening] == 2 * EM, opening
+    # The signature: flush right, after 特此公告.
+    assert texts[-2:] == ["董事会", "2026年11月26日"] or texts[-1] == "2026年11月26日"
+    assert notice.lines[-1].is_last and not any(line.is_last for line in notice.lines[:-1])
+    assert notice.spells_its_text()
+    assert notice.text.startswith("证券代码：603999 证券简称：示范科技 公告编号：2026-058\n减资公告\u3000")
+    # More lines than the same words run into one paragraph: every paragraph starts a line.
+    joined = set_notice("减资公告", LISTED.replace("\n", ""), SETTINGS)
+    assert notice.line_count > joined.line_count
+    assert notice.char_count == joined.char_count
+
+
+def test_the_indent_is_a_setting():
+    flush = LayoutSettings(paragraph_indent_em=0)
+    notice = set_notice("遗失声明", MERGER, flush)
+    body = [line for line in notice.lines if line.text.startswith("合并各方")]
+    assert body and body[0].indent_pt == 0
+    indented = set_notice("遗失声明", MERGER, SETTINGS)
+    assert [line.indent_pt for line in indented.lines if line.text.startswith("合并各方")] == [2 * EM]
+    with pytest.raises(ValueError, match="段首缩进"):
+        LayoutSettings(paragraph_indent_em=6)
+
+
+def test_a_stored_setting_of_several_paragraphs_is_taken_back():
+    notice = set_notice("减资公告", LISTED, SETTINGS)
+    data = notice.to_dict(SETTINGS)
+    again = SetNotice.from_dict(data, "减资公告", LISTED, SETTINGS)
+    assert again == notice
+    # Lines that do not spell the text (a paragraph break moved into a line) are refused.
+    bad = dict(data, lines=[list(values) for values in data["lines"]])
+    bad["lines"][4][1] = bad["lines"][4][1] + "\n"
+    assert SetNotice.from_dict(bad, "减资公告", LISTED, SETTINGS) is None
+
+
+def test_one_paragraph_sets_as_before_and_line_breaks_are_its_only_switch():
+    for item in seed_items():
+        notice = set_notice(item.title, item.body, SETTINGS)
+        assert all(line.indent_pt == 0 for line in notice.lines)
+        assert notice.text == item.title + "\u3000" + normalize_text(item.body)
+    # The engine keeps a line break as a paragraph break, and nothing else.
+    assert normalize_text("特此公告。 \r\n\r\n 广州某某有限公司 ") == "特此公告。\n广州某某有限公司"
+
+
+def _line_roles(item, notice):
+    """The role of the paragraph each line of the notice belongs to, in order."""
+    roles = []
+    lines = iter(notice.lines)
+    for paragraph in paragraphs(item.title, normalize_text(item.body)):
+        wanted = "".join(((item.title + "\u3000") if paragraph.title else "") + paragraph.text.replace(" ", ""))
+        got = ""
+        while got != wanted:
+            got += next(lines).text.replace(" ", "")
+            roles.append(paragraph.role)
+    return roles
+
+
+def _rows(result, settings):
+    """Per placed key, its glyph rows (one per printed line, left to right) and its column's left
+    edge."""
+    g = PageGeometry(settings)
+    glyphs = read_glyphs(result.pdf)
+    out = {}
+    for placement in result.placements:
+        rows = []
+        for seg in placement.segments:
+            left = g.column_left(seg.column)
+            top = g.slug + seg.y_mm * MM_TO_PT
+            bottom = top + seg.lines * settings.leading_pt
+            by_y = defaultdict(list)
+            for gl in glyphs:
+                if gl.page == seg.page and left - 1 <= gl.x <= left + g.column_width and top <= gl.y <= bottom:
+                    by_y[round(gl.y, 1)].append(gl)
+            rows += [(left, sorted(by_y[y], key=lambda gl: gl.x)) for y in sorted(by_y)]
+        out[placement.key] = rows
+    return out
+
+
+@pytest.mark.parametrize("renderer", ["direct", "weasyprint"])
+def test_paragraphs_read_back_from_the_column(renderer):
+    from typesetting import render_column
+
+    items = seed_items()[:3] + ITEMS + seed_items()[3:5]
+    result = render_column(items, SETTINGS, ISSUE, rate_card=RateCard(), renderer=renderer)
+    assert result.overflow == ()
+    width = SETTINGS.column_width_pt
+    rows_of = _rows(result, SETTINGS)
+    for item in ITEMS:
+        notice = set_notice(item.title, item.body, SETTINGS)
+        placement = next(p for p in result.placements if p.key == item.key)
+        rows = rows_of[item.key]
+        # The price follows the lines printed.
+        assert placement.lines == notice.line_count == len(rows)
+        assert placement.price.explanation == f"共{notice.line_count}行，每行¥50，合计¥{50 * notice.line_count}"
+        assert ["".join(gl.text for gl in row) for _, row in rows] == [line.text for line in notice.lines]
+        for (left, row), line, role in zip(rows, notice.lines, _line_roles(item, notice), strict=True):
+            # Every glyph where the model puts it, from where the line starts.
+            model = drawn_origins_pt(line, SETTINGS)
+            assert max(abs(gl.x - left - line.indent_pt - x) for gl, x in zip(row, model, strict=True)) < 0.01
+            end = row[-1].right - left
+            if line.spacing_pu:        # justified: on the column edge
+                assert abs(end - width) <= 0.5, line.text
+            else:
+                assert end <= width + 0.01
+            if role == SIGNATURE:
+                assert abs(end - width) < 0.01 and line.spacing_pu == 0, line.text
+            elif role == HEADING:
+                assert abs((row[0].x - left) - (width - end)) < 0.01, line.text
+    # A body paragraph's first line starts two ems in.
+    lost = rows_of["lost"]
+    assert abs(lost[0][1][0].x - lost[0][0]) < 0.01          # the title's paragraph: flush left
+    merger_rows = rows_of["merger"]
+    second = next(row for _, row in merger_rows if "".join(gl.text for gl in row).startswith("合并各方"))
+    column_left = merger_rows[0][0]
+    assert abs(second[0].x - column_left - 2 * EM) < 0.01
+    assert rgb_operators(result.pdf) == []
+
+
+def test_paragraphs_are_drawn_as_weasyprint_draws_them():
+    items = ITEMS + seed_items()[:4]
+    reference, drawn = both(items, SETTINGS, False, rate_card=RateCard())
+    assert_same_print(reference.pdf, drawn.pdf)
