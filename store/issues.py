@@ -31,7 +31,7 @@ from store.models import (
     local_time_text,
     utcnow,
 )
-from store.settings import invalidate_public_settings, load_publisher
+from store.settings import Publisher, invalidate_public_settings, load_publisher
 from store.workflow import REFERENCE_ALPHABET, guarded_update, issue_published, lock_issue, text_hash
 
 if TYPE_CHECKING:       # the store does not import the engine at run time: press/ calls it
@@ -265,42 +265,9 @@ def publish_issue(db: Database, issue_date: date, *, actor: str, secret_key: str
                         f"今天是{_cn_date(today)}。")
     with db.write() as s:
         lock_issue(s, issue_date)
-        if issue_published(s, issue_date):
-            raise DeskError(f"{issue_date:%Y-%m-%d} 这一期已标记为刊登。")
-        export = last_export(s, issue_date)
-        if export is None:
-            raise DeskError("这一期还没有导出付印PDF。请先导出，核对无误后再标记刊登。")
-        if export_id is not None and export.id != export_id:
-            raise DeskError(f"页面上写的是导出记录 #{export_id}，其后又导出了 #{export.id}（{export.pages} 页，"
-                            f"SHA-256 {export.pdf_hash[:12]}…）。请刷新页面，核对最后导出的PDF后再标记刊登。")
-        withdrawn = withdrawn_since(s, issue_date, export)
-        if withdrawn is not None and withdrawn.withdrawn_at is not None:
-            raise DeskError(f"刊登记录 #{withdrawn.id} 已于 {local_time_text(withdrawn.withdrawn_at)} 撤回，"
-                            f"最后一次导出 #{export.id} 是在撤回之前做的。请改正后重新导出付印PDF，"
-                            "核对无误、付印后再标记刊登。")
+        export = _export_to_publish(s, issue_date, export_id)
         notices = issue_notices(s, issue_date)
-        if not notices:
-            raise DeskError("这一期没有排期的公告。")
-        exported = {ref: rev for ref, rev in json.loads(export.revisions_json)}
-        placements = json.loads(export.placements_json or "{}")
-        current = {n.reference: n.current_revision for n in notices}
-        if exported != current:
-            missing = sorted(set(current) - set(exported))
-            changed = sorted(r for r in set(current) & set(exported) if current[r] != exported[r])
-            gone = sorted(set(exported) - set(current))
-            parts = []
-            if missing:
-                parts.append("未在最后导出的PDF中（排不下或导出后才排入）：" + "、".join(missing))
-            if changed:
-                parts.append("导出后正文有修改：" + "、".join(changed))
-            if gone:
-                parts.append("导出后已撤出或改期：" + "、".join(gone))
-            raise DeskError("最后一次导出的PDF与当前排期不一致，请重新导出后再标记刊登。" + "；".join(parts))
-        printed = json.loads(export.printed_json or "{}")
-        if export.pdf is None or any(n.reference not in printed for n in notices):
-            # An export recorded before migration 0004 kept only the PDF's hash.
-            raise DeskError("最后一次导出没有保存付印PDF本身（系统升级前导出的），无法据此出具见报证明。"
-                            "请重新导出一次（内容不变），再标记刊登。")
+        _require_export_of(export, notices)
         publisher = load_publisher(s)
         publication = Publication(
             issue_date=issue_date, export_id=export.id, pdf=export.pdf, pdf_hash=export.pdf_hash,
@@ -308,25 +275,12 @@ def publish_issue(db: Database, issue_date: date, *, actor: str, secret_key: str
             published_by=actor)
         s.add(publication)
         s.flush()
+        placements = json.loads(export.placements_json or "{}")
+        printed = json.loads(export.printed_json or "{}")
         published = []
         for n in notices:
-            place = placements.get(n.reference) or {}
-            code = verification_code(secret_key, n.reference, n.revision.text_hash)
-            if s.scalar(select(PublishedNotice.id).where(PublishedNotice.notice_id == n.id).limit(1)):
-                # Published again after a withdrawal: a code of its own, so that a proof of the
-                # withdrawn publication does not check out against the new one.
-                code = verification_code(secret_key, n.reference, f"{n.revision.text_hash}:{publication.id}")
-            guarded_update(s, n, n.version, (SCHEDULED,), status=PUBLISHED, published_page=place.get("page"),
-                            published_column=place.get("column"), verification_code=code)
-            entry = printed[n.reference]
-            snapshot = PublishedNotice(
-                publication_id=publication.id, notice_id=n.id, reference=n.reference,
-                newspaper=publication.newspaper, issue_date=issue_date, page=place.get("page"),
-                page_label=publisher.page_text(place.get("page")), column_number=place.get("column"),
-                revision=n.current_revision, text_hash=n.revision.text_hash, title=entry["title"],
-                printed_text=entry["text"], verification_code=code,
-                crop_json=json.dumps(entry.get("boxes") or {}, sort_keys=True))
-            s.add(snapshot)
+            snapshot = _publish_notice(s, n, publication, placements.get(n.reference) or {}, printed[n.reference],
+                                       publisher, secret_key)
             outbox.add(s, db, n, mails.published, snapshot)      # with the proof's link
             published.append(n)
         # Those who asked for this date and are not in it: told so with the publication.
@@ -353,6 +307,71 @@ def publish_issue(db: Database, issue_date: date, *, actor: str, secret_key: str
     invalidate_public_settings()
     return published
 
+
+def _export_to_publish(s: Session, issue_date: date, export_id: int | None) -> Export:
+    """The issue's last export, if it may be published: the issue not yet published, the export
+    the one the editor was shown, and made after any withdrawal of an earlier publication."""
+    if issue_published(s, issue_date):
+        raise DeskError(f"{issue_date:%Y-%m-%d} 这一期已标记为刊登。")
+    export = last_export(s, issue_date)
+    if export is None:
+        raise DeskError("这一期还没有导出付印PDF。请先导出，核对无误后再标记刊登。")
+    if export_id is not None and export.id != export_id:
+        raise DeskError(f"页面上写的是导出记录 #{export_id}，其后又导出了 #{export.id}（{export.pages} 页，"
+                        f"SHA-256 {export.pdf_hash[:12]}…）。请刷新页面，核对最后导出的PDF后再标记刊登。")
+    withdrawn = withdrawn_since(s, issue_date, export)
+    if withdrawn is not None and withdrawn.withdrawn_at is not None:
+        raise DeskError(f"刊登记录 #{withdrawn.id} 已于 {local_time_text(withdrawn.withdrawn_at)} 撤回，"
+                        f"最后一次导出 #{export.id} 是在撤回之前做的。请改正后重新导出付印PDF，"
+                        "核对无误、付印后再标记刊登。")
+    return export
+
+
+def _require_export_of(export: Export, notices: list[Notice]) -> None:
+    """Refused unless the export is exactly what is scheduled now: every notice, at its current
+    revision, with what it printed kept (exports before migration 0004 kept only a hash)."""
+    if not notices:
+        raise DeskError("这一期没有排期的公告。")
+    exported = {ref: rev for ref, rev in json.loads(export.revisions_json)}
+    current = {n.reference: n.current_revision for n in notices}
+    if exported != current:
+        missing = sorted(set(current) - set(exported))
+        changed = sorted(r for r in set(current) & set(exported) if current[r] != exported[r])
+        gone = sorted(set(exported) - set(current))
+        parts = []
+        if missing:
+            parts.append("未在最后导出的PDF中（排不下或导出后才排入）：" + "、".join(missing))
+        if changed:
+            parts.append("导出后正文有修改：" + "、".join(changed))
+        if gone:
+            parts.append("导出后已撤出或改期：" + "、".join(gone))
+        raise DeskError("最后一次导出的PDF与当前排期不一致，请重新导出后再标记刊登。" + "；".join(parts))
+    printed = json.loads(export.printed_json or "{}")
+    if export.pdf is None or any(n.reference not in printed for n in notices):
+        raise DeskError("最后一次导出没有保存付印PDF本身（系统升级前导出的），无法据此出具见报证明。"
+                        "请重新导出一次（内容不变），再标记刊登。")
+
+
+def _publish_notice(s: Session, n: Notice, publication: Publication, place: dict, entry: dict,
+                    publisher: Publisher, secret_key: str) -> PublishedNotice:
+    """One notice marked 已刊登 where the export placed it, with its verification code, and the
+    snapshot of what its proof states (added to the session)."""
+    code = verification_code(secret_key, n.reference, n.revision.text_hash)
+    if s.scalar(select(PublishedNotice.id).where(PublishedNotice.notice_id == n.id).limit(1)):
+        # Published again after a withdrawal: a code of its own, so that a proof of the
+        # withdrawn publication does not check out against the new one.
+        code = verification_code(secret_key, n.reference, f"{n.revision.text_hash}:{publication.id}")
+    guarded_update(s, n, n.version, (SCHEDULED,), status=PUBLISHED, published_page=place.get("page"),
+                   published_column=place.get("column"), verification_code=code)
+    snapshot = PublishedNotice(
+        publication_id=publication.id, notice_id=n.id, reference=n.reference,
+        newspaper=publication.newspaper, issue_date=publication.issue_date, page=place.get("page"),
+        page_label=publisher.page_text(place.get("page")), column_number=place.get("column"),
+        revision=n.current_revision, text_hash=n.revision.text_hash, title=entry["title"],
+        printed_text=entry["text"], verification_code=code,
+        crop_json=json.dumps(entry.get("boxes") or {}, sort_keys=True))
+    s.add(snapshot)
+    return snapshot
 
 WITHDRAW_REASON_EXAMPLE = "例如：第3页的公告排错了日期，报纸已更正重印，需重新刊登。"
 
