@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-WTForms 3.2 lacks it
 from wtforms.validators import Optional
 
@@ -25,6 +25,8 @@ class NoticeFormBase(FlaskForm):
     composed_hash = HiddenField()     # hash of the text we composed: unchanged text is recomposed
     preview_token = HiddenField()     # what the advertiser saw (text, date, price) before confirming
     publication_date = SelectField("刊登日期", choices=[], validate_choice=False)
+    # Further dates of one order (each its own notice, priced on its own): views/submit.py.
+    more_dates = SelectMultipleField("另加刊登日期", choices=[], validate_choice=False)
     text = TextAreaField("公告正文", validators=[Optional()])
     advertiser_name = StringField("联系人姓名（必填）")
     advertiser_phone = StringField("联系电话（必填）")

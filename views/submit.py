@@ -5,7 +5,9 @@ import base64
 import hashlib
 import hmac
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -14,7 +16,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 
 from forms.notice import notice_form_class
 from notices.catalogue import CATALOGUE, VARIANT, entries
-from notices.checks import CheckResult
+from notices.checks import CheckResult, check_notice
 from notices.deadlines import format_date_cn, open_issue_dates
 from notices.money import format_yuan
 from notices.wording import compose_text
@@ -59,17 +61,70 @@ def _form(notice_type, variant, publisher, formdata=None):
         SelectChoice(d.isoformat(), f"{format_date_cn(d)}（周{'一二三四五六日'[d.weekday()]}）") for d in dates]
     if not form.publication_date.data and dates:
         form.publication_date.data = dates[0].isoformat()
+    form.more_dates.choices = list(form.publication_date.choices)
     form.ensure_submission_key()
     return form
 
 
-def _preview_token(result, quote) -> str:
-    """Binds a confirmation to exactly what was previewed: text, title, date and price."""
-    message = "|".join([result.title, result.text, str(result.publication_date), str(quote.price_cents)])
+# One order for several dates from the form, as POST /api/v1/orders takes it (at most that many).
+MAX_ORDER_DATES = 10
+
+
+@dataclass(frozen=True)
+class OrderDate:
+    """One further date ticked on the form: the notice checked and priced for that issue."""
+    day: date
+    result: CheckResult
+    quote: Any          # printing.Quote; None when the check found errors
+
+
+def _more_dates(form, notice_type, publisher, result: CheckResult) -> list[OrderDate]:
+    """The further dates ticked (besides 刊登日期), each checked for its own issue with the text as
+    it stands and priced on its own. A date not open or a check's error is put under the dates'
+    input (form.more_dates.errors), which stops a confirmation."""
+    offered = [c.value for c in form.publication_date.choices]
+    ticked = sorted(set(form.more_dates.data or ()) - {form.publication_date.data})
+    form.more_dates.data = ticked
+    errors: list[str] = []
+    closed = [d for d in ticked if d not in offered]
+    if closed:
+        errors.append(f"{'、'.join(closed)} 不能选（已过截稿时间或不出报），请在下面的日期中另选。")
+    ticked = [d for d in ticked if d in offered]
+    if len(ticked) + 1 > MAX_ORDER_DATES:
+        errors.append(f"一次最多预订 {MAX_ORDER_DATES} 期（现选了 {len(ticked) + 1} 期），请减少几期，"
+                      "其余日期可以见报后再订。")
+    order: list[OrderDate] = []
+    if not errors and result.ok:
+        for day in ticked:
+            other = check_notice(notice_type.code, form.field_values(), result.text, day, calendar=publisher.calendar,
+                                 now=clock.now(), missing_glyphs=printing.missing_glyphs,
+                                 print_id_numbers=publisher.print_id_numbers)
+            label = format_date_cn(date.fromisoformat(day))
+            if not other.ok:
+                errors += [f"{label}：{f.message}" for f in other.errors]
+                continue
+            order.append(OrderDate(date.fromisoformat(day), other,
+                                   printing.quote_notice(publisher, other, notice_type, with_png=False)))
+    form.more_dates.errors = errors
+    return order if not errors else []
+
+
+def _confirm_label(dates: int, total_cents: int) -> str:
+    """确认提交's words: the price, or for an order the number of dates and the total."""
+    if dates == 1:
+        return f"确认提交（{format_yuan(total_cents)}）"
+    return f"确认提交（{dates}期，合计{format_yuan(total_cents)}）"
+
+
+def _preview_token(result, quote, order: Sequence[OrderDate] = ()) -> str:
+    """Binds a confirmation to exactly what was previewed: text, title, dates and prices."""
+    message = "|".join([result.title, result.text, str(result.publication_date), str(quote.price_cents)]
+                       + [f"{o.day}:{o.quote.price_cents}" for o in order])
     return hmac.new(current_app.config["SECRET_KEY"].encode(), message.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _render(form, notice_type, variant, *, result=None, quote=None, messages=(), status=200, revising=None):
+def _render(form, notice_type, variant, *, result=None, quote=None, messages=(), status=200, revising=None,
+            order=()):
     entry_title = notice_type.entry(variant).title
     if revising:
         entry_title = f"修改{entry_title} {revising['notice'].reference}"
@@ -77,7 +132,10 @@ def _render(form, notice_type, variant, *, result=None, quote=None, messages=(),
                                                       form.advertiser_email) for error in field.errors]
     return render_template("submit/form.html", form=form, notice_type=notice_type, variant=variant,
                            entry_title=entry_title, result=result, quote=quote, messages=messages,
-                           contact_errors=contact_errors,
+                           contact_errors=contact_errors, order=order,
+                           order_rows=sorted([(result.publication_date, quote)] + [(o.day, o.quote) for o in order],
+                                             key=lambda row: row[0]) if order else [],
+                           order_total=(quote.price_cents + sum(o.quote.price_cents for o in order)) if quote else 0,
                            variants=notice_type.entries() if notice_type.variants else (), revising=revising), status
 
 
@@ -109,7 +167,7 @@ def submit_form(code):
     return _check_preview_confirm(form, notice_type, variant, publisher, file=_file_new, contact=True)
 
 
-Filer = Callable[[Any, CheckResult, Any, list[tuple[str, str]]], Any]
+Filer = Callable[..., Any]     # (form, result, quote, messages[, order]) → a response or None
 
 
 def _check_preview_confirm(form, notice_type, variant, publisher, *, file: Filer, contact: bool,
@@ -126,42 +184,58 @@ def _check_preview_confirm(form, notice_type, variant, publisher, *, file: Filer
     result = _check(form, publisher, action)
     advertiser_ok = form.check_advertiser(required=action == "confirm") if contact else True
     quote = None
+    order: list[OrderDate] = []
     messages: list[tuple[str, str]] = []
     if result.ok:
         try:
             # A confirmation that goes through needs the price, not the picture (it redirects).
             quote = printing.quote_notice(publisher, result, notice_type, with_png=action != "confirm")
+            if revising is None:      # a revision keeps its one date (its order is already filed)
+                order = _more_dates(form, notice_type, publisher, result)
         except printing.RenderError as exc:
             messages.append(("error", f"排版预览未能生成：{exc}。请稍后再试，或联系报社。"))
     if uploads is not None and refused:
         messages.append(documents.refusal_message(uploads))
-    if action == "confirm" and result.ok and quote is not None and advertiser_ok and not refused:
-        if not hmac.compare_digest(form.preview_token.data or "", _preview_token(result, quote)):
+    dates_ok = not form.more_dates.errors
+    if action == "confirm" and result.ok and quote is not None and advertiser_ok and not refused and dates_ok:
+        if not hmac.compare_digest(form.preview_token.data or "", _preview_token(result, quote, order)):
             messages.append(("warning", "公告内容、刊登日期或价格与您上次预览时不同，"
                                         "请核对下面新的预览和价格后再点“确认提交”。"))
         else:
-            response = file(form, result, quote, messages)
+            response = file(form, result, quote, messages, order) if order else file(form, result, quote, messages)
             if response is not None:
                 return response
     if quote is not None:
-        form.preview_token.data = _preview_token(result, quote)
+        form.preview_token.data = _preview_token(result, quote, order)
         if not quote.png_data_uri:    # a confirmation sent back to the page: show the picture again
             quote = printing.quote_notice(publisher, result, notice_type)
-    status = 422 if (not result.ok or not advertiser_ok or refused) and action == "confirm" else 200
+    status = 422 if (not result.ok or not advertiser_ok or refused or not dates_ok) and action == "confirm" else 200
     return _render(form, notice_type, variant, result=result, quote=quote, messages=messages, status=status,
-                   revising=revising)
+                   revising=revising, order=order)
 
 
-def _file_new(form, result: CheckResult, quote, messages: list[tuple[str, str]]):
-    """A new notice: filed once per form (its submission key), then the receipt."""
-    submitted = submit_notice(
-        get_db(), result,
-        Advertiser(form.advertiser_name.data, form.advertiser_phone.data, form.advertiser_email.data),
-        "web:" + form.ensure_submission_key(), lines=quote.lines, price_cents=quote.price_cents,
-        author="advertiser")
+def _file_new(form, result: CheckResult, quote, messages: list[tuple[str, str]], order: Sequence[OrderDate] = ()):
+    """A new notice: filed once per form (its submission key), then the receipt. With further
+    dates, one order (store/selfservice.py order_key_for, as POST /api/v1/orders files it): a
+    notice per date, each under the form's key and its number, so a retry files none twice."""
+    advertiser = Advertiser(form.advertiser_name.data, form.advertiser_phone.data, form.advertiser_email.data)
+    key = "web:" + form.ensure_submission_key()
+    if order:
+        from store import selfservice
+        dated = sorted([(result.publication_date, result, quote)] + [(o.day, o.result, o.quote) for o in order],
+                       key=lambda item: str(item[0]))
+        filed = [submit_notice(get_db(), r, advertiser, f"{key}#{number}", lines=q.lines, price_cents=q.price_cents,
+                               author="advertiser", order_key=selfservice.order_key_for(key))
+                 for number, (_day, r, q) in enumerate(dated, start=1)]
+        submitted = next(f for f in filed if f.notice.requested_date == result.publication_date)
+    else:
+        submitted = submit_notice(get_db(), result, advertiser, key, lines=quote.lines, price_cents=quote.price_cents,
+                                  author="advertiser")
+        filed = [submitted]
     ref = submitted.notice.reference
-    if submitted.created or submitted.same_content:
-        documents.attach_uploads(submitted.notice.id)
+    if all(f.created or f.same_content for f in filed):
+        for f in filed:       # each notice of an order gets the documents: an editor checks each
+            documents.attach_uploads(f.notice.id)
         secret = status_secret(current_app.config["SECRET_KEY"], ref)
         return redirect(url_for("submit.receipt", reference=ref, secret=secret), code=303)
     # This form was confirmed before with other content: Back to an old page (without
@@ -197,15 +271,19 @@ def live_check(code):
     publisher = public_publisher()
     form = _form(notice_type, variant, publisher, formdata=request.form)
     result = _check(form, publisher, request.form.get("action", "check"))
+    wants_preview = request.form.get("preview") == "1" and result.ok
+    order = _more_dates(form, notice_type, publisher, result) if wants_preview else []
     errors = {}
-    for name in [f.name for f, _ in form.type_fields()] + ["text", "publication_date"]:
+    for name in [f.name for f, _ in form.type_fields()] + ["text", "publication_date", "more_dates"]:
         if form[name].errors:
             errors[name] = list(form[name].errors)
     answer = {"text": result.text, "composed_hash": form.composed_hash.data, "errors": errors,
               "warnings": [f.as_json() for f in result.warnings],
               "info": [f.as_json() for f in result.infos], "changes": result.changes,
               "ok": result.ok}
-    if request.form.get("preview") == "1" and result.ok:
+    if wants_preview and form.more_dates.errors:
+        answer["ok"] = False        # a date of the order cannot be booked: nothing to confirm yet
+    elif wants_preview:
         # The page shows a preview already: it follows the typing, and so do the price and the
         # token a confirmation is checked against (what is confirmed is what was last seen).
         try:
@@ -213,9 +291,16 @@ def live_check(code):
         except printing.RenderError as exc:
             answer["preview_error"] = f"排版预览未能生成：{exc}。请稍后再试。"
         else:
+            total = quote.price_cents + sum(o.quote.price_cents for o in order)
             answer["preview"] = {"png": quote.png_data_uri, "price": format_yuan(quote.price_cents),
                                  "explanation": quote.explanation, "lines": quote.lines,
-                                 "token": _preview_token(result, quote)}
+                                 "token": _preview_token(result, quote, order),
+                                 # The order's dates, each priced, and what 确认提交 says.
+                                 "dates": [{"date": format_date_cn(d), "lines": q.lines,
+                                            "price": format_yuan(q.price_cents)}
+                                           for d, q in sorted([(result.publication_date, quote)]
+                                                              + [(o.day, o.quote) for o in order])],
+                                 "total": format_yuan(total), "confirm": _confirm_label(len(order) + 1, total)}
     return jsonify(answer)
 
 
@@ -264,7 +349,9 @@ def receipt(reference, secret):
     notice = _notice_or_404(reference, secret)
     publisher = public_publisher()
     # The text as it will print (ID numbers masked): a status link gets forwarded and bookmarked.
+    from store.selfservice import order_notices
     return render_template("submit/receipt.html", notice=notice, secret=secret, publisher=publisher,
+                           order=order_notices(read_session(), notice),
                            printed_text=printing.printable_text(publisher, notice.revision.text,
                                                                 type_code=notice.type_code,
                                                                 fields=notice.revision.fields,

@@ -39,6 +39,10 @@
       // An ID number is not kept in the browser: the computer may be a shared one.
       if (el.closest && el.closest('[data-kind="id-card"]')) return;
       if (el.type === "radio") { if (el.checked) data[el.name] = el.value; }
+      else if (el.type === "checkbox" && form.querySelectorAll('[name="' + el.name + '"]').length > 1) {
+        // A group of boxes under one name (the order's further dates): the values ticked.
+        data[el.name] = (data[el.name] || []).concat(el.checked ? [el.value] : []);
+      }
       else if (el.type === "checkbox") { data[el.name] = el.checked; }
       else if (el.tagName !== "BUTTON") { data[el.name] = el.value; }
     });
@@ -56,6 +60,7 @@
       var els = form.querySelectorAll('[name="' + name + '"]');
       Array.prototype.forEach.call(els, function (el) {
         if (el.type === "radio") { el.checked = el.value === data[name]; }
+        else if (el.type === "checkbox" && Array.isArray(data[name])) { el.checked = data[name].indexOf(el.value) >= 0; }
         else if (el.type === "checkbox") { el.checked = !!data[name]; }
         else if (el.type === "file") { /* never restored */ }
         else if (el.tagName !== "SELECT" || Array.prototype.some.call(el.options, function (o) { return o.value === data[name]; })) {
@@ -245,8 +250,24 @@
     form.querySelector("input[name=preview_token]").value = p.token;
     stale.hidden = true;
     stale.textContent = "";
+    // The order's dates, each priced, and the total (views/submit.py live_check).
+    var table = preview.querySelector("table.order-dates");
+    if (table && p.dates) {
+      var rows = table.querySelector("tbody");
+      rows.textContent = "";
+      p.dates.forEach(function (d) {
+        var tr = document.createElement("tr");
+        [d.date, String(d.lines), d.price].forEach(function (text) {
+          var td = document.createElement("td"); td.textContent = text; tr.appendChild(td);
+        });
+        rows.appendChild(tr);
+      });
+      table.querySelector("caption").textContent = "本次预订 " + p.dates.length + " 期，每期是单独的一则公告";
+      table.querySelector("tfoot strong").textContent = p.total;
+      table.hidden = p.dates.length < 2;
+    }
     if (confirmButton) {
-      confirmButton.textContent = "确认提交（" + p.price + "）";
+      confirmButton.textContent = p.confirm || ("确认提交（" + p.price + "）");
       confirmButton.disabled = false;
     }
   }
