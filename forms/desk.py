@@ -150,6 +150,10 @@ LABELS = {
     "title_font": "标题字体", "title_weight": "标题字重（400–900）", "header_text": "栏头文字",
     "header_height_mm": "栏头高度（毫米）", "notice_spacing_pt": "公告间距（磅）", "bleed_mm": "出血（毫米）",
     "crop_marks": "印裁切标记", "currency_symbol": "货币符号",
+    "paragraph_indent_em": "分段公告段首缩进（字，通常为2，0为不缩进）",
+    "notice_rule_weight_pt": "公告之间加线的粗细（磅，细线为0.25，0为不加线）",
+    "notice_rule_space_pt": "公告间线上下的空白（磅）",
+    "pdf_standard": "印刷用PDF标准（服务器配置了输出ICC色彩配置文件时生效）",
     # PriceRule
     "model": "计价方式", "flat_cents": "每则（元）", "per_line_cents": "每行（元）", "min_lines": "起价行数",
     "chars_per_line": "每行字数", "line_basis": "计行方式", "base_cents": "起价（元）", "base_chars": "起价含字数",
@@ -161,6 +165,11 @@ RULE_CHOICES = {
     "line_basis": (("typeset", "按实际排出的行数"), ("characters", "按字数折算行数")),
 }
 EXCLUDED_SETTINGS = {"newspaper_name", "newspaper", "contact_lines", "type_order", "icc_profile_path"}
+# Layout settings that take one of a few values: a choice, not a text box.
+LAYOUT_CHOICES = {
+    "pdf_standard": (("pdf/x-4", "PDF/X-4（可含透明，PDF 1.6）"),
+                     ("pdf/x-1a", "PDF/X-1a:2001（无透明，PDF 1.3，许多报社的广告收稿标准）")),
+}
 
 
 def _label(f: dataclasses.Field) -> str:
@@ -388,6 +397,8 @@ def _settings_form_class(layout_cls, rate_cls, _catalogue):
             attrs[key] = IntegerField(label, description=hint, validators=[InputRequired(f"请填写{label}。")])
         elif kind is float:
             attrs[key] = FloatField(label, description=hint, validators=[InputRequired(f"请填写{label}。")])
+        elif name in LAYOUT_CHOICES:
+            attrs[key] = SelectField(label, description=hint, choices=choices(LAYOUT_CHOICES[name]))
         else:
             attrs[key] = StringField(label, description=hint, validators=[
                 DataRequired(f"请填写{label}。"), Length(max=60), NoInvisibleCharacters()])

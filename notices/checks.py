@@ -236,7 +236,7 @@ def _strip_title(result: CheckResult, text: str, t: NoticeType) -> str:
     for title in (t.titles or (t.title,)):
         if text.startswith(title):
             result.changes.append(f"删除了正文开头的标题“{title}”（标题会自动加粗印在公告开头）")
-            return text[len(title):].lstrip(" 　:：")
+            return text[len(title):].lstrip(" 　:：\n")
     return text
 
 

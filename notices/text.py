@@ -15,8 +15,14 @@ Two jobs, in this order:
 Decisions (see the tests for the exact behaviour):
 - Tab: refused in a one-line field (`multiline=False`); in a body (`multiline=True`) it is
   whitespace and normalised like a space.
-- Line breaks (\\n, \\r, U+2028, U+2029): refused in fields; allowed in a body, which is then
-  joined into one paragraph (reported).
+- Line breaks (\\n, \\r, U+2028, U+2029): refused in fields. In a body, a line break that ends
+  a paragraph is kept, as one "\\n" (the column sets each paragraph on its own: a listed
+  company's header line, sections 一、二、, the signature after 特此公告); one in the middle of a
+  sentence (text wrapped by hand, or copied from a PDF) joins the lines (reported). A paragraph
+  break: after a sentence's end (。！？；, a colon ending a lead-in), before a section (一、 （一）
+  1、 第一条), around a header line (证券代码：…), a heading (…的公告) or a date line, and after the
+  closing (特此公告). `_paragraph_break` decides; the normaliser's fixed point makes it
+  idempotent: a kept break is one the rule keeps again.
 - Every format character (Cf), every other control (Cc), private use, surrogates,
   noncharacters, unassigned code points (as of the running Python's Unicode version), the other
   Default_Ignorable code points (Hangul fillers, combining grapheme joiner…), U+FFFC (object
@@ -340,7 +346,8 @@ def _describe(key: tuple[str, ...], n: int, examples: list[tuple[str, str]]) -> 
         "space-mixed": "删除汉字与字母、数字之间的空格",
         "space-collapse": "连续空格合并为一个",
         "space-special": "不换行空格、全角空格等特殊空格改为普通空格",
-        "linebreak": "删除换行，正文合并为一段",
+        "linebreak": "删除句子中间的换行，前后文字连成一句",
+        "paragraph": "删除段落之间的空行和空格",
         "linebreak-field": "删除换行",
         "punct": f"半角{_PUNCT_NAMES.get(a, '')}“{a}”改为全角“{b}”",
         "stop": "半角句点“.”改为句号“。”",
@@ -437,16 +444,63 @@ def _step_fullwidth_symbols(s: str, rec: _Changes, body: bool) -> str:
     return "".join(out)
 
 
+# Paragraph breaks in a body (see the module's docstring): what ends the line before, what
+# starts the line after, and lines that stand alone.
+_SENTENCE_END = re.compile(r"(?:[。！？；!?;]|(?<![0-9A-Za-z])\.)[”’）」』》\]）)]*$")
+_LEAD_IN_END = re.compile(r"[：:]$")
+_LABEL_BEFORE_COLON = re.compile(r"(?:代码|号码|编号|号|电话|手机|地址|联系人|名称|简称|日期|账号|账户|邮箱|"
+                                 r"传真|邮编|开户行)[：:]$")
+_SECTION_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]"
+                            r"|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十百\d]+[条章节]|特此|附件)")
+_HEADER_ITEM = re.compile(r"(?:(?:证券|股票|债券|基金)(?:代码|简称)|公告编号)[：:]")
+_HEADER_LINE = re.compile(r"^(?:(?:证券|股票|债券|基金)(?:代码|简称)|公告编号)[：:]")
+_HEADING_LINE = re.compile(r"^[^，。；,;！？!?]{2,60}(?:公告|声明|通知|启事|公示|通告)$")
+_DATE_LINE = re.compile(r"^(?:\d{4}年\d{1,2}月\d{1,2}日|\d{4}[-./]\d{1,2}[-./]\d{1,2}"
+                        r"|[〇零○一二三四五六七八九]{4}年[〇一二三四五六七八九十]{1,2}月[〇一二三四五六七八九十]{1,3}日)。?$")
+_CLOSING = re.compile(r"特此(?:公告|声明|通知|说明|公示|通告|函告|告知)[。！!]?$")
+_LINE_SPLIT = re.compile(f"[{_LINE_BREAKS}]")
+
+
+def _paragraph_break(s: str, start: int, end: int) -> bool:
+    """Is the line break in s[start:end] (a run of white space) the end of a paragraph?"""
+    before = _LINE_SPLIT.split(s[:start])
+    after = _LINE_SPLIT.split(s[end:], maxsplit=1)
+    line, following = before[-1].strip(_SPACES), after[0].strip(_SPACES)
+    if not line or not following:
+        return False
+    if _SENTENCE_END.search(line) or (_LEAD_IN_END.search(line) and not _LABEL_BEFORE_COLON.search(line)):
+        return True
+    if _SECTION_START.match(following) or _DATE_LINE.match(following):
+        return True
+    if _SECTION_START.match(line) and not re.search(r"[，。；,;]", line):
+        return True     # a section's heading: 一、通知债权人的原因
+    if any(_HEADER_LINE.match(x) or _HEADING_LINE.match(x) for x in (line, following)):
+        return True
+    # After a line that is the closing, the signature: every line its own.
+    return any(_CLOSING.search(earlier.strip(_SPACES)) for earlier in before)
+
+
 def _step_whitespace(s: str, rec: _Changes, body: bool) -> str:
     """Spaces next to Chinese characters or punctuation go; between two Latin words one space
-    stays; line breaks join the paragraph."""
+    stays; a line break in a body that ends a paragraph stays (one "\\n"), any other joins the
+    lines."""
     def repl(m: re.Match[str]) -> str:
         run = m.group()
         # The text is stripped first, so a run always has a character on both sides.
         left, right = _at(s, m.start() - 1), _at(s, m.end())
         keep = not (_is_cjk_context(left) or _is_cjk_context(right))
         new = " " if keep else ""
+        if body and not any(c in _LINE_BREAKS for c in run) and _HEADER_ITEM.match(s, m.end()) \
+                and _HEADER_LINE.match(_LINE_SPLIT.split(s[:m.start()])[-1]):
+            # Between the items of a header line (证券代码：600000 证券简称：某某): one space.
+            if run != " ":
+                rec.add(("space-collapse",) if set(run) == {" "} else ("space-special",))
+            return " "
         if any(c in _LINE_BREAKS for c in run):
+            if body and _paragraph_break(s, m.start(), m.end()):
+                if run != "\n":
+                    rec.add(("paragraph",))
+                return "\n"
             rec.add(("linebreak" if body else "linebreak-field",))
         elif new == run:
             pass
@@ -621,7 +675,8 @@ def _normalise(text: str, body: bool) -> Normalised:
 
 
 def normalise_text(text: str) -> Normalised:
-    """A notice body: one paragraph, as the newspaper prints it. Idempotent."""
+    """A notice body as the newspaper prints it: its paragraphs separated by one "\\n" (see
+    the module's docstring for which line breaks end one). Idempotent."""
     return _normalise(text, body=True)
 
 

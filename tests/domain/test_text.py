@@ -155,11 +155,20 @@ def test_forbidden_message_needs_something():
     # leading/trailing whitespace: removed, not reported
     ("\u3000\u3000本公司遗失公章一枚，现声明作废。\r\n", "本公司遗失公章一枚，现声明作废。", ()),
     # line breaks: one paragraph
+    # A line break in the middle of a sentence joins the lines; one that ends a paragraph stays,
+    # as one "\n" (the column sets each paragraph on its own: typesetting/paragraphs.py).
     ("本公司遗失\n营业执照正本，\r\n声明作废。", "本公司遗失营业执照正本，声明作废。",
-     ("删除换行，正文合并为一段（2处）",)),
-    ("本公司。\r\n\u3000\u3000特此公告。", "本公司。特此公告。", ("删除换行，正文合并为一段（1处）",)),
-    ("Guangzhou\nXX Co., Ltd.", "Guangzhou XX Co., Ltd.", ("删除换行，正文合并为一段（1处）",)),
-    ("本公司\u2028遗失", "本公司遗失", ("删除换行，正文合并为一段（1处）",)),
+     ("删除句子中间的换行，前后文字连成一句（2处）",)),
+    ("本公司。\r\n\u3000\u3000特此公告。", "本公司。\n特此公告。", ("删除段落之间的空行和空格（1处）",)),
+    ("本公司。\n特此公告。", "本公司。\n特此公告。", ()),
+    ("Guangzhou\nXX Co., Ltd.", "Guangzhou XX Co., Ltd.", ("删除句子中间的换行，前后文字连成一句（1处）",)),
+    ("本公司\u2028遗失", "本公司遗失", ("删除句子中间的换行，前后文字连成一句（1处）",)),
+    ("特此声明。\n\n广州某某有限公司\n2026年11月26日", "特此声明。\n广州某某有限公司\n2026年11月26日",
+     ("删除段落之间的空行和空格（1处）",)),
+    ("证券代码：600000    证券简称：某某银行\n公告编号：2026-001\n一、变更事项\n本公司拟减少注册资本",
+     "证券代码：600000 证券简称：某某银行\n公告编号：2026-001\n一、变更事项\n本公司拟减少注册资本",
+     ("连续空格合并为一个（1处）",)),
+    ("公司特此通知债权人\n申报债权", "公司特此通知债权人申报债权", ("删除句子中间的换行，前后文字连成一句（1处）",)),
     # full-width letters and digits
     ("ＡＢＣ有限公司１２３号", "ABC有限公司123号",
      ("全角字母“ＡＢＣ”改为半角“ABC”（1处）", "全角数字“１２３”改为半角“123”（1处）")),
@@ -261,9 +270,10 @@ def test_body_from_word_paste():
     result = normalise_text(raw)
     assert result.text == (
         "广州市XX贸易有限公司（统一社会信用代码：91440101340230099E）经股东会决议，"
-        "注册资本由1000万元减少至500万元。请债权人自本公告刊登之日起45日内，"
-        "要求本公司清偿债务或者提供相应的担保。特此公告。")
-    assert "删除换行，正文合并为一段（2处）" in result.changes
+        "注册资本由1000万元减少至500万元。\n请债权人自本公告刊登之日起45日内，"
+        "要求本公司清偿债务或者提供相应的担保。\n特此公告。")
+    # Three paragraphs, as typed (each ends a sentence); their indents are the column's own.
+    assert "删除段落之间的空行和空格（2处）" in result.changes
     assert "半角逗号“,”改为全角“，”（2处）" in result.changes
     assert "半角句点“.”改为句号“。”（3处）" in result.changes
     assert "半角括号“( )”改为全角“（ ）”（1处）" in result.changes
@@ -340,10 +350,12 @@ def test_every_change_is_reported(text):
 
 @_SETTINGS
 @given(_ANY)
-def test_normalised_body_is_one_nfc_paragraph(text):
+def test_normalised_body_is_nfc_paragraphs(text):
     result = normalise_text(text).text
     assert unicodedata.is_normalized("NFC", result)
-    assert not any(c in result for c in "\n\r\u2028\u2029\t\u3000\u00a0")
+    assert not any(c in result for c in "\r\u2028\u2029\t\u3000\u00a0")
+    # Paragraphs separated by one "\n", no white space around it, no empty paragraph.
+    assert all(p and p == _strip(p) for p in result.split("\n")) or result == ""
     assert "  " not in result
     assert result == _strip(result)
 

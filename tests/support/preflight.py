@@ -109,7 +109,7 @@ def x1a_problems(pdf: bytes) -> list[str]:
     for key in ("/Title", "/CreationDate", "/ModDate"):
         if not info.get(key):
             problems.append(f"no {key} in the document information")
-    root = trailer["/Root"].get_object()
+    root: Any = trailer["/Root"].get_object()
     intents = [i.get_object() for i in root.get("/OutputIntents", [])]
     pdfx = [i for i in intents if i.get("/S") == "/GTS_PDFX"]
     if len(pdfx) != 1:
@@ -166,7 +166,8 @@ def x1a_problems(pdf: bytes) -> list[str]:
                 obj.get("/ColorSpace") in ("/DeviceRGB",):
             problems.append("an RGB image")
     # Page boxes: a TrimBox on every page, TrimBox within BleedBox within MediaBox.
-    for number, page in enumerate(reader.pages, start=1):
+    for number, page_object in enumerate(reader.pages, start=1):
+        page: Any = page_object
         media = [float(v) for v in page["/MediaBox"]]
         if "/TrimBox" not in page and "/ArtBox" not in page:
             problems.append(f"page {number}: no TrimBox")
@@ -186,10 +187,11 @@ def x1a_problems(pdf: bytes) -> list[str]:
 def pdfx_version(pdf: bytes) -> str | None:
     """The PDF/X version a file claims: GTS_PDFXVersion (X-1a), else its XMP's (X-4)."""
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    info = reader.trailer.get("/Info")
+    info: Any = reader.trailer.get("/Info")
     if info is not None and info.get_object().get("/GTS_PDFXVersion"):
         return str(info.get_object()["/GTS_PDFXVersion"])
-    metadata = reader.trailer["/Root"].get_object().get("/Metadata")
+    root: Any = reader.trailer["/Root"].get_object()
+    metadata = root.get("/Metadata")
     if metadata is None:
         return None
     found = re.search(rb"<pdfxid:GTS_PDFXVersion>([^<]+)<", metadata.get_object().get_data())
