@@ -160,12 +160,29 @@ class Renderer:
             return {"ok": True}
         if kind in ("draw-column", "draw-notice"):
             return self.draw(job)
+        if kind == "set":
+            return self.set_notices(job)
         if kind == "document":
             return self.render_document(job)
         if kind == "rasterize":
             return {"ok": True, "pngs": self.rasterize(job["pdf"], job["dpi"], all_pages=True,
                                                        grayscale=job["grayscale"], optimize=True)}
         return self.render(job)
+
+    @staticmethod
+    def set_notices(job: Job) -> Job:
+        """Notices set at the job's settings (column.py has a worker set some while it sets the
+        others): each a SetNotice, or the Chinese reason it cannot be set."""
+        from .errors import RenderError
+        from .linebreak import set_notice
+
+        out: list[object] = []
+        for title, body in job["notices"]:
+            try:
+                out.append(set_notice(title, body, job["settings"]))
+            except RenderError as exc:
+                out.append(str(exc))
+        return {"ok": True, "set": out}
 
     def draw(self, job: Job) -> Job:
         """A column or a preview drawn directly from the engine's set lines (draw.py): no HTML,

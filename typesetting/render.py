@@ -160,6 +160,15 @@ class _Pool:
                 self._cond.notify()
             raise RenderError(f"无法启动排版进程：{exc}") from exc
 
+    def take_idle(self, memory_mb: int) -> _Worker | None:
+        """An idle, running worker with these limits, or None (none is started)."""
+        with self._cond:
+            for i, worker in enumerate(self._idle):
+                if worker.memory_mb == memory_mb and worker.process.poll() is None:
+                    self._busy += 1
+                    return self._idle.pop(i)
+        return None
+
     def _give_back(self, worker: _Worker, healthy: bool) -> None:
         if not healthy:
             worker.kill()
@@ -264,6 +273,22 @@ def _get_pool() -> _Pool:
 def run_job(job: Job, limits: RenderLimits) -> Job:
     """Run one render job in a worker; raise RenderError (Chinese message) on any failure."""
     return _get_pool().run_many([job], limits)[0]
+
+
+def run_job_if_idle(job: Job, limits: RenderLimits) -> Job | None:
+    """Run one job on a worker that is up and idle now; None, having run nothing, if there is
+    none (for work the caller can as well do itself: no waiting, no worker started for it)."""
+    pool = _get_pool()
+    worker = pool.take_idle(limits.memory_mb)
+    if worker is None:
+        return None
+    healthy = False
+    try:
+        result = pool._ask(worker, job, limits, time.monotonic() + limits.timeout_s)
+        healthy = True
+        return result
+    finally:
+        pool._give_back(worker, healthy)
 
 
 def run_jobs(jobs: list[Job], limits: RenderLimits) -> list[Job]:
