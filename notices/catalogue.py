@@ -1000,9 +1000,11 @@ EIA_PUBLICITY = NoticeType(
               help="例如：填写公众意见表，通过信函、电子邮件等方式提交建设单位"),
         date("consult_from", "征求意见开始日期", in_text=True, help="例如：2026-11-27"),
         date("consult_to", "征求意见截止日期", in_text=True, help="不少于十个工作日（含首尾两日），例如：2026-12-10"),
-        # The newspaper prints it twice in the consultation period (Art. 11): this order's issue
-        # and this one.
-        date("second_date", "第二次刊登日期", help="须在征求意见期内，且与本次刊登日期不同，例如：2026-12-05"),
+        # The newspaper prints it twice in the consultation period (Art. 11): this issue and this
+        # one. An order of two dates fills it for each from the other (store/workflow.py
+        # order_fields); left blank, the rule warns: the second printing may be in another paper.
+        date("second_date", "第二次刊登日期", required=False,
+             help="须在征求意见期内，且与本次刊登日期不同，例如：2026-12-05；一次预订两个日期的不必填写"),
         *CONTACT_FIELDS,
     ),
     required=(
@@ -1122,7 +1124,7 @@ NEW_SEAL = NoticeType(
     ),
     required=(Phrase("new-seal", "启用新印章", _rx(r"启用"),
                      "启用新章声明须写明启用的新印章，例如：本公司自2026年12月1日起启用新的公章。"),),
-    closings=("特此声明", "声明作废"),
+    closings=("特此声明", "声明作废", "特此公告"),
     notes=(Note("新刻制的印章须到公安机关备案；原印章遗失的，另须刊登遗失声明或在本声明中写明原印章作废。"),),
     price_category="new-seal",
     compose=wording.compose_new_seal,

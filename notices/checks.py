@@ -26,7 +26,7 @@ from notices.deadlines import (
 from notices.identifiers import CHECKS
 from notices.money import find_amounts, parse_amount
 from notices.privacy import scan as scan_id_numbers
-from notices.reading import read_notice, report as report_reading, without_signature
+from notices.reading import range_ends, read_notice, report as report_reading, without_signature
 from notices.rules import truthy
 from notices.text import find_forbidden, forbidden_message, normalise_field, normalise_text
 from notices.wording import compose_text
@@ -246,7 +246,8 @@ def _field_in_text(f: Field, value: str, text: str) -> bool:
         return amount is None or any(a == amount for _, _, a in find_amounts(text))
     if f.kind == cat.DATE:
         d = parse_date(value)
-        return d is None or any(x == d for _, _, x in find_dates(text))
+        # …also the end of a range written short: 2026年12月4日至7日 (notices/reading.py).
+        return d is None or any(x == d for _, _, x in find_dates(text) + range_ends(text))
     if f.kind == cat.DATES:
         wanted = parse_dates(value) or []
         found = [x for _, _, x in find_dates(text)]

@@ -108,10 +108,10 @@ _SIGNATURE_DATE = (r"(?:\d{4}年\d{1,2}月\d{1,2}日|\d{4}[-./]\d{1,2}[-./]\d{1,
                    r"[〇零○一二三四五六七八九]{4}年[〇一二三四五六七八九十]{1,2}月[〇一二三四五六七八九十]{1,3}日)")
 _SIGNATURE_ITEM = re.compile(
     rf"\s*(?:{_SIGNATURE_DATE}"
-    r"|(?:声明人|公告人|申请人|清算组负责人|负责人)[：:]\s*[" + _HAN + r"·]{2,30}"
+    r"|(?:声明人|公告人|申请人|清算组负责人|负责人|道歉人|致歉人|寻亲人)[：:]\s*[" + _HAN + r"·]{2,30}"
     r"|(?:联系人|联系电话|电话|手机|传真|地址|联系地址|邮编|邮政编码|电子邮箱|邮箱)[：:][^：:]{1,60}?(?=[，,；;。\s]|"
     r"(?:联系人|联系电话|电话|手机|传真|地址|联系地址|邮编|邮政编码|电子邮箱|邮箱)[：:]|$)"
-    r"|[" + _HAN + r"（）()·]{2,40}?(?:" + ORG_WORDS + r")"
+    r"|[" + _HAN + r"（）()·]{2,40}?(?:" + ORG_WORDS + r"|局|委员会|人民政府)"
     r"(?:董事会|监事会|清算组|清算小组|管理人|全体股东)?(?:（盖章）|\(盖章\))?"
     r"|[" + _HAN + r"]{2,4}(?:（签名）|（签字）)?(?=\s*" + _SIGNATURE_DATE + r"|\s*$)"
     r")\s*[，,；;。]?\s*")
@@ -188,7 +188,7 @@ def _strip_titles(text: str, t: NoticeType) -> tuple[str, str]:
         if text.startswith(title):
             return title, text[len(title):].lstrip(" \n:：")
     first, _, rest = text.partition("\n")
-    if rest and len(first) <= 60 and "。" not in first and re.search(r"(?:公告|声明|启事|通知)$", first):
+    if rest and len(first) <= 60 and "。" not in first and re.search(r"(?:公告|声明|启事|通知|公示)$", first):
         return first, rest
     return "", text
 
@@ -597,6 +597,378 @@ def _read_lost_document(t: NoticeType, main: str, signature: str, facts: dict[st
     facts.pop("id_card", None)
 
 
+# ---------------------------------------------------------------------------------------------
+# The notice types beyond companies' (docs/law.md §9). Their published texts are less uniform
+# than a company's: each fact is read where it is labelled (展示地点：…) or where the sentence
+# that states it has its common form (…已将…转让给…, …由…迁至…); a fact not found stays empty.
+_URL = r"(?:https?://|www\.)[0-9A-Za-z\-._~:/?#\[\]@!$&'()*+,;=%]+"
+_DATE_WORDS = (r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-./]\d{1,2}[-./]\d{1,2}"
+               r"|[〇零○一二三四五六七八九]{4}年[〇一二三四五六七八九十]{1,2}月[〇一二三四五六七八九十]{1,3}日)")
+# The end of a range written short: 2026年12月4日至7日, 2026年11月27日至12月10日.
+_RANGE_END = re.compile(r"(?P<first>\d{4})\s*年\s*(?P<m1>\d{1,2})\s*月\s*\d{1,2}\s*日\s*(?:[（(][^）)]{1,6}[）)])?\s*"
+                        r"(?:起)?\s*(?:至|到|—|－|-|~|～)\s*(?!\d{4})(?:(?P<m2>\d{1,2})\s*月)?\s*(?P<d2>\d{1,2})\s*日")
+
+
+def range_ends(text: str) -> list[tuple[int, int, date]]:
+    """The last days of ranges whose end leaves out the year (and month): (start, end, day)."""
+    out: list[tuple[int, int, date]] = []
+    for m in _RANGE_END.finditer(text):
+        year, month = int(m["first"]), int(m["m2"] or m["m1"])
+        if month < int(m["m1"]):
+            year += 1       # 2026年12月28日至1月8日
+        try:
+            out.append((m.start("d2") - (len(m["m2"]) + 1 if m["m2"] else 0), m.end(), date(year, month, int(m["d2"]))))
+        except ValueError:
+            continue
+    return out
+
+
+def _range_after(text: str, words: str) -> tuple[str, str]:
+    """(first, last) of the date range written after one of `words` (展示时间：…至…), ISO, or ("", "")."""
+    m = re.search(rf"(?:{words})", text)
+    if not m:
+        return "", ""
+    tail = text[m.end():m.end() + 80]
+    dates = find_dates(tail)
+    if not dates:
+        return "", ""
+    start, end, first = dates[0]
+    if len(dates) > 1 and re.fullmatch(r"\s*(?:[（(][^）)]{1,6}[）)])?\s*(?:\d{1,2}[:：]\d{2}|\d{1,2}时)?\s*(?:起)?\s*"
+                                       r"(?:至|到|—|－|-|~|～)\s*", tail[end:dates[1][0]]):
+        return first.isoformat(), dates[1][2].isoformat()
+    short = [d for s, _e, d in range_ends(tail) if s >= end]
+    if short and re.match(r"\s*(?:[（(][^）)]{1,6}[）)])?\s*(?:起)?\s*(?:至|到|—|－|-|~|～)", tail[end:]):
+        return first.isoformat(), short[0].isoformat()
+    return first.isoformat(), ""
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern: a|b(?:c|d) → a, b(?:c|d)."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(pattern):
+        if char == "(" and pattern[i - 1:i] != "\\":
+            depth += 1
+        elif char == ")" and pattern[i - 1:i] != "\\":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    return parts + [pattern[start:]]
+
+
+def _labelled(text: str, labels: str, stop: str = r"[。；;\n]") -> str:
+    """The value after a label (展示地点：标的所在地；), or on the line after a section heading
+    (二、征求意见的公众范围⏎…): up to the end of its clause. The labels are tried in their order."""
+    for label in _alternatives(labels):
+        value = _first(rf"(?:{label})(?:(?:为|是)[：:]?|[：:]|[ \t]*\n)[ \t]*([^\n]+?)(?={stop}|$)", text, 1).strip()
+        if value:
+            return value
+    return ""
+
+
+def _org_name_at(text: str) -> str:
+    """The organisation's name at the start of `text`, with or without a quotation mark after it."""
+    m = re.match(rf"[“\"]?({_NAME_BODY}{ORG_SUFFIX})(?:(?=[”\"])|{_NAME_FOLLOWS})", text)
+    return m.group(1) if m else ""
+
+
+def _sentence_with(text: str, pattern: str, but: str = "") -> str:
+    """The first sentence (to its 。) that matches `pattern` (and not `but`), with its 。."""
+    for m in re.finditer(r"[^。\n]+。?", text):
+        if re.search(pattern, m.group(0)) and not (but and re.search(but, m.group(0))):
+            return m.group(0).strip()
+    return ""
+
+
+def _clause_with(text: str, pattern: str) -> str:
+    """The first clause (to its 。 or ；) that matches `pattern`, without its stop."""
+    for m in re.finditer(r"[^。；;\n]+", text):
+        if re.search(pattern, m.group(0)):
+            return m.group(0).strip(" ，,")
+    return ""
+
+
+_PHONE = r"(?:联系电话|电话|手机|联系方式)[：:为]?\s*((?:\+?86[- ]?)?[0-9][0-9\-－（）() ]{5,30}[0-9])"
+_PERSON_AFTER_LABEL = (r"联系人[：:]\s*([" + _HAN + r"·]{1,10}?(?:先生|女士|小姐|老师)?)"
+                       r"(?=[，,；;。\s]|联系|电话|$)")
+
+
+def _phone(text: str) -> str:
+    return _first(_PHONE, text, 1)
+
+
+def _iso(value: str) -> str:
+    d = parse_date(re.sub(r"\s+", "", value))
+    return d.isoformat() if d else ""
+
+
+def _title_read(t: NoticeType, whole: str) -> str:
+    return next((x for x in sorted(t.titles, key=len, reverse=True) if whole.startswith(x)), "")
+
+
+# 根据甲银行与乙资产管理公司签订的《债权转让协议》: the parties' full names, in that order.
+_SIGNED_BY = re.compile(
+    rf"(?:根据|依据|经)?({_NAME_BODY}{ORG_SUFFIX})(?:[（(][^）)]*[）)])?(?:与|和)"
+    rf"({_NAME_BODY}{ORG_SUFFIX})(?=[（(]|于|在|签|共同|之间)(?:[（(][^）)]*[）)])?[^。]{{0,40}}?签(?:订|署)")
+# 甲银行已将其对下列借款人享有的债权……转让给乙公司
+_HANDED_OVER = re.compile(
+    r"(?:已|已经|现|依法)?将(?:其)?[^。]{0,120}?(?:债权|权利)[^。]{0,80}?(?:依法)?转让(?:给|予|于|至)")
+_AGREEMENT = r"(《[^》]{0,30}转让[^》]{0,20}》(?:[（(][^）)]*(?:编号|合同号)[^）)]*[）)])?)"
+_DEBTOR_LIST = (r"债务人、担保人及债权金额|借款人、担保人及债权金额|债权清单|债务人名单|债权明细|"
+                r"清单如下|明细如下")
+_DEBTOR_SENTENCE = r"(?:借款人|债务人)[^。]*?\d[\d,，.]*\s*(?:万)?元"
+
+
+def _read_debt_assignment(t: NoticeType, main: str, signature: str, facts: dict[str, str],
+                          firm: set[str], whole: str) -> None:
+    facts["heading"] = _title_read(t, whole)
+    assignor = assignee = ""
+    pair = _SIGNED_BY.search(main)
+    if pair:
+        assignor, assignee = _LEAD_WORDS.sub("", pair[1]), pair[2]
+    handed = _HANDED_OVER.search(main)
+    if handed and not (assignor and assignee):
+        before = [n for s, n in _names(main) if s + len(n) <= handed.start()]
+        assignor = assignor or (_LEAD_WORDS.sub("", before[-1]) if before else "")
+        assignee = assignee or _org_name_at(main[handed.end():])
+    for role, name in (("assignor", assignor), ("assignee", assignee)):
+        facts[role] = name
+        at = main.find(name) if name else -1
+        facts[f"{role}_uscc"] = _code_after(main, at + len(name)) if at >= 0 else ""
+    facts["agreement"] = _first(_AGREEMENT, main, 1)
+    facts["assigned_on"] = _date_before(main, r"签(?:订|署)", 40)
+    debtors = _labelled(main, _DEBTOR_LIST, r"联系人|联系电话|联系地址|特此公告|$")
+    facts["debtors"] = debtors.strip() or _sentence_with(main, _DEBTOR_SENTENCE).rstrip("。")
+    _contact(main, facts)
+    firm.add("assigned_on")
+
+
+_PROJECT_BEFORE_EIA = (r"(?:^|[。：:，,])\s*([^。：:；，,\n《》“”]{4,80}?(?:项目|工程))(?:[（(][^）)]*[）)])?"
+                       r"环境影响")
+# A link labelled as the opinion form's, not the report's.
+_FORM_LABEL_BEFORE = r"意见表(?:的)?(?:网络)?(?:链接|网址|下载地址)?[：:]?\s*$"
+_FORM_AT_SAME_ADDRESS = (r"意见表[^。]{0,30}?(?:上述|同上|前述|该)(?:网址|链接|网站|网页)"
+                         r"|(?:上述|前述|该)(?:网址|链接|网站|网页)[^。]{0,30}?意见表")
+_PAPER_COPY = (r"纸质报告书查阅方式|纸质报告书查阅地点|纸质报告书查阅途径|纸质报告书的查阅方式|"
+               r"查阅纸质报告书的方式和途径")
+_HOW_TO_COMMENT = r"公众提出意见的方式和途径|提出意见的方式和途径|提交意见的方式|意见提交方式"
+_CONSULTATION = (r"起止时间|征求意见期限|征求意见期|公示期限|公示期|公示时间|征求意见时间|意见的时间|"
+                 r"期限为")
+
+
+def _read_eia_publicity(t: NoticeType, main: str, signature: str, facts: dict[str, str],
+                        firm: set[str], whole: str) -> None:
+    project = (_labelled(main, r"建设项目名称|项目名称", r"[，,。；;\n]")
+               or _first(r"《([^》]{4,80}?(?:项目|工程))环境影响报告书", main, 1)
+               or _first(r"[“\"]([^”\"]{4,80}?(?:项目|工程))[”\"]", main, 1)
+               or _first(_PROJECT_BEFORE_EIA, main, 1))
+    facts["project"] = re.sub(r"^(?:现将|现对|现就|将|对|关于|就)", "", project)
+    builder = _labelled(main, r"建设单位(?:名称)?", r"[，,。；;（(\n]|联系")
+    if not (builder and re.search(rf"(?:{ORG_WORDS})$", builder)):
+        builder = _first(rf"({_NAME_BODY}{ORG_SUFFIX})(?:[（(][^）)]*[）)])?(?:现|拟|特|将|依据|根据|按照)", main, 1)
+    if not builder:
+        names = [n for _, n in _names(signature)]
+        builder = names[0] if names else ""
+    facts["builder"] = builder
+    urls = [(m.start(), m.group(0).rstrip(".,;")) for m in re.finditer(_URL, main)]
+    report = next((u for s, u in urls if re.search(r"征求意见稿|报告书|全文|网络链接|网址", main[max(0, s - 40):s])
+                   and not re.search(_FORM_LABEL_BEFORE, main[max(0, s - 40):s])), "")
+    form = next((u for s, u in urls if re.search(r"意见表", main[max(0, s - 40):s])), "")
+    if not form and re.search(_FORM_AT_SAME_ADDRESS, main):
+        form = report       # "公众意见表可在上述网址下载"
+    facts["report_link"], facts["form_link"] = report, form
+    facts["paper_copy"] = _labelled(main, _PAPER_COPY) or _clause_with(main, r"纸质")
+    facts["public_scope"] = (_labelled(main, r"征求意见的公众范围|公众范围")
+                             or _first(r"([^。；：:，\n]*范围内的[^。；，\n]*)", main, 1))
+    facts["how_to_comment"] = (_labelled(main, _HOW_TO_COMMENT, r"[。\n]|联系人|联系电话")
+                               or _clause_with(main, r"信函|电子邮件|邮件|传真|邮寄"))
+    facts["consult_from"], facts["consult_to"] = _range_after(main, _CONSULTATION)
+    _contact(main, facts)
+    firm.update({"consult_from", "consult_to"})
+
+
+_AUCTIONEER = rf"^({_NAME_BODY}{ORG_SUFFIX})(?=定于|将于|兹定于|拟于|现定于|受|于\d)"
+_SALE_DAY = re.compile(rf"(?:定于|将于|兹定于|拍卖时间(?:为)?[：:]?|拍卖会(?:时间)?[：:]?)\s*(?P<day>{_DATE_WORDS})")
+_SALE_TIME = (r"^\s*[（(]?(?:星期|周)?[一二三四五六日天]?[）)]?\s*((?:上午|下午|晚上|早上)?\s*\d{1,2}\s*"
+              r"(?:[:：]\s*\d{2}|时(?:\s*\d{1,2}\s*分|整|半)?|点(?:半|整)?))")
+_SALE_PLACE = (r"^[^。在]{0,30}?在(.+?)(?=举行|举办|进行|依法|公开|按|以|通过|对下列|对以下|"
+               r"拍卖(?:[：:，,。下以如]|$)|[，,。；;])")
+_LOTS = r"公开拍卖(?:下列|以下|如下)?(?:标的|财产|资产)?[：:]\s*(.+?)(?=[。\n]|展示|预展|看样)"
+_PROCEDURES = r"竞买(?:登记)?手续|报名(?:办法|方式|手续)|竞买人须知|竞买须知"
+
+
+def _read_auction(t: NoticeType, main: str, signature: str, facts: dict[str, str],
+                  firm: set[str], whole: str) -> None:
+    facts["consignor"] = _first(r"受(.{2,40}?)(?:的)?委托", main, 1)
+    rest = re.sub(r"^受.{2,40}?委托[，,]?", "", main)
+    auctioneer = _first(_AUCTIONEER, rest, 1) or leading_name(rest)
+    if not auctioneer or auctioneer in ("本公司", "我公司"):
+        names = [n for _, n in _names(signature)] or [n for _, n in _names(main) if "拍卖" in n]
+        auctioneer = names[0] if names else ""
+    facts["auctioneer"] = auctioneer
+    sale = _SALE_DAY.search(main)
+    facts["sale_place"] = _labelled(main, r"拍卖地点")
+    if sale:
+        facts["sale_on"] = _iso(sale["day"])
+        after = main[sale.end():]
+        facts["sale_time"] = _first(_SALE_TIME, after, 1)
+        facts["sale_place"] = facts["sale_place"] or _first(_SALE_PLACE, after, 1)
+    lots = _labelled(main, r"拍卖标的(?:及参考价)?|标的(?:名称)?", r"[。\n]|展示|预展|看样") or _first(_LOTS, main, 1)
+    facts["lots"] = lots.rstrip("；;，,")
+    facts["view_from"], facts["view_to"] = _range_after(main, r"展示|预展|看样")
+    facts["view_place"] = (_labelled(main, r"展示地点|预展地点|看样地点|展示地址", r"[。；;，,\n]")
+                           or _first(r"在([^，,。；;\n]{2,60}?)(?:展示|预展|看样)", main, 1))
+    facts["procedures"] = (_labelled(main, _PROCEDURES, r"[。\n]|联系")
+                           or _clause_with(main, r"手续|竞买登记|报名") or _clause_with(main, r"保证金"))
+    _contact(main, facts)
+    firm.update({"sale_on", "view_from", "view_to"})
+
+
+_OLD_NAME = rf"原(?:企业名称|公司名称|名称|名)(?:为|是)?[：:]?[“\"]?({_NAME_BODY}{ORG_SUFFIX})"
+_REGISTRAR = (r"经(.{2,30}?(?:市场监督管理局|市场监管局|工商行政管理局|行政审批局|行政审批服务局|民政局|"
+              r"登记机关))(?:的)?(?:核准|批准|登记)")
+_CODE = r"(?:统一社会信用代码|社会信用代码|信用代码)(?:为|是)?[：:]?\s*([0-9A-Z]{18})"
+
+
+def _read_rename(t: NoticeType, main: str, signature: str, facts: dict[str, str],
+                 firm: set[str], whole: str) -> None:
+    old = _first(_OLD_NAME, main, 1)
+    if not old:
+        old = leading_name(main) or leading_name(re.sub(r"^(?:本公司|本单位|我公司)[，,]?", "", main))
+    if not old or old in ("本公司", "我公司"):
+        names = [n for _, n in _names(signature)]
+        old = names[0] if names else ""
+    changed = re.search(r"(?:名称)?(?:变更为|更名为|更改为|改名为|名称变更为)\s*", main)
+    new = _org_name_at(main[changed.end():]) if changed else ""
+    facts["old_name"], facts["new_name"] = old, new
+    at = main.find(old) if old else -1
+    facts["uscc"] = (_code_after(main, at + len(old)) if at >= 0 else "") or _first(_CODE, main, 1)
+    facts["registrar"] = _first(_REGISTRAR, main, 1)
+    since = _first(rf"自({_DATE_WORDS})起", main, 1)
+    facts["changed_on"] = _iso(since) if since else _date_before(main, r"核准|批准|变更为|更名为|更名", 30)
+    firm.add("changed_on")
+
+
+_MOVES = r"迁至|迁往|迁入|搬迁至|搬至|搬到|迁到|搬往"
+_FROM_ADDRESS = (rf"(?:由|从)(?:原(?:办公|经营|营业)?(?:地址|地点|住所)?)?[：:]?\s*([^，。；]{{4,100}}?)"
+                 rf"(?:整体)?(?:{_MOVES})")
+_TO_ADDRESS = rf"(?:{_MOVES})(?:新址)?[：:]?\s*(?!新址)([^，。；]{{4,100}}?)(?:办公|营业|经营|[，。；]|$)"
+_MOVED_ON = rf"(?:于|已于|将于)({_DATE_WORDS})(?:起)?(?:整体)?(?:{_MOVES})"
+
+
+def _read_relocation(t: NoticeType, main: str, signature: str, facts: dict[str, str],
+                     firm: set[str], whole: str) -> None:
+    _read_company_and_code(main, signature, facts)
+    facts["old_address"] = (_first(_FROM_ADDRESS, main, 1)
+                            or _labelled(main, r"原(?:办公|经营|营业)?(?:地址|地点|住所)", r"[，,。；;\n]"))
+    facts["new_address"] = (_first(_TO_ADDRESS, main, 1)
+                            or _labelled(main, r"新(?:办公|经营|营业)?(?:地址|地点|住所)", r"[，,。；;\n]"))
+    since = _first(rf"自({_DATE_WORDS})起", main, 1) or _first(_MOVED_ON, main, 1)
+    facts["moved_on"] = _iso(since) if since else ""
+    facts["contact_person"] = _first(_PERSON_AFTER_LABEL, main, 1)
+    facts["contact_phone"] = _phone(main)
+    firm.add("moved_on")
+
+
+_SEALS_TAKEN_INTO_USE = (r"启用(?:新的|新刻制的|新刻的|新|经备案的新)?"
+                         r"((?:[" + _HAN + r"（）()]{0,12}?章[、和及与]?){1,5})(?=[（(，,。；;]|$|印章编码)")
+
+
+def _read_new_seal(t: NoticeType, main: str, signature: str, facts: dict[str, str],
+                   firm: set[str], whole: str) -> None:
+    _read_company_and_code(main, signature, facts)
+    facts["seal_kind"] = _first(_SEALS_TAKEN_INTO_USE, main, 1).rstrip("、和及与")
+    facts["seal_code"] = _first(r"(?:印章)?编码(?:为|是)?[：:]?\s*(\d{13})", main, 1)
+    facts["reason"] = _first(r"因(.{2,20}?)[，,]", main, 1)
+    since = _first(rf"自({_DATE_WORDS})起", main, 1)
+    facts["since"] = _iso(since) if since else ""
+    facts["old_void"] = "1" if re.search(r"作废|停止使用|不再使用|失效", main) else "0"
+    firm.add("since")
+
+
+_RELATIONS = (r"亲生父母|生父母|亲生父亲|亲生母亲|生父|生母|父母|父亲|母亲|爷爷|奶奶|外公|外婆|祖父|祖母|"
+              r"儿子|女儿|孙子|孙女|亲哥哥|亲姐姐|亲弟弟|亲妹妹|哥哥|姐姐|弟弟|妹妹|兄长|胞兄|胞弟|胞姐|胞妹|"
+              r"叔叔|伯父|舅舅|姑姑|姨妈|亲人|家人")
+# 王秀英寻找1998年送养的女儿王小燕。 / ……。本人现寻找失散多年的亲生父母。
+_SEEKS = re.compile(rf"(?:^|[。，,])\s*([{_HAN}·]{{2,6}}?)(?:[（(][^）)]*[）)])?(?:，[^。]{{0,40}}?)?"
+                    rf"(?:现|特|今)?(?:登报)?寻找(?:[^。，,]{{0,16}}?的)?(?:其|我的|我)?({_RELATIONS})"
+                    rf"([{_HAN}·]{{2,4}})?(?=[，,。；;（(]|$)")
+_PARTED = r"走失|走散|失散|失踪|失联|被拐|拐卖|送养|遗弃|离家|分离|抱养|送给"
+_FEATURES = r"特征|痣|疤|胎记|身高|身穿|穿着|随身|口音|左|右"
+_ASK_FOR = r"(?:请与|请联系|联系人[：:])\s*([" + _HAN + r"·]{1,6}?(?:先生|女士|小姐)?)(?=联系|[，,。；;：:]|电话)"
+
+
+def _read_family_search(t: NoticeType, main: str, signature: str, facts: dict[str, str],
+                        firm: set[str], whole: str) -> None:
+    m = _SEEKS.search(main)
+    if m:
+        seeker = m[1]
+        if seeker in ("本人", "我们", "我家"):     # 陈小明，男，1985年出生……本人现寻找亲生父母
+            seeker = _first(rf"^([{_HAN}·]{{2,4}})[，,（(]", main, 1)
+        facts["seeker"], facts["relation"] = seeker, m[2]
+        facts["sought"] = m[3] or m[2]
+    facts["circumstances"] = _sentence_with(main, _PARTED, but=r"寻找")
+    features = _sentence_with(main, _FEATURES)
+    facts["features"] = features if features != facts["circumstances"] else ""
+    facts["contact_person"] = _first(_ASK_FOR, main, 1)
+    facts["contact_phone"] = _phone(main)
+
+
+# 福晓军，男，2026年5月出生，…
+_CHILD = re.compile(rf"\s*(?:(?:儿童|弃婴|婴儿|女婴|男婴)[，,：:]?)?([{_HAN}·]{{2,5}}?)[，,、]\s*(男|女)"
+                    rf"(?:[，,、]\s*([^，。]{{1,20}}?(?:出生|大|岁|月龄|个月)))?")
+_FOUND = re.compile(rf"(?:于)?(?P<day>{_DATE_WORDS})(?:[^。]{{0,6}}?)在(?P<place>[^。]{{2,80}}?)(?:被)?(?:人)?"
+                    r"(?:发现|捡拾|拾获|遗弃)")
+_OFFICES = (rf"[{_HAN}（）()]{{2,40}}?(?:民政局|民政厅|社会福利院|儿童福利院|福利院|儿童福利中心|救助管理站|"
+            r"救助站|保护中心)")
+
+
+def _read_foundling(t: NoticeType, main: str, signature: str, facts: dict[str, str],
+                    firm: set[str], whole: str) -> None:
+    facts["heading"] = _title_read(t, whole)
+    m = _CHILD.match(main)
+    if m:
+        facts["child"], facts["sex"], facts["birth"] = m[1], m[2], m[3] or ""
+    else:   # …捡拾女婴一名，取名福小安，约3个月大
+        facts["child"] = _first(rf"取名(?:为)?[“\"]?([{_HAN}·]{{2,5}}?)[”\"]?(?=[，,。；;（(]|$)", main, 1)
+        facts["sex"] = _first(r"(男|女)(?:婴|孩|童)", main, 1)
+        facts["birth"] = _first(r"(约?\d{1,2}(?:个月|岁)(?:大)?|\d{4}年\d{1,2}月(?:\d{1,2}日)?(?:出生|生))", main, 1)
+    found = _FOUND.search(main)
+    if found:
+        facts["found_on"] = _iso(found["day"])
+        facts["found_place"] = found["place"]
+    facts["features"] = _sentence_with(main, r"特征|身穿|穿着|随身|包裹|胎记|体貌|衣物")
+    facts["contact_address"] = (_labelled(main, r"认领地点|认领地址", r"[，,。；;\n]|联系")
+                                or _first(r"(?:持[^。，]{0,12}?)?到(.{2,80}?)(?:办理)?认领", main, 1))
+    facts["contact_phone"] = _phone(main)
+    facts["announcer"] = (_first(rf"由({_OFFICES})(?:依法)?安置", main, 1) or _first(rf"^\s*({_OFFICES})", signature, 1)
+                          or _first(rf"({_OFFICES})", main, 1))
+    firm.add("found_on")
+
+
+_APOLOGY_TO = (r"向([^，。、：:]{2,30}?)(?:及其[^，。]{1,10})?(?:公开|郑重|诚挚)?(?:地)?"
+               r"(?:赔礼道歉|道歉|致歉|表示歉意|表示诚挚的歉意|表示深深的歉意)")
+_SPEAKS_AS = ("本公司", "我公司", "本单位", "本人", "本店")
+
+
+def _read_apology(t: NoticeType, main: str, signature: str, facts: dict[str, str],
+                  firm: set[str], whole: str) -> None:
+    facts["injured"] = _first(_APOLOGY_TO, main, 1)
+    apologiser = (_first(r"(?:道歉人|致歉人|声明人)[：:]\s*([^，。\s]{2,40})", signature + main, 1)
+                  or _first(r"^(?:本人|我)([" + _HAN + r"·]{2,4})(?=[，,（(于在因曾])", main, 1)
+                  or leading_name(main)
+                  or _first(r"^([" + _HAN + r"·]{2,4})(?=[，,（(]|于|在|因|曾|向)", main, 1))
+    if not apologiser or apologiser in _SPEAKS_AS:
+        names = [n for _, n in _names(signature)]
+        apologiser = names[0] if names else ""
+    facts["apologiser"] = apologiser
+    court = _first(r"([" + _HAN + r"]{2,30}?人民法院)", main, 1)
+    facts["court"] = re.sub(r"^(?:根据|依据|依照|按照|经|由)", "", court)
+    facts["case_number"] = _first(r"([（(]\s*\d{4}\s*[）)][^，。号（(]{1,20}?号)", main, 1)
+    facts["ruling"] = _first(r"(民事判决书|民事调解书)", main, 1)
+    facts["statement"] = main.strip()
+
+
 _READERS = {
     "capital-reduction": _read_capital_reduction,
     "liquidation": _read_liquidation,
@@ -605,6 +977,15 @@ _READERS = {
     "revocation": _read_revocation,
     "correction": _read_correction,
     "lost-document": _read_lost_document,
+    "debt-assignment": _read_debt_assignment,
+    "eia-publicity": _read_eia_publicity,
+    "auction": _read_auction,
+    "rename": _read_rename,
+    "relocation": _read_relocation,
+    "new-seal": _read_new_seal,
+    "family-search": _read_family_search,
+    "foundling": _read_foundling,
+    "apology": _read_apology,
 }
 
 

@@ -490,6 +490,13 @@ def printed_twice_in_consultation(result: CheckResult, t: NoticeType) -> None:
         result.error("same-date", f"第二次刊登日期与本次刊登日期相同（{format_date(pub)}）。报纸须刊登两次，"
                                   "请另选征求意见期内的一天，例如本次刊登后的第三天。", "second_date")
         return
+    if second is None and "second_date" not in result.failed_fields:
+        # Art. 11 asks for two printings in "报纸", not in one paper: a second one elsewhere is
+        # lawful, so a notice booked once is asked about, not refused.
+        result.warning("second-printing",
+                       "《环境影响评价公众参与办法》第十一条要求在征求意见期内通过报纸公开至少两次，本则只有一个刊登日期。"
+                       "请同时预订征求意见期内的另一天（一个订单可选两个日期，或填写“第二次刊登日期”，例如：2026-12-05）；"
+                       "第二次在其他报纸刊登的，可不理会本提示。", "second_date")
     if first_day is None or last_day is None or {"consult_from", "consult_to"} & result.failed_fields:
         return
     outside = "须在征求意见期（{}至{}）内，期外刊登的不计入《环境影响评价公众参与办法》第十一条规定的两次。".format(

@@ -39,8 +39,9 @@ def codes(result) -> list[str]:
 
 def test_there_are_at_least_twenty_finished_texts_across_the_types():
     assert len(FINISHED) >= 24
-    assert {item["type"] for item in FINISHED} == {"lost-document", "revocation", "liquidation",
-                                                   "capital-reduction", "merger", "division", "correction"}
+    # Every type of the catalogue, the nine of docs/law.md §9 included, two texts or more each.
+    assert {item["type"] for item in FINISHED} == set(CATALOGUE)
+    assert all(sum(item["type"] == code for item in FINISHED) >= 2 for code in CATALOGUE)
 
 
 @pytest.mark.parametrize("item", FINISHED, ids=[i["id"] for i in FINISHED])
@@ -241,3 +242,41 @@ def test_a_listed_company_s_notice_is_read_past_its_header_and_needs_no_credit_c
     result = check(item)
     assert any(f.code == "listed-company" for f in result.infos)
     assert result.text.startswith("证券代码：603999")     # the header still prints: issue 15 lays it out
+
+
+# ---------------------------------------------------------------------------------------------
+# The types beyond companies' (docs/law.md §9): each text corrupted where its law or its sense
+# bites is refused, the error about the text where the fact was read from it.
+CORRUPTED = [
+    # (text, what is changed, into what, the error expected)
+    ("assignment-joint-signed", "现公告要求下列借款人及其担保人自公告之日起立即向示范资产管理股份有限公司广东省分公司"
+     "履行主合同还款义务或相应的担保责任。", "", "missing:collection-demand"),
+    ("assignment-list-abbreviated", "与广州示范投资管理有限公司于", "与示范资产管理股份有限公司广东省分公司于",
+     "same-party"),
+    ("eia-template-sections", "2026年11月27日至2026年12月10日", "2026年11月27日至2026年12月3日", "consultation-short"),
+    ("eia-classified-short-range", "至12月10日（10个工作日）", "至12月3日", "consultation-short"),
+    ("eia-template-sections", "征求意见稿全文网络链接：https://www.example.com/gs/2026/1127.html。", "", "required"),
+    ("auction-court-entrusted", "定于2026年12月10日（星期四）", "定于2026年12月3日（星期四）", "too-late-before"),
+    ("auction-sections", "2026年12月10日至2026年12月14日", "2026年12月10日至2026年12月16日", "viewing-after-sale"),
+    ("rename-approved", "更名为“广州示范科技有限公司”", "更名为“广州市示范贸易有限公司”", "same-name"),
+    ("relocation-you-qianzhi", "迁至广州市南沙区示范大道168号", "迁至广州市番禺区示范路8号", "same-address"),
+    ("new-seal-after-loss", "起启用新公章", "起使用新公章", "missing:new-seal"),
+    ("family-search-daughter", "请联系王女士，手机：13922220000。", "", "missing:family-contact"),
+    ("foundling-bureau-template", "自公告之日起60日内", "自公告之日起30日内", "missing:claim-60-days"),
+    ("apology-judgment", "向李四公开赔礼道歉", "向张三公开赔礼道歉", "same-party"),
+]
+
+
+@pytest.mark.parametrize("item_id,old,new,code", CORRUPTED, ids=[f"{c[0]}:{c[3]}" for c in CORRUPTED])
+def test_a_new_type_s_text_corrupted_is_refused(item_id, old, new, code):
+    item = BY_ID[item_id]
+    assert old in item["text"]
+    result = check(item, item["text"].replace(old, new))
+    assert code in codes(result), [(e.code, e.message) for e in result.errors]
+
+
+def test_a_range_written_short_is_read_to_its_last_day():
+    from notices.reading import range_ends
+    assert [d.isoformat() for _s, _e, d in range_ends("展示时间：2026年12月7日至8日；")] == ["2026-12-08"]
+    assert [d.isoformat() for _s, _e, d in range_ends("2026年12月28日至1月8日")] == ["2027-01-08"]
+    assert range_ends("2026年12月7日至2026年12月8日") == []

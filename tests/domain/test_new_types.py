@@ -106,9 +106,13 @@ def test_this_issue_falls_in_the_consultation_too():
     assert ("outside-consultation", "publication_date") in codes(result.errors)
 
 
-def test_the_second_date_is_required():
+def test_a_single_printing_is_asked_about_not_refused():
+    # Art. 11 asks for two printings in newspapers, not in one: the second may be elsewhere. An
+    # order of two dates fills the second date of each (tests/app/test_eia_orders.py).
     result = check("eia-publicity", second_date="")
-    assert ("required", "second_date") in codes(result.errors)
+    assert result.ok
+    assert ("second-printing", "second_date") in codes(result.warnings)
+    assert "second-printing" not in [w.code for w in check("eia-publicity").warnings]
 
 
 def test_a_text_without_the_link_or_the_period_is_refused():
