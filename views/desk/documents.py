@@ -9,11 +9,11 @@ from urllib.parse import quote
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from notices.documents import DOCUMENT_KINDS, NOTICE_DOCUMENT_KINDS, default_documents, document_keys
-from notices.selfservice import CANCELLATION_RULES
+from forms.paperwork import paperwork_form_class
+from notices.documents import DOCUMENT_KINDS
 from store import documents as store_documents
 from store.documents import EXTENSIONS
-from store.settings import Publisher, load_publisher, save_settings
+from store.settings import load_publisher, save_settings
 from store.workflow import clean_reference, load_notice
 from views.auth import admin_required
 from views.desk.common import bp
@@ -53,81 +53,17 @@ def notice_document(reference, document_id):
 # ---------------------------------------------------------------------------------------------
 # Settings
 
-RETENTION_MIN, RETENTION_MAX = 1, 3650
-HOURS_MAX = 72
-
-
-def _int(value: str | None, low: int, high: int) -> int | None:
-    text = (value or "").strip()
-    if not text.isdigit() or not low <= int(text) <= high:
-        return None
-    return int(text)
-
-
-def _in_order(kinds) -> tuple[str, ...]:
-    return tuple(k for k in NOTICE_DOCUMENT_KINDS if k in kinds)
-
-
-def _form_values(publisher: Publisher) -> dict:
-    chosen = {key: list(publisher.documents.get(key, default_documents(key))) for key, _t in document_keys()}
-    return {"payee_name": publisher.payee_name, "payee_bank": publisher.payee_bank,
-            "payee_account": publisher.payee_account, "payment_hours_before": str(publisher.payment_hours_before),
-            "document_retention_days": str(publisher.document_retention_days), "documents": chosen,
-            "late_withdrawal": publisher.late_withdrawal, "late_refund_percent": str(publisher.late_refund_percent)}
-
-
 @bp.route("/settings/paperwork", methods=["GET", "POST"])
 @admin_required
 def paperwork_settings():
+    """The payment and documents settings: shown, or saved (forms/paperwork.py reads and checks them)."""
     before = load_publisher(read_session())
-    errors: dict[str, str] = {}
     if request.method == "GET":
-        values = _form_values(before)
+        form = paperwork_form_class().from_publisher(before)
     else:
-        form = request.form
-        values = {name: (form.get(name) or "").strip() for name in
-                  ("payee_name", "payee_bank", "payee_account", "payment_hours_before", "document_retention_days",
-                   "late_withdrawal", "late_refund_percent")}
-        values["documents"] = {key: [k for k in form.getlist(f"docs__{key}") if k in NOTICE_DOCUMENT_KINDS]
-                               for key, _t in document_keys()}
-        for name, limit in (("payee_name", 100), ("payee_bank", 100)):
-            if len(values[name]) > limit:
-                errors[name] = f"不超过{limit}字。"
-        account = "".join(values["payee_account"].split())
-        if account and not (account.isdigit() and 8 <= len(account) <= 32):
-            errors["payee_account"] = "账号应为8到32位数字（可用空格分组），例如：3602 0001 0900 1234 567。"
-        if bool(values["payee_name"]) != bool(account):
-            errors.setdefault("payee_account", "收款单位和账号要么都填，要么都不填"
-                                               "（不填时，客户看到的是“请联系报社”）。")
-        hours = _int(values["payment_hours_before"], 0, HOURS_MAX)
-        if hours is None:
-            errors["payment_hours_before"] = f"请填写0到{HOURS_MAX}的整数，例如：2（截稿前2小时须到账）；0 即截稿时间。"
-        days = _int(values["document_retention_days"], RETENTION_MIN, RETENTION_MAX)
-        if days is None:
-            errors["document_retention_days"] = f"请填写{RETENTION_MIN}到{RETENTION_MAX}的整数，例如：90。"
-        # The cancellation rule (notices/selfservice.py): refuse, or refund a share of the price.
-        # A form without these inputs (a page from before they existed) keeps the rule as it is.
-        values["late_withdrawal"] = values["late_withdrawal"] or before.late_withdrawal
-        values["late_refund_percent"] = values["late_refund_percent"] or str(before.late_refund_percent)
-        if values["late_withdrawal"] not in CANCELLATION_RULES:
-            errors["late_withdrawal"] = "请选择截稿后能否撤回：“截稿后不能撤回”或“按比例退款”。"
-        percent = _int(values["late_refund_percent"], 0, 100)
-        if percent is None:
-            errors["late_refund_percent"] = "请填写0到100的整数，例如：50（退还价格的一半）。"
-        if not errors:
-            after = Publisher(**before.as_dict())
-            after.late_withdrawal, after.late_refund_percent = values["late_withdrawal"], percent or 0
-            after.payee_name, after.payee_bank, after.payee_account = (
-                values["payee_name"], values["payee_bank"], account)
-            after.payment_hours_before = hours or 0
-            after.document_retention_days = days or before.document_retention_days
-            # Only what differs from notices/documents.py is stored: a better default reaches
-            # every notice the administrator never chose for.
-            after.documents = {key: kinds for key, kinds in values["documents"].items()
-                               if tuple(kinds) != _in_order(default_documents(key))}
-            changed = save_settings(get_db(), before, after, actor=current_user.actor)
+        form = paperwork_form_class().posted(request.form, before)
+        if form.validate():
+            changed = save_settings(get_db(), before, form.to_publisher(before), actor=current_user.actor)
             flash("付款与材料设置已保存。" if changed else "没有改动。", "success" if changed else "info")
             return redirect(url_for("desk.paperwork_settings"), code=303)
-    return render_template("desk/paperwork_settings.html", values=values, errors=errors,
-                           rows=document_keys(), kinds=[DOCUMENT_KINDS[k] for k in NOTICE_DOCUMENT_KINDS],
-                           hours_max=HOURS_MAX, cancellation_rules=CANCELLATION_RULES), (422 if errors else 200)
+    return render_template("desk/paperwork_settings.html", form=form), (422 if form.errors else 200)
