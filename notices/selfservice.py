@@ -12,18 +12,23 @@ The rules, as docs/self-service.md explains them to the desk:
   rule applies: no withdrawal at all ("refuse"), or a refund of a share of the price ("refund",
   the paper keeps the rest out of what was paid).
 - The date can be changed before the copy deadline of the current one, or once the date has gone
-  by without the notice; the new date must still be open (before its own copy deadline).
+  by without the notice; the new date must still be open (before its own copy deadline), and the
+  notice must stay as lawful on it as on its current date (date_problems: a 减资公告 moved past
+  its thirty days, a 拍卖公告 moved into the last seven days before the sale).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Callable, Mapping
 
+from notices.checks import ERROR, WARNING, check_notice
 from notices.deadlines import PublishingCalendar, copy_deadline_for, format_date_cn, is_open
 from notices.money import format_yuan
 
-__all__ = ["CANCELLATION_RULES", "CancellationRule", "DateChange", "Withdrawal", "date_change_terms", "day_cn",
-           "digits_of_phone", "is_missed", "moment_cn", "open_for_change", "withdrawal_terms"]
+__all__ = ["CANCELLATION_RULES", "CancellationRule", "DateChange", "Withdrawal", "date_change_terms",
+           "date_problems", "date_rules", "day_cn", "digits_of_phone", "is_missed", "moment_cn", "open_for_change",
+           "withdrawal_terms"]
 
 # Statuses as store/models.py names them (the domain does not import the store).
 SUBMITTED, CHANGES_REQUESTED, APPROVED, SCHEDULED = "submitted", "changes_requested", "approved", "scheduled"
@@ -145,6 +150,30 @@ def open_for_change(calendar: PublishingCalendar, new: date, now: datetime) -> s
     if is_open(calendar, new, now):
         return None
     return (f"{day_cn(new)}不能选：这天本报不出版，或这一期已经截稿。请从列出的日期中选择。")
+
+
+def date_problems(type_code: str, fields: Mapping[str, object], text: str, current: date | None, new: date, *,
+                  calendar: PublishingCalendar, now: datetime) -> list[str]:
+    """What the notice's own date rules say against `new` that they do not say against its current
+    date: a statutory window it would miss (减资公告: thirty days from the resolution, a warning on
+    the form, which the desk then sees), an event it must come before (拍卖日七日前) or after, a
+    date in its fields that must be earlier. Empty: the move keeps the notice as it was. A problem
+    the current date has too (a notice already late, or whose date went by) does not stop a move:
+    a later date is then the only way to print it. The form warns and the desk decides; a move by
+    the advertiser or an agency reaches no editor (a scheduled notice goes straight to the new
+    issue), so what it would newly break is refused instead. Chinese messages, as the form's."""
+    return date_rules(type_code, fields, text, current, calendar=calendar, now=now)(new)
+
+
+def date_rules(type_code: str, fields: Mapping[str, object], text: str, current: date | None, *,
+               calendar: PublishingCalendar, now: datetime) -> Callable[[date], list[str]]:
+    """date_problems for many dates of one notice: its current date is checked once."""
+    def problems(day: date) -> list[tuple[str, str | None, str]]:
+        result = check_notice(type_code, fields, text, day, calendar=calendar, now=now, require_open=False)
+        return [(f.code, f.field, f.message) for f in result.findings if f.level in (ERROR, WARNING)]
+
+    known = {(code, name) for code, name, _ in problems(current)} if current else set()
+    return lambda new: [message for code, name, message in problems(new) if (code, name) not in known]
 
 
 def digits_of_phone(value: str) -> str:

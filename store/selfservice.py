@@ -22,6 +22,7 @@ from notices.money import format_yuan
 from notices.selfservice import (
     CancellationRule,
     date_change_terms,
+    date_problems,
     day_cn,
     digits_of_phone,
     is_missed,
@@ -152,7 +153,9 @@ def change_date(db: Database, reference: str, version: int | None, new: date, *,
     """Move the notice to `new` (a publishing day still open). A notice waiting for the desk gets
     the new date as the one asked for; a scheduled one moves to the new issue directly, because
     the desk already accepted its text and payment and the new issue is still before its copy
-    deadline (the move is in the audit log and on the issue page; docs/self-service.md)."""
+    deadline (the move is in the audit log and on the issue page; docs/self-service.md). A date
+    on which the notice would break a rule of its own that its current date keeps (a statutory
+    window missed: notices/selfservice.py date_problems) is refused: no editor sees the move."""
     with db.write() as s:
         lock_issue(s, new)
         notice = _load(s, reference)
@@ -167,6 +170,10 @@ def change_date(db: Database, reference: str, version: int | None, new: date, *,
             problem = f"{day_cn(new)}这一期已经刊登，请另选日期。"
         if problem:
             raise DeskError(problem, "issue_date")
+        refused = date_problems(notice.type_code, notice.revision.fields, notice.revision.text, day, new,
+                                calendar=calendar, now=now)
+        if refused:
+            raise DeskError(f"不能改到{day_cn(new)}：{refused[0]}如确需改到这一天，请致电报社。", "issue_date")
         v = notice.version if version is None else version
         if notice.status == SCHEDULED:
             guarded_update(s, notice, v, (SCHEDULED,), issue_date=new, requested_date=new)
