@@ -218,6 +218,10 @@ class NoticeType:
     variant_label: str = ""              # the variant choice's label: 遗失物品类别
     entry_title: str = ""                # the home page's entry (default: the title)
     blurb: str = ""                      # the line under it (default: the label)
+    # A date field that names the notice's other printing (环评公示: printed twice): in an order of
+    # several dates, each date's notice gets its nearest other date there (store/workflow.py
+    # order_fields), so that the order is checked as the one publication it is.
+    order_date_field: str = ""
 
     def __post_init__(self) -> None:
         # The variant is a choice like any other field (stored with the fields, listed by the
@@ -234,6 +238,8 @@ class NoticeType:
         problems += [f"a note names unknown variants {n.variants}" for n in self.notes if not set(n.variants) <= codes]
         problems += [f"group rule names unknown fields {group}" for group, _message, _v in self.group_rules
                      if not set(group) <= set(names)]
+        if self.order_date_field and self.order_date_field not in names:
+            problems.append(f"order_date_field names unknown field {self.order_date_field!r}")
         for deadline in (self.deadline, *self.deadlines):
             if deadline and deadline.from_field not in names:
                 problems.append(f"deadline counts from unknown field {deadline.from_field!r}")
@@ -1024,6 +1030,7 @@ EIA_PUBLICITY = NoticeType(
     notes=(Note("征求意见期内，报纸须刊登至少两次（《环境影响评价公众参与办法》第十一条）；网络平台和项目所在地的张贴"
                 "须同步公开，不少于十个工作日，本报刊登不能替代。"),),
     rules=(consultation_runs_ten_working_days, printed_twice_in_consultation),
+    order_date_field="second_date",
     price_category="eia-publicity",
     compose=wording.compose_eia_publicity,
 )

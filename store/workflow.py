@@ -20,13 +20,15 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Iterable, cast
+from typing import Callable, Iterable, Mapping, Sequence, cast
 
 from sqlalchemy import CursorResult, Table, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from notices.catalogue import get_type
 from notices.checks import CheckResult
+from notices.dates import parse_date
 from notices.money import format_yuan
 from store import mails, outbox, webhooks
 from store.audit import append_audit
@@ -211,6 +213,31 @@ def submit_notice(db: Database, result: CheckResult, advertiser: Advertiser, sub
         notice.revisions = [NoticeRevision(notice_id=notice_id, **revision)]
         return Submitted(notice, True)
     raise RuntimeError("could not allocate a unique reference")
+
+
+def order_fields(type_code: str, fields: Mapping[str, str], day: str, dates: Sequence[str]) -> dict[str, str]:
+    """The fields to check and file for the date `day` of an order of several `dates` (ISO days).
+
+    An order is one publication printed on several dates, but each date is checked as a notice of
+    its own with the order's fields. A type printed more than once by law names its other printing
+    in a date field (catalogue `order_date_field`: 环评公示's second_date, 环境影响评价公众参与办法
+    Art. 11): for each date it is filled with the order's nearest other date where the client left
+    it blank or gave one of the order's own dates (the same value on every date would name one of
+    them as its own second printing). A date outside the order stays as given: a printing booked
+    apart, or in another paper. POST /api/v1/orders calls this; the web form's further dates
+    (views/submit.py _more_dates) are to call it too."""
+    t = get_type(type_code)
+    name = t.order_date_field if t else ""
+    own = parse_date(day)
+    ordered = {d for d in (parse_date(x) for x in dates) if d is not None}
+    others = sorted(ordered - {own}) if own else []
+    if not name or own is None or not others:
+        return dict(fields)
+    given = parse_date(str(fields.get(name) or ""))
+    if str(fields.get(name) or "").strip() and given not in ordered:
+        return dict(fields)
+    nearest = min(others, key=lambda d: (abs((d - own).days), d))
+    return {**fields, name: nearest.isoformat()}
 
 
 def find_submission(db: Database, submission_key: str) -> Notice | None:
