@@ -47,3 +47,14 @@ def phone_numbers(text: str, area_code: str = "") -> list[Dialled]:
         shown, tel = dial(m.group(0), area_code)
         out.append(Dialled(m.start(), m.end(), shown, tel))
     return out
+
+
+def with_area_code(text: str, area_code: str = "") -> str:
+    """The text with each local number completed by the area code, as the pages show it: what a
+    mail or any plain text says, read on a mobile phone or in another city, still dials the paper
+    ("87750217 87133731" → "020-87750217 020-87133731")."""
+    out, last = [], 0
+    for number in phone_numbers(text, area_code):
+        out += [text[last:number.start], number.shown]
+        last = number.end
+    return "".join(out) + text[last:]

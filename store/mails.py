@@ -16,6 +16,7 @@ from typing import Callable
 
 from notices.deadlines import copy_deadline_for, format_date_cn, is_open, open_issue_dates
 from notices.money import format_yuan
+from notices.phones import with_area_code
 from store.models import APPROVED, CHANGES_REQUESTED, SUBMITTED, Notice, PublishedNotice
 from store.settings import Publisher
 
@@ -68,7 +69,8 @@ def _left(delta_seconds: float) -> str:
 
 def _compose(ctx: MailContext, notice: Notice, event: str, key: str, subject: str, paragraphs: list[str]) -> Mail:
     greeting = f"{notice.advertiser_name}，您好：" if notice.advertiser_name else "您好："
-    phone = ctx.publisher.office_phone
+    # Read anywhere, on a mobile phone too: the local numbers with their area code, as the pages show them.
+    phone = with_area_code(ctx.publisher.office_phone, ctx.publisher.area_code)
     footer = ["——", f"{_paper(ctx)}{'  电话：' + phone if phone else ''}",
               "这封邮件由系统在办理进度变化时自动发出；进度页上也能看到它。"]
     body = "\n\n".join([greeting, *[p for p in paragraphs if p], "\n".join(footer)]) + "\n"
