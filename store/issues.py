@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from store import mails, outbox
@@ -23,6 +24,7 @@ from store.models import (
     PUBLISHED,
     SCHEDULED,
     Export,
+    IssuedProof,
     IssueState,
     Notice,
     Publication,
@@ -111,6 +113,31 @@ def published_notice(session: Session, notice_id: int, *, withdrawn: bool = Fals
         found = session.scalar(stmt)
     return found
 
+
+
+def issued_proof(db: Database, snapshot: PublishedNotice, render: Callable[[], bytes]) -> bytes:
+    """The proof of publication of `snapshot` as issued: the bytes kept when it was first
+    downloaded; the first time, `render()`'s, kept with their SHA-256 in the audit log. A proof
+    never changes once issued, whatever changes in the program later (migration 0010)."""
+    with db.session() as s:
+        kept = s.get(IssuedProof, snapshot.id)
+        if kept is not None:
+            return kept.pdf
+    pdf = render()
+    digest = hashlib.sha256(pdf).hexdigest()
+    try:
+        with db.write() as s:
+            s.add(IssuedProof(published_notice_id=snapshot.id, pdf=pdf, sha256=digest))
+            s.flush()
+            append_audit(s, "advertiser", "proof-issued", snapshot.notice_id, {
+                "reference": snapshot.reference, "publication_id": snapshot.publication_id, "sha256": digest})
+    except IntegrityError:
+        # Downloaded twice at the same moment: the other request's proof was kept first.
+        with db.session() as s:
+            kept = s.get(IssuedProof, snapshot.id)
+            assert kept is not None
+            return kept.pdf
+    return pdf
 
 
 def published_days(session: Session, *, since: date) -> set[date]:

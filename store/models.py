@@ -353,6 +353,16 @@ class PublishedNotice(Base):
         return self.publication.withdrawn
 
 
+class IssuedProof(Base):
+    """A proof of publication as first issued (downloaded): every later download is these bytes,
+    whatever has changed in the program since (migration 0010)."""
+    __tablename__ = "issued_proofs"
+    published_notice_id: Mapped[int] = mapped_column(ForeignKey("publication_notices.id"), primary_key=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 # Outbox mails' states (store/outbox.py): waiting to be sent (or retried), sent, given up.
 MAIL_PENDING, MAIL_SENT, MAIL_FAILED = "pending", "sent", "failed"
 

@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from press.printing import RenderError
 from press.proof import cut_layout, render_proof_pdf
-from store.issues import published_notice
+from store.issues import issued_proof, published_notice
 from store.models import PUBLISHED, Publication, PublishedNotice, local_time_text
 from store.workflow import check_status_secret, get_notice
-from views.extensions import limiter, read_session
+from views.extensions import get_db, limiter, read_session
 
 bp = Blueprint("desk_public", __name__)
 
@@ -58,7 +58,8 @@ def proof(reference, secret):
             message=f"这则公告（{notice.reference}，{notice.status_label}）还没有见报，见报证明在刊登后才能下载。",
             link=status_url, link_text="查看办理进度"), 409
     try:
-        pdf = proof_pdf(snapshot)
+        # Rendered at the first download and kept: every later download is the same bytes.
+        pdf = issued_proof(get_db(), snapshot, lambda: proof_pdf(snapshot))
     except RenderError as exc:
         # The render workers are busy or the render passed its limits and was stopped: nothing
         # is wrong with the notice or its record, so "later", not an error of the advertiser's.

@@ -237,6 +237,25 @@ def test_proofs_verify_search_and_status_page_keep_saying_what_was_printed(app, 
     assert "羊城法治报" in client.get("/verify").get_data(as_text=True)
 
 
+def test_a_proof_once_issued_is_served_as_issued_whatever_changes_later(app, client, monkeypatch):
+    """The first download renders the proof and keeps it, its SHA-256 in the audit log; later
+    downloads are those bytes, even when the program would now render it otherwise (a template,
+    a font or the PDF library changed)."""
+    import views.proof
+    _editor, (licence,), _column = _published_issue(app, LICENCE)
+    first = _proof(app, client, licence)
+    assert first.status_code == 200 and first.data.startswith(b"%PDF")
+    monkeypatch.setattr(views.proof, "render_proof_pdf", lambda *args, **kwargs: b"%PDF-1.7 rendered otherwise")
+    again = _proof(app, client, licence)
+    assert again.status_code == 200 and again.data == first.data
+    with app.app_context():
+        with get_db().session() as s:
+            issued = [json.loads(e.details_json) for e in s.scalars(
+                select(AuditEntry).where(AuditEntry.action == "proof-issued"))]
+    assert issued == [{"reference": licence, "publication_id": issued[0]["publication_id"],
+                       "sha256": hashlib.sha256(first.data).hexdigest()}]
+
+
 def test_the_proof_is_cut_from_the_stored_printed_page(app, client):
     """The proof's last page is the notice cut from the column PDF as exported and published:
     its lines are those of the printed page (not set again at today's font size), only its own

@@ -37,7 +37,7 @@ ACTION_LABELS = {
     "approve": "审核通过", "reject": "不予刊登", "request-changes": "要求修改", "resubmit": "客户修改后重新提交",
     "edit": "修改正文", "schedule": "排期", "unschedule": "撤出排期", "schedule-override": "未付款先排期",
     "payment": "登记付款", "export": "导出付印PDF", "reprint": "重印见报PDF", "publish": "标记整期刊登",
-    "published": "刊登", "withdraw-publication": "撤回整期刊登记录",
+    "published": "刊登", "withdraw-publication": "撤回整期刊登记录", "proof-issued": "出具见报证明",
     "publication-withdrawn": "刊登记录撤回", "settings": "修改设置", "editor-created": "开设账号",
     "editor-deactivated": "停用账号", "editor-activated": "启用账号", "password-changed": "修改密码",
     "password-reset": "重设密码", "login-unlocked": "解除登录限制", "api-key-created": "创建API密钥",
