@@ -13,7 +13,15 @@ from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_te
 
 from notices.dates import in_range
 from notices.deadlines import copy_deadline_for, open_issue_dates
-from notices.selfservice import DateChange, Withdrawal, date_change_terms, day_cn, moment_cn, withdrawal_terms
+from notices.selfservice import (
+    DateChange,
+    Withdrawal,
+    date_change_terms,
+    date_rules,
+    day_cn,
+    moment_cn,
+    withdrawal_terms,
+)
 from store import selfservice, workflow
 from store.errors import Conflict, DeskError
 from store.models import Notice
@@ -56,8 +64,12 @@ def self_service(notice: Notice) -> SelfService:
     change = date_change_terms(status=notice.status, day=day, calendar=calendar, now=now)
     choices = []
     if change.allowed:
+        # Only the dates the notice stays lawful on (a 减资公告 within its thirty days): the
+        # store refuses the others (store/selfservice.py change_date).
+        refused = date_rules(notice.type_code, notice.revision.fields, notice.revision.text, day,
+                             calendar=calendar, now=now)
         choices = [(d.isoformat(), f"{day_cn(d)}，{moment_cn(calendar, copy_deadline_for(calendar, d))}截稿")
-                   for d in open_issue_dates(calendar, now, count=30) if d != day]
+                   for d in open_issue_dates(calendar, now, count=30) if d != day and not refused(d)]
     order = selfservice.order_notices(read_session(), notice)
     return SelfService(notice=notice, day=day, missed=selfservice.missed(notice, calendar, now),
                        consent=notice.awaiting_price_consent, withdrawal=withdrawal, date_change=change,
