@@ -746,7 +746,10 @@ REVOCATION = NoticeType(
     label="撤销此前公示或刊登的清算组备案、债权人公告、减资公告等",
     blurb="撤销此前公示的清算组备案、债权人公告等",
     fields=(
-        company(),
+        # A partnership, an institution … may withdraw its own 清算/注销 announcement: only a
+        # company's notice is held to CL 229–230 and the Company-Law wording (docs/law.md §7).
+        entity_field(),
+        company(label="名称", help="与营业执照或登记证书一致，例如：广州某某科技有限公司"),
         uscc(required=False),
         Field("original_dates", "原公示（刊登）日期", DATES, max_length=LONG_MAX, in_text=True,
               before_publication=True, help="一个或多个日期，用顿号隔开，例如：2020年9月19日、2020年9月26日"),
@@ -774,8 +777,8 @@ REVOCATION = NoticeType(
     ),
     required=(Phrase("revocation-sentence", "撤销……（事项）", _rx(r"撤销"),
                      "正文须写明撤销的事项，例如：撤销2020年9月19日在国家企业信用信息公示系统公示的清算组备案。"),
-              RESCINDING_RESOLUTION),
-    warns=(CONTINUATION_UNCONFIRMED, THIRD_PERSON, DECISION_VERB, OLD_MEETING_NAME),
+              _for_companies(RESCINDING_RESOLUTION)),
+    warns=tuple(_for_companies(p) for p in (CONTINUATION_UNCONFIRMED, THIRD_PERSON, DECISION_VERB, OLD_MEETING_NAME)),
     closings=("特此公告",),
     rules=(dissolution_can_be_revoked, revoked_reduction_names_its_resolution),
     compose=wording.compose_revocation,

@@ -536,6 +536,8 @@ def _read_revocation(t: NoticeType, main: str, signature: str, facts: dict[str, 
                                     r"(?:，|。|予以撤销|现予撤销|现予以撤销|作废|$)", sentence, 1)
     if re.search(r"解散清算组|清算组(?:予以|同时)?解散", main):
         facts["dissolve_group"] = "1"
+    if any(f.name == "entity" for f in t.fields):
+        facts["entity"] = _entity(facts["company"], facts["uscc"], main)
 
 
 def _read_correction(t: NoticeType, main: str, signature: str, facts: dict[str, str],

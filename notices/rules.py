@@ -133,15 +133,24 @@ def revokes_reduction(fields: Mapping[str, str]) -> bool:
 
 def continues_in_business(fields: Mapping[str, str]) -> bool:
     """The company says it goes on, and CL 230 allows it: the cause was item 1 or 2 of CL 229 ¶1,
-    nothing was distributed to the shareholders, and a resolution (or amended articles) says so."""
-    return (truthy(fields.get("continues")) and fields.get("dissolution_cause") in CAUSES_THAT_ALLOW_CONTINUING
+    nothing was distributed to the shareholders, and a resolution (or amended articles) says so.
+    Never for an entity of another kind: CL 230 is a company's, and its own law is not coded."""
+    return (entities.kind_of(fields).company_law and truthy(fields.get("continues"))
+            and fields.get("dissolution_cause") in CAUSES_THAT_ALLOW_CONTINUING
             and not truthy(fields.get("assets_distributed")) and bool(fields.get("decision")))
 
 
 def dissolution_can_be_revoked(result: CheckResult, t: NoticeType) -> None:
-    """A revoked dissolution: CL 229 ¶1, CL 230 and 市监注〔2020〕107号 (docs/law.md §6)."""
+    """A revoked dissolution: CL 229 ¶1, CL 230 and 市监注〔2020〕107号 (docs/law.md §6); only for a
+    company (a partnership's or an institution's own law on going on is not coded: docs/law.md §7)."""
     f = result.fields
     if not revokes_dissolution(f):
+        return
+    kind = entities.kind_of(f)
+    if not kind.company_law:
+        result.add("info", "entity-note",
+                   f"{kind.short}撤销清算（注销）公告，不适用《公司法》第二百三十条关于公司继续经营的规定，本报不核对"
+                   f"继续经营的条件，公告也不写“继续经营”；请按{kind.statute}和登记机关的要求办理。", "entity")
         return
     cause = f.get("dissolution_cause") or ""
     continues = truthy(f.get("continues"))
@@ -178,7 +187,8 @@ def revoked_reduction_names_its_resolution(result: CheckResult, t: NoticeType) -
     """A revoked 减资公告 names the resolution that rescinded the reduction: the reduction was the
     股东会's (or sole shareholder's) act (CL 59, 60, 66), and only the same body undoes it."""
     f = result.fields
-    if revokes_reduction(f) and not f.get("decision") and "decision" not in result.failed_fields:
+    if revokes_reduction(f) and entities.kind_of(f).company_law and not f.get("decision") \
+            and "decision" not in result.failed_fields:
         result.error("required",
                      "撤销减资公告，须写明撤销减资的决议：请选择决议方式并填写决议日期，例如：2026年11月20日股东会决议。",
                      "decision")
