@@ -92,6 +92,8 @@ class DrawnSegment:
 
 @dataclass(frozen=True)
 class ContactLine:
+    """A line of the contact box, centred (column.contact_box decides them)."""
+
     text: str
     font: str
     weight: int
@@ -101,6 +103,8 @@ class ContactLine:
 
 @dataclass(frozen=True)
 class DrawnPage:
+    """One page of the column: its header band's texts, its notices, the contact box if here."""
+
     header: str
     meta: str
     segments: tuple[DrawnSegment, ...]             # column by column, top to bottom

@@ -590,7 +590,8 @@ def test_a_column_rendered_by_two_workers_reads_back_as_one(copies, how):
     settings = LayoutSettings()
     items = [ColumnItem(f"c{n}", f"#{n}", s["title"], s["text"] + f"（第{n}号）", s["type"])
              for n, s in enumerate(SEED * copies)]
-    result = render_column(items, settings, ISSUE, continue_overflow=True)
+    # WeasyPrint's path (the reference): the direct drawer draws a column in one job.
+    result = render_column(items, settings, ISSUE, continue_overflow=True, renderer="weasyprint")
     pages = [[seg for p in result.placements for seg in p.segments if seg.page == number]
              for number in range(1, result.pages + 1)]
     chunks = _plan_chunks([[_Seg(s.lines, s.column) for s in page] for page in pages],
@@ -621,7 +622,7 @@ def test_two_columns_at_once_share_the_workers_without_deadlock():
 
     def build():
         try:
-            results.append(render_column(items, settings, ISSUE,
+            results.append(render_column(items, settings, ISSUE, renderer="weasyprint",
                                          limits=RenderLimits(timeout_s=60)))
         except Exception as exc:  # reported by the assertion below
             errors.append(exc)
