@@ -26,6 +26,7 @@ from store.workflow import (
     check_status_secret,
     clean_reference,
     get_notice,
+    order_fields,
     status_secret,
     submit_notice,
     text_hash,
@@ -78,12 +79,31 @@ class OrderDate:
     quote: Any          # printing.Quote; None when the check found errors
 
 
+def _ticked(form) -> list[str]:
+    """The further dates ticked, without 刊登日期 itself, in order."""
+    return sorted(set(form.more_dates.data or ()) - {form.publication_date.data})
+
+
+def _order_date_field(form) -> None:
+    """A type printed more than once by law (环评公示: second_date) names its other printing in a
+    field: with further dates ticked, 刊登日期's notice gets the order's nearest other date there,
+    as POST /api/v1/orders does (store/workflow.py order_fields), unless the advertiser named a
+    printing outside the order. The input shows the date so filled."""
+    name = form.notice_type.order_date_field
+    ticked = _ticked(form) if name and name in form else []
+    if not ticked or not form.publication_date.data:
+        return
+    filled = order_fields(form.notice_type.code, form.field_values(), form.publication_date.data,
+                          [form.publication_date.data, *ticked])
+    form[name].data = filled[name]
+
+
 def _more_dates(form, notice_type, publisher, result: CheckResult) -> list[OrderDate]:
     """The further dates ticked (besides 刊登日期), each checked for its own issue with the text as
     it stands and priced on its own. A date not open or a check's error is put under the dates'
     input (form.more_dates.errors), which stops a confirmation."""
     offered = [c.value for c in form.publication_date.choices]
-    ticked = sorted(set(form.more_dates.data or ()) - {form.publication_date.data})
+    ticked = _ticked(form)
     form.more_dates.data = ticked
     errors: list[str] = []
     closed = [d for d in ticked if d not in offered]
@@ -95,8 +115,10 @@ def _more_dates(form, notice_type, publisher, result: CheckResult) -> list[Order
                       "其余日期可以见报后再订。")
     order: list[OrderDate] = []
     if not errors and result.ok:
+        every = [form.publication_date.data, *ticked]
         for day in ticked:
-            other = check_notice(notice_type.code, form.field_values(), result.text, day, calendar=publisher.calendar,
+            fields = order_fields(notice_type.code, form.field_values(), day, every)
+            other = check_notice(notice_type.code, fields, result.text, day, calendar=publisher.calendar,
                                  now=clock.now(), missing_glyphs=printing.missing_glyphs,
                                  print_id_numbers=publisher.print_id_numbers)
             label = format_date_cn(date.fromisoformat(day))
@@ -148,6 +170,7 @@ def notice_form(code):
 
 
 def _check(form, publisher, action):
+    _order_date_field(form)
     text = form.text.data
     if action == "compose" or (form.composed_hash.data and text_hash((text or "").strip()) == form.composed_hash.data):
         text = None   # the advertiser did not touch the composed text: compose it again from the fields

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from store.models import Notice
 from tests.conftest import load_samples
+from tests.support.desk import fetch
 from tests.support.faults import form_url, hidden, previewed
 
 SAMPLES = load_samples()
@@ -113,3 +114,28 @@ def test_the_live_check_prices_the_order(client):
     assert preview["confirm"] == f"确认提交（2期，合计{preview['total']}）"
     # Its token is the one a confirmation of those two dates is checked against.
     assert preview["token"] == confirm["preview_token"]
+
+
+def test_an_eia_ordered_on_the_form_for_two_dates_names_each_other_date(app, client):
+    """环评公示 is printed twice within its consultation: ordered on the form for both dates, each
+    notice gets the other date as its second printing (store/workflow.py order_fields), as the
+    API's orders do; the input shows the date so filled."""
+    import json
+    fields = {k: v for k, v in SAMPLES["eia-publicity"]["fields"].items() if k != "second_date"}
+    url = form_url("eia-publicity", None)
+    page = client.get(url).get_data(as_text=True)
+    data = dict(fields, **CONTACT, publication_date="2026-11-28", more_dates=["2026-12-05"],
+                submission_key=hidden(page, "submission_key"), action="check")
+    checked = client.post(url, data=data)
+    html = checked.get_data(as_text=True)
+    assert checked.status_code == 200 and 'id="error-summary"' not in html, html[:3000]
+    assert re.search(r'name="second_date"[^>]*value="2026-12-05"', html)
+    assert len(_order_table(html)) == 2
+    filed = client.post(url, data=dict(data, action="confirm", preview_token=hidden(html, "preview_token"),
+                                       second_date="2026-12-05", composed_hash=hidden(html, "composed_hash")))
+    assert filed.status_code == 303, filed.get_data(as_text=True)[:3000]
+    notices = _notices(app)
+    seconds = [json.loads(fetch(app, n.reference).revision.fields_json)["second_date"] for n in notices]
+    assert [n.requested_date.isoformat() for n in notices] == ["2026-11-28", "2026-12-05"]
+    assert seconds == ["2026-12-05", "2026-11-28"]
+    assert len({n.order_key for n in notices}) == 1
