@@ -8,9 +8,12 @@ a character the fonts lack is drawn at the advance the engine measured."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import random
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pypdf
@@ -74,6 +77,15 @@ def assert_same_print(reference: bytes, drawn: bytes) -> None:
                 [round(float(v), 3) for v in page_b[box]]
 
 
+def _poppler_pages(pdf: bytes, directory: Path) -> list[Image.Image]:
+    """The pages as poppler rasterises them (pdftoppm, 150 dpi, grey)."""
+    source = directory / f"{hashlib.sha256(pdf).hexdigest()[:12]}.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "150", "-gray", str(source), str(source.with_suffix(""))],
+                   check=True, timeout=60)
+    return [Image.open(path) for path in sorted(directory.glob(f"{source.stem}-*.pgm"))]
+
+
 def assert_print_pdf(pdf: bytes) -> None:
     """Fonts embedded as subsets with names of their own, nothing but CMYK."""
     embedded = fonts(pdf)
@@ -122,10 +134,14 @@ def generated(count: int, seed: int) -> list[ColumnItem]:
     return items
 
 
-def test_the_seed_column_is_drawn_as_weasyprint_draws_it():
+def test_the_seed_column_is_drawn_as_weasyprint_draws_it(tmp_path):
     settings = LayoutSettings()
     reference, drawn = both(seed_items(), settings, False, rate_card=RateCard())
     assert_same_print(reference.pdf, drawn.pdf)
+    if shutil.which("pdftoppm"):   # poppler-utils: a second rasteriser, the same pixels
+        pages = _poppler_pages(reference.pdf, tmp_path), _poppler_pages(drawn.pdf, tmp_path)
+        assert len(pages[0]) == len(pages[1]) == 1
+        assert ImageChops.difference(pages[0][0], pages[1][0]).getbbox() is None
     assert_print_pdf(drawn.pdf)
     reader = pypdf.PdfReader(io.BytesIO(drawn.pdf))
     assert reader.metadata.title == "示例日报 分类广告 2021年1月8日"
