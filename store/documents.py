@@ -114,7 +114,9 @@ def clean_file(data: bytes, label: str = "文件") -> CleanFile:
     if not data:
         return _refuse("empty", f"{label}是空文件（0 字节），请重新选择文件。")
     if len(data) > MAX_BYTES:
-        return _refuse("too_large", f"{label}有 {size_text(len(data))}，超过了 10 MB 的上限。请缩小后再上传，"
+        # The views read at most MAX_BYTES + 1 bytes of a file: its size is not known, only that
+        # it is over the limit ("有 10.0 MB" beside "超过了 10 MB" read as a contradiction).
+        return _refuse("too_large", f"{label}大于 10 MB，超过了 10 MB 的上限。请缩小后再上传，"
                                     "例如手机拍照时选较低的分辨率，或扫描时选 200 dpi。")
     media_type = sniff(data[:16])
     if media_type is None:
