@@ -67,13 +67,14 @@ def demo_database(tmp_path_factory) -> Path:
 
 
 @contextlib.contextmanager
-def _serve(workdir: Path, demo_database: Path):
-    """gunicorn (as deployed) serving a copy of the demo database in workdir."""
+def _serve(workdir: Path, demo_database: Path, extra_env: dict[str, str] | None = None):
+    """gunicorn (as deployed) serving a copy of the demo database in workdir; `extra_env` adds
+    to its environment (and to `flask_cli`'s for this server), e.g. MAIL_SERVER."""
     for suffix in ("", "-wal", "-shm"):
         source = demo_database.with_name(demo_database.name + suffix)
         if source.exists():
             shutil.copyfile(source, workdir / source.name)
-    env = _env(workdir / demo_database.name)
+    env = {**_env(workdir / demo_database.name), **(extra_env or {})}
     server = {"env": env, "workdir": workdir}
     port = _free_port()
     log = open(workdir / "gunicorn.log", "w")
