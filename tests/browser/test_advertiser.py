@@ -83,8 +83,9 @@ def journey_with_mistake(page, base_url, shots, samples, name, *, tap=False, eac
     summary = page.locator("#error-summary")
     assert summary.is_visible() and "需要改正" in summary.inner_text()
     assert page.get_by_role("button", name=re.compile("^确认提交")).count() == 0
-    # The summary's link leads to the field.
-    assert summary.locator(f'a[href="#f-{field}"]').count() >= 1
+    # The summary's link leads to the field's input itself (its id; a choice's first option).
+    target = advertiser.form.locator(f'[name="{field}"]').first.get_attribute("id")
+    assert summary.locator(f'a[href="#{target}"]').count() >= 1, summary.inner_html()
     advertiser.shot("error-next-to-the-field")
 
     fill_field(advertiser.form, field, good)
