@@ -66,15 +66,15 @@ def assert_same_print(reference: bytes, drawn: bytes) -> None:
         for (_, xa, ya), (_, xb, yb) in zip(page_a, page_b, strict=True):
             assert abs(xa - xb) < POSITION_PT and abs(ya - yb) < POSITION_PT
     # The same pixels: not one differs.
-    for number, (a, b) in enumerate(zip(_pages(reference), _pages(drawn), strict=True)):
-        assert a.size == b.size
-        assert ImageChops.difference(a, b).getbbox() is None, f"page {number + 1} differs"
+    for number, (image_a, image_b) in enumerate(zip(_pages(reference), _pages(drawn), strict=True)):
+        assert image_a.size == image_b.size
+        assert ImageChops.difference(image_a, image_b).getbbox() is None, f"page {number + 1} differs"
     pages_a = pypdf.PdfReader(io.BytesIO(reference)).pages
     pages_b = pypdf.PdfReader(io.BytesIO(drawn)).pages
-    for page_a, page_b in zip(pages_a, pages_b, strict=True):
+    for pdf_page_a, pdf_page_b in zip(pages_a, pages_b, strict=True):
         for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
-            assert [round(float(v), 3) for v in page_a[box]] == \
-                [round(float(v), 3) for v in page_b[box]]
+            assert [round(float(v), 3) for v in pdf_page_a[box]] == \
+                [round(float(v), 3) for v in pdf_page_b[box]]
 
 
 def _poppler_pages(pdf: bytes, directory: Path) -> list[Image.Image]:
@@ -270,7 +270,7 @@ def test_notice_text_is_drawn_as_text_never_read_as_markup():
 
 
 def test_fonts_are_cut_to_the_glyphs_drawn():
-    from fontTools.ttLib import TTFont
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
     settings = LayoutSettings()
     pdf = render_notice_pdf("遗失声明", "陈小明遗失购房收据，特此声明。", settings, renderer="direct")
