@@ -72,9 +72,9 @@ def assert_same_print(reference: bytes, drawn: bytes) -> None:
     pages_a = pypdf.PdfReader(io.BytesIO(reference)).pages
     pages_b = pypdf.PdfReader(io.BytesIO(drawn)).pages
     for pdf_page_a, pdf_page_b in zip(pages_a, pages_b, strict=True):
-        for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
-            assert [round(float(v), 3) for v in pdf_page_a[box]] == \
-                [round(float(v), 3) for v in pdf_page_b[box]]
+        for box in ("mediabox", "trimbox", "bleedbox"):
+            assert [round(float(v), 3) for v in getattr(pdf_page_a, box)] == \
+                [round(float(v), 3) for v in getattr(pdf_page_b, box)]
 
 
 def _poppler_pages(pdf: bytes, directory: Path) -> list[Image.Image]:
