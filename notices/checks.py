@@ -333,6 +333,44 @@ def _check_id_numbers(result: CheckResult, t: NoticeType, variant: str | None, p
                            f"如是{code}，请在号码前写明“{code}”。", name)
 
 
+# Web or template markup pasted from elsewhere: an HTML tag (<b>, </b>, <img …>, with ASCII or
+# full-width angle brackets around a Latin tag name), a template's {{ … }} or {% … %}, an HTML
+# entity (&nbsp; &#160;). The column escapes it, so it prints as typed: a warning, not an error
+# (a notice may mean "<" or "{"). Chinese brackets (《书名号》, 〈〉) are not markup.
+_MARKUP = re.compile(
+    r"[<＜]/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>＜＞\n]*)?/?[>＞]"
+    r"|[{｛][{｛][^\n]*?[}｝][}｝]|[{｛][%％][^\n]*?[%％][}｝]"
+    r"|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6})[;；]")
+# Kinds of field an advertiser types words into (codes, dates and amounts have their own checks).
+MARKUP_FIELD_KINDS = (cat.TEXT, cat.LONGTEXT)
+
+
+def find_markup(value: str) -> list[str]:
+    """The pieces of web or template markup in a value, each once, in order."""
+    return list(dict.fromkeys(m.group(0) for m in _MARKUP.finditer(value)))
+
+
+def _check_markup(result: CheckResult, t: NoticeType, variant: str | None) -> None:
+    """A warning where a field or the body carries markup (`find_markup`), said once: in the
+    field it was typed in, not again in the body composed from that field."""
+    failed = {x.field for x in result.errors if x.code == "forbidden-character"}
+    places = [(f.label, f.name, result.fields.get(f.name, "")) for f in t.fields_for(variant)
+              if f.kind in MARKUP_FIELD_KINDS and f.name not in failed]
+    if TEXT_FIELD not in failed:
+        places.append(("公告正文", TEXT_FIELD, result.text))
+    seen: set[str] = set()
+    for label, name, value in places:
+        found = [m for m in find_markup(value) if m not in seen]
+        seen.update(found)
+        if not found:
+            continue
+        shown = "”“".join(found[:3]) + ("”等" if len(found) > 3 else "”")
+        result.add(WARNING, "markup-in-text",
+                   f"{label}中有网页或模板格式代码“{shown}，见报时尖括号、花括号和“&…;”会照原样印出。"
+                   "如是从网页、微信或其他软件复制来的文字，请删去这些格式代码，"
+                   "例如“<b>王小明</b>”应改为“王小明”，“&nbsp;”应改为空格或删去。", name)
+
+
 def _check_dates(result: CheckResult, t: NoticeType, calendar: PublishingCalendar, now: datetime,
                  require_open: bool) -> None:
     if result.publication_date is not None and require_open:
@@ -481,6 +519,7 @@ def check_notice(type_code: str, fields: Mapping[str, object] | None, text: str 
     _take_text(result, t, raw_text)
     _check_body(result, t, missing_glyphs)
     _check_id_numbers(result, t, variant, print_id_numbers)
+    _check_markup(result, t, variant)
     _check_dates(result, t, calendar, now, require_open)
     report_reading(result, t, reading, given)
     for note in (n for n in t.notes_for(variant) if n.applies(result.fields)):
