@@ -28,6 +28,7 @@ from notices.rules import (
     board_merger,
     capital_is_reduced,
     case_number_is_written_as_courts_write_it,
+    code_fits_the_name,
     consultation_runs_ten_working_days,
     continues_in_business,
     correction_changes_something,
@@ -729,7 +730,7 @@ LOST_DOCUMENT = NoticeType(
                  (("uscc",), "单位遗失证照请填写本单位的统一社会信用代码，例如：91440101MA5ACCGH4T",
                   ("org-document",))),
     rules=(lost_item_is_not_a_bill, lost_item_may_be_outdated, organisation_declares_as_organisation,
-           seal_codes_match_seals, invoice_numbers_agree),
+           seal_codes_match_seals, invoice_numbers_agree, code_fits_the_name),
     notes=(Note("营业执照遗失，法定途径是在国家企业信用信息公示系统公示声明作废（《市场主体登记管理条例》第三十七条）；"
                 "登报声明仍可作为补充。", ("licence",)),
            Note("印章遗失一般还需向当地公安机关报备，并按要求重新刻制。", ("seal",)),
@@ -780,7 +781,7 @@ REVOCATION = NoticeType(
               _for_companies(RESCINDING_RESOLUTION)),
     warns=tuple(_for_companies(p) for p in (CONTINUATION_UNCONFIRMED, THIRD_PERSON, DECISION_VERB, OLD_MEETING_NAME)),
     closings=("特此公告",),
-    rules=(dissolution_can_be_revoked, revoked_reduction_names_its_resolution),
+    rules=(dissolution_can_be_revoked, revoked_reduction_names_its_resolution, code_fits_the_name),
     compose=wording.compose_revocation,
 )
 
@@ -817,7 +818,7 @@ LIQUIDATION = NoticeType(
     creditor_periods=tuple(_creditor_period(k) for k in _WITH_CLAIMS),
     notes=(Note("简易注销须在国家企业信用信息公示系统公示（《公司法》第二百四十条），本报公告不能替代。",
                 applies=entities.is_kind("company")),),
-    rules=(liquidation_fits_the_entity,),
+    rules=(liquidation_fits_the_entity, code_fits_the_name),
     compose=wording.compose_liquidation,
 )
 
@@ -846,7 +847,7 @@ CAPITAL_REDUCTION = NoticeType(
     # CL 224: 公司应当自股东会作出减少注册资本决议之日起十日内通知债权人，并于三十日内在报纸上……公告。
     deadline=Deadline("resolved_on", 30, "法定刊登期限（决议之日起三十日内）", "《公司法》第二百二十四条"),
     creditor_days=45, creditors_when=creditors_have_claims,
-    rules=(capital_is_reduced, amounts_are_plausible),
+    rules=(capital_is_reduced, amounts_are_plausible, code_fits_the_name),
     compose=wording.compose_capital_reduction,
 )
 
@@ -888,7 +889,7 @@ MERGER = NoticeType(
     deadline=Deadline("resolved_on", 30, "法定刊登期限（合并决议之日起三十日内）", "《公司法》第二百二十条"),
     creditor_days=45,
     rules=(new_merger_names_the_new_company, merger_parties_differ, merger_codes_have_names,
-           merger_by_board_fits, amounts_are_plausible),
+           merger_by_board_fits, amounts_are_plausible, code_fits_the_name),
     compose=wording.compose_merger,
 )
 
@@ -916,7 +917,7 @@ DIVISION = NoticeType(
     # CL 222: 自作出分立决议之日起十日内通知债权人，并于三十日内在报纸上……公告。
     deadline=Deadline("resolved_on", 30, "法定刊登期限（分立决议之日起三十日内）", "《公司法》第二百二十二条"),
     rules=(division_results_differ, new_division_dissolves_the_company, division_capitals_have_names,
-           amounts_are_plausible),
+           amounts_are_plausible, code_fits_the_name),
     compose=wording.compose_division,
 )
 
@@ -982,7 +983,7 @@ DEBT_ASSIGNMENT = NoticeType(
                 "公告视为已经通知，是司法解释就国有银行不良贷款转让给金融资产管理公司所作的规定（法释〔2001〕12号第六条）；"
                 "其他债权转让，请同时书面通知债务人。以登报催收中断诉讼时效，一般只在债务人下落不明时认可"
                 "（最高人民法院关于诉讼时效的规定第八条）。"),),
-    rules=(assignment_parties_differ,),
+    rules=(assignment_parties_differ, code_fits_the_name),
     price_category="debt-assignment",
     compose=wording.compose_debt_assignment,
 )
@@ -1091,7 +1092,7 @@ RENAME = NoticeType(
     closings=("特此声明", "特此公告"),
     notes=(Note("名称变更须自作出变更决议、决定之日起三十日内向登记机关申请变更登记（《市场主体登记管理条例》及其实施细则）；"
                 "登报声明不能代替变更登记。名称变更不影响合同的履行（《民法典》第五百三十二条）。"),),
-    rules=(names_differ,),
+    rules=(names_differ, code_fits_the_name),
     price_category="rename",
     compose=wording.compose_rename,
 )
@@ -1112,7 +1113,7 @@ RELOCATION = NoticeType(
     closings=("特此声明", "特此公告", "特此告知"),
     notes=(Note("住所变更须自变更之日起三十日内申请变更登记，迁往其他登记机关辖区的，应在迁入前向迁入地登记机关申请"
                 "（《市场主体登记管理条例》及其实施细则）；登报声明不能代替变更登记。"),),
-    rules=(addresses_differ,),
+    rules=(addresses_differ, code_fits_the_name),
     price_category="relocation",
     compose=wording.compose_relocation,
 )
@@ -1136,6 +1137,7 @@ NEW_SEAL = NoticeType(
                      "启用新章声明须写明启用的新印章，例如：本公司自2026年12月1日起启用新的公章。"),),
     closings=("特此声明", "声明作废", "特此公告"),
     notes=(Note("新刻制的印章须到公安机关备案；原印章遗失的，另须刊登遗失声明或在本声明中写明原印章作废。"),),
+    rules=(code_fits_the_name,),
     price_category="new-seal",
     compose=wording.compose_new_seal,
 )

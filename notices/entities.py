@@ -164,6 +164,15 @@ SOCIAL = EntityKind(
 KINDS: dict[str, EntityKind] = {k.code: k for k in (
     COMPANY, BRANCH, INDIVIDUAL, SOLE, PARTNERSHIP, COOPERATIVE, INSTITUTION, SOCIAL)}
 CHOICES = tuple((k.code, k.label) for k in KINDS.values())
+# The first two characters of the 统一社会信用代码 each kind is given (GB 32100-2015, docs/law.md
+# §3): 91 企业 (a company, its branch, a sole proprietorship, a partnership), 92 个体工商户, 93 农民专业
+# 合作社 (all registered by 市场监管), 12 事业单位 (机构编制), 51–53 社会团体, 民办非企业单位, 基金会 and
+# 59 their others (民政). Read by notices/rules.py `code_fits_the_name`.
+USCC_KINDS: dict[str, tuple[str, ...]] = {
+    COMPANY.code: ("91",), BRANCH.code: ("91",), SOLE.code: ("91",), PARTNERSHIP.code: ("91",),
+    INDIVIDUAL.code: ("92",), COOPERATIVE.code: ("93",), INSTITUTION.code: ("12",),
+    SOCIAL.code: ("51", "52", "53", "59"),
+}
 
 
 def kind_of(fields: Mapping[str, str]) -> EntityKind:

@@ -41,6 +41,7 @@ __all__ = [
     "mask_id_card",
     "org_code_check_character",
     "uscc_check_character",
+    "uscc_holder_kind",
 ]
 
 
@@ -81,6 +82,15 @@ USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(USCC_LENGTH - 1))
 REGISTRATION_DEPARTMENTS = frozenset("123456789ANY")
 # Organisation type (position 2) for registration department 9 (工商 / 市场监管), GB 32100-2015 table 2.
 MARKET_REGULATION_TYPES = {"1": "企业", "2": "个体工商户", "3": "农民专业合作社"}
+# Who registered what, by the first two characters (GB 32100-2015 table 2, docs/law.md §3): the
+# kinds a notice's name or entity kind can contradict (notices/rules.py `code_fits_the_name`).
+# Departments not listed (外交, 司法行政, 宗教, 工会 …) are left alone: a code is never judged by a
+# table that does not know it.
+USCC_HOLDER_KINDS = {
+    "11": "机关", "12": "事业单位", "13": "群众团体", "19": "机构编制部门登记的其他机构",
+    "51": "社会团体", "52": "民办非企业单位", "53": "基金会", "59": "民政部门登记的其他社会组织",
+    "91": "企业", "92": "个体工商户", "93": "农民专业合作社",
+}
 
 # GB 11714: weights for the 8 body characters of an organisation code; characters are read in
 # base 36 (0–9, A=10 … Z=35).
@@ -194,6 +204,12 @@ def uscc_check_character(first17: str) -> str:
     """The 18th character of a USCC, GB 32100-2015 §5: (31 − Σ vᵢ·3^(i−1) mod 31) mod 31."""
     total = sum(USCC_ALPHABET.index(char) * weight for char, weight in zip(first17, USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def uscc_holder_kind(code: str) -> str | None:
+    """What a credit code's first two characters say its holder is (企业, 个体工商户, 事业单位 …),
+    or None where USCC_HOLDER_KINDS does not know them."""
+    return USCC_HOLDER_KINDS.get(_normalise(code)[:2])
 
 
 def org_code_check_character(body8: str) -> str:

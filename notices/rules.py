@@ -22,6 +22,7 @@ from notices import entities
 from notices.dates import format_date, parse_date
 from notices.deadlines import is_working_day
 from notices.entities import EntityKind
+from notices.identifiers import uscc_holder_kind
 from notices.money import format_amount, parse_amount
 from notices.privacy import mask_id_numbers
 
@@ -242,6 +243,71 @@ def amounts_are_plausible(result: CheckResult, t: NoticeType) -> None:
             result.warning("amount-implausible",
                            f"{f.label}为{format_amount(amount)}，比国内任何企业的注册资本都大得多，请核对是否多打了"
                            "零或多写了“万”字，例如：1000万元。", f.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# 统一社会信用代码 and whose it is: its first two characters say who registered what (GB 32100-2015,
+# notices/identifiers.py USCC_HOLDER_KINDS). A company's notice filed under a 个体工商户's code (92)
+# is a code copied from the wrong licence, or a name that is not the registered one. Warned, not
+# refused: the licence decides, and the table does not know every department's kinds.
+# A name in a company's form (分公司 included) or a partnership's: registered as an enterprise, 91.
+_ENTERPRISE_NAME = re.compile(r"(?:公司|[（(](?:特殊)?(?:普通|有限)合伙[）)])$")
+# A 个体工商户's name: says so, or is a 经营部 of no company or enterprise.
+_INDIVIDUAL_NAME = re.compile(r"个体|^(?!.*(?:公司|企业|个人独资)).*经营部$")
+# Where a code field's holder is named: uscc → the first of these the type has; x_uscc → x_name or x.
+_NAME_OF_USCC = ("company", "holder", "new_name")
+ENTERPRISE_EXAMPLE = "91440101MA5ACCGH4T"
+
+
+def _code_and_name_fields(t: NoticeType, variant: str | None) -> list[tuple[str, str | None]]:
+    names = {f.name for f in t.fields_for(variant)}
+    pairs: list[tuple[str, str | None]] = []
+    for f in t.fields_for(variant):
+        if f.kind != "uscc":
+            continue
+        prefix = f.name.removesuffix("uscc").removesuffix("_")
+        wanted = (f"{prefix}_name", prefix) if prefix else _NAME_OF_USCC
+        pairs.append((f.name, next((n for n in wanted if n in names), None)))
+    return pairs
+
+
+def _name_contradiction(name: str, prefix: str) -> str | None:
+    name = name.strip()
+    if _ENTERPRISE_NAME.search(name) and prefix != "91":
+        return f"而“{name}”是企业的名称（企业的代码以“91”开头，例如 {ENTERPRISE_EXAMPLE}）"
+    if _INDIVIDUAL_NAME.search(name) and prefix == "91":
+        return f"而“{name}”看来是个体工商户的名称（个体工商户的代码以“92”开头）"
+    return None
+
+
+def _kind_contradiction(kind: EntityKind, prefix: str, holder: str) -> str | None:
+    if prefix in entities.USCC_KINDS.get(kind.code, (prefix,)):
+        return None
+    fitting = [k.label for k in entities.KINDS.values() if prefix in entities.USCC_KINDS.get(k.code, ())]
+    advice = f"；如确是{holder}，请将主体类型改选为“{fitting[0]}”" if len(fitting) == 1 else ""
+    return f"与所选主体类型“{kind.short}”不符{advice}"
+
+
+def code_fits_the_name(result: CheckResult, t: NoticeType) -> None:
+    """The kind a credit code's first two characters name (企业, 个体工商户, 事业单位, 社会团体 …)
+    fits the name it is given with (…有限公司 is an enterprise's, 91; …个体…经营部 a 个体工商户's, 92)
+    and, on a type that names its entity kind (清算/注销/撤销公告), that kind. One warning per
+    code, under the code's field."""
+    f = result.fields
+    kind = entities.kind_of(f) if any(x.name == entities.ENTITY for x in t.fields) else None
+    for code_field, name_field in _code_and_name_fields(t, t.variant_of(f)):
+        code = f.get(code_field, "")
+        holder = uscc_holder_kind(code) if code_field not in result.failed_fields else None
+        if holder is None:
+            continue
+        prefix = code[:2].upper()
+        name = f.get(name_field, "") if name_field and name_field not in result.failed_fields else ""
+        why = (_name_contradiction(name, prefix) if name else None) or (
+            _kind_contradiction(kind, prefix, holder) if kind is not None else None)
+        if why:
+            result.warning("uscc-kind",
+                           f"{t.field(code_field).label}前两位“{prefix}”表示{holder}，{why}。"
+                           "请对照营业执照或登记证书核对代码和名称；如与证照一致，可照常提交。", code_field)
 
 
 # ---------------------------------------------------------------------------------------------
