@@ -150,28 +150,52 @@ def _json_body() -> dict:
 
 
 def _notice_input(data: dict):
-    code = data.get("type")
-    fields = data.get("fields") or {}
+    """What the body asks for: (type code, fields as text, text, publication date), each checked
+    in that order; the first that is wrong is the ApiError."""
+    code = _notice_type(data.get("type"))
+    fields = _fields_as_text(data.get("fields") or {})
     text = data.get("text")
-    if not isinstance(code, str) or code not in CATALOGUE:
-        raise ApiError(422, "unknown_type", f"没有这种公告类型，可选：{'、'.join(CATALOGUE)}。")
-    if not isinstance(fields, dict) or len(fields) > MAX_FIELDS or any(
-            not isinstance(k, str) or not isinstance(v, (str, int, float, bool))
-            or (isinstance(v, str) and len(v) > MAX_VALUE)
-            for k, v in fields.items()):
-        raise ApiError(422, "invalid_fields", "fields 须为“字段名: 文本值”的对象，字段和值不能过多过长。")
     if text is not None and not isinstance(text, str):
         raise ApiError(422, "invalid_text", "text 须为文本。")
-    pub = data.get("publication_date")
-    if pub is not None and not isinstance(pub, str):
-        raise ApiError(422, "invalid_date", "publication_date 须为 YYYY-MM-DD 格式的文本。")
-    fields = {k: ("1" if v is True else "" if v is False else str(v)) for k, v in fields.items()}
+    return code, fields, text, _publication_date(data.get("publication_date"))
+
+
+def _notice_type(code) -> str:
+    """The type's code, one the catalogue declares."""
+    if not isinstance(code, str) or code not in CATALOGUE:
+        raise ApiError(422, "unknown_type", f"没有这种公告类型，可选：{'、'.join(CATALOGUE)}。")
+    return code
+
+
+def _fields_as_text(fields) -> dict[str, str]:
+    """The fields as the form sends them: every value text (true "1", false ""). At most
+    MAX_FIELDS, each a text, number or switch of at most MAX_VALUE characters."""
+    if not isinstance(fields, dict) or len(fields) > MAX_FIELDS or not all(
+            isinstance(k, str) and _field_value_ok(v) for k, v in fields.items()):
+        raise ApiError(422, "invalid_fields", "fields 须为“字段名: 文本值”的对象，字段和值不能过多过长。")
+    return {k: _as_text(v) for k, v in fields.items()}
+
+
+def _field_value_ok(value) -> bool:
+    return isinstance(value, (str, int, float, bool)) and not (isinstance(value, str) and len(value) > MAX_VALUE)
+
+
+def _as_text(value: str | int | float | bool) -> str:
+    if isinstance(value, bool):
+        return "1" if value else ""
+    return str(value)
+
+
+def _publication_date(pub) -> str | None:
+    """The date asked for, as sent (checked with the notice); without one, the earliest issue
+    still open, as the web form preselects (None if the calendar has none)."""
     if pub is None:
-        # No date asked for: the earliest issue still open, as the web form preselects.
         from notices.deadlines import open_issue_dates
         dates = open_issue_dates(public_publisher().calendar, clock.now(), count=1)
-        pub = dates[0].isoformat() if dates else None
-    return code, fields, text, pub
+        return dates[0].isoformat() if dates else None
+    if not isinstance(pub, str):
+        raise ApiError(422, "invalid_date", "publication_date 须为 YYYY-MM-DD 格式的文本。")
+    return pub
 
 
 def _contact(contact: dict) -> tuple[Advertiser, dict[str, list[str]]]:
