@@ -11,6 +11,7 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 
+from notices.checks import CheckResult
 from notices.dates import in_range
 from notices.deadlines import copy_deadline_for, open_issue_dates
 from notices.selfservice import (
@@ -22,10 +23,11 @@ from notices.selfservice import (
     moment_cn,
     withdrawal_terms,
 )
+from press.printing import Quote
 from store import selfservice, workflow
 from store.errors import Conflict, DeskError
 from store.models import Notice
-from store.workflow import check_status_secret, get_notice
+from store.workflow import Advertiser, check_status_secret, get_notice
 from views import clock
 from views.api import require_key
 from views.errors import ApiError
@@ -303,61 +305,108 @@ def api_accept_price(reference):
 MAX_DATES = 10
 
 
+def _distinct_days(dates) -> bool:
+    """1 to MAX_DATES dates, each YYYY-MM-DD, none twice."""
+    return (isinstance(dates, list) and 1 <= len(dates) <= MAX_DATES
+            and all(isinstance(d, str) and _day(d) for d in dates) and len(set(dates)) == len(dates))
+
+
+@dataclass
+class PlannedNotice:
+    """One date's notice of an order, checked for its issue; `stored` is the notice filed for it
+    by an earlier try of the same order, if any."""
+    key: str                        # its submission key: the order's, with "#<n>"
+    result: CheckResult
+    quote: Quote | None             # None when the check failed
+    stored: Notice | None
+
+    def file(self, advertiser: Advertiser, order_key: str) -> workflow.Submitted:
+        """Filed under the order (or the notice filed for it before, answered again)."""
+        if self.stored is not None:
+            return workflow.Submitted(self.stored, False)
+        assert self.quote is not None      # OrderRequest.planned: a notice without one has errors
+        return workflow.submit_notice(
+            get_db(), self.result, advertiser, self.key, lines=self.quote.lines, price_cents=self.quote.price_cents,
+            author=f"api:{g.api_key.name}", api_key_id=g.api_key.id, order_key=order_key)
+
+
+@dataclass
+class OrderRequest:
+    """POST /api/v1/orders, read and checked. What makes it no order at all is an ApiError at
+    once (the Idempotency-Key, the body, the dates, a contact that is not an object); what is
+    wrong with the contact or a date's notice is collected in `errors`, as the API names fields."""
+    key: str                        # the order's submission key; date n's notice is key#n
+    data: dict
+    dates: list[str]                # as sent; in order, a date's place is its n
+    advertiser: Advertiser
+    errors: dict[str, list[str]]    # the contact's ("contact.phone"), each date's ("2026-11-27.holder")
+
+    @classmethod
+    def read(cls) -> OrderRequest:
+        from views import api
+        idem = request.headers.get("Idempotency-Key", "")
+        if not api.IDEMPOTENCY_KEY.fullmatch(idem):
+            raise ApiError(400, "idempotency_key_required",
+                           "请在 Idempotency-Key 请求头中提供本次订单的唯一键（8–100个字母、数字或 -_.:），"
+                           "重试时使用同一个键。")
+        data = api._json_body()
+        if not _distinct_days(data.get("publication_dates")):
+            raise ApiError(422, "invalid_dates", f"publication_dates 须为1到{MAX_DATES}个不重复的 YYYY-MM-DD 日期，"
+                                                 "例如：[\"2026-11-27\", \"2026-12-04\"]；"
+                                                 "可选日期见 GET /api/v1/issue-dates。")
+        contact = data.get("contact") or {}
+        if not isinstance(contact, dict):
+            raise ApiError(422, "invalid_contact", "contact 须为对象：{\"name\": …, \"phone\": …, \"email\": …}。")
+        advertiser, errors = api._contact(contact)
+        return cls(f"api:{g.api_key.id}:order:{idem}", data, data["publication_dates"], advertiser, errors)
+
+    def planned(self) -> list[PlannedNotice]:
+        """Each date's notice, checked for its issue; the errors of one not filed before join
+        `errors` under its date. A retry after a date's copy deadline still gets the notice
+        filed for it."""
+        from views import api
+        planned = []
+        for number, day in enumerate(sorted(self.dates), start=1):
+            code, fields, text, _ = api._notice_input({**self.data, "publication_date": day})
+            # A notice printed twice by law (环评公示) gets the order's other date as its second.
+            fields = workflow.order_fields(code, fields, day, self.dates)
+            result, quote = api._check(code, fields, text, day)
+            stored = None if result.ok else workflow.find_submission(get_db(), f"{self.key}#{number}")
+            if not result.ok and stored is None:
+                self.errors.update({f"{day}.{name}": found for name, found in result.errors_by_field().items()})
+            planned.append(PlannedNotice(f"{self.key}#{number}", result, quote, stored))
+        return planned
+
+
 @api_bp.post("/orders")
 @require_key
 @limiter.limit("120/minute")
 def api_order():
     """The body of POST /api/v1/notices with "publication_dates": [...] instead of one date."""
-    from views import api
-    idem = request.headers.get("Idempotency-Key", "")
-    if not api.IDEMPOTENCY_KEY.fullmatch(idem):
-        raise ApiError(400, "idempotency_key_required",
-                       "请在 Idempotency-Key 请求头中提供本次订单的唯一键（8–100个字母、数字或 -_.:），"
-                       "重试时使用同一个键。")
-    data = api._json_body()
-    dates = data.get("publication_dates")
-    if (not isinstance(dates, list) or not 1 <= len(dates) <= MAX_DATES
-            or not all(isinstance(d, str) and _day(d) for d in dates) or len(set(dates)) != len(dates)):
-        raise ApiError(422, "invalid_dates", f"publication_dates 须为1到{MAX_DATES}个不重复的 YYYY-MM-DD 日期，"
-                                             "例如：[\"2026-11-27\", \"2026-12-04\"]；"
-                                             "可选日期见 GET /api/v1/issue-dates。")
-    contact = data.get("contact") or {}
-    if not isinstance(contact, dict):
-        raise ApiError(422, "invalid_contact", "contact 须为对象：{\"name\": …, \"phone\": …, \"email\": …}。")
-    advertiser, errors = api._contact(contact)
-    key = f"api:{g.api_key.id}:order:{idem}"
-    planned = []
-    for number, day in enumerate(sorted(dates), start=1):
-        code, fields, text, _ = api._notice_input({**data, "publication_date": day})
-        # A notice printed twice by law (环评公示) gets the order's other date as its second.
-        fields = workflow.order_fields(code, fields, day, dates)
-        result, quote = api._check(code, fields, text, day)
-        if not result.ok:
-            # A retry after a date's copy deadline still gets the notice filed for it.
-            stored = workflow.find_submission(get_db(), f"{key}#{number}")
-            if stored is None:
-                errors.update({f"{day}.{name}": found for name, found in result.errors_by_field().items()})
-            planned.append((number, result, quote, stored))
-        else:
-            planned.append((number, result, quote, None))
-    if errors:
+    order = OrderRequest.read()
+    planned = order.planned()
+    if order.errors:
         raise ApiError(422, "invalid_notice", "订单未通过检查，请按 errors 逐项改正（以日期开头的是那一期的问题）。",
-                       errors=errors)
-    order_key = selfservice.order_key_for(key)
-    filed = []
-    for number, result, quote, stored in planned:
-        if stored is not None:
-            filed.append(workflow.Submitted(stored, False))
-            continue
-        filed.append(workflow.submit_notice(
-            get_db(), result, advertiser, f"{key}#{number}", lines=quote.lines, price_cents=quote.price_cents,
-            author=f"api:{g.api_key.name}", api_key_id=g.api_key.id, order_key=order_key))
+                       errors=order.errors)
+    order_key = selfservice.order_key_for(order.key)
+    filed = [notice.file(order.advertiser, order_key) for notice in planned]
+    _refuse_a_reused_key(filed, order_key)
+    return _order_answer(filed, order_key)
+
+
+def _refuse_a_reused_key(filed: list[workflow.Submitted], order_key: str) -> None:
+    """A 409 when the Idempotency-Key filed an order that differs from this request."""
     reused = next((f for f in filed if not f.created and not f.same_content), None)
     if reused is not None:
         raise ApiError(409, "idempotency_key_reused",
                        f"该 Idempotency-Key 已用于订单 {order_key}，这次的请求与那次不同："
                        f"{'；'.join(reused.differences)}。重试请原样发送那次的请求；新的订单请使用新的键。",
                        order=order_key)
+
+
+def _order_answer(filed: list[workflow.Submitted], order_key: str):
+    """The order's notices and their total: 201 if this request filed one of them, else 200."""
+    from views import api
     notices = [f.notice for f in filed]
     total = sum(n.price_cents for n in notices)
     return jsonify({"order": order_key, "notices": [api._notice_json(n) for n in notices],
