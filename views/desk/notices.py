@@ -275,47 +275,70 @@ def _run_edit_checks(form, publisher):
 
 @bp.route("/notices/<reference>/edit", methods=["GET", "POST"])
 def edit(reference):
+    """The notice's text and fields, checked as the advertiser's form checks them, with their
+    price; "save" makes them a new revision."""
     notice = _notice_or_404(reference)
     publisher = load_publisher(read_session())
     if notice.status not in workflow.EDITABLE:
         flash(f"这则公告当前状态为“{notice.status_label}”，不能再修改正文。", "warning")
         return redirect(url_for("desk.notice", reference=notice.reference), code=303)
     if request.method == "GET":
-        form, notice_type, variant = _edit_form(notice)
-        return render_template("desk/edit.html", notice=notice, form=form, notice_type=notice_type,
-                               result=None, quote=None)
-    form, notice_type, variant = _edit_form(notice, request.form)
-    if not form.validate_on_submit() and (form.version.errors or form.note.errors or "csrf_token" in form.errors):
+        form, notice_type, _variant = _edit_form(notice)
+        return _edit_page(notice, form, notice_type)
+    form, notice_type, _variant = _edit_form(notice, request.form)
+    if not form.validate_on_submit() and _not_checkable(form):
         _say_hidden_errors(form)
-        return render_template("desk/edit.html", notice=notice, form=form, notice_type=notice_type,
-                               result=None, quote=None), 422
+        return _edit_page(notice, form, notice_type, status=422)
+    saving = request.form.get("action") == "save"
     result = _run_edit_checks(form, publisher)
-    quote, message = None, None
-    if result.ok:
-        try:
-            quote = printing.quote_notice(publisher, result, notice_type,
-                                          with_png=request.form.get("action") != "save")
-        except printing.RenderError as exc:
-            message = f"排版失败：{exc}"
+    quote, message = _edit_quote(publisher, result, notice_type, with_png=not saving)
     unchanged = (result.text == notice.revision.text and result.fields == notice.revision.fields)
-    if request.form.get("action") == "save" and result.ok and quote is not None:
-        if unchanged:
-            flash("正文和各项内容都没有改动，未生成新版本。", "info")
-            return redirect(url_for("desk.notice", reference=notice.reference), code=303)
+    if saving and quote is not None:          # a quote: the edit passed its checks
         try:
-            workflow.edit_text(get_db(), notice.reference, int(form.version.data), result, lines=quote.lines,
-                               price_cents=quote.price_cents, note=form.note.data or "", actor=current_user.actor)
-        except Conflict:
-            return _conflict(notice.reference, form, result, notice_type)
-        except DeskError as exc:
+            return _save_edit(notice, form, result, quote, notice_type, unchanged)
+        except DeskError as exc:              # refused (a conflict has its own page)
             message = exc.message
-        else:
-            flash(f"已保存为第 {notice.current_revision + 1} 版"
-                  f"（{quote.lines} 行，{format_yuan(quote.price_cents)}）。", "success")
-            return redirect(url_for("desk.notice", reference=notice.reference), code=303)
-    status = 422 if not result.ok or message else 200
+    return _edit_page(notice, form, notice_type, result=result, quote=quote, message=message, unchanged=unchanged,
+                      status=422 if not result.ok or message else 200)
+
+
+def _edit_page(notice: Notice, form, notice_type, *, result=None, quote=None, status=200, **context):
     return render_template("desk/edit.html", notice=notice, form=form, notice_type=notice_type, result=result,
-                           quote=quote, message=message, unchanged=unchanged), status
+                           quote=quote, **context), status
+
+
+def _not_checkable(form) -> bool:
+    """The form's own inputs are wrong (the version, the note, the CSRF token): the notice's
+    checks are not run. The fields' errors are the checks' to say."""
+    return bool(form.version.errors or form.note.errors or "csrf_token" in form.errors)
+
+
+def _edit_quote(publisher: Publisher, result, notice_type, *, with_png: bool):
+    """(quote, None) for an edit that passed its checks; (None, why) when the engine failed;
+    (None, None) for one with errors."""
+    if not result.ok:
+        return None, None
+    try:
+        return printing.quote_notice(publisher, result, notice_type, with_png=with_png), None
+    except printing.RenderError as exc:
+        return None, f"排版失败：{exc}"
+
+
+def _save_edit(notice: Notice, form, result, quote, notice_type, unchanged: bool):
+    """The checked edit saved as a new revision (none when nothing changed): the notice's page;
+    the conflict page when the notice changed since the form was loaded. Any other refusal is
+    the DeskError, for the caller to show on the form."""
+    if unchanged:
+        flash("正文和各项内容都没有改动，未生成新版本。", "info")
+        return redirect(url_for("desk.notice", reference=notice.reference), code=303)
+    try:
+        workflow.edit_text(get_db(), notice.reference, int(form.version.data), result, lines=quote.lines,
+                           price_cents=quote.price_cents, note=form.note.data or "", actor=current_user.actor)
+    except Conflict:
+        return _conflict(notice.reference, form, result, notice_type)
+    flash(f"已保存为第 {notice.current_revision + 1} 版"
+          f"（{quote.lines} 行，{format_yuan(quote.price_cents)}）。", "success")
+    return redirect(url_for("desk.notice", reference=notice.reference), code=303)
 
 
 def _conflict(reference: str, form, result, notice_type):
