@@ -97,42 +97,69 @@ def issue_goto():
 
 @bp.get("/issues/<day>")
 def issue(day):
+    """One issue: its notices by type, its column as it will print (as printed, once published),
+    the approved notices that could go in, its exports and publications."""
     issue_date = _parse_date(day)
     s = read_session()
     publisher = load_publisher(s)
     notices = store_issues.issue_notices(s, issue_date)
     state = store_issues.issue_state(s, issue_date)
-    published = bool(state and state.status == "published")
     continued = _show_continued(state)
     next_issue = next_issue_after_today(publisher)
     live = store_issues.live_publication(s, issue_date)
-    # Published: the page shows the stored printed PDF (printed_view), not a new rendering.
-    printed_column = press_column.printed_view(s, live) if live is not None else None
-    column = (press_column.ColumnView(None) if printed_column
-              else press_column.column_view(publisher, issue_date, notices, db=get_db(), continued=continued))
-    candidates = workflow.queue_notices(s, statuses=(APPROVED,), limit=QUEUE_LIMIT)
-    candidates.sort(key=lambda n: (not urgent_windows(n, next_issue), n.requested_date != issue_date))
+    printed_column, column = _columns(s, publisher, issue_date, notices, live, continued)
+    candidates = _candidates(s, issue_date, next_issue)
     exports = store_issues.issue_exports(s, issue_date)
-    publications = store_issues.publications(s, issue_date)
-    export_current = bool(exports) and {r: v for r, v in json.loads(exports[0].revisions_json)} == {
-        n.reference: n.current_revision for n in notices}
-    choices = schedule_choices(publisher, s)
     urgent = {n.reference: urgent_windows(n, next_issue) for n in notices + candidates}
     return render_template(
         "desk/issue.html", issue_date=issue_date, notices=notices, groups=_group_by_type(publisher, notices),
-        state=state, published=published, column=column, fill=_fill(column.result),
-        candidates=candidates, exports=exports, export_current=export_current, choices=choices,
+        state=state, published=bool(state and state.status == "published"), column=column,
+        fill=_fill(column.result), candidates=candidates, exports=exports,
+        export_current=_export_is_current(exports, notices), choices=schedule_choices(publisher, s),
         continued=continued, printed_column=printed_column, printed_hash=live.pdf_hash if live else None,
         stale_after=store_issues.withdrawn_since(s, issue_date, exports[0] if exports else None),
-        publications=publications, snapshots={pn.reference: pn for pn in (live.notices if live else [])},
+        publications=store_issues.publications(s, issue_date), snapshots=_snapshots(live),
         before_issue_day=issue_date > today(publisher),
         urgent=urgent, urgent_waiting=[n for n in candidates if urgent[n.reference]], next_issue=next_issue,
         export_counts={e.id: len(json.loads(e.revisions_json)) for e in exports},
         open_for_advertisers=is_open(publisher.calendar, issue_date, now()),
         deadline=copy_deadline_for(publisher.calendar, issue_date),
         publishing_day=is_publishing_day(publisher.calendar, issue_date),
-        action_form=ActionForm(), total_lines=sum(n.lines for n in notices),
-        unpaid=[n for n in notices if n.owed_cents and not (n.api_key and n.api_key.credit_account)])
+        action_form=ActionForm(), total_lines=sum(n.lines for n in notices), unpaid=_unpaid(notices))
+
+
+def _columns(s, publisher: Publisher, issue_date, notices: list[Notice], live, continued: bool):
+    """(printed column, column): once published, the stored printed PDF (printed_view) and no
+    column set again; otherwise (or without a stored PDF) the column as it stands."""
+    printed_column = press_column.printed_view(s, live) if live is not None else None
+    if printed_column:
+        return printed_column, press_column.ColumnView(None)
+    return printed_column, press_column.column_view(publisher, issue_date, notices, db=get_db(), continued=continued)
+
+
+def _candidates(s, issue_date, next_issue) -> list[Notice]:
+    """Approved notices not yet scheduled: those with a statutory window closing first, then
+    those that asked for this date."""
+    candidates = workflow.queue_notices(s, statuses=(APPROVED,), limit=QUEUE_LIMIT)
+    candidates.sort(key=lambda n: (not urgent_windows(n, next_issue), n.requested_date != issue_date))
+    return candidates
+
+
+def _export_is_current(exports, notices: list[Notice]) -> bool:
+    """The latest export holds exactly these notices, each at its current revision."""
+    if not exports:
+        return False
+    return dict(json.loads(exports[0].revisions_json)) == {n.reference: n.current_revision for n in notices}
+
+
+def _snapshots(live) -> dict:
+    """What the live publication recorded of each notice, by reference."""
+    return {pn.reference: pn for pn in live.notices} if live is not None else {}
+
+
+def _unpaid(notices: list[Notice]) -> list[Notice]:
+    """Notices that still owe, except those of an agency with a credit account."""
+    return [n for n in notices if n.owed_cents and not (n.api_key and n.api_key.credit_account)]
 
 
 @bp.get("/issues/<day>/preview.pdf")
