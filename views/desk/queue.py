@@ -108,6 +108,9 @@ def _refuse(form: BulkForm, field: str | None, message: str):
 
 @bp.post("/queue/bulk")
 def queue_bulk():
+    """One bulk action on the ticked rows. The answer is the queue as it is now, with the
+    outcome of every ticked notice above it; a reload of it comes back to the queue
+    (queue_bulk_get), never posts again."""
     form = BulkForm()
     action = request.form.get("action", "")
     if action not in ACTIONS:
@@ -124,34 +127,48 @@ def queue_bulk():
     if not selected and not unreadable:
         flash(f"没有勾选公告：请先在表格左侧勾选要“{ACTIONS[action]}”的公告。", "error")
         return _render(form, status_code=422)
-    db, actor = get_db(), current_user.actor
     try:
-        if action == "approve":
-            results = bulk.approve_many(db, selected, actor=actor)
-        elif action == "pay":
-            receipt = (form.pay_receipt.data or "").strip()
-            if not receipt:
-                return _refuse(form, "pay_receipt", "请填写这笔款的收据号或流水号，例如：GZ2026-001234。")
-            total = parse_yuan(form.pay_total.data) if (form.pay_total.data or "").strip() else None
-            results = bulk.pay_many(db, selected, method=form.pay_method.data or "", receipt_no=receipt,
-                                    actor=actor, total_cents=total)
-        else:
-            publisher = load_publisher(read_session())
-            issue: date | None = parse_day(form.schedule_date.data)
-            if issue is None:
-                return _refuse(form, "schedule_date", "请选择刊登日期，例如：2026-11-28。")
-            results = bulk.schedule_many(db, selected, issue, actor=actor,
-                                         override_reason=form.schedule_reason.data or "",
-                                         today=today(publisher),
-                                         is_publishing_day=lambda d: is_publishing_day(publisher.calendar, d))
+        results = _run(action, form, selected)
     except DeskError as exc:
-        field = {"method": "pay_method", "receipt_no": "pay_receipt", "total": "pay_total",
-                 "issue_date": "schedule_date", "override_reason": "schedule_reason"}.get(exc.field or "")
-        return _refuse(form, field, exc.message)
-    results = unreadable + results
-    # The answer is the queue as it is now, with the outcome of every ticked notice above it;
-    # a reload of it comes back to the queue (queue_bulk_get), never posts again.
-    return _render(_fresh_form(form), results=results, action=action)
+        return _refuse(form, FORM_INPUTS.get(exc.field or ""), exc.message)
+    return _render(_fresh_form(form), results=unreadable + results, action=action)
+
+
+# The store's names of what an action needs (DeskError.field), as the bulk form names its inputs.
+FORM_INPUTS = {"method": "pay_method", "receipt_no": "pay_receipt", "total": "pay_total",
+               "issue_date": "schedule_date", "override_reason": "schedule_reason"}
+
+
+def _run(action: str, form: BulkForm, selected: list[bulk.Selected]) -> list[bulk.Outcome]:
+    """The action on the selected notices: what was done to each or why not. A DeskError when
+    the form lacks what the action needs, or the store refuses the action as a whole."""
+    if action == "approve":
+        return bulk.approve_many(get_db(), selected, actor=current_user.actor)
+    if action == "pay":
+        return _pay(form, selected)
+    return _schedule(form, selected)
+
+
+def _pay(form: BulkForm, selected: list[bulk.Selected]) -> list[bulk.Outcome]:
+    """One transfer paying the selected notices, under one receipt number; its total, if typed,
+    checked against what they owe."""
+    receipt = (form.pay_receipt.data or "").strip()
+    if not receipt:
+        raise DeskError("请填写这笔款的收据号或流水号，例如：GZ2026-001234。", "receipt_no")
+    total = parse_yuan(form.pay_total.data) if (form.pay_total.data or "").strip() else None
+    return bulk.pay_many(get_db(), selected, method=form.pay_method.data or "", receipt_no=receipt,
+                         actor=current_user.actor, total_cents=total)
+
+
+def _schedule(form: BulkForm, selected: list[bulk.Selected]) -> list[bulk.Outcome]:
+    """The selected notices into the chosen issue, by the rules of scheduling one."""
+    publisher = load_publisher(read_session())
+    issue: date | None = parse_day(form.schedule_date.data)
+    if issue is None:
+        raise DeskError("请选择刊登日期，例如：2026-11-28。", "issue_date")
+    return bulk.schedule_many(get_db(), selected, issue, actor=current_user.actor,
+                              override_reason=form.schedule_reason.data or "", today=today(publisher),
+                              is_publishing_day=lambda d: is_publishing_day(publisher.calendar, d))
 
 
 def _fresh_form(posted: BulkForm) -> BulkForm:
