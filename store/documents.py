@@ -423,27 +423,13 @@ def purge_documents(db: Database, store: DocumentStore, *, now: datetime, retent
     included), and files no notice claimed within UNCLAIMED_HOURS. A file another notice still
     keeps (the same licence sent twice) stays until that one's day."""
     report = PurgeReport()
-    today = now.astimezone(BEIJING).date()
     with db.write() as s:
-        rows = list(s.execute(select(NoticeDocument, Notice).join(Notice, Notice.id == NoticeDocument.notice_id)
-                              .where(and_(NoticeDocument.purged_at.is_(None),
-                                          Notice.status.in_((PUBLISHED, REJECTED, WITHDRAWN))))))
-        due = [(d, n) for d, n in rows if (day := purge_due_date(n, retention_days)) is not None and day <= today]
-        kept = set(s.scalars(select(NoticeDocument.sha256).where(NoticeDocument.purged_at.is_(None),
-                                                                 NoticeDocument.id.not_in([d.id for d, _ in due]
-                                                                                          or [0]))))
-        by_notice: dict[tuple[int, str], list[str]] = {}
-        for d, n in due:
-            report.documents += 1
-            kind = DOCUMENT_KINDS.get(d.kind)
-            by_notice.setdefault((n.id, n.reference), []).append(kind.label if kind else d.kind)
-            if not dry_run:
-                d.purged_at = now
-        doomed = {d.sha256 for d, _ in due} - kept
+        due = _due_documents(s, now.astimezone(BEIJING).date(), retention_days)
+        kept = _kept_by_others(s, due)
+        report.documents = len(due)
         if not dry_run:
-            for (notice_id, reference), labels in by_notice.items():
-                append_audit(s, actor, "documents-purged", notice_id,
-                             {"reference": reference, "documents": labels, "retention_days": retention_days})
+            _mark_purged(s, due, now=now, actor=actor, retention_days=retention_days)
+        doomed = {d.sha256 for d, _ in due} - kept
         claimed = set(s.scalars(select(NoticeDocument.sha256)))
     if dry_run:
         report.files = len(doomed)
@@ -452,8 +438,43 @@ def purge_documents(db: Database, store: DocumentStore, *, now: datetime, retent
         report.files += store.delete(sha)
     # Files on disk carry the real time (not a test's clock): unclaimed ones are judged by it.
     cutoff = time.time() - UNCLAIMED_HOURS * 3600 if unclaimed_before is None else unclaimed_before
+    report.unclaimed = _delete_unclaimed(store, claimed, cutoff)
+    report.files += report.unclaimed
+    return report
+
+
+def _due_documents(s: Session, today: date, retention_days: int) -> list[tuple[NoticeDocument, Notice]]:
+    """The documents not yet purged whose notice's day (purge_due_date) is `today` or before."""
+    rows = s.execute(select(NoticeDocument, Notice).join(Notice, Notice.id == NoticeDocument.notice_id)
+                     .where(and_(NoticeDocument.purged_at.is_(None),
+                                 Notice.status.in_((PUBLISHED, REJECTED, WITHDRAWN)))))
+    return [(d, n) for d, n in rows if (day := purge_due_date(n, retention_days)) is not None and day <= today]
+
+
+def _kept_by_others(s: Session, due: list[tuple[NoticeDocument, Notice]]) -> set[str]:
+    """The files that documents not due still keep (the same licence sent for another notice)."""
+    return set(s.scalars(select(NoticeDocument.sha256).where(
+        NoticeDocument.purged_at.is_(None), NoticeDocument.id.not_in([d.id for d, _ in due] or [0]))))
+
+
+def _mark_purged(s: Session, due: list[tuple[NoticeDocument, Notice]], *, now: datetime, actor: str,
+                 retention_days: int) -> None:
+    """The due documents marked purged, with one audit entry per notice naming its documents."""
+    by_notice: dict[tuple[int, str], list[str]] = {}
+    for d, n in due:
+        kind = DOCUMENT_KINDS.get(d.kind)
+        by_notice.setdefault((n.id, n.reference), []).append(kind.label if kind else d.kind)
+        d.purged_at = now
+    for (notice_id, reference), labels in by_notice.items():
+        append_audit(s, actor, "documents-purged", notice_id,
+                     {"reference": reference, "documents": labels, "retention_days": retention_days})
+
+
+def _delete_unclaimed(store: DocumentStore, claimed: set[str], cutoff: float) -> int:
+    """Deletes the files no document claims that were last written before `cutoff` (a Unix
+    time); how many."""
+    deleted = 0
     for sha, mtime in list(store.files()):
         if sha not in claimed and mtime < cutoff and store.delete(sha):
-            report.files += 1
-            report.unclaimed += 1
-    return report
+            deleted += 1
+    return deleted

@@ -413,6 +413,22 @@ def test_the_retention_is_a_setting(app):
     assert not (documents_dir(app) / sha[:2] / sha).exists()
 
 
+def test_a_dry_run_counts_what_is_due_and_changes_nothing(app):
+    published = submit(app, index=4)
+    sha = attach(app, published)
+    attach(app, published, jpeg_with_gps(), kind="authorization")
+    mark_published(app, published, issue=ISSUE)
+    day = ISSUE + timedelta(days=90)                                      # the default: 90 days
+    app.config["NOW"] = datetime(day.year, day.month, day.day, 3, 0, tzinfo=BEIJING)
+    result = app.test_cli_runner().invoke(args=["purge-documents", "--dry-run"])
+    assert result.exit_code == 0 and "到期（未删除，--dry-run）：2 份（文件 2 个" in result.output
+    assert (documents_dir(app) / sha[:2] / sha).exists()
+    with app.app_context(), get_db().session() as s:
+        from store.models import AuditEntry
+        assert all(r.purged_at is None for r in s.scalars(select(NoticeDocument)))
+        assert s.scalars(select(AuditEntry).where(AuditEntry.action == "documents-purged")).first() is None
+
+
 def test_a_file_no_notice_claimed_is_deleted_after_a_day(app, client):
     html = client.get(FORM).get_data(as_text=True)
     client.post(FORM, data=form_data(html, action="check", **{"doc__licence": file(png_bytes(), "a.png")}),
