@@ -363,42 +363,61 @@ def verify_audit(session: Session, *, full: bool = False, key: AuditKey | None =
     # stops here instead, and record_verification() keeps nothing of it.
     writers = _writer_keys(session)
     if writers and key.key_id not in writers:
-        result.other_key = True
-        result.problems.append(_other_key_problem(key, writers))
+        _say_other_key(result, key, writers)
         return result
     # Records and checkpoints are read before the entries: an export committed during the run
     # then names a length the entries read afterwards already reach.
     checkpoints = _checkpoints(session, key, result, None if full else checkpoints_considered)
-    start = None if full or not checkpoints else checkpoints[0]
-    if start is not None:
-        anchor = session.execute(select(AuditEntry.hash).where(AuditEntry.id == start.entry_id)).scalar()
-        count = session.execute(select(func.count()).select_from(AuditEntry)
-                                .where(AuditEntry.id <= start.entry_id)).scalar_one()
-        if anchor != start.entry_hash or count != start.entry_count:
-            what = ("不见了" if anchor is None else "的哈希值变了" if anchor != start.entry_hash else
-                    f"之前的记录数变了（核验时 {start.entry_count - 1} 条，现在 {count - 1} 条）")
-            result.problems.append(f"{_cn_time(start.verified_at)} 核验过的记录 #{start.entry_id} {what}："
-                                   f"日志在应用之外被改动或删除过。已改为逐条核验全部记录。")
-            start = None
-    if start is None:
-        result.full = True
+    start = None if full or not checkpoints else _start_from(session, checkpoints[0], result)
+    result.full = start is None
     result.since = start
-    expected: dict[int, list[tuple[str, str]]] = {}      # position -> [(what, hash)]
+    _scan(session, key, result, start, _expected_hashes(session, start, checkpoints))
+    if not writers and result.keyed and not result.keyed_verified:
+        # No passed checkpoint names the writer's key, and not one keyed entry verifies under
+        # this key: it is another key (an intruder without the key could rewrite every entry,
+        # but the export and publication records would then not match either, and the run
+        # still fails). Said first, before the entries it could not verify.
+        _say_other_key(result, key, writers)
+    return result
+
+
+def _say_other_key(result: Verification, key: AuditKey, writers: set[str]) -> None:
+    """The run is under another key than the log's: said first, and nothing of it is recorded."""
+    result.other_key = True
+    result.problems.insert(0, _other_key_problem(key, writers))
+
+
+def _start_from(session: Session, checkpoint: AuditCheckpoint, result: Verification) -> AuditCheckpoint | None:
+    """`checkpoint`, if its entry is still there, still the n-th, with the same hash; else None
+    (every entry is verified), with the problem said."""
+    anchor = session.execute(select(AuditEntry.hash).where(AuditEntry.id == checkpoint.entry_id)).scalar()
+    count = session.execute(select(func.count()).select_from(AuditEntry)
+                            .where(AuditEntry.id <= checkpoint.entry_id)).scalar_one()
+    if anchor == checkpoint.entry_hash and count == checkpoint.entry_count:
+        return checkpoint
+    if anchor is None:
+        what = "不见了"
+    elif anchor != checkpoint.entry_hash:
+        what = "的哈希值变了"
+    else:
+        what = f"之前的记录数变了（核验时 {checkpoint.entry_count - 1} 条，现在 {count - 1} 条）"
+    result.problems.append(f"{_cn_time(checkpoint.verified_at)} 核验过的记录 #{checkpoint.entry_id} {what}："
+                           f"日志在应用之外被改动或删除过。已改为逐条核验全部记录。")
+    return None
+
+
+def _expected_hashes(session: Session, start: AuditCheckpoint | None,
+                     checkpoints: list[AuditCheckpoint]) -> dict[int, list[tuple[str, str]]]:
+    """Position -> [(what, hash)]: what exports and publications recorded beyond `start`; in a
+    run over every entry, what the passed checkpoints recorded too."""
+    expected: dict[int, list[tuple[str, str]]] = {}
     for label, length, head in _records(session, start.entry_count if start else 0):
         expected.setdefault(length, []).append((label, head))
     if start is None:
         for cp in checkpoints:
             expected.setdefault(cp.entry_count, []).append(
                 (f"{_cn_time(cp.verified_at)} 的核验点（记录 #{cp.entry_id}）", cp.entry_hash))
-    _scan(session, key, result, start, expected)
-    if not writers and result.keyed and not result.keyed_verified:
-        # No passed checkpoint names the writer's key, and not one keyed entry verifies under
-        # this key: it is another key (an intruder without the key could rewrite every entry,
-        # but the export and publication records would then not match either, and the run
-        # still fails). Said first, before the entries it could not verify.
-        result.other_key = True
-        result.problems.insert(0, _other_key_problem(key, writers))
-    return result
+    return expected
 
 
 def _scan(session: Session, key: AuditKey, result: Verification, start: AuditCheckpoint | None,
