@@ -47,64 +47,107 @@ def _proxy_hops(value) -> int:
     return int(text)
 
 
+NEW_SECRET = "$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+
+
 def _production_problems(config, given) -> list[str]:
     """What production lacks, one line each naming the variable and with an example. `given(name)`
     is the value set explicitly (environment or test config), never a development default."""
     problems = []
+    for check in PRODUCTION_CHECKS:
+        problem = check(config, given)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def _secret_key_problem(config, given) -> str | None:
     key = given("SECRET_KEY")
     if not key:
-        problems.append("缺少 SECRET_KEY：在环境变量里设置一个随机值，各台服务器相同且不再改变（进度页链接由它派生），"
-                        "例如：SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')")
-    elif len(key) < SECRET_KEY_MIN_LENGTH:
-        problems.append(f"SECRET_KEY 太短（{len(key)} 个字符），至少 {SECRET_KEY_MIN_LENGTH} 个，"
-                        "例如：SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')")
-    audit = given("AUDIT_KEY")
+        return ("缺少 SECRET_KEY：在环境变量里设置一个随机值，各台服务器相同且不再改变（进度页链接由它派生），"
+                f"例如：SECRET_KEY={NEW_SECRET}")
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return (f"SECRET_KEY 太短（{len(key)} 个字符），至少 {SECRET_KEY_MIN_LENGTH} 个，"
+                f"例如：SECRET_KEY={NEW_SECRET}")
+    return None
+
+
+def _audit_key_problem(config, given) -> str | None:
+    audit, key = given("AUDIT_KEY"), given("SECRET_KEY")
     if not audit:
         # store/audit.py would otherwise sign with a key of each machine's own instance folder.
-        problems.append("缺少 AUDIT_KEY：审计日志的签名密钥，至少 32 个字符，与 SECRET_KEY 不同，"
-                        "各台服务器相同且永不更换（store/audit.py），例如："
-                        "AUDIT_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')")
-    elif key and audit == key:
-        problems.append("AUDIT_KEY 不能与 SECRET_KEY 相同：SECRET_KEY 可以更换，AUDIT_KEY 不能，"
-                        "例如：AUDIT_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')")
+        return ("缺少 AUDIT_KEY：审计日志的签名密钥，至少 32 个字符，与 SECRET_KEY 不同，"
+                f"各台服务器相同且永不更换（store/audit.py），例如：AUDIT_KEY={NEW_SECRET}")
+    if key and audit == key:
+        return ("AUDIT_KEY 不能与 SECRET_KEY 相同：SECRET_KEY 可以更换，AUDIT_KEY 不能，"
+                f"例如：AUDIT_KEY={NEW_SECRET}")
+    return None
+
+
+def _public_host(base) -> str | None:
+    """The host name of PUBLIC_BASE_URL when it is an https:// address with nothing but a host
+    (no path, query, fragment or user); else None."""
+    parts = urlsplit(base)
+    if parts.scheme != "https" or not parts.hostname or parts.path not in ("", "/") or parts.query \
+            or parts.fragment or parts.username:
+        return None
+    return parts.hostname
+
+
+def _public_base_url_problem(config, given) -> str | None:
     base = given("PUBLIC_BASE_URL")
-    base_host = None
     if not base:
-        problems.append("缺少 PUBLIC_BASE_URL：本站对外的 https 地址，印在见报证明上供核验，"
-                        "例如：PUBLIC_BASE_URL=https://gonggao.example.cn")
-    else:
-        parts = urlsplit(base)
-        if parts.scheme != "https" or not parts.hostname or parts.path not in ("", "/") or parts.query \
-                or parts.fragment or parts.username:
-            problems.append(f"PUBLIC_BASE_URL 应为 https:// 开头、只有主机名的地址（现为 {base}），"
-                            "例如：PUBLIC_BASE_URL=https://gonggao.example.cn")
-        else:
-            base_host = parts.hostname
+        return ("缺少 PUBLIC_BASE_URL：本站对外的 https 地址，印在见报证明上供核验，"
+                "例如：PUBLIC_BASE_URL=https://gonggao.example.cn")
+    if _public_host(base) is None:
+        return (f"PUBLIC_BASE_URL 应为 https:// 开头、只有主机名的地址（现为 {base}），"
+                "例如：PUBLIC_BASE_URL=https://gonggao.example.cn")
+    return None
+
+
+def _trusted_hosts_problem(config, given) -> str | None:
     hosts = config.get("TRUSTED_HOSTS")
     if not given("TRUSTED_HOSTS") or not hosts:
-        problems.append("缺少 TRUSTED_HOSTS：本站接受的主机名，用逗号隔开（其他 Host 一律拒绝），"
-                        "例如：TRUSTED_HOSTS=gonggao.example.cn")
-    elif base_host:
-        from werkzeug.sansio.utils import host_is_trusted
-        if not host_is_trusted(base_host, hosts):
-            problems.append(f"TRUSTED_HOSTS 应包含 PUBLIC_BASE_URL 的主机名 {base_host}，"
-                            f"例如：TRUSTED_HOSTS={base_host}")
+        return ("缺少 TRUSTED_HOSTS：本站接受的主机名，用逗号隔开（其他 Host 一律拒绝），"
+                "例如：TRUSTED_HOSTS=gonggao.example.cn")
+    base = given("PUBLIC_BASE_URL")
+    base_host = _public_host(base) if base else None      # a wrong one is PUBLIC_BASE_URL's problem
+    from werkzeug.sansio.utils import host_is_trusted
+    if base_host and not host_is_trusted(base_host, hosts):
+        return f"TRUSTED_HOSTS 应包含 PUBLIC_BASE_URL 的主机名 {base_host}，例如：TRUSTED_HOSTS={base_host}"
+    return None
+
+
+def _database_url_problem(config, given) -> str | None:
     if not given("DATABASE_URL"):
-        problems.append("缺少 DATABASE_URL：PostgreSQL 数据库地址（用只能读写数据的账号），"
-                        "例如：DATABASE_URL=postgresql+psycopg://gonggao_app:密码@127.0.0.1:5432/gonggao")
+        return ("缺少 DATABASE_URL：PostgreSQL 数据库地址（用只能读写数据的账号），"
+                "例如：DATABASE_URL=postgresql+psycopg://gonggao_app:密码@127.0.0.1:5432/gonggao")
+    return None
+
+
+def _rate_limit_storage_problem(config, given) -> str | None:
     storage = given("RATELIMIT_STORAGE_URI") or ""
-    parts = urlsplit(storage)
     if not storage:
-        problems.append("缺少 RATELIMIT_STORAGE_URI：带密码的 Redis 地址，所有进程共用限流和登录限制，"
-                        "例如：RATELIMIT_STORAGE_URI=redis://:密码@127.0.0.1:6379/0")
-    elif not parts.scheme.startswith("redis") or not parts.password:
+        return ("缺少 RATELIMIT_STORAGE_URI：带密码的 Redis 地址，所有进程共用限流和登录限制，"
+                "例如：RATELIMIT_STORAGE_URI=redis://:密码@127.0.0.1:6379/0")
+    parts = urlsplit(storage)
+    if not parts.scheme.startswith("redis") or not parts.password:
         # The value itself is not repeated: it may hold a password.
-        problems.append("RATELIMIT_STORAGE_URI 应为带密码的 Redis 地址（redis:// 或 rediss://，密码在 @ 之前），"
-                        "例如：RATELIMIT_STORAGE_URI=redis://:密码@127.0.0.1:6379/0")
+        return ("RATELIMIT_STORAGE_URI 应为带密码的 Redis 地址（redis:// 或 rediss://，密码在 @ 之前），"
+                "例如：RATELIMIT_STORAGE_URI=redis://:密码@127.0.0.1:6379/0")
+    return None
+
+
+def _proxy_hops_problem(config, given) -> str | None:
     if given("TRUSTED_PROXY_HOPS") in (None, ""):
-        problems.append("缺少 TRUSTED_PROXY_HOPS：本站前面有几层反向代理，只信任这几层写的 X-Forwarded-For/Proto，"
-                        "例如：TRUSTED_PROXY_HOPS=1（deploy/nginx.conf 一层；gunicorn 自己提供 HTTPS 时为 0）")
-    return problems
+        return ("缺少 TRUSTED_PROXY_HOPS：本站前面有几层反向代理，只信任这几层写的 X-Forwarded-For/Proto，"
+                "例如：TRUSTED_PROXY_HOPS=1（deploy/nginx.conf 一层；gunicorn 自己提供 HTTPS 时为 0）")
+    return None
+
+
+# Production's checks, in the order their problems are listed: each returns its problem or None.
+PRODUCTION_CHECKS = (_secret_key_problem, _audit_key_problem, _public_base_url_problem, _trusted_hosts_problem,
+                     _database_url_problem, _rate_limit_storage_problem, _proxy_hops_problem)
 
 
 def _configure_deployment(app: Flask, test_config: dict) -> None:
