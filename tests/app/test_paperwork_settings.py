@@ -63,7 +63,8 @@ def test_a_page_from_before_the_cancellation_rule_keeps_it(app, admin):
 
 
 @pytest.mark.parametrize("name", ["payment_hours_before", "document_retention_days", "late_refund_percent"])
-@pytest.mark.parametrize("value", ["²", "3²", "-1", "1.5", "两", "9" * 5000], ids=["²", "3²", "-1", "1.5", "两", "5000位"])
+@pytest.mark.parametrize("value", ["²", "3²", "-1", "1.5", "两", "9" * 5000],
+                         ids=["²", "3²", "-1", "1.5", "两", "5000位"])
 def test_a_number_that_is_not_a_whole_number_is_refused(app, admin, name, value):
     refused = post(admin, **{name: value})
     assert refused.status_code == 422
