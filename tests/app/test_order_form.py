@@ -17,10 +17,16 @@ CONTACT = {"advertiser_name": "陈小明", "advertiser_phone": "13800138000", "a
 NAME = "lost-document:licence"
 
 
+def _found(pattern: str, text: str) -> re.Match[str]:
+    match = re.search(pattern, text, re.S)
+    assert match is not None, pattern
+    return match
+
+
 def _open_dates(client) -> list[str]:
     """The dates the form offers (open for copy at the test clock's Thursday 09:00)."""
     html = client.get(form_url("lost-document", "licence")).get_data(as_text=True)
-    select_html = re.search(r'<select[^>]*name="publication_date".*?</select>', html, re.S).group(0)
+    select_html = _found(r'<select[^>]*name="publication_date".*?</select>', html).group(0)
     return re.findall(r'value="(\d{4}-\d\d-\d\d)"', select_html)
 
 
@@ -41,8 +47,8 @@ def _check(client, first: str, more: list[str]):
 
 
 def _order_table(html: str) -> list[list[str]]:
-    table = re.search(r'<table class="order-dates"[^>]*>(.*?)</table>', html, re.S).group(1)
-    body = re.search(r"<tbody>(.*?)</tbody>", table, re.S).group(1)
+    table = _found(r'<table class="order-dates"[^>]*>(.*?)</table>', html).group(1)
+    body = _found(r"<tbody>(.*?)</tbody>", table).group(1)
     return [re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
 
 

@@ -138,10 +138,10 @@ def check_column(result, items, settings: LayoutSettings) -> dict:
             if not is_last:
                 # Codes set solid: space between their characters only where the line has no
                 # other place for it (every other gap is at the evenness limit already).
-                inside = {i for m in CODE_RUN.finditer(set_line.text) if m.end() - m.start() > 1
-                          for i in range(m.start() + 1, m.end())}
-                code_gaps = [extra for at, extra in gaps if at in inside]
-                others = [extra for at, extra in gaps if at not in inside]
+                in_codes = {i for m in CODE_RUN.finditer(set_line.text) if m.end() - m.start() > 1
+                            for i in range(m.start() + 1, m.end())}
+                code_gaps = [extra for at, extra in gaps if at in in_codes]
+                others = [extra for at, extra in gaps if at not in in_codes]
                 if code_gaps and max(code_gaps) > SOLID_EM * body_em:
                     assert min(others, default=MAX_GAP_EM * body_em) >= \
                         OTHER_GAPS_FULL_EM * body_em, (placement.label, number, set_line.text)
