@@ -438,7 +438,8 @@ def test_the_api_keeps_the_copy_deadline_too(app, client, api_key, moment, allow
 def test_one_order_for_several_dates_each_date_a_notice_priced_on_its_own(app, client, api_key):
     from tests.conftest import load_seed
     seed = load_seed()[4]
-    body = {"type": seed["type"], "fields": seed["fields"], "contact": {"name": "王先生", "phone": PHONE, "email": EMAIL},
+    body = {"type": seed["type"], "fields": seed["fields"],
+            "contact": {"name": "王先生", "phone": PHONE, "email": EMAIL},
             "publication_dates": [NEXT_ISSUE.isoformat(), ISSUE.isoformat()]}
     r = client.post("/api/v1/orders", headers=auth(api_key, "order-20261126-01"), json=body)
     assert r.status_code == 201, r.get_data(as_text=True)
