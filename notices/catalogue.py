@@ -204,6 +204,7 @@ class NoticeType:
     # the first that applies to the fields is checked (deadline_for).
     deadlines: tuple[Deadline, ...] = ()
     creditor_days: int | None = None     # creditors' window from publication, shown to the advertiser
+    creditor_article: str = ""           # …and the article that gives it: 《公司法》第二百二十四条第二款
     creditors_when: Callable[[Mapping[str, str]], bool] = _always   # …unless the fields say there is none
     creditor_periods: tuple[CreditorPeriod, ...] = ()   # likewise in place of creditor_days
     titles: tuple[str, ...] = ()         # alternative printed titles (清算公告 / 注销公告)
@@ -302,7 +303,7 @@ class NoticeType:
         if self.creditor_periods:
             return next((p for p in self.creditor_periods if p.applies(fields)), None)
         if self.creditor_days and self.creditors_when(fields):
-            return CreditorPeriod(self.creditor_days, "债权人期限（自公告之日起四十五日）", "《公司法》",
+            return CreditorPeriod(self.creditor_days, "债权人期限（自公告之日起四十五日）", self.creditor_article,
                                   "债权人期限自刊登之日起四十五日")
         return None
 
@@ -348,11 +349,13 @@ def creditors_within(days_rx: str, then: str = "") -> str:
             rf"|{SINCE_PUBLICATION}.{{0,6}}?{days_rx}.{{0,12}}?债权人{then}")
 
 
-CREDITOR_DEMAND_45 = Phrase(
-    "creditor-45-days", "债权人自公告之日起四十五日内有权要求清偿债务或者提供担保",
-    _rx(creditors_within(DAYS_45)),
-    "缺少《公司法》规定的债权人权利语句：债权人自公告之日起四十五日内，有权要求公司清偿债务或者提供相应的担保。",
-)
+def _creditor_demand(article: str, **kw: Any) -> Phrase:
+    """The creditors' 45 days of a 减资 (CL 224 ¶2) or a 合并 (CL 220), citing the type's article."""
+    return Phrase(
+        "creditor-45-days", "债权人自公告之日起四十五日内有权要求清偿债务或者提供担保",
+        _rx(creditors_within(DAYS_45)),
+        f"缺少{article}规定的债权人权利语句：债权人自公告之日起四十五日内，有权要求公司清偿债务或者提供相应的担保。",
+        **kw)
 # CL 235: creditors declare claims to the 清算组 within 45 days of publication.
 CREDITOR_CLAIMS_45 = Phrase(
     "creditor-claims-45-days", "债权人自公告之日起四十五日内向清算组申报债权",
@@ -401,17 +404,22 @@ CLAIMS_IN_REDUCTION = Phrase(
     "本公司清偿债务或者提供相应的担保。",
     applies=lambda f: f.get("covers_losses") not in ("1", "true", "y", "on"),
 )
-OUTDATED_THREE_TIMES = Phrase(
-    "outdated-three-times", "公告三次",
-    _rx(r"(?:公告|刊登|登报)\s*(?:三|3)\s*次"),
-    "“公告三次”是2006年以前《公司法》的要求，现行法律只需公告一次，请确认是否需要。",
-)
-OUTDATED_90_DAYS = Phrase(
-    "outdated-90-days", "九十日/90日",
-    _rx(r"(?:九十|90)\s*(?:日|天)"),
-    "“九十日”是2006年以前《公司法》的期限，现行法律为自公告之日起四十五日，请改正。",
-)
+def _outdated(article: str, claims: bool = True) -> tuple[Phrase, Phrase]:
+    """The wording of the Company Law in force until 2006 (three announcements, ninety days),
+    each warning citing the article in force for the type (`claims`: whether it gives creditors
+    a period at all; a 分立's does not)."""
+    now = (f"现行《公司法》{article}为自公告之日起四十五日，请改正" if claims
+           else f"现行《公司法》{article}没有规定自公告之日起的债权人期限，请删去或改正")
+    return (
+        Phrase("outdated-three-times", "公告三次", _rx(r"(?:公告|刊登|登报)\s*(?:三|3)\s*次"),
+               f"“公告三次”是2006年以前施行的旧公司法的要求，现行《公司法》{article}只要求公告一次，请确认是否需要。"),
+        Phrase("outdated-90-days", "九十日/90日", _rx(r"(?:九十|90)\s*(?:日|天)"),
+               f"“九十日”是2006年以前施行的旧公司法的期限，{now}。"),
+    )
 
+
+# A company's 清算公告 (CL 235); the other types take theirs through _warns_with.
+OUTDATED_THREE_TIMES, OUTDATED_90_DAYS = _outdated("第二百三十五条")
 COMMON_WARNS = (WAIVER_ON_LATE_CLAIMS, OUTDATED_THREE_TIMES, OUTDATED_90_DAYS)
 
 # A sense check (docs/law.md §8): creditors told to declare claims (清算) or to demand payment or
@@ -478,9 +486,9 @@ WAIVER_IN_DIVISION = Phrase(
 )
 
 
-def _warns_with(waiver: Phrase) -> tuple[Phrase, ...]:
-    """COMMON_WARNS with a type's own waiver warning in place of the liquidation one."""
-    return tuple(waiver if p is WAIVER_ON_LATE_CLAIMS else p for p in COMMON_WARNS)
+def _warns_with(waiver: Phrase, article: str, claims: bool = True) -> tuple[Phrase, ...]:
+    """COMMON_WARNS with a type's own waiver warning and article in place of the liquidation's."""
+    return (waiver, *_outdated(article, claims))
 
 
 def _decided_since_new_law(fields: Mapping[str, str]) -> bool:
@@ -584,9 +592,6 @@ def _claims_phrase(kind: entities.EntityKind) -> Phrase:
 def _creditor_period(kind: entities.EntityKind) -> CreditorPeriod:
     assert kind.claims is not None
     days = entities.days_cn(kind.claims.from_announcement)
-    if kind is entities.COMPANY:     # as before the kinds existed
-        return CreditorPeriod(45, "债权人期限（自公告之日起四十五日）", "《公司法》", "债权人期限自刊登之日起四十五日",
-                              applies=entities.is_kind(kind.code))
     if kind.claims.first_announcement:
         return CreditorPeriod(kind.claims.from_announcement, f"债权人期限（自第一次公告之日起{days}）",
                               kind.claims.article, f"本次如为第一次公告，债权人期限自刊登之日起{days}",
@@ -836,17 +841,17 @@ CAPITAL_REDUCTION = NoticeType(
         Field("covers_losses", "减资用于弥补亏损（《公司法》第二百二十五条，无需债权人语句）", BOOL, required=False),
         *CONTACT_FIELDS,
     ),
-    required=(Phrase(CREDITOR_DEMAND_45.code, CREDITOR_DEMAND_45.label, CREDITOR_DEMAND_45.pattern,
-                     CREDITOR_DEMAND_45.message, applies=creditors_have_claims), CREDITOR_RIGHT_IN_REDUCTION),
+    required=(_creditor_demand("《公司法》第二百二十四条第二款", applies=creditors_have_claims),
+              CREDITOR_RIGHT_IN_REDUCTION),
     recommended=(Phrase(CREDITOR_CONTACT.code, CREDITOR_CONTACT.label, CREDITOR_CONTACT.pattern,
                         CREDITOR_CONTACT.message.replace("申报债权或联系", "要求清偿债务或者提供担保"),
                         applies=creditors_have_claims),),
-    warns=(CLAIMS_IN_REDUCTION,) + _warns_with(WAIVER_IN_REDUCTION) + (
+    warns=(CLAIMS_IN_REDUCTION,) + _warns_with(WAIVER_IN_REDUCTION, "第二百二十四条第二款") + (
         THIRD_PERSON, DECISION_VERB, OLD_MEETING_NAME, BOARD_DECIDES),
     closings=("特此公告", "申请变更登记"),
     # CL 224: 公司应当自股东会作出减少注册资本决议之日起十日内通知债权人，并于三十日内在报纸上……公告。
     deadline=Deadline("resolved_on", 30, "法定刊登期限（决议之日起三十日内）", "《公司法》第二百二十四条"),
-    creditor_days=45, creditors_when=creditors_have_claims,
+    creditor_days=45, creditor_article="《公司法》第二百二十四条第二款", creditors_when=creditors_have_claims,
     rules=(capital_is_reduced, amounts_are_plausible, code_fits_the_name),
     compose=wording.compose_capital_reduction,
 )
@@ -881,13 +886,13 @@ MERGER = NoticeType(
              help="用来核对三十日内公告的期限；不填则不核对"),
         *CONTACT_FIELDS,
     ),
-    required=(CREDITOR_DEMAND_45, CREDITOR_RIGHT_IN_MERGER),
+    required=(_creditor_demand("《公司法》第二百二十条"), CREDITOR_RIGHT_IN_MERGER),
     recommended=(MERGER_SUCCESSION, BOARD_MERGER_STATED),
-    warns=(CLAIMS_IN_MERGER,) + _warns_with(WAIVER_IN_MERGER) + (DECISION_VERB, OLD_MEETING_NAME,
-                                                                 BOARD_MERGER_UNDECLARED),
+    warns=(CLAIMS_IN_MERGER,) + _warns_with(WAIVER_IN_MERGER, "第二百二十条") + (
+        DECISION_VERB, OLD_MEETING_NAME, BOARD_MERGER_UNDECLARED),
     # CL 220: 自作出合并决议之日起十日内通知债权人，并于三十日内在报纸上……公告。
     deadline=Deadline("resolved_on", 30, "法定刊登期限（合并决议之日起三十日内）", "《公司法》第二百二十条"),
-    creditor_days=45,
+    creditor_days=45, creditor_article="《公司法》第二百二十条",
     rules=(new_merger_names_the_new_company, merger_parties_differ, merger_codes_have_names,
            merger_by_board_fits, amounts_are_plausible, code_fits_the_name),
     compose=wording.compose_merger,
@@ -913,7 +918,8 @@ DIVISION = NoticeType(
         *CONTACT_FIELDS,
     ),
     required=(JOINT_LIABILITY,),
-    warns=_warns_with(WAIVER_IN_DIVISION) + (DECISION_VERB, OLD_MEETING_NAME, BOARD_DECIDES),
+    warns=_warns_with(WAIVER_IN_DIVISION, "第二百二十二条", claims=False) + (
+        DECISION_VERB, OLD_MEETING_NAME, BOARD_DECIDES),
     # CL 222: 自作出分立决议之日起十日内通知债权人，并于三十日内在报纸上……公告。
     deadline=Deadline("resolved_on", 30, "法定刊登期限（分立决议之日起三十日内）", "《公司法》第二百二十二条"),
     rules=(division_results_differ, new_division_dissolves_the_company, division_capitals_have_names,

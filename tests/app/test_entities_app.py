@@ -95,4 +95,4 @@ def test_an_api_client_that_names_no_kind_is_served_as_before(client, api_key):
                        json={**sample, "publication_date": "2026-11-28"}).get_json()
     assert body["ok"] and body["fields"]["entity"] == "company"
     assert "向本公司清算组申报债权" in body["text"]
-    assert [w["article"] for w in body["windows"]] == ["《公司法》第二百三十五条", "《公司法》"]
+    assert [w["article"] for w in body["windows"]] == ["《公司法》第二百三十五条", "《公司法》第二百三十五条"]

@@ -89,7 +89,7 @@ def test_a_notice_that_names_no_kind_is_a_companys_as_before():
         "广州市示例餐饮管理有限公司（统一社会信用代码：91440106MA5D272HX7）经股东会决议解散，已成立清算组，进行清算。"
         "请债权人自接到本公司通知之日起三十日内，未接到通知的自本公告见报之日起四十五日内，向本公司清算组申报债权，"
         "并提供相关证明材料。清算组联系人：李女士，联系电话：020-87750000，地址：广州市天河区示例路1号。特此公告。")
-    assert [w.article for w in result.windows] == ["《公司法》第二百三十五条", "《公司法》"]
+    assert [w.article for w in result.windows] == ["《公司法》第二百三十五条", "《公司法》第二百三十五条"]
     assert "债权人期限自刊登之日起四十五日，至2027年1月12日。" in messages(result)
     # An empty kind (a reader that found none, a form sent without the choice) is a company's too.
     empty = check(dict(fields, entity=""))
@@ -142,7 +142,7 @@ def test_kinds_whose_law_sets_no_window_check_none_and_say_so(code):
 
 
 # (kind, creditors' days from publication, article): the period shown with its last day.
-CREDITOR_PERIODS = [("company", 45, "《公司法》"), ("partnership", 45, "《合伙企业法》第八十八条"),
+CREDITOR_PERIODS = [("company", 45, "《公司法》第二百三十五条"), ("partnership", 45, "《合伙企业法》第八十八条"),
                     ("cooperative", 45, "《农民专业合作社法》"), ("sole", 60, "《个人独资企业法》第二十七条"),
                     ("institution", 90, "《事业单位登记管理暂行条例实施细则》")]
 
