@@ -74,6 +74,19 @@ def rates():
     return render_template("paper/rates.html", rows=rows, publisher=publisher)
 
 
+# How many notice types the footer names before "等": the first of the home page's order.
+FOOTER_TYPES = 8
+
+
+def offered_types(limit: int = FOOTER_TYPES) -> str:
+    """The notice types the footer of every page names, read from the catalogue in the home page's
+    order (notices/catalogue.py `entries`), one title per type (遗失声明 for all its kinds): the
+    first `limit`, then 等. A type added to the catalogue is named without touching the template."""
+    titles = dict.fromkeys(CATALOGUE[e.code].title if e.variant else e.title for e in entries())
+    shown = list(titles)[:limit]
+    return "、".join(shown) + ("等" if len(titles) > limit else "")
+
+
 def _paper() -> Publisher | None:
     """The publisher's settings for the footer; None when they cannot be read (an error page
     while the database is down must still render)."""
@@ -88,4 +101,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _paper_helpers():
-        return {"paper": _paper}
+        return {"paper": _paper, "offered_types": offered_types}
