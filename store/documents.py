@@ -5,7 +5,9 @@
 - Only JPEG, PNG and PDF, up to 10 MB. An image is decoded and encoded again (Pillow): what is
   kept is pixels only, no EXIF (a phone photo's GPS position, the camera's serial), no ICC
   profile or text chunks; turned upright first, as its EXIF said. A PDF must open with pypdf
-  (with at least one page, without a password); it is kept as sent.
+  (with at least one page, without a password); it is written again from its pages alone
+  (`_rewritten_pdf`), without what a viewer would run or open: JavaScript, actions on opening
+  or on a page, launched programs, web links, embedded files, rich media. An editor opens it.
 - Kept on disk under DOCUMENTS_DIR (default: the instance folder's documents/, which the web
   server never serves), each file named by the SHA-256 of its cleaned bytes in a folder of its
   first two hex digits: no name the advertiser chose reaches a path. The same file sent twice
@@ -128,7 +130,8 @@ def clean_file(data: bytes, label: str = "文件") -> CleanFile:
         return _refuse("unknown_type", f"{label}不是 JPEG、PNG 图片或 PDF 文件（按文件内容判断，与文件名无关），"
                                        "未被接受。请拍照或扫描成 JPEG 或 PDF 后再上传，例如：营业执照.jpg。")
     if media_type == PDF:
-        return CleanFile(PDF, data, _pdf_pages(data, label))
+        pages = _pdf_pages(data, label)
+        return CleanFile(PDF, _rewritten_pdf(data, label), pages)
     return _reencoded(data, media_type, label)
 
 
@@ -288,6 +291,111 @@ class HeldFile:
     def description(self) -> str:
         pages = f"，{self.pages} 页" if self.pages else ""
         return f"{TYPE_LABELS[self.media_type]}，{size_text(self.size)}{pages}"
+
+
+# What a PDF viewer runs or opens by itself (PDF 32000-1 §12.6, §7.11.4, §12.5.6): kept out of a
+# file an editor opens. Keys dropped wherever they are: actions on opening and on events (/AA,
+# /OpenAction), scripts, embedded files and rich media. An action (/A) is kept only when it goes
+# to a page of the same file (/GoTo); an annotation that is a file, a film, a sound or rich media
+# goes with what it carries.
+_ACTIVE_KEYS = frozenset({"/AA", "/OpenAction", "/JS", "/JavaScript", "/EmbeddedFiles", "/EF",
+                          "/RichMediaContent", "/RichMediaSettings", "/Next"})
+_SAFE_ACTIONS = frozenset({"/GoTo"})
+_ACTIVE_ANNOTATIONS = frozenset({"/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D"})
+
+
+def _rewritten_pdf(data: bytes, label: str) -> bytes:
+    """The PDF written again from its pages alone (the document's catalogue, outline, forms and
+    names are not carried over), scrubbed of everything active (`_scrub`), then read back and
+    refused unless nothing active is left: a file pypdf cannot rewrite is not kept as sent."""
+    from pypdf import PdfReader, PdfWriter
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            reader.decrypt("")
+        writer = PdfWriter()
+        for page in reader.pages:
+            writer.add_page(page, excluded_keys=("/AA",))
+        _scrub(writer.root_object)
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
+        out = io.BytesIO()
+        writer.write(out)
+        cleaned = out.getvalue()
+        left = _active_parts(PdfReader(io.BytesIO(cleaned)))
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds for a file it cannot rewrite
+        raise _not_rewritten(label) from exc
+    if left:
+        raise _not_rewritten(label)
+    return cleaned
+
+
+def _not_rewritten(label: str) -> DocumentRefused:
+    return DocumentRefused("not_rewritable", f"{label}这份 PDF 无法安全地重新生成（其中可能带有脚本或附件），未被接受。"
+                                             "请用扫描仪或手机重新扫描成 PDF，或改传照片（JPEG、PNG）。")
+
+
+def _children(obj):
+    """The values in a dictionary or an array, each resolved."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+    if isinstance(obj, DictionaryObject):
+        return [v.get_object() for v in obj.values()]
+    if isinstance(obj, ArrayObject):
+        return [v.get_object() for v in obj]
+    return []
+
+
+def _scrub(root) -> None:
+    """Drop, in every dictionary reachable from `root`, what `_ACTIVE_KEYS` names, every action
+    but a /GoTo, and every annotation of the kinds `_ACTIVE_ANNOTATIONS` names."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+    seen: set[int] = set()
+    stack = [root.get_object()]
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, DictionaryObject):
+            for key in [k for k in obj if k in _ACTIVE_KEYS]:
+                del obj[key]
+            action = obj.get("/A")
+            if action is not None and action.get_object().get("/S") not in _SAFE_ACTIONS:
+                del obj["/A"]
+            annotations = obj.get("/Annots")
+            if annotations is not None and isinstance(annotations.get_object(), ArrayObject):
+                kept = ArrayObject(a for a in annotations.get_object()
+                                   if a.get_object().get("/Subtype") not in _ACTIVE_ANNOTATIONS)
+                obj[NameObject("/Annots")] = kept
+        stack.extend(_children(obj))
+
+
+def _active_parts(reader) -> list[str]:
+    """What is active in a PDF as read (every object of its cross-reference table): the keys,
+    actions and annotations `_scrub` removes. Empty for a clean file."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+    found: list[str] = []
+    for number in range(1, int(reader.trailer.get("/Size", 0))):
+        try:
+            obj = reader.get_object(number)
+        except Exception:  # noqa: BLE001 - a free entry of the table
+            continue
+        stack, seen = [obj], set()
+        while stack:
+            item = stack.pop()
+            if id(item) in seen or item is None:
+                continue
+            seen.add(id(item))
+            if isinstance(item, DictionaryObject):
+                found += [k for k in item if k in _ACTIVE_KEYS]
+                action = item.get("/A")
+                if action is not None and action.get_object().get("/S") not in _SAFE_ACTIONS:
+                    found.append(str(action.get_object().get("/S")))
+                if item.get("/Subtype") in _ACTIVE_ANNOTATIONS or item.get("/Type") == "/EmbeddedFile":
+                    found.append(str(item.get("/Subtype") or item.get("/Type")))
+                stack.extend(v for v in item.values() if not isinstance(v, IndirectObject))
+            elif isinstance(item, ArrayObject):
+                stack.extend(v for v in item if not isinstance(v, IndirectObject))
+    return found
 
 
 def hold(secret: str, kind: str, clean: CleanFile) -> HeldFile:

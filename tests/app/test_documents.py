@@ -12,7 +12,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
+from pypdf.actions import JavaScript
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    TextStringObject,
+)
 from sqlalchemy import select
 
 from store.models import NoticeDocument
@@ -206,7 +215,7 @@ def test_a_refused_file_keeps_everything_typed(app, client, data, name, content_
         assert s.scalars(select(Notice)).first() is None
 
 
-def test_a_pdf_is_kept_as_sent(app, client):
+def test_a_pdf_is_kept_with_its_pages(app, client):
     html = client.get(FORM).get_data(as_text=True)
     pdf = pdf_bytes(3)
     page = client.post(FORM, data=form_data(html, action="check", **{
@@ -214,7 +223,87 @@ def test_a_pdf_is_kept_as_sent(app, client):
         content_type="multipart/form-data").get_data(as_text=True)
     assert "已收到（PDF" in page and "3 页" in page
     [kept] = stored_files(app)
-    assert kept.read_bytes() == pdf
+    assert len(PdfReader(io.BytesIO(kept.read_bytes())).pages) == 3
+
+
+def pdf_with_script_and_attachment() -> bytes:
+    """A scan as a PDF (an image on its page) that also runs JavaScript when opened and on its
+    first page, carries an embedded program and a link that launches one."""
+    scan = io.BytesIO()
+    Image.new("RGB", (400, 300), (200, 30, 30)).save(scan, "PDF", resolution=100)
+    writer = PdfWriter(clone_from=PdfReader(scan))
+    writer.add_blank_page(595, 842)
+    writer.add_open_action(JavaScript("app.launchURL('https://evil.example/');"))    # the document's scripts
+    writer.add_attachment("payload.exe", b"MZ-evil-payload")
+
+    def script(js: str) -> DictionaryObject:
+        return DictionaryObject({NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(js)})
+    writer.root_object[NameObject("/OpenAction")] = script("app.alert('opened')")
+    writer.pages[0][NameObject("/AA")] = DictionaryObject({NameObject("/O"): script("app.alert('page')")})
+    launch = DictionaryObject({
+        NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
+        NameObject("/Rect"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(100), FloatObject(100)]),
+        NameObject("/A"): DictionaryObject({NameObject("/S"): NameObject("/Launch"),
+                                            NameObject("/F"): TextStringObject("cmd.exe")})})
+    writer.pages[1][NameObject("/Annots")] = ArrayObject([launch])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def active_parts(data: bytes) -> list[str]:
+    """What a viewer would run or open, read back from the kept file (every object in it)."""
+    reader = PdfReader(io.BytesIO(data))
+    found: list[str] = []
+    size = reader.trailer["/Size"]
+    assert isinstance(size, int)
+    stack = [reader.get_object(n) for n in range(1, size)]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, DictionaryObject):
+            found += [k for k in obj if k in ("/OpenAction", "/AA", "/JS", "/JavaScript", "/EmbeddedFiles", "/EF")]
+            if obj.get("/S") in ("/JavaScript", "/Launch", "/URI") or obj.get("/Type") == "/EmbeddedFile":
+                found.append(str(obj.get("/S") or obj.get("/Type")))
+            stack += [v for v in obj.values() if not isinstance(v, IndirectObject)]
+        elif isinstance(obj, ArrayObject):
+            stack += [v for v in obj if not isinstance(v, IndirectObject)]
+    return found
+
+
+def test_a_pdf_is_kept_without_its_scripts_and_embedded_files(app, client, api_key):
+    pdf = pdf_with_script_and_attachment()
+    assert {"/OpenAction", "/AA", "/EmbeddedFiles", "/Launch"} <= set(active_parts(pdf))
+    created = client.post("/api/v1/notices", headers=auth(api_key, "docs-js-1"), json={
+        "type": NAME, "fields": SAMPLES[NAME]["fields"], "publication_date": "2026-11-28",
+        "contact": {"name": "王先生", "phone": "13800138000"}})
+    url = f"/api/v1/notices/{created.get_json()['reference']}/documents/resolution"
+    sent = client.post(url, headers=auth(api_key), data=pdf, content_type="application/pdf")
+    assert sent.status_code == 201, sent.get_json()
+    [kept] = stored_files(app)
+    data = kept.read_bytes()
+    assert active_parts(data) == []
+    assert b"MZ-evil-payload" not in data and b"evil.example" not in data and b"cmd.exe" not in data
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 2 and len(reader.pages[0].images) == 1, "the pages and the scan are kept"
+    assert reader.pages[0].images[0].image.size == (400, 300)
+
+
+def test_a_pdf_that_cannot_be_written_again_is_refused(app, client, api_key, monkeypatch):
+    created = client.post("/api/v1/notices", headers=auth(api_key, "docs-js-2"), json={
+        "type": NAME, "fields": SAMPLES[NAME]["fields"], "publication_date": "2026-11-28",
+        "contact": {"name": "王先生", "phone": "13800138000"}})
+    url = f"/api/v1/notices/{created.get_json()['reference']}/documents/resolution"
+
+    pdf = pdf_with_script_and_attachment()
+
+    def fails(self, stream):
+        raise ValueError("a structure pypdf cannot write")
+    monkeypatch.setattr(PdfWriter, "write", fails)
+    sent = client.post(url, headers=auth(api_key), data=pdf, content_type="application/pdf")
+    assert sent.status_code == 422
+    error = sent.get_json()["error"]
+    assert error["code"] == "not_rewritable" and "重新扫描" in error["message"]
+    assert stored_files(app) == [], "nothing is kept as sent"
 
 
 def test_a_png_is_encoded_again(app, client):
