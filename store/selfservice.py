@@ -52,6 +52,7 @@ from store.workflow import (
     issue_published,
     load_notice,
     lock_issue,
+    redate_findings,
 )
 
 OPEN = (SUBMITTED, CHANGES_REQUESTED, APPROVED, SCHEDULED)
@@ -179,6 +180,7 @@ def change_date(db: Database, reference: str, version: int | None, new: date, *,
             guarded_update(s, notice, v, (SCHEDULED,), issue_date=new, requested_date=new)
         else:
             guarded_update(s, notice, v, (SUBMITTED, APPROVED), requested_date=new)
+        redate_findings(notice, day, new, now=now)
         append_audit(s, actor, "change-date", notice.id, {
             "reference": notice.reference, "status": notice.status,
             "previous_date": day.isoformat() if day else None, "date": new.isoformat(),

@@ -19,7 +19,7 @@ import json
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import Callable, Iterable, Mapping, Sequence, cast
 
 from sqlalchemy import CursorResult, Table, func, insert, or_, select, update
@@ -30,12 +30,14 @@ from notices.catalogue import get_type
 from notices.checks import CheckResult
 from notices.dates import parse_date
 from notices.money import format_yuan
+from notices.redated import redated_findings
 from store import mails, outbox, webhooks
 from store.audit import append_audit
 from store.db import Database
 from store.errors import Conflict, DeskError
 from store.models import (
     APPROVED,
+    BEIJING,
     CHANGES_REQUESTED,
     REJECTED,
     SCHEDULED,
@@ -282,6 +284,20 @@ def guarded_update(s: Session, notice: Notice, version: int, allowed: Iterable[s
     return notice
 
 
+def redate_findings(notice: Notice, old: date | None, new: date | None, *, now: datetime) -> None:
+    """The current revision's findings and windows, made for `old`, said again for `new` when a
+    notice moves (notices/redated.py): the desk reads them there (the creditors' period from the
+    new date, a window kept or missed). Its text, fields and hash stay: no new revision. Called in
+    the transaction that moves the notice, after its guarded update."""
+    if new is None or new == old:
+        return
+    revision = notice.revision
+    findings, windows = redated_findings(notice.type_code, revision.fields, revision.text, revision.findings,
+                                         old, new, now=now)
+    revision.findings_json = json.dumps(findings, ensure_ascii=False)
+    revision.windows_json = json.dumps(windows, ensure_ascii=False)
+
+
 def _notice_for_write(s: Session, reference: str) -> Notice:
     notice = load_notice(s, reference)
     if notice is None:
@@ -435,7 +451,9 @@ def schedule(db: Database, reference: str, version: int, issue_date: date, *, ac
             values["schedule_override"] = override_reason
             override = True
         previous = notice.issue_date if notice.status == SCHEDULED else None
+        checked_for = previous or notice.requested_date
         guarded_update(s, notice, version, (APPROVED, SCHEDULED), **values)
+        redate_findings(notice, checked_for, issue_date, now=datetime.combine(today, time(12), BEIJING))
         if override:
             append_audit(s, actor, "schedule-override", notice.id, {
                 "reference": reference, "reason": override_reason, "owed_cents": notice.owed_cents})
@@ -454,6 +472,7 @@ def unschedule(db: Database, reference: str, version: int, *, actor: str) -> Not
         if previous and issue_published(s, previous):
             raise DeskError("这一期已经刊登，不能撤出。")
         guarded_update(s, notice, version, (SCHEDULED,), status=APPROVED, issue_date=None)
+        redate_findings(notice, previous, notice.requested_date, now=utcnow().astimezone(BEIJING))
         append_audit(s, actor, "unschedule", notice.id, {
             "reference": reference, "previous_issue_date": previous.isoformat() if previous else None})
         return notice
