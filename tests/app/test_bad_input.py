@@ -83,7 +83,7 @@ def no_whitespace(s: str) -> str:
 
 def page_notice_text(html: str) -> tuple[str, str]:
     """(title, text) of the notice as the receipt and status pages show it, unescaped."""
-    m = re.search(r"<dt>公告</dt><dd><strong>(.*?)</strong> (.*?)</dd>", html, re.S)
+    m = re.search(r'<dt>公告</dt><dd><strong>(.*?)</strong> <span class="printed-text">(.*?)</span></dd>', html, re.S)
     assert m, html[:2000]
     return html_lib.unescape(m.group(1)), html_lib.unescape(m.group(2))
 
