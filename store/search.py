@@ -22,7 +22,7 @@ from datetime import date
 from typing import Iterable
 
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from store.search_text import FIELD_SEPARATOR, normalise
 
@@ -62,19 +62,8 @@ def queue_notices(session: Session, *, search: str, statuses: Iterable[str] | No
     """The review queue (workflow.queue_notices) narrowed to the notices `search` finds
     (`search` as query_text made it; empty: all)."""
     from store import workflow
-    from store.models import Notice
-    if not search:
-        return workflow.queue_notices(session, statuses=statuses, type_code=type_code, issue=issue, limit=limit)
-    stmt = select(Notice).where(matches(search)).options(selectinload(Notice.revisions),
-                                                          selectinload(Notice.api_key))
-    if statuses is not None:
-        stmt = stmt.where(Notice.status.in_(tuple(statuses)))
-    if type_code:
-        stmt = stmt.where(Notice.type_code == type_code)
-    if issue:
-        stmt = stmt.where(or_(Notice.issue_date == issue,
-                              (Notice.issue_date.is_(None)) & (Notice.requested_date == issue)))
-    return list(session.scalars(stmt.order_by(Notice.requested_date, Notice.created_at).limit(limit)))
+    return workflow.queue_notices(session, statuses=statuses, type_code=type_code, issue=issue, limit=limit,
+                                  where=matches(search) if search else None)
 
 
 def status_counts(session: Session, search: str) -> dict[str, int]:

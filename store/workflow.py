@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Callable, Iterable, Mapping, Sequence, cast
 
-from sqlalchemy import CursorResult, Table, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Table, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -515,10 +515,13 @@ def record_payment(db: Database, reference: str, version: int, *, amount_cents: 
 # Reads for the desk's pages (views/desk/)
 
 def queue_notices(session: Session, *, statuses: Iterable[str] | None, type_code: str = "",
-                  issue: date | None = None, limit: int) -> list[Notice]:
+                  issue: date | None = None, limit: int, where: ColumnElement[bool] | None = None) -> list[Notice]:
     """The review queue: notices in `statuses` (None: all), of one type, for one issue (scheduled
-    for it, or asking for it while not yet scheduled), oldest request first, at most `limit`."""
+    for it, or asking for it while not yet scheduled), oldest request first, at most `limit`;
+    `where` narrows it further (the desk's search: store/search.py)."""
     stmt = select(Notice).options(selectinload(Notice.revisions), selectinload(Notice.api_key))
+    if where is not None:
+        stmt = stmt.where(where)
     if statuses is not None:
         stmt = stmt.where(Notice.status.in_(tuple(statuses)))
     if type_code:

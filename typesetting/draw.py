@@ -42,13 +42,11 @@ import uharfbuzz as hb
 
 from .fonts import (
     HALF_WIDTH_FEATURES,
-    LATIN_LANGUAGE,
     PANGO_SCALE,
     SHAPING_FEATURES,
-    SHAPING_LANGUAGE,
     FontFace,
     load_face,
-    script_runs,
+    shaped_runs,
 )
 from .linebreak import SetLine, css_letter_spacing, faces
 from .markup import PageGeometry, preview_geometry
@@ -143,17 +141,7 @@ def _shape(face: FontFace, text: str, half: bool) -> tuple[tuple[_Glyph, ...], i
     features = HALF_WIDTH_FEATURES if half else SHAPING_FEATURES
     out: list[_Glyph] = []
     clusters = 0
-    for run_start, run_end, is_latin in script_runs(text):
-        piece = text[run_start:run_end]
-        buf = hb.Buffer()
-        buf.add_str(piece)
-        buf.guess_segment_properties()
-        if is_latin:
-            buf.script = "Latn"
-            buf.language = LATIN_LANGUAGE
-        else:
-            buf.language = SHAPING_LANGUAGE
-        hb.shape(face.hb_font, buf, features)
+    for _start, piece, _latin, buf in shaped_runs(face, text, features):
         starts: list[int] = []
         glyphs: dict[int, list[tuple[int, int, int, int]]] = {}
         for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):

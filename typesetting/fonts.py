@@ -16,7 +16,7 @@ import subprocess
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 import uharfbuzz as hb
 
@@ -216,9 +216,12 @@ def _half_width_cached(face: FontFace, char: str) -> tuple[tuple[int, ...], tupl
     return tuple(pos.x_advance for pos in half), tuple(pos.x_offset for pos in half)
 
 
-def shape_runs(face: FontFace, text: str) -> list[tuple[int, int, tuple[int, ...], bool]]:
-    """Like shape_clusters, and whether each cluster was shaped in a Latin-script run."""
-    clusters: list[tuple[int, int, tuple[int, ...], bool]] = []
+def shaped_runs(face: FontFace, text: str,
+                features: dict[str, bool] | None = None) -> Iterator[tuple[int, str, bool, hb.Buffer]]:
+    """Each script run of `text` (script_runs) shaped as Pango shapes it: a Latin run with a Latin
+    language, the rest with the Chinese one, with `features` (the print CSS's by default). Yields
+    (start in text, the run's text, is Latin, the shaped buffer); add_str numbers the buffer's
+    clusters by code point index within the run."""
     for run_start, run_end, is_latin in script_runs(text):
         piece = text[run_start:run_end]
         buf = hb.Buffer()
@@ -229,8 +232,14 @@ def shape_runs(face: FontFace, text: str) -> list[tuple[int, int, tuple[int, ...
             buf.language = LATIN_LANGUAGE
         else:
             buf.language = SHAPING_LANGUAGE
-        hb.shape(face.hb_font, buf, SHAPING_FEATURES)
-        # add_str numbers clusters by code point index within the piece.
+        hb.shape(face.hb_font, buf, SHAPING_FEATURES if features is None else features)
+        yield run_start, piece, is_latin, buf
+
+
+def shape_runs(face: FontFace, text: str) -> list[tuple[int, int, tuple[int, ...], bool]]:
+    """Like shape_clusters, and whether each cluster was shaped in a Latin-script run."""
+    clusters: list[tuple[int, int, tuple[int, ...], bool]] = []
+    for run_start, piece, is_latin, buf in shaped_runs(face, text):
         starts: list[int] = []
         advances: dict[int, list[int]] = {}
         for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
