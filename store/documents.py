@@ -470,6 +470,14 @@ def document(session: Session, notice_id: int, document_id: int) -> NoticeDocume
                                                        NoticeDocument.notice_id == notice_id))
 
 
+def record_viewed(db: Database, notice: Notice, row: NoticeDocument, *, actor: str) -> None:
+    """An editor opened one of an advertiser's files (an ID card, a licence): the audit log says
+    who and which, as it does for every other look at personal data the paper keeps."""
+    with db.write() as s:
+        append_audit(s, actor, "document-viewed", notice.id,
+                     {"reference": notice.reference, "documents": [{"kind": row.kind, "sha256": row.sha256[:16]}]})
+
+
 def invoice_request(session: Session, notice_id: int) -> InvoiceRequest | None:
     return session.scalar(select(InvoiceRequest).where(InvoiceRequest.notice_id == notice_id))
 

@@ -4,6 +4,7 @@ under their hash; shown to editors only; deleted a set time after publication.""
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 from datetime import date, datetime, timedelta
@@ -24,7 +25,7 @@ from pypdf.generic import (
 )
 from sqlalchemy import select
 
-from store.models import NoticeDocument
+from store.models import AuditEntry, NoticeDocument
 from tests.conftest import load_samples
 from tests.support.apps import auth
 from tests.support.desk import (
@@ -348,6 +349,13 @@ def test_documents_sent_later_show_to_editors_only(app, client):
     assert opened.headers["Cache-Control"] == "private, no-store" and "sandbox" in opened.headers[
         "Content-Security-Policy"]
     assert b"Exif" not in opened.data
+    # Every look at an advertiser's file is in the audit log: who, which notice, which file.
+    with app.app_context():
+        with get_db().session() as s:
+            viewed = [(e.actor, json.loads(e.details_json)) for e in s.scalars(
+                select(AuditEntry).where(AuditEntry.action == "document-viewed"))]
+    assert len(viewed) == 1 and viewed[0][0].endswith("editor1")
+    assert viewed[0][1]["reference"] == reference and viewed[0][1]["documents"][0]["kind"] == "id-card"
     # … and by nobody else: a stranger is sent to the login page, the file is not in the answer.
     stranger = app.test_client()
     refused = stranger.get(links[0])

@@ -43,6 +43,7 @@ ACTION_LABELS = {
     "password-reset": "重设密码", "login-unlocked": "解除登录限制", "api-key-created": "创建API密钥",
     "api-key-revoked": "吊销API密钥",
     "documents": "收到材料", "documents-purged": "材料到期删除", "invoice-request": "申请发票",
+    "document-viewed": "查看材料",
     "demo-removed": "删除示例数据",
     # Self-service (store/selfservice.py, store/webhooks.py)
     "withdraw": "客户撤回", "change-date": "客户改期", "accept-price": "客户同意新价格", "refund": "登记退款",

@@ -33,6 +33,7 @@ def notice_document(reference, document_id):
     row = store_documents.document(read_session(), notice.id, document_id) if notice else None
     if row is None or row.purged_at is not None or not store().exists(row.sha256):
         abort(404)
+    store_documents.record_viewed(get_db(), notice, row, actor=current_user.actor)
     response = make_response(store().read(row.sha256))
     response.mimetype = row.media_type
     label = DOCUMENT_KINDS[row.kind].label if row.kind in DOCUMENT_KINDS else row.kind
