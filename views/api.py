@@ -292,19 +292,26 @@ def check_notice_view():
     return jsonify(_check_body(result, quote))
 
 
+def idempotency_key(what: str) -> str:
+    """The request's Idempotency-Key, or an ApiError saying it is missing or malformed (the same
+    codes and words for every call that creates something: a notice, an order)."""
+    idem = request.headers.get("Idempotency-Key", "")
+    if IDEMPOTENCY_KEY.fullmatch(idem):
+        return idem
+    if idem:
+        raise ApiError(400, "idempotency_key_invalid",
+                       f"Idempotency-Key 须为8–100个字母、数字或 -_.:（现为{len(idem)}个字符），"
+                       "重试时使用同一个键。")
+    raise ApiError(400, "idempotency_key_required",
+                   f"请在 Idempotency-Key 请求头中提供{what}的唯一键（8–100个字母、数字或 -_.:），"
+                   "重试时使用同一个键。")
+
+
 @bp.post("/notices")
 @require_key
 @limiter.limit("300/minute")
 def create_notice():
-    idem = request.headers.get("Idempotency-Key", "")
-    if not IDEMPOTENCY_KEY.fullmatch(idem):
-        if idem:
-            raise ApiError(400, "idempotency_key_invalid",
-                           f"Idempotency-Key 须为8–100个字母、数字或 -_.:（现为{len(idem)}个字符），"
-                           "重试时使用同一个键。")
-        raise ApiError(400, "idempotency_key_required",
-                       "请在 Idempotency-Key 请求头中提供本次提交的唯一键（8–100个字母、数字或 -_.:），"
-                       "重试时使用同一个键。")
+    idem = idempotency_key("本次提交")
     data = _json_body()
     parsed = _notice_input(data)
     contact = data.get("contact") or {}

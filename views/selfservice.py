@@ -344,11 +344,7 @@ class OrderRequest:
     @classmethod
     def read(cls) -> OrderRequest:
         from views import api
-        idem = request.headers.get("Idempotency-Key", "")
-        if not api.IDEMPOTENCY_KEY.fullmatch(idem):
-            raise ApiError(400, "idempotency_key_required",
-                           "请在 Idempotency-Key 请求头中提供本次订单的唯一键（8–100个字母、数字或 -_.:），"
-                           "重试时使用同一个键。")
+        idem = api.idempotency_key("本次订单")
         data = api._json_body()
         if not _distinct_days(data.get("publication_dates")):
             raise ApiError(422, "invalid_dates", f"publication_dates 须为1到{MAX_DATES}个不重复的 YYYY-MM-DD 日期，"

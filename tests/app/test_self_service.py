@@ -471,3 +471,13 @@ def test_one_order_for_several_dates_each_date_a_notice_priced_on_its_own(app, c
     assert r.status_code == 200
     assert fetch(app, first["reference"]).status == "submitted"
     assert f"¥{first['price']['amount']:,.0f}" in text_of(page(client, app, first["reference"]).split("合计")[1])
+
+
+def test_an_order_answers_a_missing_or_malformed_idempotency_key_as_a_notice_does(client, api_key):
+    """The same codes as POST /api/v1/notices: a client handles both calls with one rule."""
+    body = {"type": "lost-document", "fields": {}, "publication_dates": [ISSUE.isoformat()]}
+    missing = client.post("/api/v1/orders", headers=auth(api_key), json=body)
+    assert missing.status_code == 400 and missing.get_json()["error"]["code"] == "idempotency_key_required"
+    short = client.post("/api/v1/orders", headers=auth(api_key, "abc"), json=body)
+    assert short.status_code == 400 and short.get_json()["error"]["code"] == "idempotency_key_invalid"
+    assert "现为3个字符" in short.get_json()["error"]["message"]
