@@ -19,13 +19,3 @@ def auth(key, idem=None) -> dict:
     if idem:
         headers["Idempotency-Key"] = idem
     return headers
-
-
-def within_one_rate_window(seconds_needed: float = 20.0) -> None:
-    """Flask-Limiter counts "N per minute" in fixed windows that start on the minute: a test that
-    makes N + 1 requests and expects the last refused must make them all in one window. Waits for
-    the next minute when fewer than `seconds_needed` are left of this one."""
-    import time
-    left = 60 - time.time() % 60
-    if left < seconds_needed:
-        time.sleep(left + 0.05)
