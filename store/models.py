@@ -268,6 +268,9 @@ class LineSetting(Base):
     __tablename__ = "line_settings"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     setting_json: Mapped[str] = mapped_column(Text)
+    # Its lines as the drawer wrote them (typesetting.draw.drawn_to_data), once a column drew
+    # them; migration 0011.
+    drawn_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
