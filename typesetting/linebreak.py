@@ -11,7 +11,8 @@ into lines again for the column: set_notice is cached by its inputs.
 
 A body of several paragraphs (separated by "\n") is set paragraph by paragraph, each by its role
 (paragraphs.py): justified with its first line indented, a header item to a line, a heading
-centred, a signature flush right; SetLine.indent_pt says where a line starts.
+centred (the title then on a line of its own before it), a signature flush right;
+SetLine.indent_pt says where a line starts.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from .fonts import (
     shape_clusters,
     shape_runs,
 )
-from .paragraphs import HEADER, HEADING, SIGNATURE, header_items, paragraphs, printed_text
+from .paragraphs import HEADER, HEADING, SIGNATURE, TITLE, header_items, paragraphs, printed_text
 from .settings import LayoutSettings
 from .text import (
     COMPRESSIBLE,
@@ -420,6 +421,9 @@ def _set_paragraphs(title: str, body: str, settings: LayoutSettings, title_face:
         if paragraph.role == HEADER:
             for item in header_items(paragraph.text):
                 add(*_set_paragraph("", item, width, 0.0, True, em, title_face, body_face))
+        elif paragraph.role == TITLE:
+            # The title alone (before a heading): flush left, unjustified, no gap after it.
+            add(*_set_paragraph(paragraph.text, "", width, 0.0, False, em, title_face, body_face))
         elif paragraph.role in (HEADING, SIGNATURE):
             piece, piece_stats = _set_paragraph(run_in, paragraph.text, width, 0.0, False, em,
                                                 title_face, body_face)
@@ -463,7 +467,8 @@ def find_missing_characters(title: str, body: str, settings: LayoutSettings) -> 
 def _clusters(title: str, body: str, title_face: FontFace, body_face: FontFace) -> list[_Cluster]:
     out: list[_Cluster] = []
     halves = set(compressed_positions(body))
-    for text, face, font in ((title + TITLE_GAP if title else "", title_face, _TITLE),
+    # A title set alone (paragraphs.TITLE: body "") has no gap: nothing follows it on its line.
+    for text, face, font in ((title + TITLE_GAP if title and body else title, title_face, _TITLE),
                              (body, body_face, _BODY)):
         to_pt = 1 / PANGO_SCALE / PX_PER_PT
         for start, end, advances, latin_run in shape_runs(face, text):

@@ -11,7 +11,10 @@ With several, each paragraph is set on its own (its last line flush left, unjust
   before the title, each item on a line of its own, flush left: a 13-character column has no
   room for two, and the items must not run into the title or into each other;
 - the **title's paragraph**: the first paragraph that is not a header; the title runs into it
-  (no indent), as in a notice of one paragraph;
+  (no indent), as in a notice of one paragraph. Unless that paragraph is a heading (the notice's
+  own name: a company's name and 关于…的公告): the bold title must not run into it, so it stands
+  on a line of its own (role **title**, flush left, where a run-in title starts), and the
+  heading follows, centred;
 - a **heading** (a line of its own that names the notice: "关于…的公告", and the company's name
   directly above it): centred, unjustified;
 - the **signature** (落款: the names and the date after 特此公告/特此声明, or a last date line and
@@ -28,7 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-BODY, HEADER, HEADING, SIGNATURE = "body", "header", "heading", "signature"
+BODY, HEADER, HEADING, SIGNATURE, TITLE = "body", "header", "heading", "signature", "title"
 
 # An item of a listed company's header line, where it starts.
 HEADER_ITEM = re.compile(r"(?:证券|股票|债券|基金)(?:代码|简称)[：:]|公告编号[：:]")
@@ -47,8 +50,8 @@ MAX_SIGNATURE_PARAGRAPHS = 5
 
 @dataclass(frozen=True)
 class Paragraph:
-    text: str
-    role: str               # BODY, HEADER, HEADING or SIGNATURE
+    text: str               # TITLE: the title itself (no part of the body)
+    role: str               # BODY, HEADER, HEADING, SIGNATURE or TITLE
     title: bool = False     # the title runs into it
 
 
@@ -100,18 +103,26 @@ def paragraphs(title: str, body: str) -> list[Paragraph]:
     headers = 0
     while headers < len(texts) - 1 and is_header(texts[headers]):
         headers += 1
-    titled = headers if title else -1
-    signature = max(_signature_start(texts), titled + 1)
+    signature = max(_signature_start(texts), headers + 1 if title else 0)
+
+    def heading(index: int) -> bool:
+        return _is_heading(texts[index]) or (index + 1 < signature and _is_heading(texts[index + 1])
+                                             and _is_name_or_date(texts[index]))
+
+    # The title runs into the first paragraph after the header, unless that is a heading: then
+    # it stands on a line of its own, between the header and the heading.
+    titled = headers if title and not heading(headers) else -1
     out = []
     for index, text in enumerate(texts):
+        if index == headers and title and titled < 0:
+            out.append(Paragraph(title, TITLE))
         if index < headers:
             role = HEADER
         elif index == titled:
             role = BODY
         elif index >= signature:
             role = SIGNATURE
-        elif _is_heading(text) or (index + 1 < signature and _is_heading(texts[index + 1])
-                                   and _is_name_or_date(text)):
+        elif heading(index):
             role = HEADING
         else:
             role = BODY
@@ -121,7 +132,8 @@ def paragraphs(title: str, body: str) -> list[Paragraph]:
 
 def printed_text(title: str, body: str, gap: str) -> str:
     """What the lines of a notice spell, in order: title, gap and body for one paragraph; with
-    several, the paragraphs separated by "\\n" and the title (and gap) at the start of its own."""
+    several, the paragraphs separated by "\\n" and the title (and gap) at the start of its own,
+    or the title alone as a paragraph before a heading."""
     if "\n" not in body:
         return (title + gap if title else "") + body
     return "\n".join((title + gap + p.text) if p.title else p.text for p in paragraphs(title, body))

@@ -3,7 +3,8 @@ company's 公告 keeps its header items on lines of their own, its sections and 
 body paragraph's first line starts two ems in, every other line of a paragraph but its last is
 justified to the column edge, a heading is centred, the signature flush right; the line count,
 and so the price, is that of the lines printed. A notice of one paragraph sets as before
-(test_column.py's seed column checks every line and glyph of it)."""
+(test_column.py's seed column checks every line and glyph of it). A notice whose first paragraph
+is its own heading (the company's name, 关于…的公告) has the title on a line of its own above it."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ import pytest
 
 from tests.engine.test_draw import assert_same_print, both
 from tests.support.column import seed_items
-from tests.support.pdfread import read_glyphs, rgb_operators
+from tests.support.pdfread import read_glyphs, rgb_operators, text_layer
 from typesetting import ColumnItem, LayoutSettings, RateCard, SetNotice, normalize_text, set_notice
 from typesetting.linebreak import drawn_origins_pt
 from typesetting.markup import PageGeometry
-from typesetting.paragraphs import HEADER, HEADING, SIGNATURE, paragraphs
+from typesetting.paragraphs import HEADER, HEADING, SIGNATURE, TITLE, paragraphs
+from typesetting.preview import render_notice_pdf
 from typesetting.settings import MM_TO_PT
 
 ISSUE = dt.date(2021, 1, 8)
@@ -61,10 +63,15 @@ ITEMS = [ColumnItem("listed", "减资公告（上市公司）", "减资公告", 
 def test_the_paragraphs_of_a_listed_company_notice_and_their_roles():
     roles = [(p.role, p.title) for p in paragraphs("减资公告", LISTED)]
     assert roles[0] == (HEADER, False)
-    assert roles[1] == ("body", True)            # the title runs into the first paragraph after it
-    assert roles[2] == (HEADING, False)          # 关于…的公告
-    assert [r for r, _ in roles[3:9]] == ["body"] * 6   # sections and their text, 特此公告。
-    assert [r for r, _ in roles[9:]] == [SIGNATURE, SIGNATURE]
+    assert roles[1] == (TITLE, False)            # the title alone: the paragraph after it is a heading
+    assert roles[2] == (HEADING, False)          # the company's name
+    assert roles[3] == (HEADING, False)          # 关于…的公告
+    assert [r for r, _ in roles[4:10]] == ["body"] * 6   # sections and their text, 特此公告。
+    assert [r for r, _ in roles[10:]] == [SIGNATURE, SIGNATURE]
+    assert paragraphs("减资公告", LISTED)[1].text == "减资公告"
+    # The title runs into a first paragraph of body text, as before; without a title, none.
+    assert [(p.role, p.title) for p in paragraphs("合并公告", MERGER)][:2] == [("body", True), ("body", False)]
+    assert [p.role for p in paragraphs("", LISTED)][:3] == [HEADER, HEADING, HEADING]
 
 
 def test_a_listed_company_notice_is_set_paragraph_by_paragraph():
@@ -73,10 +80,12 @@ def test_a_listed_company_notice_is_set_paragraph_by_paragraph():
     # The header's items on lines of their own, before the title, flush left, not spread.
     assert texts[:3] == ["证券代码：603999", "证券简称：示范科技", "公告编号：2026-058"]
     assert all(line.indent_pt == 0 and line.spacing_pu == 0 for line in notice.lines[:3])
-    assert texts[3].startswith("减资公告\u3000广东示范") and notice.lines[3].indent_pt == 0
+    # The title on a line of its own, flush left, then the heading centred.
+    assert (notice.lines[3].title, notice.lines[3].body, notice.lines[3].indent_pt) == ("减资公告", "", 0)
+    assert texts[4] == "广东示范科技股份有限公司" and notice.lines[4].indent_pt > 0
     # Each body paragraph starts on a line of its own, two ems in.
     starts: dict[str, float] = {}
-    for line in notice.lines:
+    for line in notice.lines[texts.index("本公司董事会及全体董事"):]:
         starts.setdefault(line.text[:6], line.indent_pt)
     for opening in ("本公司董事会", "一、通知债权", "广东示范科技", "二、需债权人", "债权人自接到", "特此公告。"):
         assert starts[opening] == 2 * EM, opening
@@ -84,11 +93,58 @@ def test_a_listed_company_notice_is_set_paragraph_by_paragraph():
     assert texts[-2:] == ["董事会", "2026年11月26日"] or texts[-1] == "2026年11月26日"
     assert notice.lines[-1].is_last and not any(line.is_last for line in notice.lines[:-1])
     assert notice.spells_its_text()
-    assert notice.text.startswith("证券代码：603999 证券简称：示范科技 公告编号：2026-058\n减资公告\u3000")
+    assert notice.text.startswith("证券代码：603999 证券简称：示范科技 公告编号：2026-058\n减资公告\n广东")
     # More lines than the same words run into one paragraph: every paragraph starts a line.
     joined = set_notice("减资公告", LISTED.replace("\n", ""), SETTINGS)
     assert notice.line_count > joined.line_count
     assert notice.char_count == joined.char_count
+
+
+# Issue 15: the title ran into the company's name, the first line of the notice's own heading
+# ("减资公告\u3000广东示范科技股份" / "有限公司").
+HEADED = ("证券代码：600000 证券简称：示范科技 公告编号：2026-045\n"
+          "广东示范科技股份有限公司\n"
+          "关于回购注销部分限制性股票减少注册资本暨通知债权人的公告\n"
+          "本公司及董事会全体成员保证信息披露的内容真实、准确、完整，没有虚假记载、误导性陈述或重大遗漏。\n"
+          "一、通知债权人的原由\n"
+          "公司于2026年11月20日召开董事会，审议通过了减少注册资本的议案。\n"
+          "特此公告。\n"
+          "广东示范科技股份有限公司董事会\n"
+          "2026年11月26日")
+
+
+@pytest.mark.parametrize("renderer", ["direct", "weasyprint"])
+def test_the_title_stands_alone_above_the_notices_own_heading(renderer):
+    notice = set_notice("减资公告", HEADED, SETTINGS)
+    texts = [line.text for line in notice.lines]
+    title = notice.lines[3]
+    assert (title.title, title.body, title.indent_pt, title.spacing_pu) == ("减资公告", "", 0, 0)
+    assert texts[4:8] == ["广东示范科技股份有限公司", "关于回购注销部分限制性股", "票减少注册资本暨通知债权人",
+                          "的公告"]
+    assert not any(line.title for line in notice.lines[4:])
+    # 3 header items, the title, the heading's 4 lines, 9 of text, the signature's 3: the title's
+    # own line takes the place of the name's second line ("有限公司").
+    assert notice.line_count == 20 and notice.spells_its_text()
+    assert notice.text.startswith("证券代码：600000 证券简称：示范科技 公告编号：2026-045\n减资公告\n广东示范")
+
+    pdf = render_notice_pdf("减资公告", HEADED, SETTINGS, renderer=renderer)
+    rows = defaultdict(list)
+    for gl in read_glyphs(pdf):
+        rows[round(gl.y, 1)].append(gl)
+    rows_in_order = [sorted(rows[y], key=lambda gl: gl.x) for y in sorted(rows)]
+    assert ["".join(gl.text for gl in row) for row in rows_in_order] == texts
+    left = rows_in_order[0][0].x
+    # The title alone on its line, in the bold sans, where the header lines start.
+    title_row = rows_in_order[3]
+    assert "".join(gl.text for gl in title_row) == "减资公告"
+    assert all("Sans" in gl.font for gl in title_row) and abs(title_row[0].x - left) < 0.01
+    # The heading, the company's name first, centred in the column.
+    for row in rows_in_order[4:8]:
+        assert abs((row[0].x - left) - (left + SETTINGS.column_width_pt - row[-1].right)) < 0.01
+    # What a reader copies: the title on a line of its own, then the notice's words in order.
+    copied = "".join(ch for ch, _, _ in text_layer(pdf)[0]).split("\r\n")
+    assert copied[3:5] == ["减资公告", "广东示范科技股份有限公司"]
+    assert "".join("".join(copied).split()) == "".join(notice.text.split())
 
 
 def test_the_indent_is_a_setting():
@@ -186,6 +242,8 @@ def test_paragraphs_read_back_from_the_column(renderer):
                 assert abs(end - width) < 0.01 and line.spacing_pu == 0, line.text
             elif role == HEADING:
                 assert abs((row[0].x - left) - (width - end)) < 0.01, line.text
+            elif role == TITLE:        # alone on its line, flush left
+                assert (line.title, line.body) == (item.title, "") and abs(row[0].x - left) < 0.01
     # A body paragraph's first line starts two ems in.
     lost = rows_of["lost"]
     assert abs(lost[0][1][0].x - lost[0][0]) < 0.01          # the title's paragraph: flush left
