@@ -11,11 +11,13 @@ import json
 import logging
 import os
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 import typesetting
 from notices.catalogue import CATALOGUE, NoticeType, price_categories
@@ -172,47 +174,90 @@ def _opening(body: str, limit: int = 18) -> str:
 
 def with_stored_settings(db, publisher: Publisher, items) -> list["typesetting.ColumnItem"]:
     """items, each with its lines as stored by an earlier render (any process), where there is
-    one for the same text, settings, fonts and engine code; the engine still checks that the
-    stored lines spell the item's text."""
+    one for the same text, settings, fonts and engine code, and with those lines as the drawer
+    drew them, where they were kept too; the engine still checks that the stored lines spell
+    the item's text, and the drawer that the drawn lines are those lines."""
     settings = layout_settings(publisher)
     keys = [typesetting.setting_key(item.title, item.body, settings) for item in items]
-    stored = stored_settings(db, keys)
+    stored = _stored_rows(db, keys)
     out = []
     for item, key in zip(items, keys, strict=True):
-        data = stored.get(key)
-        setting = typesetting.SetNotice.from_dict(data, item.title, item.body, settings) if data else None
-        out.append(replace(item, setting=setting) if setting is not None else item)
+        row = stored.get(key)
+        setting, drawn = _read_row(key, row, item, settings) if row else (None, None)
+        out.append(replace(item, setting=setting, drawn=drawn) if setting is not None else item)
     return out
+
+
+# Rows read and checked in this process, by (key, setting JSON, drawn JSON): an issue's column
+# is exported and looked at again and again, and checking 200 stored settings and their drawn
+# lines costs some 50 ms of CPU each time. A row that changed is a new entry.
+_READ: "OrderedDict[tuple[str, str, str], tuple]" = OrderedDict()
+_READ_MAX = 4096
+_READ_LOCK = threading.Lock()
+
+
+def _read_row(key: str, row: tuple[str, str | None], item, settings) -> tuple:
+    cache_key = (key, row[0], row[1] or "")
+    with _READ_LOCK:
+        known = _READ.get(cache_key)
+        if known is not None and known[0] == (item.title, item.body):
+            _READ.move_to_end(cache_key)
+            return known[1:]
+    setting = typesetting.SetNotice.from_dict(json.loads(row[0]), item.title, item.body, settings)
+    drawn = None
+    if setting is not None and row[1]:
+        drawn = typesetting.drawn_from_data(json.loads(row[1]), setting, settings)
+    with _READ_LOCK:
+        _READ[cache_key] = ((item.title, item.body), setting, drawn)
+        while len(_READ) > _READ_MAX:
+            _READ.popitem(last=False)
+    return setting, drawn
+
+
+def _stored_rows(db, keys: list[str]) -> dict[str, tuple[str, str | None]]:
+    """The stored rows of these keys (LineSetting): setting JSON and drawn lines JSON."""
+    found: dict[str, tuple[str, str | None]] = {}
+    with db.session() as s:
+        for start in range(0, len(keys), 500):
+            for key, setting, drawn in s.execute(
+                    select(LineSetting.key, LineSetting.setting_json, LineSetting.drawn_json)
+                    .where(LineSetting.key.in_(keys[start:start + 500]))):
+                found[key] = (setting, drawn)
+    return found
 
 
 def stored_settings(db, keys: list[str]) -> dict[str, dict]:
     """The stored line settings of these keys (LineSetting rows), as data."""
-    found: dict[str, dict] = {}
-    with db.session() as s:
-        for start in range(0, len(keys), 500):
-            for key, data in s.execute(select(LineSetting.key, LineSetting.setting_json)
-                                       .where(LineSetting.key.in_(keys[start:start + 500]))):
-                found[key] = json.loads(data)
-    return found
+    return {key: json.loads(row[0]) for key, row in _stored_rows(db, keys).items()}
 
 
 LINE_SETTINGS_KEPT = timedelta(days=120)
 
 
-def store_settings(db, publisher: Publisher, items) -> int:
-    """Store the line settings of items set in this process (a cache: failures are logged and
-    otherwise ignored, the column is already made). Returns how many rows were stored."""
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def store_settings(db, publisher: Publisher, items, drawn: dict | None = None) -> int:
+    """Store the line settings of items set in this process, with their lines as drawn where
+    the column drew them (drawn: ColumnResult.drawn), and the drawn lines of items whose
+    setting was stored before without them (a cache: failures are logged and otherwise
+    ignored, the column is already made). Returns how many rows were stored or completed."""
     settings = layout_settings(publisher)
-    rows = {}
+    drawn = drawn or {}
+    rows, completed = {}, {}
     for item in items:
+        lines = drawn.get(item.key)
+        key = typesetting.setting_key(item.title, item.body, settings)
         if item.setting is None:
             try:
                 data = typesetting.set_notice(item.title, item.body, settings).to_dict(settings)
             except typesetting.RenderError:
                 continue
-            rows[typesetting.setting_key(item.title, item.body, settings)] = json.dumps(
-                data, ensure_ascii=False, separators=(",", ":"))
-    if not rows:
+            rows[key] = (_json(data), _json(typesetting.drawn_to_data(lines, settings)) if lines else None)
+        elif item.drawn is None and lines:
+            completed[key] = _json(typesetting.drawn_to_data(lines, settings))
+    if not rows and not completed:
         return 0
     try:
         with db.write() as s:
@@ -221,9 +266,13 @@ def store_settings(db, publisher: Publisher, items) -> int:
             s.execute(delete(LineSetting).where(
                 LineSetting.created_at < datetime.now(timezone.utc) - LINE_SETTINGS_KEPT))
             # A row under one of these keys did not hold (with_stored_settings): replace it.
-            s.execute(delete(LineSetting).where(LineSetting.key.in_(list(rows))))
-            s.add_all(LineSetting(key=key, setting_json=data) for key, data in rows.items())
-        return len(rows)
+            if rows:
+                s.execute(delete(LineSetting).where(LineSetting.key.in_(list(rows))))
+                s.add_all(LineSetting(key=key, setting_json=data, drawn_json=lines)
+                          for key, (data, lines) in rows.items())
+            for key, lines in completed.items():
+                s.execute(update(LineSetting).where(LineSetting.key == key).values(drawn_json=lines))
+        return len(rows) + len(completed)
     except Exception:  # noqa: BLE001 - another process stored the same row first, a full disk…
         logger.warning("could not store line settings", exc_info=True)
         return 0
@@ -239,7 +288,7 @@ def render_issue_column(publisher: Publisher, notices, issue_date: date, continu
     result = typesetting.render_column(items, layout_settings(publisher), issue_date,
                                        continue_overflow=continue_overflow, rate_card=rate_card(publisher))
     if db is not None:
-        store_settings(db, publisher, items)
+        store_settings(db, publisher, items, result.drawn)
     return result
 
 

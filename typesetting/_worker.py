@@ -186,15 +186,18 @@ class Renderer:
 
     def draw(self, job: Job) -> Job:
         """A column or a preview drawn directly from the engine's set lines (draw.py): no HTML,
-        no WeasyPrint. The same answer as render: the PDF, and/or a PNG of its first page."""
+        no WeasyPrint. The same answer as render: the PDF, and/or a PNG of its first page; with
+        "keep_lines", also the column's lines drawn here that the job did not bring, as "drawn"
+        (draw.draw_column's kept)."""
         import uharfbuzz
 
         from . import draw
 
         compress = not job.get("uncompressed", False)
         try:
+            kept: dict[int, dict[int, draw.DrawnLine]] | None = {} if job.get("keep_lines") else None
             if job["kind"] == "draw-column":
-                pdf = draw.draw_column(job["drawing"], compress=compress)
+                pdf = draw.draw_column(job["drawing"], compress=compress, kept=kept)
             else:
                 pdf = draw.draw_notice(job["lines"], job["height_pt"], job["settings"],
                                        job["description"], compress=compress,
@@ -208,6 +211,8 @@ class Renderer:
                 raise MemoryError(str(exc)) from exc
             raise
         result: Job = {"ok": True, "pdf": pdf, "refused": [], "warnings": []}
+        if kept:
+            result["drawn"] = kept
         if job.get("png_dpi"):
             result["png"] = self.rasterize(pdf, job["png_dpi"])[0]
             if not job.get("keep_pdf"):

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
 from ._worker import Job
-from .draw import ColumnDrawing, ContactLine, DrawnPage, DrawnSegment
+from .draw import ColumnDrawing, ContactLine, DrawnLine, DrawnPage, DrawnSegment
 from .errors import InputTooLarge, RenderError
 from .fonts import PANGO_SCALE, PX_PER_PT, FontFace, load_face, shape_clusters
 from .linebreak import SetLine, SetNotice, set_notice
@@ -52,6 +52,9 @@ class ColumnItem:
     # The notice already set at these settings (SetNotice.from_dict of a stored setting), so the
     # column does not break its lines again; None: set it here.
     setting: SetNotice | None = field(default=None, compare=False, repr=False)
+    # Its lines as drawn before (draw.drawn_from_data of the lines kept with that setting), so
+    # the drawer does not shape them again; None: drawn here (ColumnResult.drawn returns them).
+    drawn: tuple[DrawnLine, ...] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,9 @@ class ColumnResult:
     pages: int
     warnings: tuple[str, ...] = ()
     render_cpu_s: float = 0.0  # CPU seconds the render workers spent (monitoring, benchmark)
+    # The lines the drawer drew for this column that the items did not bring (ColumnItem.drawn),
+    # by item key, every line of the notice: to keep with its setting (draw.drawn_to_data).
+    drawn: dict[str, tuple[DrawnLine, ...]] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass
@@ -308,6 +314,7 @@ def render_column(items: list[ColumnItem], settings: LayoutSettings, issue_date:
     "weasyprint" (render.RENDERERS); None: the process's default.
     """
     renderer = choose_renderer(renderer)
+    drawn: dict[str, tuple[DrawnLine, ...]] = {}
     _check_items(items, issue_date)
     icc = _icc_profile(settings)
     notices, errors = _set_notices(items, settings, limits)
@@ -321,9 +328,10 @@ def render_column(items: list[ColumnItem], settings: LayoutSettings, issue_date:
     if renderer == "direct":
         # One job: the drawer needs no second worker (it draws 200 notices in a tenth of the
         # time WeasyPrint took), and one document has its fonts subset once.
-        results = run_jobs([{"kind": "draw-column", "drawing": _drawing(laid, settings, issue_date)}],
-                           limits)
+        results = run_jobs([{"kind": "draw-column", "keep_lines": True,
+                             "drawing": _drawing(laid, settings, issue_date, items)}], limits)
         pdf = results[0]["pdf"]
+        drawn = _kept_lines(items, notices, results[0].get("drawn") or {})
     else:
         pdf, results = _render_pdf(laid, settings, issue_date, icc, limits)
     return ColumnResult(
@@ -331,7 +339,7 @@ def render_column(items: list[ColumnItem], settings: LayoutSettings, issue_date:
         overflow=tuple(OverflowItem(items[i].key, items[i].label, reason)
                        for i, reason in overflowed),
         fill=fill, pages=len(pages), warnings=_warnings(results, placements),
-        render_cpu_s=round(sum(r.get("cpu_s", 0.0) for r in results), 3))
+        render_cpu_s=round(sum(r.get("cpu_s", 0.0) for r in results), 3), drawn=drawn)
 
 
 def _check_items(items: list[ColumnItem], issue_date: dt.date) -> None:
@@ -726,9 +734,23 @@ def _notice_rules(laid: _Laid, page_index: int, columns: range,
     return rules
 
 
-def _drawing(laid: _Laid, settings: LayoutSettings, issue_date: dt.date) -> ColumnDrawing:
+def _kept_lines(items: list[ColumnItem], notices: list[SetNotice | None],
+                kept: dict[int, dict[int, DrawnLine]]) -> dict[str, tuple[DrawnLine, ...]]:
+    """The drawer's newly drawn lines (draw.draw_column's kept), by item key, for the notices
+    it drew whole."""
+    out = {}
+    for index, lines in kept.items():
+        notice = notices[index]
+        if notice is not None and len(lines) == notice.line_count:
+            out[items[index].key] = tuple(lines[number] for number in range(notice.line_count))
+    return out
+
+
+def _drawing(laid: _Laid, settings: LayoutSettings, issue_date: dt.date,
+             items: list[ColumnItem] | None = None) -> ColumnDrawing:
     """The column as the direct drawer (draw.py) takes it: what _page_model gives the
-    template, with each notice's lines where they were placed."""
+    template, with each notice's lines where they were placed (and as drawn before, where an
+    item brings them)."""
     date_text = f"{_date_cn(issue_date)}　星期{_WEEKDAYS[issue_date.weekday()]}"
     pages = []
     for page_index, page_segments in enumerate(laid.pages):
@@ -737,8 +759,12 @@ def _drawing(laid: _Laid, settings: LayoutSettings, issue_date: dt.date) -> Colu
         for seg in sorted(page_segments, key=lambda seg: (seg.column, seg.y)):
             notice = laid.notices[seg.index]
             assert notice is not None, "only notices that were set are placed"
-            segments.append(DrawnSegment(seg.column, seg.y,
-                                         notice.lines[seg.first:seg.first + seg.count]))
+            kept = items[seg.index].drawn if items is not None else None
+            segments.append(DrawnSegment(
+                seg.column, seg.y, notice.lines[seg.first:seg.first + seg.count], notice=seg.index,
+                first=seg.first,
+                drawn=kept[seg.first:seg.first + seg.count]
+                if kept is not None and len(kept) == notice.line_count else None))
         contact = None
         if laid.contact_at and laid.contact_at[0] == number:
             contact = (laid.g.column_left(laid.contact_at[1]),

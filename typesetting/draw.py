@@ -31,12 +31,15 @@ app's other documents (the proof). What was measured, and where the drawer diffe
 from __future__ import annotations
 
 import hashlib
+import re
+import threading
 import time
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 import uharfbuzz as hb
 
@@ -48,7 +51,7 @@ from .fonts import (
     load_face,
     shaped_runs,
 )
-from .linebreak import SetLine, css_letter_spacing, faces
+from .linebreak import SetLine, SetNotice, css_letter_spacing, faces, setting_fingerprint
 from .markup import PageGeometry, preview_geometry
 from .settings import LayoutSettings
 
@@ -86,6 +89,10 @@ class DrawnSegment:
     column: int              # 1-based
     y_pt: float
     lines: tuple[SetLine, ...]
+    notice: int = -1         # the notice's index in the column's items
+    first: int = 0           # the index of the segment's first line in the notice's lines
+    # The same lines as drawn before (kept with the notice's stored setting), where known.
+    drawn: tuple[DrawnLine, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +185,33 @@ def _hb_face(path: str, index: int) -> hb.Face:
     return hb.Face(hb.Blob.from_file_path(path), index)
 
 
+@lru_cache(maxsize=32)
+def _sized(path: str, index: int, size_pu: int) -> hb.Font:
+    font = hb.Font(_hb_face(path, index))
+    font.scale = (size_pu, size_pu)
+    return font
+
+
+class _OwnWidths(dict[int, int]):
+    """A face's glyph widths in thousandths of an em at its size, as a document's font keeps a
+    glyph's the first time it is drawn (_Writer._learn), found as they are asked for."""
+
+    def __init__(self, face: FontFace) -> None:
+        super().__init__()
+        self.font = _sized(face.path, face.index, face.size_pu)
+        self.size = face.size_pu * FROM_UNITS
+
+    def __missing__(self, glyph_id: int) -> int:
+        advance: int = self.font.get_glyph_h_advance(glyph_id)
+        width = self[glyph_id] = round(advance * 1000 * FROM_UNITS / self.size)
+        return width
+
+
+@lru_cache(maxsize=16)
+def _own_widths(face: FontFace) -> _OwnWidths:
+    return _OwnWidths(face)
+
+
 class _Font:
     """One font of the document (a face file, as WeasyPrint keeps one per family and weight):
     the glyphs drawn in it, their widths and text, and once they are all known, its subset."""
@@ -216,8 +250,14 @@ class _Font:
 
 
 class _Fonts:
+    """A document's fonts, and the notice lines it draws (DrawnLine) as its first pass found them."""
+
     def __init__(self) -> None:
         self.by_key: dict[tuple[str, int], _Font] = {}
+        # By id(): the lines are the drawing's own objects, alive as long as the document (a
+        # SetLine's hash goes through every field).
+        self.lines: dict[int, DrawnLine | None] = {}
+        self.fresh: set[int] = set()      # drawn here, not given by the caller
 
     def get(self, face: FontFace) -> _Font:
         key = (face.path, face.index)
@@ -253,12 +293,11 @@ class _Writer:
         """Draw one text box with its origin at (x, baseline y) in px; return its width in px
         as WeasyPrint lays it out (its glyphs' widths, and one letter-spacing more)."""
         glyphs, clusters, advances = _shape(face, text, half)
-        left, right = _halves(spacing_pu) if spacing_pu else (0, 0)
-        spacing_px = float(css_letter_spacing(spacing_pu)[:-2]) if spacing_pu else 0.0
-        last_cluster = clusters - 1
         # Each cluster but the first has the left half before it, each but the last the right
         # half after it.
-        width = (advances + last_cluster * spacing_pu) * FROM_UNITS + spacing_px
+        left, right = _halves(spacing_pu) if spacing_pu else (0, 0)
+        last_cluster = clusters - 1
+        width = _box_width(clusters, advances, spacing_pu)
         if not text.strip():
             # WeasyPrint draws no box of white space only (a space between two solid runs):
             # it takes its width, and the next box starts after it.
@@ -288,39 +327,65 @@ class _Writer:
 
     def _write(self, font: _Font, size_pu: int, glyphs: tuple[_Glyph, ...], x: float, y: float,
                left: int, right: int, last_cluster: int) -> None:
-        font_size = size_pu * FROM_UNITS
-        ops = self.ops
-        ops.append(f"1 0 0 -1 {_num(x)} {_num(y)} Tm\n")
+        self._place(font, size_pu, x, y)
+        self.ops.append(_tj(glyphs, size_pu, left, right, last_cluster, font.widths, font.hex,
+                            font.missing))
+
+    def _place(self, font: _Font, size_pu: int, x: float, y: float) -> None:
+        """A text box's origin, and its font where it changes."""
+        self.ops.append(f"1 0 0 -1 {_num(x)} {_num(y)} Tm\n")
         if self.current != (font.resource, size_pu):
-            ops.append(f"/{font.resource} {_num(font_size)} Tf\n")
+            self.ops.append(f"/{font.resource} {_num(size_pu * FROM_UNITS)} Tf\n")
             self.current = (font.resource, size_pu)
-        numbers = self.numbers
-        widths, hexes, missing = font.widths, font.hex, font.missing
-        tokens = ["["]
-        for glyph_id, advance, x_offset, y_offset, cluster, first, last, text in glyphs:
-            width = advance
-            if first and cluster > 0:
-                width += left
-                x_offset += left
-            if last and cluster < last_cluster:
-                width += right
-            code = glyph_id if glyph_id >= 0 else missing[text]
-            logical = widths[code]
-            key = (font.resource, size_pu, logical, x_offset, width)
-            around = numbers.get(key)
-            if around is None:
-                offset = x_offset / font_size
-                kerning = logical + offset - width * 1000 * FROM_UNITS / font_size
-                around = numbers[key] = (f" {-offset}" if offset else "",
-                                         f" {int(kerning)}" if kerning else "")
-            if y_offset:
-                # Not met in horizontal CJK text; drawn as WeasyPrint does (a text rise).
-                tokens.append(f"] TJ\n{_num(-y_offset / 1000)} Ts\n[{around[0]}{hexes[code]}] TJ"
-                              f"\n0 Ts\n[{around[1]}")
-            else:
-                tokens.append(f"{around[0]}{hexes[code]}{around[1]}")
-        tokens.append("] TJ\n")
-        ops.append("".join(tokens))
+
+    def line(self, line: SetLine, pair: tuple[FontFace, FontFace],
+             given: DrawnLine | None) -> DrawnLine | None:
+        """The line as this document writes it: the caller's (given, stored with the notice's
+        setting), this process's, or drawn now; None where it cannot be kept (a character the
+        fonts lack, a font that is not CID-keyed): it is drawn box by box then. The first pass
+        finds it and learns its glyphs; the second looks it up."""
+        doc = self.fonts
+        key = id(line)
+        if key in doc.lines or not self.collect:
+            return doc.lines[key]
+        drawn = given if given is not None and given.text == line.text else None
+        if drawn is None:
+            drawn = _drawn_line(line, pair)
+            if drawn is not None:
+                doc.fresh.add(key)
+        if drawn is not None and not self._learn_line(drawn, pair):
+            # A glyph this document already has at another width (a face drawn first at
+            # another size, whose width rounds differently): the line is drawn again with the
+            # document's widths, for this document only.
+            doc.fresh.discard(key)
+            fonts = (doc.get(pair[0]), doc.get(pair[1]))
+            drawn = _make_line(line, pair, (fonts[0].widths, fonts[1].widths))
+            if drawn is not None:
+                self._learn_line(drawn, pair)
+        doc.lines[key] = drawn
+        return drawn
+
+    def _learn_line(self, drawn: DrawnLine, pair: tuple[FontFace, FontFace]) -> bool:
+        """The line's glyphs into the document's fonts (as _learn does box by box); False if one
+        has another width there already."""
+        fonts = (self.fonts.get(pair[0]), self.fonts.get(pair[1]))
+        for role, glyph_id, width, text in drawn.glyphs:
+            font = fonts[role]
+            known = font.widths.setdefault(glyph_id, width)
+            if known != width:
+                return False
+            font.to_unicode.setdefault(glyph_id, text)
+        return True
+
+    def write_line(self, drawn: DrawnLine, pair: tuple[FontFace, FontFace], x: float,
+                   y: float) -> None:
+        if self.collect:
+            return
+        fonts = (self.fonts.get(pair[0]), self.fonts.get(pair[1]))
+        for role, dx, template, glyph_ids in drawn.boxes:
+            font = fonts[role]
+            self._place(font, pair[role].size_pu, x + dx, y)
+            self.ops.append(template % tuple(map(font.hex.__getitem__, glyph_ids)))
 
     def width(self, face: FontFace, text: str) -> float:
         """The width in px of a text box without letter-spacing (for centring, aligning)."""
@@ -328,6 +393,228 @@ class _Writer:
 
     def raw(self, text: str) -> None:
         self.ops.append(text)
+
+
+# The TJ numbers around a glyph, by (size, width kept for it, x offset, width drawn): a column
+# has a few thousand; emptied when it holds many more.
+_NUMBERS: dict[tuple[int, int, int, int], tuple[str, str]] = {}
+
+
+def _tj(glyphs: tuple[_Glyph, ...], size_pu: int, left: int, right: int, last_cluster: int,
+        widths: dict[int, int], hexes: dict[int, str], missing: dict[str, int]) -> str:
+    """One text box's TJ operator as WeasyPrint 70's draw_first_line writes it: each glyph's
+    code between the numbers that put it where Pango placed it (its x offset, and its advance
+    with the letter-spacing halves against the width the font's /W gives it)."""
+    font_size = size_pu * FROM_UNITS
+    numbers = _NUMBERS
+    if len(numbers) > 100_000:
+        numbers.clear()
+    tokens = ["["]
+    for glyph_id, advance, x_offset, y_offset, cluster, first, last, text in glyphs:
+        width = advance
+        if first and cluster > 0:
+            width += left
+            x_offset += left
+        if last and cluster < last_cluster:
+            width += right
+        code = glyph_id if glyph_id >= 0 else missing[text]
+        logical = widths[code]
+        key = (size_pu, logical, x_offset, width)
+        around = numbers.get(key)
+        if around is None:
+            offset = x_offset / font_size
+            kerning = logical + offset - width * 1000 * FROM_UNITS / font_size
+            around = numbers[key] = (f" {-offset}" if offset else "",
+                                     f" {int(kerning)}" if kerning else "")
+        if y_offset:
+            # Not met in horizontal CJK text; drawn as WeasyPrint does (a text rise).
+            tokens.append(f"] TJ\n{_num(-y_offset / 1000)} Ts\n[{around[0]}{hexes[code]}] TJ"
+                          f"\n0 Ts\n[{around[1]}")
+        else:
+            tokens.append(f"{around[0]}{hexes[code]}{around[1]}")
+    tokens.append("] TJ\n")
+    return "".join(tokens)
+
+
+def _box_width(clusters: int, advances: int, spacing_pu: int) -> float:
+    """A text box's width in px as WeasyPrint lays it out: its glyphs' widths, a letter-spacing
+    between clusters and one more after the last."""
+    spacing_px = float(css_letter_spacing(spacing_pu)[:-2]) if spacing_pu else 0.0
+    return (advances + (clusters - 1) * spacing_pu) * FROM_UNITS + spacing_px
+
+
+# -- a line as drawn, kept ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DrawnLine:
+    """A set line as the drawer writes it into any document, from the line's origin.
+
+    boxes: each text box's face (0 the title's, 1 the body's), its x in px from the line's start,
+    its TJ operator with "%s" where a glyph's code goes (a document's subset numbers its glyphs
+    its own way) and the glyph ids that fill them, in order; glyphs: the glyphs met, each once,
+    in order, with the width a document's font keeps for it (thousandths of an em) and its text:
+    what a document learns from the line (its fonts' /W, ToUnicode, subset).
+
+    Made once per line; kept by the process and, through the app, beside the notice's stored
+    setting (drawn_to_data), so that drawing a notice again is filling in its strings: no
+    shaping, no arithmetic per glyph. text: the line's text, checked against the line it is
+    drawn for."""
+
+    text: str
+    boxes: tuple[tuple[int, float, str, tuple[int, ...]], ...]
+    glyphs: tuple[tuple[int, int, int, str], ...]
+
+
+_GLYPH_ID, _Y_OFFSET = itemgetter(0), itemgetter(3)
+
+
+class _Slots(dict[int, str]):
+    """Every glyph's code as "%s", for a DrawnLine's TJ templates."""
+
+    def __missing__(self, key: int) -> str:
+        return "%s"
+
+
+_SLOTS = _Slots()
+
+
+def _line_boxes(line: SetLine) -> list[tuple[int, str, int, bool, float]]:
+    """A line's text boxes as _notice.html writes them: (face, text, letter-spacing, half-width
+    form, space after it in px) - the title, then the body's plain text, solid runs (with their
+    margin) and half-width marks."""
+    spacing = line.spacing_pu
+    out: list[tuple[int, str, int, bool, float]] = []
+    if line.title:
+        out.append((0, line.title, spacing, False, 0.0))
+    pieces = line.body_pieces
+    margin_px = float(f"{round((spacing - line.tight_pu) * FROM_UNITS, 6):.6f}")
+    for number, (text, tag, _) in enumerate(pieces):
+        if not text:
+            continue
+        if tag == "d":
+            out.append((1, text, line.tight_pu, False, margin_px if number < len(pieces) - 1 else 0.0))
+        else:
+            out.append((1, text, spacing, tag == "h", 0.0))
+    return out
+
+
+def _make_line(line: SetLine, pair: tuple[FontFace, FontFace],
+               widths: tuple[dict[int, int], dict[int, int]] | None = None) -> DrawnLine | None:
+    """The line drawn from its origin, glyph widths as the faces give them (or, where widths
+    has them, as a document keeps them); None if it cannot be written the same in every
+    document: a character the fonts lack, a glyph raised or lowered."""
+    boxes: list[tuple[int, float, str, tuple[int, ...]]] = []
+    # Per face, each glyph's text where it is first met in the line.
+    texts: tuple[dict[int, str], dict[int, str]] = ({}, {})
+    logicals: list[dict[int, int]] = [{}, {}]
+    x = 0.0
+    for role, text, spacing_pu, half, after in _line_boxes(line):
+        face = pair[role]
+        shaped, clusters, advances = _shape(face, text, half)
+        width = _box_width(clusters, advances, spacing_pu)
+        if text.strip():
+            ids = tuple(map(_GLYPH_ID, shaped))
+            if min(ids) < 0 or any(map(_Y_OFFSET, shaped)):
+                return None
+            logical: dict[int, int] = _own_widths(face)
+            if widths is not None:
+                logical = {glyph_id: widths[role].get(glyph_id, logical[glyph_id]) for glyph_id in ids}
+                logicals[role].update(logical)
+            else:
+                logicals[role] = logical
+            met = {glyph[0]: glyph[7] if glyph[5] else "" for glyph in reversed(shaped)}
+            met.update(texts[role])
+            texts[role].update(met)
+            left, right = _halves(spacing_pu) if spacing_pu else (0, 0)
+            template = _tj(shaped, face.size_pu, left, right, clusters - 1, logical, _SLOTS, {})
+            boxes.append((role, x, template, ids))
+        x += width + after
+    glyphs = tuple((role, glyph_id, logicals[role][glyph_id], text)
+                   for role in (0, 1) for glyph_id, text in texts[role].items())
+    return DrawnLine(line.text, tuple(boxes), glyphs)
+
+
+# Lines this process has drawn, by (line, title face, body face): a notice drawn for its preview
+# is not shaped again for the column. Some 2 KB a line; 20 000 lines are some 2 000 notices.
+_DRAWN: dict[tuple[SetLine, FontFace, FontFace], DrawnLine | None] = {}
+_DRAWN_MAX = 20_000
+_DRAWN_LOCK = threading.Lock()
+
+
+def _drawn_line(line: SetLine, pair: tuple[FontFace, FontFace]) -> DrawnLine | None:
+    key = (line, pair[0], pair[1])
+    with _DRAWN_LOCK:
+        if key in _DRAWN:
+            return _DRAWN[key]
+    drawn = _make_line(line, pair)
+    with _DRAWN_LOCK:
+        if len(_DRAWN) >= _DRAWN_MAX:
+            del _DRAWN[next(iter(_DRAWN))]
+        _DRAWN[key] = drawn
+    return drawn
+
+
+# -- a notice's drawn lines as data (kept beside its stored setting) ---------------------------
+
+@lru_cache(maxsize=64)
+def drawn_fingerprint(settings: LayoutSettings) -> str:
+    """What a notice's drawn lines depend on beyond its setting: this code (the setting's
+    fingerprint covers the fonts, their sizes and the line breaker)."""
+    code = Path(__file__).read_bytes()
+    return hashlib.sha256(setting_fingerprint(settings).encode() + code).hexdigest()[:32]
+
+
+def drawn_to_data(lines: Sequence[DrawnLine], settings: LayoutSettings) -> dict[str, Any]:
+    """A notice's drawn lines as JSON-ready data, to keep beside its setting (drawn_from_data)."""
+    return {"fingerprint": drawn_fingerprint(settings),
+            "lines": [[line.text, [[role, dx, template, list(ids)] for role, dx, template, ids in line.boxes],
+                       [list(glyph) for glyph in line.glyphs]] for line in lines]}
+
+
+# A TJ template: glyph slots and the numbers between them, nothing else (it goes into the page's
+# content stream as it is).
+_TEMPLATE = re.compile(r"\[(?:%s| -?[0-9]+(?:\.[0-9]+)?(?:e-?[0-9]+)?)*\] TJ\n")
+_MAX_GLYPH = 0xFFFF
+
+
+def drawn_from_data(data: Any, setting: SetNotice,
+                    settings: LayoutSettings) -> tuple[DrawnLine, ...] | None:
+    """The drawn lines kept for setting, checked: made by this code for these settings, one per
+    line of the setting and spelling the same text, each box's TJ template nothing but glyph
+    slots and numbers, every glyph id in range and in the line's glyphs (which give its width
+    and text). None where anything is off: the lines are drawn again."""
+    try:
+        if data.get("fingerprint") != drawn_fingerprint(settings) or \
+                len(data["lines"]) != len(setting.lines):
+            return None
+        out = []
+        for (text, boxes, glyphs), line in zip(data["lines"], setting.lines, strict=True):
+            if text != line.text:
+                return None
+            learned: tuple[set[int], set[int]] = (set(), set())
+            kept_glyphs = []
+            for role, glyph_id, width, glyph_text in glyphs:
+                if role not in (0, 1) or not _whole(glyph_id, _MAX_GLYPH) or not _whole(width, 100_000) \
+                        or not isinstance(glyph_text, str) or len(glyph_text) > 8:
+                    return None
+                learned[role].add(glyph_id)
+                kept_glyphs.append((role, glyph_id, width, glyph_text))
+            kept_boxes = []
+            for role, dx, template, ids in boxes:
+                if role not in (0, 1) or not isinstance(dx, (int, float)) or isinstance(dx, bool) \
+                        or not 0 <= dx < 10_000 or not isinstance(template, str) \
+                        or _TEMPLATE.fullmatch(template) is None or template.count("%s") != len(ids) \
+                        or not learned[role].issuperset(ids):
+                    return None
+                kept_boxes.append((role, float(dx), template, tuple(ids)))
+            out.append(DrawnLine(text, tuple(kept_boxes), tuple(kept_glyphs)))
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    return tuple(out)
+
+
+def _whole(value: object, limit: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= limit
 
 
 def _metrics(face: FontFace) -> tuple[float, float]:
@@ -344,34 +631,31 @@ def _baseline(face: FontFace, line_height_px: float) -> float:
 
 # -- notices ----------------------------------------------------------------------------------
 
-def _draw_line(w: _Writer, line: SetLine, x: float, y: float, title_face: FontFace,
-               body_face: FontFace) -> None:
-    """One set line at (x, baseline y) px: its boxes as _notice.html writes them."""
-    spacing = line.spacing_pu
-    if line.title:
-        x += w.box(title_face, line.title, x, y, spacing)
-    pieces = line.body_pieces
-    margin_px = round((spacing - line.tight_pu) * FROM_UNITS, 6)
-    for number, (text, tag, _) in enumerate(pieces):
-        if not text:
-            continue
-        if tag == "d":
-            x += w.box(body_face, text, x, y, line.tight_pu)
-            if number < len(pieces) - 1:
-                x += float(f"{margin_px:.6f}")
-        else:
-            x += w.box(body_face, text, x, y, spacing, half=tag == "h")
+def _draw_line(w: _Writer, line: SetLine, x: float, y: float,
+               pair: tuple[FontFace, FontFace]) -> None:
+    """One set line at (x, baseline y) px, box by box: a line that cannot be kept (_make_line),
+    placed as a kept one is (each box at x plus its offset in the line)."""
+    dx = 0.0
+    for role, text, spacing_pu, half, after in _line_boxes(line):
+        dx += w.box(pair[role], text, x + dx, y, spacing_pu, half=half) + after
 
 
-def _draw_lines(w: _Writer, lines: Iterable[SetLine], x: float, top: float,
-                settings: LayoutSettings) -> None:
-    title_face, body_face = faces(settings)
+def _draw_lines(w: _Writer, lines: Sequence[SetLine], x: float, top: float,
+                settings: LayoutSettings, drawn: Sequence[DrawnLine | None] | None = None) -> None:
+    """Lines one below the other from (x, top) px; drawn: the same lines as kept before (with
+    the notice's stored setting), where known."""
+    pair = faces(settings)
     lead = _css_px(settings.leading_pt)
-    first = _baseline(body_face, lead)
+    first = _baseline(pair[1], lead)
     for number, line in enumerate(lines):
         # A line that starts further in (SetLine.indent_pt): as the template's <i> block.
         start = x + _css_px(line.indent_pt) if line.indent_pt else x
-        _draw_line(w, line, start, top + number * lead + first, title_face, body_face)
+        y = top + number * lead + first
+        kept = w.line(line, pair, drawn[number] if drawn is not None else None)
+        if kept is None:
+            _draw_line(w, line, start, y, pair)
+        else:
+            w.write_line(kept, pair, start, y)
 
 
 # -- furniture: WeasyPrint's border paths (draw/border.py) for our boxes -----------------------
@@ -492,7 +776,7 @@ def _draw_column_page(w: _Writer, drawing: ColumnDrawing, page: DrawnPage) -> No
         w.begin_text()
         for segment in page.segments:
             x = column_left + (segment.column - 1) * column_step
-            _draw_lines(w, segment.lines, x, columns_top + segment.y_pt * PX, settings)
+            _draw_lines(w, segment.lines, x, columns_top + segment.y_pt * PX, settings, segment.drawn)
         w.end_text()
     if page.contact is not None:
         _draw_contact(w, drawing, page.contact, g)
@@ -841,8 +1125,11 @@ def _draw_twice(fonts: _Fonts, draw_page: _DrawPage, count: int, shared: bool) -
     return contents
 
 
-def draw_column(drawing: ColumnDrawing, *, compress: bool = True) -> bytes:
-    """The column's PDF, drawn from its set lines and placements."""
+def draw_column(drawing: ColumnDrawing, *, compress: bool = True,
+                kept: dict[int, dict[int, DrawnLine]] | None = None) -> bytes:
+    """The column's PDF, drawn from its set lines and placements. kept: filled with the lines
+    drawn here that the drawing did not bring (DrawnSegment.drawn), by notice and line index,
+    for the caller to keep with the notices' settings."""
     settings = drawing.settings
     fonts = _Fonts()
     g = PageGeometry(settings, drawing.contact_height_pt)
@@ -850,6 +1137,15 @@ def draw_column(drawing: ColumnDrawing, *, compress: bool = True) -> bytes:
     def draw_page(w: _Writer, index: int) -> None:
         _draw_column_page(w, drawing, drawing.pages[index])
     contents = _draw_twice(fonts, draw_page, len(drawing.pages), shared=False)
+    if kept is not None:
+        for page in drawing.pages:
+            for segment in page.segments:
+                if segment.notice < 0 or segment.drawn is not None:
+                    continue
+                for number, line in enumerate(segment.lines):
+                    drawn = fonts.lines.get(id(line))
+                    if drawn is not None and id(line) in fonts.fresh:
+                        kept.setdefault(segment.notice, {})[segment.first + number] = drawn
     height = _css_px(g.media_height) * 0.75
     pages = [_Page(ops, g.boxes(), height) for ops in contents]
     icc = Path(settings.icc_profile_path).read_bytes() if settings.icc_profile_path else None

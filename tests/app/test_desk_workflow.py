@@ -212,6 +212,55 @@ def test_lines_set_once_are_reused_by_any_process(app, monkeypatch):
             assert linebreak.SetNotice.from_dict(stored, items[0].title, items[0].body, settings) is None
 
 
+def test_drawn_lines_are_kept_beside_the_setting_and_drawn_from_there(app):
+    """The first render keeps each notice's drawn lines in its line_settings row; a render in a
+    process that never drew them brings them to the drawer, which draws nothing anew and makes
+    the same column. A row whose drawn lines were tampered with is not used for them: the
+    notice is drawn again and the row completed with good ones (issue 15, item 6)."""
+    from store.models import LineSetting
+    from typesetting import draw
+
+    references = [submit(app), submit(app, PERSON)]
+    editor = editor_client(app)
+    for reference in references:
+        approve_pay_schedule(app, editor, reference)
+    with app.app_context():
+        with get_db().session() as s:
+            publisher = load_publisher(s)
+            notices = issues.issue_notices(s, ISSUE)
+        first = printing.render_issue_column(publisher, notices, ISSUE, db=get_db())
+        assert len(first.drawn) == 2
+        with get_db().session() as s:
+            rows = list(s.scalars(select(LineSetting).order_by(LineSetting.key)))
+            assert len(rows) == 2 and all(row.drawn_json for row in rows)
+            assert all(json.loads(row.drawn_json)["fingerprint"] for row in rows)
+
+        printing._READ.clear()
+        items = printing.with_stored_settings(get_db(), publisher, printing.column_items(publisher, notices))
+        assert all(item.setting is not None and item.drawn is not None for item in items)
+        second = printing.render_issue_column(publisher, notices, ISSUE, db=get_db())
+        assert second.drawn == {} and second.pdf == first.pdf
+
+        # Drawn lines with an operator smuggled into them (a white box over the page): refused,
+        # the notice drawn again, the row completed with what the drawer drew.
+        with get_db().write() as s:
+            row = s.scalars(select(LineSetting).order_by(LineSetting.key)).first()
+            data = json.loads(row.drawn_json)
+            data["lines"][0][1][0][2] = data["lines"][0][1][0][2].replace("] TJ", "] TJ\n1 g 0 0 900 900 re f", 1)
+            row.drawn_json = json.dumps(data, ensure_ascii=False)
+            spoiled = row.key
+        items = printing.with_stored_settings(get_db(), publisher, printing.column_items(publisher, notices))
+        assert sorted(item.drawn is None for item in items) == [False, True]
+        third = printing.render_issue_column(publisher, notices, ISSUE, db=get_db())
+        assert len(third.drawn) == 1 and third.pdf == first.pdf
+        with get_db().session() as s:
+            row = s.get(LineSetting, spoiled)
+            assert "re f" not in row.drawn_json
+            assert draw.drawn_from_data(json.loads(row.drawn_json),
+                                        next(item.setting for item in items if item.drawn is None),
+                                        printing.layout_settings(publisher)) is not None
+
+
 def test_old_line_settings_are_pruned_when_new_ones_are_stored(app):
     from datetime import datetime, timedelta, timezone
 
