@@ -16,13 +16,13 @@ press.printing
     column_items(publisher, notices)    the issue's notices as the engine's ColumnItems, in order
     with_stored_settings(db, publisher, items), store_settings(db, publisher, items),
     stored_settings(db, keys), LINE_SETTINGS_KEPT   line settings kept in the database
-    render_issue_column(publisher, notices, issue_date, continue_overflow=False, *, db=None)
+    render_issue_column(publisher, notices, issue_date, continue_overflow=False, *, db=None, items=None)
     RenderError                         the engine's error (str() is a Chinese message)
 
 press.column
     export_column(publisher, issue_date, *, db, actor, continue_overflow=False) -> ExportOutcome
         render, record (store.issues.export_issue) and return the print PDF
-    printed_notices(publisher, notices, column)  what and where each placed notice printed
+    printed_notices(publisher, notices, column, items=None)  what and where each placed notice printed
     page_pngs(pdf) -> [data: URI]       the column's pages as images for the issue page
 
 press.proof

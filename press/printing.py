@@ -93,6 +93,13 @@ def printable_text(publisher: Publisher, text: str, *, type_code: str | None = N
         text = with_creditor_last_day(notice_type, fields or {}, text, issue_date)
     if publisher.print_id_numbers == "full":
         return text
+    return _masked(text, date.today())
+
+
+@lru_cache(maxsize=4096)
+def _masked(text: str, today: date) -> str:
+    """mask_id_numbers, remembered: a column masks every notice's text each time it is set or
+    exported (some 0.1 ms a notice). By day, as what counts as a birth date depends on it."""
     return mask_id_numbers(text)
 
 
@@ -279,10 +286,11 @@ def store_settings(db, publisher: Publisher, items, drawn: dict | None = None) -
 
 
 def render_issue_column(publisher: Publisher, notices, issue_date: date, continue_overflow: bool = False,
-                        *, db=None):
+                        *, db=None, items=None):
     """The issue's column. With db, notices set before (by any process) are not set again, and
-    those set now are stored for the next render."""
-    items = column_items(publisher, notices)
+    those set now are stored for the next render. items: column_items(publisher, notices), where
+    the caller has them already."""
+    items = column_items(publisher, notices) if items is None else items
     if db is not None:
         items = with_stored_settings(db, publisher, items)
     result = typesetting.render_column(items, layout_settings(publisher), issue_date,

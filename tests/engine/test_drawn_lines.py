@@ -23,6 +23,7 @@ from typesetting import (
     set_notice,
 )
 from typesetting.column import _drawing, _Laid, _place, _set_notices, contact_box
+from typesetting.linebreak import faces
 from typesetting.markup import PageGeometry
 
 ISSUE = dt.date(2021, 1, 8)
@@ -105,8 +106,10 @@ def test_kept_lines_print_the_notices_text():
 
 def _stored(title: str, body: str, settings: LayoutSettings):
     notice = set_notice(title, body, settings)
-    lines = tuple(draw._make_line(line, draw.faces(settings)) for line in notice.lines)
-    return notice, json.loads(json.dumps(drawn_to_data(lines, settings), ensure_ascii=False))
+    lines = [draw._make_line(line, faces(settings)) for line in notice.lines]
+    assert all(line is not None for line in lines)
+    return notice, json.loads(json.dumps(drawn_to_data([line for line in lines if line], settings),
+                                         ensure_ascii=False))
 
 
 BODY = "广州示例贸易有限公司遗失营业执照正本，统一社会信用代码：91440101MA5CXXXX0X，声明作废。"
@@ -114,7 +117,8 @@ BODY = "广州示例贸易有限公司遗失营业执照正本，统一社会信
 
 @pytest.mark.parametrize("spoil", [
     # Content-stream operators smuggled into a template: a white box over the page, a colour.
-    lambda d: d["lines"][0][1][0].__setitem__(2, d["lines"][0][1][0][2].replace("] TJ", "] TJ\nQ 1 g 0 0 500 500 re f\nq")),
+    lambda d: d["lines"][0][1][0].__setitem__(
+        2, d["lines"][0][1][0][2].replace("] TJ", "] TJ\nQ 1 g 0 0 500 500 re f\nq")),
     lambda d: d["lines"][0][1][0].__setitem__(2, "[%s] TJ\n0 0 1 0 k\n"),
     # A glyph the line does not list (no width, no text for it in the document).
     lambda d: d["lines"][0][1][-1][3].__setitem__(0, 65000),
@@ -152,7 +156,7 @@ def test_a_kept_glyph_width_the_document_has_otherwise_draws_the_line_again():
     reference = draw.draw_column(drawing(items), kept=kept)
     stored = _kept_as_stored(items, notices, kept, settings)
     # Notice a's kept lines say 陈 is one unit wider than the font has it; b is drawn anew.
-    chen = draw.faces(settings)[1].hb_font.get_nominal_glyph(ord("陈"))
+    chen = faces(settings)[1].hb_font.get_nominal_glyph(ord("陈"))
     first = stored[0].drawn[0]
     spoiled = replace(first, glyphs=tuple((r, g, w + 1 if g == chen and r == 1 else w, t)
                                           for r, g, w, t in first.glyphs))
