@@ -603,34 +603,46 @@ class _LineCosts:
         self.codes = codes
 
 
-# ASCII characters of script Common (digits, "-", ".", "/" …) right before a Latin letter.
-_COMMON_BEFORE_LATIN = re.compile(r"[!-@\[-`{-~]+(?=[A-Za-z])")
+def _common_runs(body: str) -> list[tuple[int, int]]:
+    """(start, end) of each run of script Common characters (digits, punctuation, spaces:
+    anything but a letter, as fonts.script_runs counts them) that a letter follows at end."""
+    runs = []
+    start = 0
+    for at, char in enumerate(body):
+        if char.isalpha():
+            if at > start:
+                runs.append((start, at))
+            start = at + 1
+    return runs
 
 
 def _wider_at_line_start(clusters: list[_Cluster], face: FontFace) -> list[tuple[int, float]]:
     """(k, pt) for each body cluster k that is wider at the start of a line than in the
-    paragraph: digits (script Common) after a Chinese character take its script, but at the
-    start of a line the script of the letter after them, and Latin digits are wider (fonts.py
-    script_runs): "代码：91440101MA5…" broken before its 1 starts a line "1MA5…"."""
+    paragraph. Digits and punctuation (script Common) take the script of the letter before
+    them in the paragraph, but at the start of a line that of the letter after them (fonts.py
+    script_runs), and Noto CJK's digits are tabular in a Latin run, proportional in a Han one:
+    "代码：91440101MA5…" broken before its 1 starts a line "1MA5…" of wider (Latin) digits, and
+    "…0000A，2025年…" broken before 2025 starts a line "2025年…" whose 2s and 5 are wider (Han)
+    than after the A."""
     out: list[tuple[int, float]] = []
     first = next((k for k, c in enumerate(clusters) if c.font == _BODY), len(clusters))
     body = "".join(c.text for c in clusters[first:])
     if not LATIN_LETTERS.search(body):
-        return out
-    at_offset: dict[int, int] = {}
-    for match in _COMMON_BEFORE_LATIN.finditer(body):
-        if not at_offset:
-            at_offset = {c.offset: k for k, c in enumerate(clusters) if c.font == _BODY}
-        start, end = match.span()
+        return out  # one Han run, in the paragraph and on every line
+    at_offset = {c.offset: k for k, c in enumerate(clusters) if c.font == _BODY}
+    for start, end in _common_runs(body):
         ks = [at_offset.get(at) for at in range(start, end + 1)]
-        if None in ks or clusters[ks[0] or 0].latin_run:
-            continue  # not one cluster a character, or Latin in the paragraph already
-        # Shaped as a line starting with them: Latin (digits independent of each other).
-        latin = [sum(a) / PANGO_SCALE / PX_PER_PT for _, _, a in shape_clusters(face, body[start:end + 1])]
+        latin = LATIN_LETTERS.match(body[end]) is not None  # their script at a line start
+        if None in ks or all(clusters[k or 0].latin_run == latin for k in ks[:-1]):
+            continue  # not one cluster a character, or that script in the paragraph already
+        # Shaped as a line starting with them: in the letter's script.
+        alone = [sum(a) / PANGO_SCALE / PX_PER_PT for _, _, a in shape_clusters(face, body[start:end + 1])]
+        if len(alone) != len(ks):
+            continue  # shaped into other clusters alone: not one cluster a character either
         wider = 0.0
         for at in range(end - start - 1, -1, -1):
             k = ks[at] or 0
-            wider += latin[at] - clusters[k].width_pt
+            wider += alone[at] - clusters[k].width_pt
             if wider > 0:
                 out.append((k, wider))
     return out

@@ -9,7 +9,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import example, given, settings as hsettings, strategies as st
 
 from typesetting import (
     InputTooLarge,
@@ -146,8 +146,15 @@ def notice_bodies(draw):
     return "".join(parts) + "。"
 
 
+# Digits after a Latin letter, at the start of a line before a Chinese character (0.257 pt over
+# the edge before the line breaker knew: test_digits_after_a_letter_are_measured_at_a_line_start).
+LATIN_THEN_HAN_DIGITS = ("不不统一社会信用代码：000000000000000000，统一社会信用代码：00000000000000000A，"
+                         "2025年1月2日注册号000012220000000不。")
+
+
 @hsettings(max_examples=150, deadline=None)
 @given(notice_bodies(), st.integers(9, 16))
+@example(LATIN_THEN_HAN_DIGITS, 13)
 def test_generated_notices_obey_the_rules(body, chars):
     settings = LayoutSettings(columns=1, area_width_mm=(chars + 0.6) * 8 / 72 * 25.4)
     notice = set_notice("遗失声明", body, settings)
@@ -186,6 +193,18 @@ def test_generated_notices_obey_the_rules(body, chars):
     for s in starts[1:]:
         # A split run never leaves punctuation at the start of the next line.
         assert ("遗失声明\u3000" + text)[s] not in ",.;:-/"
+
+
+def test_digits_after_a_letter_are_measured_at_a_line_start():
+    """"…0000A，2025年…": in the paragraph "，2025" follow the A and are shaped in its Latin run
+    (tabular digits, 0.549 em); a line starting at "2025年" shapes them in the Han run of 年, where
+    2 and 5 are wider. The line breaker must count that width, or the line runs past the edge."""
+    settings = LayoutSettings(columns=1, area_width_mm=(13 + 0.6) * 8 / 72 * 25.4)
+    notice = set_notice("遗失声明", LATIN_THEN_HAN_DIGITS, settings)
+    assert notice.loose_lines == notice.kinsoku_breaks == 0
+    for line in notice.lines[:-1]:
+        assert line.natural_width_pt <= settings.column_width_pt
+        assert abs(model_end(line, settings) - settings.column_width_pt) < 0.05, line.text
 
 
 def test_kinsoku_is_broken_only_when_the_text_leaves_no_choice():
