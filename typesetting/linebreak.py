@@ -11,7 +11,7 @@ into lines again for the column: set_notice is cached by its inputs.
 
 A body of several paragraphs (separated by "\n") is set paragraph by paragraph, each by its role
 (paragraphs.py): justified with its first line indented, a header item to a line, a heading
-centred (the title then on a line of its own before it), a signature flush right;
+centred and balanced (the title then on a line of its own before it), a signature flush right;
 SetLine.indent_pt says where a line starts.
 """
 
@@ -38,7 +38,16 @@ from .fonts import (
     shape_clusters,
     shape_runs,
 )
-from .paragraphs import HEADER, HEADING, SIGNATURE, TITLE, header_items, paragraphs, printed_text
+from .paragraphs import (
+    HEADER,
+    HEADING,
+    SIGNATURE,
+    TITLE,
+    header_items,
+    inside_words,
+    paragraphs,
+    printed_text,
+)
 from .settings import LayoutSettings
 from .text import (
     COMPRESSIBLE,
@@ -381,13 +390,18 @@ def _set_notice_cached(title: str, body: str, settings: LayoutSettings) -> SetNo
 
 
 def _set_paragraph(title: str, body: str, width: float, indent: float, justify: bool, em: float,
-                   title_face: FontFace, body_face: FontFace) -> tuple[list[SetLine], tuple[int, int, int]]:
+                   title_face: FontFace, body_face: FontFace,
+                   balance: frozenset[int] | None = None) -> tuple[list[SetLine], tuple[int, int, int]]:
     """One paragraph broken into lines at `width`, its first line `indent` pt in; every line
     but the last justified (none unless `justify`). Its lines and (禁则 breaks, loose lines,
-    split runs)."""
+    split runs). balance: the lines of nearly equal length, no more of them, none starting at
+    these body offsets where that can be avoided (a centred heading: _balanced_breaks)."""
     clusters = _clusters(title, body, title_face, body_face)
     breaks, short = _break_classes(title, body, clusters)
     ends, stats = _best_breaks(clusters, breaks, short, width, em, body_face, width - indent)
+    if balance is not None and len(ends) > 1 and not indent:
+        ends, stats = _balanced_breaks(clusters, breaks, short, width, em, len(ends), balance,
+                                       body_face)
     lines = []
     start = 0
     for number, end in enumerate(ends):
@@ -425,8 +439,9 @@ def _set_paragraphs(title: str, body: str, settings: LayoutSettings, title_face:
             # The title alone (before a heading): flush left, unjustified, no gap after it.
             add(*_set_paragraph(paragraph.text, "", width, 0.0, False, em, title_face, body_face))
         elif paragraph.role in (HEADING, SIGNATURE):
+            balance = inside_words(paragraph.text) if paragraph.role == HEADING else None
             piece, piece_stats = _set_paragraph(run_in, paragraph.text, width, 0.0, False, em,
-                                                title_face, body_face)
+                                                title_face, body_face, balance)
             share = 0.5 if paragraph.role == HEADING else 1.0
             add([replace(line, indent_pt=round(max(0.0, width - _natural_end_pt(
                 line, title_face, body_face)) * share, 4)) for line in piece], piece_stats)
@@ -776,6 +791,71 @@ def _dp(clusters: list[_Cluster], classes: list[int], short: list[bool], width: 
     # starts: kinsoku and run breaks are charged to the line after them).
     split, count, runt_at = _RUNT_PASS if runts_first else _FIRST_PASS
     return ends, (cost[0], cost[1], int(cost[split]), int(cost[count]), int(cost[runt_at]))
+
+
+def _balanced_breaks(clusters: list[_Cluster], classes: list[int], short: list[bool], width: float,
+                     em: float, max_lines: int, words: frozenset[int],
+                     body_face: FontFace | None = None) -> tuple[list[int], tuple[int, int, int]]:
+    """Line ends for an unjustified paragraph set centred (a heading), as a compositor balances
+    one: at most max_lines lines (what _best_breaks found: the advertiser pays per line, never
+    one more), minimising in this order 禁则 breaks, split codes, lopsided splits, lines, lines
+    starting inside a word (`words`: body offsets, paragraphs.inside_words), codes split between
+    digits, and the sum of the squared space each line leaves, its last line's too: lines of
+    nearly equal length ("…部分限制性股 / 票…债权人 / 的公告" becomes three of 8, 11 and 9).
+    Where lines are equally even, the longer come first. Its line ends and (禁则 breaks, loose
+    lines: none, an unjustified line has no spacing, split runs)."""
+    costs = _LineCosts(clusters, body_face)
+    prefix, end_restore, start_restore = costs.prefix, costs.end_restore, costs.start_restore
+    n = len(clusters)
+    epsilon = 1e-6
+    # best[m][j]: (cost, previous end) of the best setting of clusters[:j] in m lines. The cost:
+    # (禁则, split runs, lopsided splits, word breaks, splits between digits, squared space in
+    # thousandths of an em: whole numbers, so that equally even settings compare equal).
+    best: list[list[tuple[tuple[int, ...], int] | None]] = [[None] * (n + 1)
+                                                            for _ in range(max_lines + 1)]
+    best[0][0] = ((0, 0, 0, 0, 0, 0), -1)
+    for j in range(1, n + 1):
+        if j < n and classes[j] == _NEVER:
+            continue
+        end_trim = j - 1 if (clusters[j - 1].is_space and j < n) else j
+        line_end = prefix[end_trim] + end_restore[end_trim]
+        # Starts before i_min do not fit. Latest start first: of equally even settings, the one
+        # with the shorter last line.
+        i_min = bisect.bisect_left(prefix, prefix[end_trim] - width - epsilon, 0, end_trim)
+        for i in range(end_trim - 1, i_min - 1, -1):
+            natural = line_end - prefix[i] + start_restore[i]
+            if natural > width + epsilon:
+                continue
+            run = 1 if (i > 0 and classes[i] in (_RUN, _RUN_DIGITS)) else 0
+            step = (1 if (i > 0 and classes[i] == _KINSOKU) else 0, run,
+                    1 if (run and short[i]) else 0,
+                    1 if (i > 0 and clusters[i].font == _BODY and clusters[i].offset in words) else 0,
+                    1 if (i > 0 and classes[i] == _RUN_DIGITS) else 0,
+                    round((width - natural) / em * 1000) ** 2)
+            for m in range(1, max_lines + 1):
+                reached = best[m - 1][i]
+                if reached is None:
+                    continue
+                cost = tuple(a + b for a, b in zip(reached[0], step, strict=True))
+                chosen = best[m][j]
+                if chosen is None or cost < chosen[0]:
+                    best[m][j] = (cost, i)
+    # Of the settings of the whole paragraph, in 1 to max_lines lines: the fewer lines after
+    # the split runs, as in _dp.
+    found = [(reached[0][:3] + (m,) + reached[0][3:], m) for m in range(1, max_lines + 1)
+             if (reached := best[m][n]) is not None]
+    assert found, "the setting _best_breaks found is one of these"
+    cost, m = min(found)
+    ends = []
+    j = n
+    while j > 0:
+        ends.append(j)
+        step_back = best[m][j]
+        assert step_back is not None, "a chosen line starts where a setting of what precedes it ends"
+        j = step_back[1]
+        m -= 1
+    ends.reverse()
+    return ends, (cost[0], 0, cost[1])
 
 
 # -- one line: exact width and the spacing that ends it on the column edge --------------------

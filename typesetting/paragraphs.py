@@ -16,7 +16,8 @@ With several, each paragraph is set on its own (its last line flush left, unjust
   on a line of its own (role **title**, flush left, where a run-in title starts), and the
   heading follows, centred;
 - a **heading** (a line of its own that names the notice: "关于…的公告", and the company's name
-  directly above it): centred, unjustified;
+  directly above it): centred, unjustified, its lines balanced (as many as set greedily, of
+  nearly equal length, not broken inside one of HEADING_WORDS where that can be avoided);
 - the **signature** (落款: the names and the date after 特此公告/特此声明, or a last date line and
   the names directly above it): flush right, unjustified;
 - every other paragraph: justified, its first line indented by LayoutSettings.paragraph_indent_em.
@@ -44,6 +45,12 @@ DATE_LINE = re.compile(r"(?:\d{4}年\d{1,2}月\d{1,2}日|\d{4}[-./]\d{1,2}[-./]\
 _SENTENCE = re.compile(r"[，。；！？,;!?：:]")
 _HEADING_END = re.compile(r"(?:公告|声明|通知|启事|公示|通告)$")
 MAX_HEADING_CHARS = 60
+# Words a heading's lines do not break inside ("…的公 / 告") wherever another break keeps them as
+# few (linebreak balances a heading, and evenness comes after this): the notice's name, how its
+# name starts, a company's name's ending, and words of the notices the desk takes (减资, 合并).
+# No dictionary: any other word may be broken where that makes the lines more even.
+HEADING_WORDS = re.compile(r"关于|股份有限公司|有限责任公司|有限公司|公司|公告|声明|通知|启事|公示|通告"
+                           r"|注册资本|债权人|限制性股票|吸收合并")
 MAX_SIGNATURE_CHARS = 40
 MAX_SIGNATURE_PARAGRAPHS = 5
 
@@ -66,6 +73,13 @@ def header_items(text: str) -> list[str]:
         starts = [0, *starts]
     pieces = [text[a:b].strip() for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
     return [piece for piece in pieces if piece]
+
+
+def inside_words(text: str) -> frozenset[int]:
+    """Offsets in a heading where a line cannot start without cutting one of HEADING_WORDS
+    (公|告: the offset of 告)."""
+    return frozenset(at for match in HEADING_WORDS.finditer(text)
+                     for at in range(match.start() + 1, match.end()))
 
 
 def _is_name_or_date(text: str) -> bool:

@@ -9,19 +9,22 @@ is its own heading (the company's name, 关于…的公告) has the title on a l
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections import defaultdict
+from itertools import pairwise
 
 import pytest
 
 from tests.engine.test_draw import assert_same_print, both
 from tests.support.column import seed_items
 from tests.support.pdfread import read_glyphs, rgb_operators, text_layer
-from typesetting import ColumnItem, LayoutSettings, RateCard, SetNotice, normalize_text, set_notice
+from typesetting import ColumnItem, LayoutSettings, RateCard, SetNotice, linebreak, normalize_text, set_notice
 from typesetting.linebreak import drawn_origins_pt
 from typesetting.markup import PageGeometry
-from typesetting.paragraphs import HEADER, HEADING, SIGNATURE, TITLE, paragraphs
+from typesetting.paragraphs import HEADER, HEADING, SIGNATURE, TITLE, inside_words, paragraphs
 from typesetting.preview import render_notice_pdf
 from typesetting.settings import MM_TO_PT
+from typesetting.text import NO_LINE_END, NO_LINE_START
 
 ISSUE = dt.date(2021, 1, 8)
 SETTINGS = LayoutSettings()
@@ -119,8 +122,9 @@ def test_the_title_stands_alone_above_the_notices_own_heading(renderer):
     texts = [line.text for line in notice.lines]
     title = notice.lines[3]
     assert (title.title, title.body, title.indent_pt, title.spacing_pu) == ("减资公告", "", 0, 0)
-    assert texts[4:8] == ["广东示范科技股份有限公司", "关于回购注销部分限制性股", "票减少注册资本暨通知债权人",
-                          "的公告"]
+    # The heading balanced (test_a_centred_heading_is_balanced): not "…部分限制性股 / 票… / 的公告".
+    assert texts[4:8] == ["广东示范科技股份有限公司", "关于回购注销部分", "限制性股票减少注册资本",
+                          "暨通知债权人的公告"]
     assert not any(line.title for line in notice.lines[4:])
     # 3 header items, the title, the heading's 4 lines, 9 of text, the signature's 3: the title's
     # own line takes the place of the name's second line ("有限公司").
@@ -256,5 +260,105 @@ def test_paragraphs_read_back_from_the_column(renderer):
 
 def test_paragraphs_are_drawn_as_weasyprint_draws_them():
     items = ITEMS + seed_items()[:4]
+    reference, drawn = both(items, SETTINGS, False, rate_card=RateCard())
+    assert_same_print(reference.pdf, drawn.pdf)
+
+
+# A centred heading of 30 characters: set as full as its lines go it is 13, 13 and 4 ("…合并的公告"
+# with "并的公告" alone); a compositor balances it.
+BALANCED = "关于广州市天河区石牌示范商店与广州市南沙区物流中心合并的公告"
+BALANCED_NOTICE = (f"{BALANCED}\n"
+                   "广州市天河区石牌示范商店与广州市南沙区物流中心经股东会决议合并，合并后存续的公司承继各方的债权、债务。\n"
+                   "特此公告。\n"
+                   "广州市天河区石牌示范商店\n"
+                   "2026年11月26日")
+
+
+def _unbalanced(text, settings=SETTINGS):
+    """A heading's lines as the line breaker sets them without balancing: each as full as it goes."""
+    title_face, body_face = linebreak.faces(settings)
+    lines, _ = linebreak._set_paragraph("", text, settings.column_width_pt, 0.0, False,
+                                        settings.body_size_pt, title_face, body_face)
+    return [line.text for line in lines]
+
+
+def _heading_lines(notice, heading):
+    """The notice's lines that spell `heading`, in order."""
+    texts = [line.text for line in notice.lines]
+    for start in range(len(texts)):
+        for end in range(start + 1, len(texts) + 1):
+            if "".join(texts[start:end]) == heading:
+                return notice.lines[start:end]
+    raise AssertionError(f"no lines spell {heading}")
+
+
+def test_a_centred_heading_is_balanced():
+    assert len(BALANCED) == 30
+    assert [len(text) for text in _unbalanced(BALANCED)] == [13, 13, 4]
+    notice = set_notice("合并公告", BALANCED_NOTICE, SETTINGS)
+    heading = _heading_lines(notice, BALANCED)
+    assert [line.text for line in heading] == ["关于广州市天河区石牌", "示范商店与广州市南沙", "区物流中心合并的公告"]
+    # As many lines as before (the advertiser pays per line), each centred.
+    assert notice.line_count == 1 + 3 + 5 + 1 + 1 + 1
+    for line in heading:
+        assert line.spacing_pu == 0 and line.indent_pt == pytest.approx(
+            (SETTINGS.column_width_pt - line.natural_width_pt) / 2, abs=0.01)
+    # Not inside a word ("…的公 / 告"), and 禁则 kept: the lines as even as that allows.
+    assert _unbalanced("关于公司拟减少注册资本的公告") == ["关于公司拟减少注册资本的公", "告"]
+    assert [line.text for line in set_notice("", "关于公司拟减少注册资本的公告\n正文。", SETTINGS).lines[:2]] == \
+        ["关于公司拟减少", "注册资本的公告"]
+    bracketed = "广州雅静服饰（集团）有限公司关于减少注册资本暨通知债权人的公告"
+    lines = [line.text for line in _heading_lines(set_notice("", bracketed + "\n正文。", SETTINGS), bracketed)]
+    assert lines == ["广州雅静服饰（集团）", "有限公司关于减少注册资本", "暨通知债权人的公告"]
+    assert len(lines) == len(_unbalanced(bracketed))
+
+
+@pytest.mark.parametrize("chars", [9, 11, 13, 16])
+def test_balancing_never_adds_a_line_nor_breaks_kinsoku(chars):
+    settings = LayoutSettings(columns=1, area_width_mm=(chars + 0.6) * 8 / 72 * 25.4)
+    title_face, body_face = linebreak.faces(settings)
+    rng = random.Random(chars)
+    filler = "广州市天河区石牌示范商店物流中心吸收合并减少注册资本暨通知债权人分立清算变更名称"
+    for _ in range(60):
+        middle = "".join(rng.choice(filler) for _ in range(rng.randint(chars - 4, 54)))
+        at = rng.randint(0, len(middle))
+        heading = "关于" + middle[:at] + rng.choice(["（集团）", "、", "2026年", "的"]) + middle[at:] + "的公告"
+        before = _unbalanced(heading, settings)
+        lines, stats = linebreak._set_paragraph("", heading, settings.column_width_pt, 0.0, False,
+                                                settings.body_size_pt, title_face, body_face,
+                                                inside_words(heading))
+        texts = [line.text for line in lines]
+        assert "".join(texts) == heading and len(texts) <= len(before), (heading, before, texts)
+        assert all(line.natural_width_pt <= settings.column_width_pt + 1e-6 for line in lines)
+        assert stats[0] == 0 and not any(after[0] in NO_LINE_START or first[-1] in NO_LINE_END
+                                         for first, after in pairwise(texts))
+        # Even: no line more than three characters' width longer than another (a word or a
+        # date kept whole may take that much), where unbalanced the last could be one character.
+        widths = [line.natural_width_pt for line in lines]
+        assert max(widths) - min(widths) <= 3 * settings.body_size_pt, texts
+
+
+@pytest.mark.parametrize("renderer", ["direct", "weasyprint"])
+def test_a_balanced_heading_reads_back_centred(renderer):
+    notice = set_notice("合并公告", BALANCED_NOTICE, SETTINGS)
+    pdf = render_notice_pdf("合并公告", BALANCED_NOTICE, SETTINGS, renderer=renderer)
+    rows = defaultdict(list)
+    for gl in read_glyphs(pdf):
+        rows[round(gl.y, 1)].append(gl)
+    rows_in_order = [sorted(rows[y], key=lambda gl: gl.x) for y in sorted(rows)]
+    assert ["".join(gl.text for gl in row) for row in rows_in_order] == [line.text for line in notice.lines]
+    left = rows_in_order[0][0].x        # the title, flush left on its own line
+    for row in rows_in_order[1:4]:
+        assert len(row) == 10
+        assert abs((row[0].x - left) - (left + SETTINGS.column_width_pt - row[-1].right)) < 0.01
+
+
+def test_balanced_headings_are_drawn_as_weasyprint_draws_them():
+    items = [ColumnItem("balanced", "合并公告（标题均衡）", "合并公告", BALANCED_NOTICE, "merger"),
+             ColumnItem("words", "减资公告（不拆词）", "减资公告",
+                        "广州雅静服饰（集团）有限公司关于减少注册资本暨通知债权人的公告\n"
+                        "本公司经股东会决议，注册资本由1000万元减少至500万元，请债权人自本公告见报之日起四十五日内申报债权。\n"
+                        "特此公告。\n广州雅静服饰（集团）有限公司\n2026年11月26日", "capital-reduction"),
+             *ITEMS[:1]]
     reference, drawn = both(items, SETTINGS, False, rate_card=RateCard())
     assert_same_print(reference.pdf, drawn.pdf)
