@@ -6,8 +6,9 @@ Prints, for both renderers of the column and the preview - the direct drawer (ty
 draw.py, the default) and WeasyPrint (the reference) - beside Typst 0.15 setting the same
 notices: preview latency for one notice (median of N, cold setting, warm worker); column time
 for 10, 50, 200 and 800 generated notices (fixed seeds), cold (notices never set nor drawn
-before), warm (set before, as the previews of a day leave them) and from stored settings, with
-the render workers' CPU time, the PDF's size and the ratios to Typst. Targets (issue 15, 2-core
+before), warm (set before, as the previews of a day leave them), from stored settings, and (the
+drawer) from stored settings with their kept drawn lines, drawn by fresh workers, with the
+render workers' CPU time, the PDF's size and the ratios to Typst. Targets (issue 15, 2-core
 machine): preview ≤ 3× Typst; 200 notices cold ≤ 3× Typst, from stored settings ≤ 1.5×.
 The load average is printed before and after: other work on the machine moves the figures.
 A script, not a test: the figures depend on the machine and on what else runs on it.
@@ -37,10 +38,12 @@ from typesetting import (  # noqa: E402
     RateCard,
     SetNotice,
     column,
+    drawn_from_json,
     linebreak,
     render_column,
     render_notice_png,
     set_notice,
+    shutdown_renderer,
     warm_up,
 )
 from typesetting.settings import MM_TO_PT  # noqa: E402
@@ -231,18 +234,49 @@ def _fresh(count: int, run: int) -> list[ColumnItem]:
     return generate(count, seed=SEED + 1000 * (run + 1) + count)
 
 
+def _kept_time(items: list[ColumnItem], settings: LayoutSettings, issue: dt.date,
+               rate_card: RateCard) -> float:
+    """A column from stored settings and kept drawn lines (as the app reads them back from its
+    line_settings rows), drawn by workers that never drew these notices."""
+    first = render_column(items, settings, issue, True, rate_card=rate_card, renderer="direct")
+    rows = [(json.dumps(set_notice(i.title, i.body, settings).to_dict(settings), ensure_ascii=False),
+             first.drawn[i.key].text) for i in items]
+    # Workers that never drew these notices but have drawn a column (their fonts' subsetting
+    # state warm, as a running server's are): started afresh, then given other notices.
+    shutdown_renderer()
+    warm_up()
+    for other in range(2):     # the pool hands jobs to its idle workers in turn
+        render_column(generate(len(items), seed=SEED + 7919 * (other + 1) + len(items)), settings, issue,
+                      True, rate_card=rate_card, renderer="direct")
+    column._SET.clear()
+    linebreak._set_notice_cached.cache_clear()
+    linebreak._choose_spacing_cached.cache_clear()
+    started = time.perf_counter()
+    kept_items = []
+    for item, (setting_json, drawn_json) in zip(items, rows, strict=True):
+        setting = SetNotice.from_dict(json.loads(setting_json), item.title, item.body, settings)
+        assert setting is not None
+        drawn = drawn_from_json(drawn_json, setting, settings)
+        assert drawn is not None
+        kept_items.append(replace(item, setting=setting, drawn=drawn))
+    result = render_column(kept_items, settings, issue, True, rate_card=rate_card, renderer="direct")
+    elapsed = time.perf_counter() - started
+    assert result.drawn == {}, "the drawer drew lines it was given"
+    return elapsed
+
+
 def column_figures(settings: LayoutSettings, counts: dict[int, int], quick: bool) -> None:
     rate_card = RateCard()
     issue = dt.date(2024, 5, 20)
     print("\nColumn (continue_overflow=True, with prices), median wall time:")
     print(f"  {'notices':>7} {'renderer':<10} {'pages':>5} {'lines':>6} {'cold':>8} {'warm':>8} "
-          f"{'stored':>8} {'worker CPU':>10} {'PDF':>8}   {'Typst':>7}  ratios cold / stored")
+          f"{'stored':>8} {'kept':>8} {'worker CPU':>10} {'PDF':>8}   {'Typst':>7}  ratios cold / stored / kept")
     everything = generate(800)
     for count, runs in counts.items():
         typst_median = statistics.median(typst_column(everything[:count], settings)
                                          for _ in range(runs))
         for renderer in RENDERERS:
-            cold_times, stored_times = [], []
+            cold_times, stored_times, kept_times = [], [], []
             for run in range(runs):
                 items = _fresh(count, run)
                 column._SET.clear()
@@ -266,6 +300,8 @@ def column_figures(settings: LayoutSettings, counts: dict[int, int], quick: bool
                 render_column(stored_items, settings, issue, True, rate_card=rate_card,
                               renderer=renderer)
                 stored_times.append(time.perf_counter() - started)
+                if renderer == "direct":
+                    kept_times.append(_kept_time(_fresh(count, run + 2 * runs), settings, issue, rate_card))
             items = everything[:count]
             render_column(items, settings, issue, True, rate_card=rate_card, renderer=renderer)
             misses_before = linebreak._set_notice_cached.cache_info().misses
@@ -275,16 +311,21 @@ def column_figures(settings: LayoutSettings, counts: dict[int, int], quick: bool
             misses = linebreak._set_notice_cached.cache_info().misses - misses_before
             assert misses == 0, "the column re-set notices it had already set"
             cold, stored_median = statistics.median(cold_times), statistics.median(stored_times)
+            kept = f"{statistics.median(kept_times):>7.3f}s" if kept_times else f"{'-':>8}"
+            kept_ratio = f" / {statistics.median(kept_times) / typst_median:.1f}×" if kept_times else ""
             lines = sum(p.lines for p in result.placements)
             print(f"  {count:>7} {renderer:<10} {result.pages:>5} {lines:>6} {cold:>7.3f}s "
-                  f"{warm_median:>7.3f}s {stored_median:>7.3f}s {result.render_cpu_s:>9.3f}s "
+                  f"{warm_median:>7.3f}s {stored_median:>7.3f}s {kept} {result.render_cpu_s:>9.3f}s "
                   f"{len(result.pdf) / 1024:>6.0f}KB   {typst_median:>6.3f}s  "
-                  f"{cold / typst_median:>4.1f}× / {stored_median / typst_median:.1f}×")
+                  f"{cold / typst_median:>4.1f}× / {stored_median / typst_median:.1f}×{kept_ratio}")
     print("\n  cold: notices never set nor drawn before, set from scratch; warm: the same notices "
           "again (every one already set, cache hits verified; the drawer's worker has shaped "
           "them before), only placing and rendering; stored: other new notices, set beforehand "
           "and read back from the stored setting (SetNotice.from_dict), as the desk's export "
-          "does. Worker CPU: summed over the render workers (WeasyPrint: two at once from 150 "
+          "did before drawn lines were kept; kept (the drawer only): other new notices, set and drawn "
+          "beforehand, their settings and drawn lines read back (drawn_from_json), drawn by render "
+          "workers started afresh (nothing shaped or drawn in them), as the desk's export does now. "
+          "Worker CPU: summed over the render workers (WeasyPrint: two at once from 150 "
           "lines; the drawer: one job). Typst: the same notices, a fresh compiler each run (it "
           "memoizes), font discovery excluded. Targets (issue 15): 200 notices cold ≤ 3× "
           "Typst, from stored settings ≤ 1.5×.")

@@ -213,7 +213,7 @@ def _read_row(key: str, row: tuple[str, str | None], item, settings) -> tuple:
     setting = typesetting.SetNotice.from_dict(json.loads(row[0]), item.title, item.body, settings)
     drawn = None
     if setting is not None and row[1]:
-        drawn = typesetting.drawn_from_data(json.loads(row[1]), setting, settings)
+        drawn = typesetting.drawn_from_json(row[1], setting, settings)
     with _READ_LOCK:
         _READ[cache_key] = ((item.title, item.body), setting, drawn)
         while len(_READ) > _READ_MAX:
@@ -261,9 +261,9 @@ def store_settings(db, publisher: Publisher, items, drawn: dict | None = None) -
                 data = typesetting.set_notice(item.title, item.body, settings).to_dict(settings)
             except typesetting.RenderError:
                 continue
-            rows[key] = (_json(data), _json(typesetting.drawn_to_data(lines, settings)) if lines else None)
+            rows[key] = (_json(data), lines.text if lines else None)
         elif item.drawn is None and lines:
-            completed[key] = _json(typesetting.drawn_to_data(lines, settings))
+            completed[key] = lines.text
     if not rows and not completed:
         return 0
     try:

@@ -73,7 +73,7 @@ from .column import (
     render_column,
 )
 from .document import render_document_pdf, render_pdf_pngs
-from .draw import DrawnLine, drawn_from_data, drawn_to_data
+from .draw import DrawnLine, KeptLines, drawn_from_json, drawn_to_data
 from .errors import InputTooLarge, RenderError, RenderTimeout
 from .linebreak import SetLine, SetNotice, find_missing_characters, set_notice, setting_key
 from .preview import render_notice_pdf, render_notice_png
@@ -83,9 +83,9 @@ from .settings import LayoutSettings
 from .text import normalize_text
 
 __all__ = [
-    "ColumnItem", "ColumnResult", "DrawnLine", "InputTooLarge", "LayoutSettings", "OverflowItem",
+    "ColumnItem", "ColumnResult", "DrawnLine", "InputTooLarge", "KeptLines", "LayoutSettings", "OverflowItem",
     "Placement", "PriceRule", "Quote", "RateCard", "RenderError", "RenderLimits",
-    "RenderTimeout", "Segment", "SetLine", "SetNotice", "drawn_from_data", "drawn_to_data",
+    "RenderTimeout", "Segment", "SetLine", "SetNotice", "drawn_from_json", "drawn_to_data",
     "find_missing_characters",
     "normalize_text", "order_items", "placement_boxes", "quote_price", "render_column", "render_document_pdf",
     "render_notice_pdf", "render_notice_png", "render_pdf_pngs", "set_notice", "setting_key", "shutdown_renderer",

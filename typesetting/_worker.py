@@ -212,7 +212,11 @@ class Renderer:
             raise
         result: Job = {"ok": True, "pdf": pdf, "refused": [], "warnings": []}
         if kept:
-            result["drawn"] = kept
+            # As the text they are kept as: a string crosses the pipe for the cost of a copy,
+            # where 200 notices' lines as objects took some 20 ms to pickle and unpickle.
+            settings = job["drawing"].settings
+            result["drawn"] = {notice: draw.KeptLines.of([lines[n] for n in range(len(lines))], settings)
+                               for notice, lines in kept.items() if sorted(lines) == list(range(len(lines)))}
         if job.get("png_dpi"):
             result["png"] = self.rasterize(pdf, job["png_dpi"])[0]
             if not job.get("keep_pdf"):

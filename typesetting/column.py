@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
 from ._worker import Job
-from .draw import ColumnDrawing, ContactLine, DrawnLine, DrawnPage, DrawnSegment
+from .draw import ColumnDrawing, ContactLine, DrawnPage, DrawnSegment, KeptLines
 from .errors import InputTooLarge, RenderError
 from .fonts import PANGO_SCALE, PX_PER_PT, FontFace, load_face, shape_clusters
 from .linebreak import SetLine, SetNotice, set_notice
@@ -52,9 +52,10 @@ class ColumnItem:
     # The notice already set at these settings (SetNotice.from_dict of a stored setting), so the
     # column does not break its lines again; None: set it here.
     setting: SetNotice | None = field(default=None, compare=False, repr=False)
-    # Its lines as drawn before (draw.drawn_from_data of the lines kept with that setting), so
-    # the drawer does not shape them again; None: drawn here (ColumnResult.drawn returns them).
-    drawn: tuple[DrawnLine, ...] | None = field(default=None, compare=False, repr=False)
+    # Its lines as drawn before (draw.drawn_from_json of the lines kept with that setting), so
+    # a drawer that has not drawn them does not shape them again; None: drawn here
+    # (ColumnResult.drawn returns them).
+    drawn: KeptLines | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,8 @@ class ColumnResult:
     warnings: tuple[str, ...] = ()
     render_cpu_s: float = 0.0  # CPU seconds the render workers spent (monitoring, benchmark)
     # The lines the drawer drew for this column that the items did not bring (ColumnItem.drawn),
-    # by item key, every line of the notice: to keep with its setting (draw.drawn_to_data).
-    drawn: dict[str, tuple[DrawnLine, ...]] = field(default_factory=dict, compare=False, repr=False)
+    # by item key, every line of the notice: to keep with its setting (KeptLines.text).
+    drawn: dict[str, KeptLines] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass
@@ -314,7 +315,7 @@ def render_column(items: list[ColumnItem], settings: LayoutSettings, issue_date:
     "weasyprint" (render.RENDERERS); None: the process's default.
     """
     renderer = choose_renderer(renderer)
-    drawn: dict[str, tuple[DrawnLine, ...]] = {}
+    drawn: dict[str, KeptLines] = {}
     _check_items(items, issue_date)
     icc = _icc_profile(settings)
     notices, errors = _set_notices(items, settings, limits)
@@ -735,15 +736,11 @@ def _notice_rules(laid: _Laid, page_index: int, columns: range,
 
 
 def _kept_lines(items: list[ColumnItem], notices: list[SetNotice | None],
-                kept: dict[int, dict[int, DrawnLine]]) -> dict[str, tuple[DrawnLine, ...]]:
-    """The drawer's newly drawn lines (draw.draw_column's kept), by item key, for the notices
-    it drew whole."""
-    out = {}
-    for index, lines in kept.items():
-        notice = notices[index]
-        if notice is not None and len(lines) == notice.line_count:
-            out[items[index].key] = tuple(lines[number] for number in range(notice.line_count))
-    return out
+                kept: dict[int, KeptLines]) -> dict[str, KeptLines]:
+    """The drawer's newly drawn lines (the worker's "drawn"), by item key, for the notices it
+    drew whole."""
+    return {items[index].key: lines for index, lines in kept.items()
+            if (notice := notices[index]) is not None and lines.count == notice.line_count}
 
 
 def _drawing(laid: _Laid, settings: LayoutSettings, issue_date: dt.date,
@@ -762,9 +759,7 @@ def _drawing(laid: _Laid, settings: LayoutSettings, issue_date: dt.date,
             kept = items[seg.index].drawn if items is not None else None
             segments.append(DrawnSegment(
                 seg.column, seg.y, notice.lines[seg.first:seg.first + seg.count], notice=seg.index,
-                first=seg.first,
-                drawn=kept[seg.first:seg.first + seg.count]
-                if kept is not None and len(kept) == notice.line_count else None))
+                first=seg.first, drawn=kept if kept is not None and kept.count == notice.line_count else None))
         contact = None
         if laid.contact_at and laid.contact_at[0] == number:
             contact = (laid.g.column_left(laid.contact_at[1]),

@@ -31,6 +31,7 @@ app's other documents (the proof). What was measured, and where the drawer diffe
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import threading
 import time
@@ -91,8 +92,8 @@ class DrawnSegment:
     lines: tuple[SetLine, ...]
     notice: int = -1         # the notice's index in the column's items
     first: int = 0           # the index of the segment's first line in the notice's lines
-    # The same lines as drawn before (kept with the notice's stored setting), where known.
-    drawn: tuple[DrawnLine, ...] | None = None
+    # The notice's lines as drawn before (kept with its stored setting), where known.
+    drawn: KeptLines | None = None
 
 
 @dataclass(frozen=True)
@@ -257,7 +258,8 @@ class _Fonts:
         # By id(): the lines are the drawing's own objects, alive as long as the document (a
         # SetLine's hash goes through every field).
         self.lines: dict[int, DrawnLine | None] = {}
-        self.fresh: set[int] = set()      # drawn here, not given by the caller
+        self.fresh: set[int] = set()      # lines the caller did not bring
+        self.parsed: dict[int, tuple[DrawnLine, ...]] = {}   # KeptLines read, by id()
 
     def get(self, face: FontFace) -> _Font:
         key = (face.path, face.index)
@@ -339,20 +341,28 @@ class _Writer:
             self.current = (font.resource, size_pu)
 
     def line(self, line: SetLine, pair: tuple[FontFace, FontFace],
-             given: DrawnLine | None) -> DrawnLine | None:
-        """The line as this document writes it: the caller's (given, stored with the notice's
-        setting), this process's, or drawn now; None where it cannot be kept (a character the
-        fonts lack, a font that is not CID-keyed): it is drawn box by box then. The first pass
-        finds it and learns its glyphs; the second looks it up."""
+             given: tuple[KeptLines, int] | None) -> DrawnLine | None:
+        """The line as this document writes it: as this process drew it before, as the caller
+        kept it (given: the notice's kept lines and the line's index in them, read only if this
+        process has not drawn the line), or drawn now; None where it cannot be kept (a character
+        the fonts lack): it is drawn box by box then. The first pass finds it and learns its
+        glyphs; the second looks it up."""
         doc = self.fonts
         key = id(line)
         if key in doc.lines or not self.collect:
             return doc.lines[key]
-        drawn = given if given is not None and given.text == line.text else None
+        drawn = _known_line(line, pair)
+        if drawn is None and given is not None:
+            kept = doc.parsed.get(id(given[0]))
+            if kept is None:
+                kept = doc.parsed[id(given[0])] = given[0].lines()
+            drawn = kept[given[1]] if given[1] < len(kept) and kept[given[1]].text == line.text else None
+            if drawn is not None:
+                _remember_line(line, pair, drawn)
         if drawn is None:
             drawn = _drawn_line(line, pair)
-            if drawn is not None:
-                doc.fresh.add(key)
+        if drawn is not None and given is None:
+            doc.fresh.add(key)
         if drawn is not None and not self._learn_line(drawn, pair):
             # A glyph this document already has at another width (a face drawn first at
             # another size, whose width rounds differently): the line is drawn again with the
@@ -541,16 +551,25 @@ _DRAWN_MAX = 20_000
 _DRAWN_LOCK = threading.Lock()
 
 
+def _known_line(line: SetLine, pair: tuple[FontFace, FontFace]) -> DrawnLine | None:
+    with _DRAWN_LOCK:
+        return _DRAWN.get((line, pair[0], pair[1]))
+
+
+def _remember_line(line: SetLine, pair: tuple[FontFace, FontFace], drawn: DrawnLine | None) -> None:
+    with _DRAWN_LOCK:
+        if len(_DRAWN) >= _DRAWN_MAX:
+            del _DRAWN[next(iter(_DRAWN))]
+        _DRAWN[(line, pair[0], pair[1])] = drawn
+
+
 def _drawn_line(line: SetLine, pair: tuple[FontFace, FontFace]) -> DrawnLine | None:
     key = (line, pair[0], pair[1])
     with _DRAWN_LOCK:
         if key in _DRAWN:
             return _DRAWN[key]
     drawn = _make_line(line, pair)
-    with _DRAWN_LOCK:
-        if len(_DRAWN) >= _DRAWN_MAX:
-            del _DRAWN[next(iter(_DRAWN))]
-        _DRAWN[key] = drawn
+    _remember_line(line, pair, drawn)
     return drawn
 
 
@@ -564,8 +583,30 @@ def drawn_fingerprint(settings: LayoutSettings) -> str:
     return hashlib.sha256(setting_fingerprint(settings).encode() + code).hexdigest()[:32]
 
 
+@dataclass(frozen=True)
+class KeptLines:
+    """A notice's drawn lines as kept beside its setting: the JSON text drawn_to_data's data was
+    stored as, once drawn_from_json has checked it. The drawer reads it (lines()) only for a
+    line it has not drawn itself: carried as text, it costs a render worker nothing to receive."""
+
+    text: str
+    count: int
+
+    def lines(self) -> tuple[DrawnLine, ...]:
+        return tuple(DrawnLine(text, tuple((role, dx, template, tuple(ids)) for role, dx, template, ids in boxes),
+                               tuple((role, glyph_id, width, glyph_text)
+                                     for role, glyph_id, width, glyph_text in glyphs))
+                     for text, boxes, glyphs in json.loads(self.text)["lines"])
+
+    @classmethod
+    def of(cls, lines: Sequence[DrawnLine], settings: LayoutSettings) -> "KeptLines":
+        """Lines just drawn (ColumnResult.drawn), as they are kept."""
+        return cls(json.dumps(drawn_to_data(lines, settings), ensure_ascii=False, separators=(",", ":")),
+                   len(lines))
+
+
 def drawn_to_data(lines: Sequence[DrawnLine], settings: LayoutSettings) -> dict[str, Any]:
-    """A notice's drawn lines as JSON-ready data, to keep beside its setting (drawn_from_data)."""
+    """A notice's drawn lines as JSON-ready data, to keep beside its setting (drawn_from_json)."""
     return {"fingerprint": drawn_fingerprint(settings),
             "lines": [[line.text, [[role, dx, template, list(ids)] for role, dx, template, ids in line.boxes],
                        [list(glyph) for glyph in line.glyphs]] for line in lines]}
@@ -577,12 +618,22 @@ _TEMPLATE = re.compile(r"\[(?:%s| -?[0-9]+(?:\.[0-9]+)?(?:e-?[0-9]+)?)*\] TJ\n")
 _MAX_GLYPH = 0xFFFF
 
 
+def drawn_from_json(text: str, setting: SetNotice, settings: LayoutSettings) -> KeptLines | None:
+    """The drawn lines kept for setting (JSON text, as stored), checked: made by this code for
+    these settings, one per line of the setting and spelling the same text, each box's TJ
+    template nothing but glyph slots and numbers, every glyph id in range and in the line's
+    glyphs (which give its width and text). None where anything is off: the lines are drawn
+    again."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    return KeptLines(text, len(setting.lines)) if drawn_from_data(data, setting, settings) is not None else None
+
+
 def drawn_from_data(data: Any, setting: SetNotice,
                     settings: LayoutSettings) -> tuple[DrawnLine, ...] | None:
-    """The drawn lines kept for setting, checked: made by this code for these settings, one per
-    line of the setting and spelling the same text, each box's TJ template nothing but glyph
-    slots and numbers, every glyph id in range and in the line's glyphs (which give its width
-    and text). None where anything is off: the lines are drawn again."""
+    """drawn_from_json's checks on the data itself; the lines, or None."""
     try:
         if data.get("fingerprint") != drawn_fingerprint(settings) or \
                 len(data["lines"]) != len(setting.lines):
@@ -641,9 +692,9 @@ def _draw_line(w: _Writer, line: SetLine, x: float, y: float,
 
 
 def _draw_lines(w: _Writer, lines: Sequence[SetLine], x: float, top: float,
-                settings: LayoutSettings, drawn: Sequence[DrawnLine | None] | None = None) -> None:
-    """Lines one below the other from (x, top) px; drawn: the same lines as kept before (with
-    the notice's stored setting), where known."""
+                settings: LayoutSettings, kept: KeptLines | None = None, first_kept: int = 0) -> None:
+    """Lines one below the other from (x, top) px; kept: the notice's lines as kept before
+    (with its stored setting), these lines from first_kept on, where known."""
     pair = faces(settings)
     lead = _css_px(settings.leading_pt)
     first = _baseline(pair[1], lead)
@@ -651,11 +702,11 @@ def _draw_lines(w: _Writer, lines: Sequence[SetLine], x: float, top: float,
         # A line that starts further in (SetLine.indent_pt): as the template's <i> block.
         start = x + _css_px(line.indent_pt) if line.indent_pt else x
         y = top + number * lead + first
-        kept = w.line(line, pair, drawn[number] if drawn is not None else None)
-        if kept is None:
+        drawn = w.line(line, pair, (kept, first_kept + number) if kept is not None else None)
+        if drawn is None:
             _draw_line(w, line, start, y, pair)
         else:
-            w.write_line(kept, pair, start, y)
+            w.write_line(drawn, pair, start, y)
 
 
 # -- furniture: WeasyPrint's border paths (draw/border.py) for our boxes -----------------------
@@ -776,7 +827,8 @@ def _draw_column_page(w: _Writer, drawing: ColumnDrawing, page: DrawnPage) -> No
         w.begin_text()
         for segment in page.segments:
             x = column_left + (segment.column - 1) * column_step
-            _draw_lines(w, segment.lines, x, columns_top + segment.y_pt * PX, settings, segment.drawn)
+            _draw_lines(w, segment.lines, x, columns_top + segment.y_pt * PX, settings, segment.drawn,
+                        segment.first)
         w.end_text()
     if page.contact is not None:
         _draw_contact(w, drawing, page.contact, g)

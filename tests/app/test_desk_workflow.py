@@ -256,7 +256,7 @@ def test_drawn_lines_are_kept_beside_the_setting_and_drawn_from_there(app):
         with get_db().session() as s:
             row = s.get(LineSetting, spoiled)
             assert "re f" not in row.drawn_json
-            assert draw.drawn_from_data(json.loads(row.drawn_json),
+            assert draw.drawn_from_json(row.drawn_json,
                                         next(item.setting for item in items if item.drawn is None),
                                         printing.layout_settings(publisher)) is not None
 

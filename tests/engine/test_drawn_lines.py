@@ -14,10 +14,11 @@ from tests.support.column import seed_items
 from tests.support.pdfread import text_layer
 from typesetting import (
     ColumnItem,
+    KeptLines,
     LayoutSettings,
     RateCard,
     draw,
-    drawn_from_data,
+    drawn_from_json,
     drawn_to_data,
     render_column,
     set_notice,
@@ -59,9 +60,9 @@ def _kept_as_stored(items, notices, kept, settings):
     out = []
     for index, item in enumerate(items):
         lines = tuple(kept[index][n] for n in range(notices[index].line_count))
-        data = json.loads(json.dumps(drawn_to_data(lines, settings), ensure_ascii=False))
-        drawn = drawn_from_data(data, notices[index], settings)
-        assert drawn == lines
+        drawn = drawn_from_json(json.dumps(drawn_to_data(lines, settings), ensure_ascii=False),
+                                notices[index], settings)
+        assert drawn is not None and drawn.lines() == lines
         out.append(replace(item, setting=notices[index], drawn=drawn))
     return out
 
@@ -138,9 +139,9 @@ BODY = "广州示例贸易有限公司遗失营业执照正本，统一社会信
 def test_kept_lines_that_do_not_hold_are_refused(spoil):
     settings = LayoutSettings()
     notice, data = _stored("遗失声明", BODY, settings)
-    assert drawn_from_data(data, notice, settings) is not None
+    assert drawn_from_json(json.dumps(data), notice, settings) is not None
     spoil(data)
-    assert drawn_from_data(data, notice, settings) is None
+    assert drawn_from_json(json.dumps(data), notice, settings) is None
 
 
 def test_a_kept_glyph_width_the_document_has_otherwise_draws_the_line_again():
@@ -157,11 +158,12 @@ def test_a_kept_glyph_width_the_document_has_otherwise_draws_the_line_again():
     stored = _kept_as_stored(items, notices, kept, settings)
     # Notice a's kept lines say 陈 is one unit wider than the font has it; b is drawn anew.
     chen = faces(settings)[1].hb_font.get_nominal_glyph(ord("陈"))
-    first = stored[0].drawn[0]
+    kept_a = stored[0].drawn.lines()
+    first = kept_a[0]
     spoiled = replace(first, glyphs=tuple((r, g, w + 1 if g == chen and r == 1 else w, t)
                                           for r, g, w, t in first.glyphs))
     assert spoiled != first
-    items = [replace(stored[0], drawn=(spoiled, *stored[0].drawn[1:])), items[1]]
+    items = [replace(stored[0], drawn=KeptLines.of((spoiled, *kept_a[1:]), settings)), items[1]]
     _forget_drawn_lines()
     again: dict = {}
     pdf = draw.draw_column(drawing(items), kept=again)
@@ -177,9 +179,10 @@ def test_the_worker_hands_back_what_it_drew_and_takes_what_was_kept():
     first = render_column(items, settings, ISSUE, rate_card=RateCard(), renderer="direct")
     assert set(first.drawn) == {p.key for p in first.placements}
     notices = {item.key: set_notice(item.title, item.body, settings) for item in items}
-    for key, lines in first.drawn.items():
-        assert [line.text for line in lines] == [line.text for line in notices[key].lines]
-    brought = [replace(item, setting=notices[item.key], drawn=first.drawn.get(item.key)) for item in items]
+    for key, kept in first.drawn.items():
+        assert [line.text for line in kept.lines()] == [line.text for line in notices[key].lines]
+        assert drawn_from_json(kept.text, notices[key], settings) == kept
+    brought = [replace(item, setting=notices[item.key], drawn=first.drawn[item.key]) for item in items]
     second = render_column(brought, settings, ISSUE, rate_card=RateCard(), renderer="direct")
     assert second.drawn == {}
     assert second.pdf == first.pdf
