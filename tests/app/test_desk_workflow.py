@@ -148,6 +148,13 @@ def test_export_column_cli_writes_and_records_the_pdf(app, tmp_path):
     assert not (tmp_path / "x.pdf").exists()
 
 
+def _two_scheduled(app) -> None:
+    """Two notices (a company's, a person's) submitted, approved, paid and scheduled for ISSUE."""
+    editor = editor_client(app)
+    for reference in (submit(app), submit(app, PERSON)):
+        approve_pay_schedule(app, editor, reference)
+
+
 def test_lines_set_once_are_reused_by_any_process(app, monkeypatch):
     """The issue page sets the notices' lines and stores them; the export (in another worker,
     say) takes them from the database instead of setting them again - but never prints stored
@@ -156,10 +163,7 @@ def test_lines_set_once_are_reused_by_any_process(app, monkeypatch):
     from store.models import LineSetting
     from typesetting import column as engine_column, linebreak
 
-    references = [submit(app), submit(app, PERSON)]
-    editor = editor_client(app)
-    for reference in references:
-        approve_pay_schedule(app, editor, reference)
+    _two_scheduled(app)
     with app.app_context():
         with get_db().session() as s:
             publisher = load_publisher(s)
@@ -220,10 +224,7 @@ def test_drawn_lines_are_kept_beside_the_setting_and_drawn_from_there(app):
     from store.models import LineSetting
     from typesetting import draw
 
-    references = [submit(app), submit(app, PERSON)]
-    editor = editor_client(app)
-    for reference in references:
-        approve_pay_schedule(app, editor, reference)
+    _two_scheduled(app)
     with app.app_context():
         with get_db().session() as s:
             publisher = load_publisher(s)
