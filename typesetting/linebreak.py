@@ -11,7 +11,8 @@ into lines again for the column: set_notice is cached by its inputs.
 
 A body of several paragraphs (separated by "\n") is set paragraph by paragraph, each by its role
 (paragraphs.py): justified with its first line indented, a header item to a line, a heading
-centred and balanced (the title then on a line of its own before it), a signature flush right;
+centred and balanced (the title then on a line of its own before it), a numbered section heading
+indented but unjustified, a signature flush right;
 SetLine.indent_pt says where a line starts.
 """
 
@@ -41,6 +42,7 @@ from .fonts import (
 from .paragraphs import (
     HEADER,
     HEADING,
+    SECTION,
     SIGNATURE,
     TITLE,
     header_items,
@@ -438,6 +440,13 @@ def _set_paragraphs(title: str, body: str, settings: LayoutSettings, title_face:
         elif paragraph.role == TITLE:
             # The title alone (before a heading): flush left, unjustified, no gap after it.
             add(*_set_paragraph(paragraph.text, "", width, 0.0, False, em, title_face, body_face))
+        elif paragraph.role == SECTION:
+            # A numbered section heading: where a body paragraph starts, but never spread to the
+            # column edge (a title, not a sentence); its wrapped part flush left. Unjustified, it
+            # has no loose line.
+            piece, piece_stats = _set_paragraph("", paragraph.text, width, indent, False, em,
+                                                title_face, body_face)
+            add(piece, (piece_stats[0], 0, piece_stats[2]))
         elif paragraph.role in (HEADING, SIGNATURE):
             balance = inside_words(paragraph.text) if paragraph.role == HEADING else None
             piece, piece_stats = _set_paragraph(run_in, paragraph.text, width, 0.0, False, em,

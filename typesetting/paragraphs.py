@@ -18,6 +18,10 @@ With several, each paragraph is set on its own (its last line flush left, unjust
 - a **heading** (a line of its own that names the notice: "关于…的公告", and the company's name
   directly above it): centred, unjustified, its lines balanced (as many as set greedily, of
   nearly equal length, not broken inside one of HEADING_WORDS where that can be avoided);
+- a **section** heading (一、通知债权人的原因 / （一）债权申报所需材料 / 1. 申报方式: a short
+  paragraph, at most MAX_SECTION_CHARS, that starts with a section number and has no sentence
+  punctuation after it): indented like a body paragraph, unjustified, its wrapped part flush
+  left (a title, not a sentence: never letter-spaced to the column edge);
 - the **signature** (落款: the names and the date after 特此公告/特此声明, or a last date line and
   the names directly above it): flush right, unjustified;
 - every other paragraph: justified, its first line indented by LayoutSettings.paragraph_indent_em.
@@ -32,7 +36,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-BODY, HEADER, HEADING, SIGNATURE, TITLE = "body", "header", "heading", "signature", "title"
+BODY, HEADER, HEADING, SECTION, SIGNATURE, TITLE = ("body", "header", "heading", "section", "signature",
+                                                   "title")
 
 # An item of a listed company's header line, where it starts.
 HEADER_ITEM = re.compile(r"(?:证券|股票|债券|基金)(?:代码|简称)[：:]|公告编号[：:]")
@@ -51,6 +56,12 @@ MAX_HEADING_CHARS = 60
 # No dictionary: any other word may be broken where that makes the lines more even.
 HEADING_WORDS = re.compile(r"关于|股份有限公司|有限责任公司|有限公司|公司|公告|声明|通知|启事|公示|通告"
                            r"|注册资本|债权人|限制性股票|吸收合并")
+# A section heading's number, where it starts: 一、 十二、 （一） 1. 1、 （1） 第一章 第二节 第三部分
+# (1.5亿元 is a number, not a section: no digit after its point).
+SECTION_NUMBER = re.compile(r"(?:[一二三四五六七八九十]{1,3}[、．]|[（(][一二三四五六七八九十]{1,3}[）)]"
+                            r"|\d{1,2}(?:[、．]|\.(?!\d))|[（(]\d{1,2}[）)]"
+                            r"|第[一二三四五六七八九十百零〇\d]{1,4}(?:章|节|部分))\s*(?=\S)")
+MAX_SECTION_CHARS = 30
 MAX_SIGNATURE_CHARS = 40
 MAX_SIGNATURE_PARAGRAPHS = 5
 
@@ -58,7 +69,7 @@ MAX_SIGNATURE_PARAGRAPHS = 5
 @dataclass(frozen=True)
 class Paragraph:
     text: str               # TITLE: the title itself (no part of the body)
-    role: str               # BODY, HEADER, HEADING, SIGNATURE or TITLE
+    role: str               # BODY, HEADER, HEADING, SECTION, SIGNATURE or TITLE
     title: bool = False     # the title runs into it
 
 
@@ -86,9 +97,17 @@ def _is_name_or_date(text: str) -> bool:
     return len(text) <= MAX_SIGNATURE_CHARS and not _SENTENCE.search(text.rstrip("。"))
 
 
+def is_section(text: str) -> bool:
+    """A numbered section heading: short, a section number, then no sentence punctuation (一、公司
+    于…召开董事会，审议通过…。 is a sentence that starts with a number: body text)."""
+    number = SECTION_NUMBER.match(text)
+    return number is not None and len(text) <= MAX_SECTION_CHARS \
+        and not _SENTENCE.search(text, number.end())
+
+
 def _is_heading(text: str) -> bool:
     return len(text) <= MAX_HEADING_CHARS and not _SENTENCE.search(text) \
-        and _HEADING_END.search(text) is not None
+        and _HEADING_END.search(text) is not None and not is_section(text)
 
 
 def _signature_start(texts: list[str]) -> int:
@@ -136,6 +155,8 @@ def paragraphs(title: str, body: str) -> list[Paragraph]:
             role = BODY
         elif index >= signature:
             role = SIGNATURE
+        elif is_section(text):
+            role = SECTION
         elif heading(index):
             role = HEADING
         else:

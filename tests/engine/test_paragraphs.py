@@ -21,7 +21,7 @@ from tests.support.pdfread import read_glyphs, rgb_operators, text_layer
 from typesetting import ColumnItem, LayoutSettings, RateCard, SetNotice, linebreak, normalize_text, set_notice
 from typesetting.linebreak import drawn_origins_pt
 from typesetting.markup import PageGeometry
-from typesetting.paragraphs import HEADER, HEADING, SIGNATURE, TITLE, inside_words, paragraphs
+from typesetting.paragraphs import HEADER, HEADING, SECTION, SIGNATURE, TITLE, inside_words, is_section, paragraphs
 from typesetting.preview import render_notice_pdf
 from typesetting.settings import MM_TO_PT
 from typesetting.text import NO_LINE_END, NO_LINE_START
@@ -69,7 +69,8 @@ def test_the_paragraphs_of_a_listed_company_notice_and_their_roles():
     assert roles[1] == (TITLE, False)            # the title alone: the paragraph after it is a heading
     assert roles[2] == (HEADING, False)          # the company's name
     assert roles[3] == (HEADING, False)          # 关于…的公告
-    assert [r for r, _ in roles[4:10]] == ["body"] * 6   # sections and their text, 特此公告。
+    # The sections' numbered headings, their text, 特此公告。
+    assert [r for r, _ in roles[4:10]] == ["body", SECTION, "body", SECTION, "body", "body"]
     assert [r for r, _ in roles[10:]] == [SIGNATURE, SIGNATURE]
     assert paragraphs("减资公告", LISTED)[1].text == "减资公告"
     # The title runs into a first paragraph of body text, as before; without a title, none.
@@ -246,6 +247,8 @@ def test_paragraphs_read_back_from_the_column(renderer):
                 assert abs(end - width) < 0.01 and line.spacing_pu == 0, line.text
             elif role == HEADING:
                 assert abs((row[0].x - left) - (width - end)) < 0.01, line.text
+            elif role == SECTION:      # never spread to the column edge
+                assert line.spacing_pu == 0, line.text
             elif role == TITLE:        # alone on its line, flush left
                 assert (line.title, line.body) == (item.title, "") and abs(row[0].x - left) < 0.01
     # A body paragraph's first line starts two ems in.
@@ -359,6 +362,93 @@ def test_balanced_headings_are_drawn_as_weasyprint_draws_them():
                         "广州雅静服饰（集团）有限公司关于减少注册资本暨通知债权人的公告\n"
                         "本公司经股东会决议，注册资本由1000万元减少至500万元，请债权人自本公告见报之日起四十五日内申报债权。\n"
                         "特此公告。\n广州雅静服饰（集团）有限公司\n2026年11月26日", "capital-reduction"),
+             *ITEMS[:1]]
+    reference, drawn = both(items, SETTINGS, False, rate_card=RateCard())
+    assert_same_print(reference.pdf, drawn.pdf)
+
+
+# Issue 15: a numbered section heading ("二、需债权人知晓的相关信息") was set as a body paragraph,
+# its first line letter-spaced across the column ("二、 需 债 权 人 知 晓 的 相 / 关信息").
+SECTIONED = ("证券代码：600000 证券简称：示范科技 公告编号：2026-045\n"
+             "广东示范科技股份有限公司\n"
+             "关于回购注销部分限制性股票减少注册资本暨通知债权人的公告\n"
+             "本公司及董事会全体成员保证信息披露的内容真实、准确、完整，没有虚假记载、误导性陈述或重大遗漏。\n"
+             "一、通知债权人的原由\n"
+             "公司于2026年11月20日召开董事会，审议通过了减少注册资本的议案。\n"
+             "二、需债权人知晓的相关信息\n"
+             "债权人自本公告披露之日起四十五日内，有权要求本公司清偿债务或者提供相应的担保。\n"
+             "（一）债权申报所需材料\n"
+             "债权人可持证明债权债务关系存在的合同、协议及其他凭证的原件及复印件到公司申报债权。\n"
+             "一、公司于2026年11月20日召开董事会，审议通过了减少注册资本的议案。\n"
+             "特此公告。\n"
+             "广东示范科技股份有限公司董事会\n"
+             "2026年11月26日")
+SECTIONS = ("一、通知债权人的原由", "二、需债权人知晓的相关信息", "（一）债权申报所需材料")
+NUMBERED_SENTENCE = "一、公司于2026年11月20日召开董事会，审议通过了减少注册资本的议案。"
+
+
+def test_numbered_section_headings_are_read_from_their_text():
+    roles = {p.text: p.role for p in paragraphs("减资公告", SECTIONED)}
+    assert [roles[text] for text in SECTIONS] == [SECTION] * 3
+    # A sentence that starts with a number is body text, justified.
+    assert roles[NUMBERED_SENTENCE] == "body"
+    assert [is_section(text) for text in ("1. 申报方式", "2、申报地址", "（3）联系方式", "十二、其他事项",
+                                          "第一章 总则", "第三部分 债权申报")] == [True] * 6
+    assert not any(is_section(text) for text in (
+        "1.5亿元的债务由存续公司承继", "一、申报时间：2026年11月26日至2027年1月9日",  # a number; a colon
+        "二、债权人可持证明债权债务关系存在的合同协议及其他凭证申报债权",               # over 30
+        "一、", "广东示范科技股份有限公司", "关于减少注册资本的公告"))
+    # A numbered line is a section, never the notice's centred heading (nor its name line).
+    assert [p.role for p in paragraphs("", "公司名称\n一、关于减资的通知\n正文。")] == ["body", SECTION, "body"]
+
+
+def test_a_section_heading_is_indented_and_not_justified():
+    notice = set_notice("减资公告", SECTIONED, SETTINGS)
+    texts = [line.text for line in notice.lines]
+    for section in SECTIONS:
+        start = next(k for k, text in enumerate(texts) if section.startswith(text))
+        lines = notice.lines[start:start + 2]
+        # Where a body paragraph starts, two ems in, and set solid: no letter-spacing.
+        assert lines[0].indent_pt == 2 * EM and lines[0].spacing_pu == 0, section
+    # The long one wraps: its wrapped part flush left, unjustified too.
+    at = texts.index("二、需债权人知晓的相")
+    assert texts[at + 1] == "关信息" and notice.lines[at + 1].indent_pt == 0
+    assert notice.lines[at + 1].spacing_pu == 0
+    # The sentence that starts with 一、 stays justified body text, its first line indented.
+    at = next(k for k, text in enumerate(texts) if text.startswith("一、公司"))
+    assert notice.lines[at].indent_pt == 2 * EM and notice.lines[at].spacing_pu > 0
+    assert notice.spells_its_text() and notice.loose_lines == 0
+    # A wrong guess changes only where a line starts and how it is spaced: the same 34 lines as
+    # when its headings were set as body text (the line count, and so the price, follows them).
+    assert notice.line_count == 34
+
+
+@pytest.mark.parametrize("renderer", ["direct", "weasyprint"])
+def test_a_section_heading_reads_back_unspaced(renderer):
+    notice = set_notice("减资公告", SECTIONED, SETTINGS)
+    pdf = render_notice_pdf("减资公告", SECTIONED, SETTINGS, renderer=renderer)
+    rows = defaultdict(list)
+    for gl in read_glyphs(pdf):
+        rows[round(gl.y, 1)].append(gl)
+    rows_in_order = [sorted(rows[y], key=lambda gl: gl.x) for y in sorted(rows)]
+    texts = [line.text for line in notice.lines]
+    assert ["".join(gl.text for gl in row) for row in rows_in_order] == texts
+    left = rows_in_order[0][0].x
+    at = texts.index("二、需债权人知晓的相")
+    first, wrapped = rows_in_order[at], rows_in_order[at + 1]
+    # Each glyph starts where the one before it ends: no letter-spacing (a justified line has
+    # 0.1 em and more between its glyphs); it starts two ems in and ends short of the edge.
+    assert max(b.x - a.right for a, b in pairwise(first)) < 0.01
+    assert abs(first[0].x - left - 2 * EM) < 0.01
+    assert first[-1].right < left + SETTINGS.column_width_pt - EM
+    assert abs(wrapped[0].x - left) < 0.01 and max(b.x - a.right for a, b in pairwise(wrapped)) < 0.01
+    # The numbered sentence's first line is justified to the column edge.
+    sentence = rows_in_order[next(k for k, text in enumerate(texts) if text.startswith("一、公司"))]
+    assert abs(sentence[-1].right - left - SETTINGS.column_width_pt) < 0.5
+
+
+def test_section_headings_are_drawn_as_weasyprint_draws_them():
+    items = [ColumnItem("sections", "减资公告（章节标题）", "减资公告", SECTIONED, "capital-reduction"),
              *ITEMS[:1]]
     reference, drawn = both(items, SETTINGS, False, rate_card=RateCard())
     assert_same_print(reference.pdf, drawn.pdf)
