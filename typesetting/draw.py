@@ -280,8 +280,6 @@ class _Writer:
         self.collect = collect
         self.ops: list[str] = []
         self.current: tuple[str, int] | None = None
-        # (font, size, width, x offset, glyph width) -> the TJ numbers around a glyph.
-        self.numbers: dict[tuple[str, int, int, int, int], tuple[str, str]] = {}
 
     def begin_text(self) -> None:
         self.ops.append("/DeviceCMYK cs\n0 0 0 1 scn\nBT\n")
