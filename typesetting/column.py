@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from ._worker import Job
 from .draw import ColumnDrawing, ContactLine, DrawnPage, DrawnSegment, KeptLines
@@ -195,8 +195,11 @@ class _Placer:
         self.gap = settings.notice_gap_pt   # the notice spacing, or a rule and its space
         self.contact_height = contact_height
 
-    def fit(self, lines: int, col: int, y: float) -> tuple[list[_Span], int, float] | None:
-        """Segments for a notice of `lines` lines starting at (col, y); None if the page is full."""
+    def fit(self, lines: int, col: int, y: float,
+            keep: Sequence[bool] = ()) -> tuple[list[_Span], int, float] | None:
+        """Segments for a notice of `lines` lines starting at (col, y); None if the page is full.
+        keep: per line, whether it keeps with the next (SetLine.keep_with_next): a column does
+        not end on it where the notice is split."""
         height = lines * self.lead
         gap = self.gap if y > _EPS else 0.0
         if y + gap + height <= self.col_h + _EPS:
@@ -210,7 +213,7 @@ class _Placer:
         first = 0
         avail = math.floor((self.col_h - y - gap) / self.lead + _EPS) if y > _EPS else \
             math.floor(self.col_h / self.lead + _EPS)
-        if y > _EPS and avail < MIN_SPLIT_LINES:
+        if y > _EPS and _split_count(0, avail, lines, keep) < MIN_SPLIT_LINES:
             col, y, gap = col + 1, 0.0, 0.0
             avail = math.floor(self.col_h / self.lead + _EPS)
         elif y <= _EPS:
@@ -219,9 +222,7 @@ class _Placer:
         while first < lines:
             if col > self.s.columns:
                 return None
-            count = min(avail, lines - first)
-            if lines - first - count == 1 and count > 2:
-                count -= 1  # never leave one line alone at the top of the next column
+            count = _split_count(first, avail, lines, keep)
             segments.append((col, top, first, count))
             first += count
             end_y = top + count * self.lead
@@ -239,12 +240,29 @@ class _Placer:
         return None
 
 
+def _split_count(first: int, avail: int, lines: int, keep: Sequence[bool]) -> int:
+    """How many of a split notice's lines, from line `first`, go in a column with room for
+    `avail`: all that fit, but never one line alone at the top of the next column, and never a
+    line that keeps with the next (a heading, a section heading) at the bottom of this one."""
+    count = min(avail, lines - first)
+    if lines - first - count == 1 and count > 2:
+        count -= 1  # never leave one line alone at the top of the next column
+    if first + count < lines:
+        end = count
+        while end > 1 and first + end - 1 < len(keep) and keep[first + end - 1]:
+            end -= 1
+        if end > 1 or not keep[first]:
+            count = end   # a column of nothing but a heading block keeps what fits
+    return count
+
+
 def _place(notices: list[SetNotice | None], settings: LayoutSettings, contact_height: float,
            continue_overflow: bool) -> tuple[list[list[_Seg]], _ContactAt | None, list[tuple[int, str]]]:
     """Returns (segments per page, contact position (page, col, y), overflow [(index, reason)])."""
     placer = _Placer(settings, contact_height)
     overflow: list[tuple[int, str]] = []
     line_counts = {i: n.line_count for i, n in enumerate(notices) if n is not None}
+    keeps = {i: tuple(line.keep_with_next for line in n.lines) for i, n in enumerate(notices) if n is not None}
     queue = list(line_counts)
     pages: list[list[_Seg]] = []
     contact: _ContactAt | None = None
@@ -255,7 +273,7 @@ def _place(notices: list[SetNotice | None], settings: LayoutSettings, contact_he
         position = 0
         while position < len(queue):
             index = queue[position]
-            result = placer.fit(line_counts[index], col, y)
+            result = placer.fit(line_counts[index], col, y, keeps[index])
             if result is None:
                 if col == 1 and y <= _EPS:
                     # Does not fit even an empty page: it never will.

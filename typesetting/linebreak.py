@@ -125,6 +125,9 @@ class SetLine:
     # centred heading's or a flush-right signature's offset (paragraphs.py). 0 in a notice of
     # one paragraph. Rounded to 1/10 000 pt, as the print templates write it.
     indent_pt: float = 0.0
+    # A line of a header, a title on its own, a heading or a section heading (paragraphs.py):
+    # it names what follows, so a column never ends on it when a notice is split (column.py).
+    keep_with_next: bool = False
 
     @property
     def text(self) -> str:
@@ -253,7 +256,7 @@ class SetNotice:
                     and (line.body[at] in COMPRESSIBLE or line.body[at] in OPENING_MARKS)
                     for at in line.halts)
             and isinstance(line.indent_pt, (int, float)) and not isinstance(line.indent_pt, bool)
-            and 0 <= line.indent_pt < 1000
+            and 0 <= line.indent_pt < 1000 and isinstance(line.keep_with_next, bool)
             for line in self.lines)
 
     def spells_its_text(self) -> bool:
@@ -275,7 +278,7 @@ class SetNotice:
 
 
 _LINE_FIELDS = ("title", "body", "letter_spacing_pt", "natural_width_pt", "gaps", "is_last",
-                "spacing_pu", "tight", "tight_pu", "halts", "indent_pt")
+                "spacing_pu", "tight", "tight_pu", "halts", "indent_pt", "keep_with_next")
 
 
 def _stored_line(values: list[Any]) -> SetLine:
@@ -284,7 +287,7 @@ def _stored_line(values: list[Any]) -> SetLine:
     title, body, letter_spacing_pt, natural_width_pt, gaps, is_last = values[:6]
     return SetLine(title, body, letter_spacing_pt, natural_width_pt, gaps, is_last, spacing_pu=values[6],
                    tight=tuple(tuple(span) for span in values[7]), tight_pu=values[8], halts=tuple(values[9]),
-                   indent_pt=values[10])
+                   indent_pt=values[10], keep_with_next=values[11])
 # A stored setting holds only while the code that made it is the same: these files decide it.
 _ENGINE_SOURCES = ("linebreak.py", "fonts.py", "text.py", "settings.py", "paragraphs.py")
 
@@ -428,12 +431,14 @@ def _set_paragraphs(title: str, body: str, settings: LayoutSettings, title_face:
 
     def add(piece: list[SetLine], piece_stats: tuple[int, int, int]) -> None:
         # Each paragraph's last line is unjustified; only the notice's last line is is_last.
-        lines.extend(replace(line, is_last=False) for line in piece)
+        lines.extend(replace(line, is_last=False, keep_with_next=keep) for line in piece)
         for k in range(3):
             stats[k] += piece_stats[k]
 
     for paragraph in paragraphs(title, body):
         run_in = title if paragraph.title else ""
+        # What names the text after it stays with it across a column break (column.py).
+        keep = paragraph.role in (HEADER, TITLE, HEADING, SECTION)
         if paragraph.role == HEADER:
             for item in header_items(paragraph.text):
                 add(*_set_paragraph("", item, width, 0.0, True, em, title_face, body_face))
@@ -457,7 +462,7 @@ def _set_paragraphs(title: str, body: str, settings: LayoutSettings, title_face:
         else:
             add(*_set_paragraph(run_in, paragraph.text, width, 0.0 if run_in else indent, True,
                                 em, title_face, body_face))
-    lines[-1] = replace(lines[-1], is_last=True)
+    lines[-1] = replace(lines[-1], is_last=True, keep_with_next=False)
     return lines, (stats[0], stats[1], stats[2])
 
 

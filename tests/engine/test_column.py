@@ -635,3 +635,62 @@ def test_two_columns_at_once_share_the_workers_without_deadlock():
     assert errors == [] and len(results) == 2
     for result in results:
         check_column(result, items, settings)
+
+
+def _sectioned(filler: int) -> str:
+    sections = []
+    for number in "一二三四五六":
+        sections.append(f"{number}、债权申报的有关事项")
+        sections.append("债权人自本公告披露之日起四十五日内，有权要求本公司清偿债务或者提供相应的担保。"
+                        + "逾期未申报的，不影响其债权的有效性。" * (1 + (filler + len(sections)) % 3))
+    return ("证券代码：600000 证券简称：示范科技 公告编号：2026-045\n关于减少注册资本暨通知债权人的公告\n"
+            + "\n".join(sections) + "\n特此公告。\n广东示范科技股份有限公司董事会\n2026年11月26日")
+
+
+def test_a_split_notice_never_ends_a_column_on_a_heading():
+    """A notice taller than a column is split between lines; a column never ends on a line
+    that names what follows (the header, a title on its own, a heading, a numbered section
+    heading: SetLine.keep_with_next). Without the rule some of these ended a column on one."""
+    from typesetting.column import _Placer, _split_count
+
+    settings = LayoutSettings(area_height_mm=80, header_height_mm=10, columns=6, area_width_mm=250)
+    ended_on_heading_without = 0
+    for filler in range(12):
+        notice = set_notice("减资公告", _sectioned(filler), settings)
+        keep = [line.keep_with_next for line in notice.lines]
+        assert any(keep) and not keep[-1]
+        placer = _Placer(settings, contact_height=0.0)
+        for start_y in (0.0, settings.leading_pt * 5):
+            segments, _, _ = placer.fit(notice.line_count, 1, start_y, keep)
+            assert sum(count for _, _, _, count in segments) == notice.line_count
+            for _, _, first, count in segments[:-1]:
+                assert not keep[first + count - 1], (filler, notice.lines[first + count - 1].body)
+            without, _, _ = placer.fit(notice.line_count, 1, start_y)
+            ended_on_heading_without += sum(keep[first + count - 1] for _, _, first, count in without[:-1])
+    assert ended_on_heading_without > 0
+    # A column of nothing but lines that keep with the next still takes what fits.
+    assert _split_count(0, 3, 10, [True] * 9 + [False]) == 3
+
+
+def test_a_split_notice_prints_its_heading_at_the_top_of_the_next_column():
+    settings = LayoutSettings(area_height_mm=80, header_height_mm=10, columns=6, area_width_mm=250)
+    filler = next(f for f in range(12) if _heading_would_end_a_column(f, settings))
+    items = [ColumnItem("x", "上市", "减资公告", _sectioned(filler), "capital-reduction")]
+    result = render_column(items, settings, ISSUE, continue_overflow=True)
+    notice = set_notice("减资公告", _sectioned(filler), settings)
+    (placement,) = result.placements
+    assert len(placement.segments) >= 2
+    for seg in placement.segments[:-1]:
+        assert not notice.lines[seg.first_line + seg.lines - 1].keep_with_next
+    # Every word printed, in order (the header first, then the title: paragraphs.printed_text).
+    printed = squeeze("".join(c for page in text_layer(result.pdf) for c, _, _ in page))
+    assert squeeze(notice.text) in printed
+
+
+def _heading_would_end_a_column(filler: int, settings: LayoutSettings) -> bool:
+    from typesetting.column import _Placer
+
+    notice = set_notice("减资公告", _sectioned(filler), settings)
+    keep = [line.keep_with_next for line in notice.lines]
+    without, _, _ = _Placer(settings, contact_height=0.0).fit(notice.line_count, 1, 0.0)
+    return any(keep[first + count - 1] for _, _, first, count in without[:-1])
