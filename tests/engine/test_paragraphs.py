@@ -341,14 +341,19 @@ def test_balancing_never_adds_a_line_nor_breaks_kinsoku(chars):
         assert max(widths) - min(widths) <= 3 * settings.body_size_pt, texts
 
 
-@pytest.mark.parametrize("renderer", ["direct", "weasyprint"])
-def test_a_balanced_heading_reads_back_centred(renderer):
-    notice = set_notice("合并公告", BALANCED_NOTICE, SETTINGS)
-    pdf = render_notice_pdf("合并公告", BALANCED_NOTICE, SETTINGS, renderer=renderer)
+def _rows_read_back(title: str, body: str, renderer: str) -> list[list]:
+    """The notice's preview PDF read back: its glyphs by row, top to bottom, left to right."""
+    pdf = render_notice_pdf(title, body, SETTINGS, renderer=renderer)
     rows = defaultdict(list)
     for gl in read_glyphs(pdf):
         rows[round(gl.y, 1)].append(gl)
-    rows_in_order = [sorted(rows[y], key=lambda gl: gl.x) for y in sorted(rows)]
+    return [sorted(rows[y], key=lambda gl: gl.x) for y in sorted(rows)]
+
+
+@pytest.mark.parametrize("renderer", ["direct", "weasyprint"])
+def test_a_balanced_heading_reads_back_centred(renderer):
+    notice = set_notice("合并公告", BALANCED_NOTICE, SETTINGS)
+    rows_in_order = _rows_read_back("合并公告", BALANCED_NOTICE, renderer)
     assert ["".join(gl.text for gl in row) for row in rows_in_order] == [line.text for line in notice.lines]
     left = rows_in_order[0][0].x        # the title, flush left on its own line
     for row in rows_in_order[1:4]:
@@ -426,11 +431,7 @@ def test_a_section_heading_is_indented_and_not_justified():
 @pytest.mark.parametrize("renderer", ["direct", "weasyprint"])
 def test_a_section_heading_reads_back_unspaced(renderer):
     notice = set_notice("减资公告", SECTIONED, SETTINGS)
-    pdf = render_notice_pdf("减资公告", SECTIONED, SETTINGS, renderer=renderer)
-    rows = defaultdict(list)
-    for gl in read_glyphs(pdf):
-        rows[round(gl.y, 1)].append(gl)
-    rows_in_order = [sorted(rows[y], key=lambda gl: gl.x) for y in sorted(rows)]
+    rows_in_order = _rows_read_back("减资公告", SECTIONED, renderer)
     texts = [line.text for line in notice.lines]
     assert ["".join(gl.text for gl in row) for row in rows_in_order] == texts
     left = rows_in_order[0][0].x
