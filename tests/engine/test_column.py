@@ -692,5 +692,6 @@ def _heading_would_end_a_column(filler: int, settings: LayoutSettings) -> bool:
 
     notice = set_notice("减资公告", _sectioned(filler), settings)
     keep = [line.keep_with_next for line in notice.lines]
-    without, _, _ = _Placer(settings, contact_height=0.0).fit(notice.line_count, 1, 0.0)
-    return any(keep[first + count - 1] for _, _, first, count in without[:-1])
+    placed = _Placer(settings, contact_height=0.0).fit(notice.line_count, 1, 0.0)
+    assert placed is not None
+    return any(keep[first + count - 1] for _, _, first, count in placed[0][:-1])
