@@ -413,3 +413,29 @@ def test_no_id_number_prints_in_full_anywhere(app):
         assert [n for n in numbers if mask_id_card(n) not in shown] == [], name
     # The business codes of the samples print in full beside them.
     assert all(sample["fields"].get("uscc", "") in squash(pages["column PDF"][0]) for sample in load_samples().values())
+
+
+@pytest.mark.parametrize("day, masked", [(date(2026, 12, 31), False), (date(2027, 1, 1), True),
+                                         (date(2027, 1, 2), True)])
+def test_masked_texts_are_remembered_by_day(monkeypatch, day, masked):
+    """press.printing remembers each text's masked form (a column masks every notice's text at
+    every render), by day: what counts as a birth date, and so as an ID number, depends on the
+    year. 110105202701010016 is no ID number on 31 December 2026 and one from 1 January 2027; the
+    text asked for before, on and after the day in one process prints as that day has it."""
+    import datetime as dt
+
+    from notices import privacy
+    from press import printing
+    from store.settings import Publisher
+
+    text = "广州某某有限公司遗失收据，编号110105202701010016，声明作废。"
+    for when in (date(2026, 12, 31), day):      # the day before first: its answer is remembered
+        class Today(dt.date):
+            @classmethod
+            def today(cls, when=when):
+                return when
+        monkeypatch.setattr(privacy.datetime, "date", Today)
+        monkeypatch.setattr(printing, "date", Today)
+        printed = printing.printable_text(Publisher(), text)
+    assert ("110105********0016" in printed) is masked
+    assert ("110105202701010016" in printed) is not masked
