@@ -452,6 +452,8 @@ _LABEL_BEFORE_COLON = re.compile(r"(?:代码|号码|编号|号|电话|手机|地
                                  r"传真|邮编|开户行)[：:]$")
 _SECTION_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]"
                             r"|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十百\d]+[条章节]|特此|附件)")
+# The header items, the closing and the date line as typesetting/paragraphs.py reads them too (the
+# engine imports nothing of notices/, docs/architecture.md): a change to one is made to both.
 _HEADER_ITEM = re.compile(r"(?:(?:证券|股票|债券|基金)(?:代码|简称)|公告编号)[：:]")
 _HEADER_LINE = re.compile(r"^(?:(?:证券|股票|债券|基金)(?:代码|简称)|公告编号)[：:]")
 _HEADING_LINE = re.compile(r"^[^，。；,;！？!?]{2,60}(?:公告|声明|通知|启事|公示|通告)$")

@@ -39,6 +39,9 @@ from dataclasses import dataclass
 BODY, HEADER, HEADING, SECTION, SIGNATURE, TITLE = ("body", "header", "heading", "section", "signature",
                                                    "title")
 
+# The header items, the closing and the date line are read by notices/text.py too (where it
+# decides which line breaks are paragraph breaks; the engine imports nothing of notices/):
+# a change to one is made to both.
 # An item of a listed company's header line, where it starts.
 HEADER_ITEM = re.compile(r"(?:证券|股票|债券|基金)(?:代码|简称)[：:]|公告编号[：:]")
 # The closing sentence after which a signature follows.
