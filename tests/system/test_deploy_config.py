@@ -79,6 +79,28 @@ def test_one_worker_never_sheds(monkeypatch):
     assert not answer(namespace, lone) and lone.worker_connections == 1000
 
 
+def test_a_worker_freezes_the_loaded_app_out_of_the_garbage_collector(conf, monkeypatch):
+    """What exists once the app is loaded is never walked again by a collection (the export's
+    CPU in the web process: 39 → 33 ms, see post_worker_init)."""
+    import gc
+
+    import typesetting
+
+    started = []
+    monkeypatch.setattr(typesetting, "warm_up", lambda: started.append(True))
+    gc.unfreeze()
+    try:
+        assert gc.get_freeze_count() == 0
+        conf["post_worker_init"](worker(1, 0))
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
+    deadline = time.monotonic() + 5
+    while not started and time.monotonic() < deadline:     # the render workers' warm-up thread
+        time.sleep(0.01)
+    assert started
+
+
 # -- forwarded headers: gunicorn believes them from the same proxies as the app ----------------
 
 @pytest.mark.parametrize("hops, allowed", [(None, ""), ("0", ""), ("1", "127.0.0.1,::1")])
