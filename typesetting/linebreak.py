@@ -40,6 +40,7 @@ from .fonts import (
     shape_runs,
 )
 from .paragraphs import (
+    CLOSING,
     HEADER,
     HEADING,
     SECTION,
@@ -127,6 +128,8 @@ class SetLine:
     indent_pt: float = 0.0
     # A line of a header, a title on its own, a heading or a section heading (paragraphs.py):
     # it names what follows, so a column never ends on it when a notice is split (column.py).
+    # So too a paragraph's first line and its last but one (no orphan, no widow), the lines of
+    # the signature and the line before it (_set_paragraphs).
     keep_with_next: bool = False
 
     @property
@@ -383,6 +386,7 @@ def _set_notice_cached(title: str, body: str, settings: LayoutSettings) -> SetNo
     else:
         lines, stats = _set_paragraph(title, body, width, 0.0, True, settings.body_size_pt,
                                       title_face, body_face)
+        lines = [replace(line, keep_with_next=k) for line, k in zip(lines, _unbroken_ends(len(lines)), strict=True)]
     em = settings.body_size_pt
     missing = missing_chars(title_face, title) + missing_chars(body_face, body)
     # Count loose lines on the final spacing (a line re-shaped alone can come out a little
@@ -431,13 +435,21 @@ def _set_paragraphs(title: str, body: str, settings: LayoutSettings, title_face:
 
     def add(piece: list[SetLine], piece_stats: tuple[int, int, int]) -> None:
         # Each paragraph's last line is unjustified; only the notice's last line is is_last.
-        lines.extend(replace(line, is_last=False, keep_with_next=keep) for line in piece)
+        if lines and (paragraph.role == SIGNATURE or CLOSING.match(paragraph.text)):
+            # The signature, and 特此公告 on its own, are not left alone: at least the line
+            # above them goes with them.
+            lines[-1] = replace(lines[-1], keep_with_next=True)
+        keeps = [keep] * len(piece) if keep else _unbroken_ends(len(piece))
+        if paragraph.role == SIGNATURE:
+            keeps = [True] * len(piece)          # nor is it broken (its last is the notice's)
+        lines.extend(replace(line, is_last=False, keep_with_next=k) for line, k in zip(piece, keeps, strict=True))
         for k in range(3):
             stats[k] += piece_stats[k]
 
     for paragraph in paragraphs(title, body):
         run_in = title if paragraph.title else ""
-        # What names the text after it stays with it across a column break (column.py).
+        # What names the text after it stays with it across a column break (column.py); a body
+        # paragraph keeps two lines together at either end (_unbroken_ends).
         keep = paragraph.role in (HEADER, TITLE, HEADING, SECTION)
         if paragraph.role == HEADER:
             for item in header_items(paragraph.text):
@@ -464,6 +476,18 @@ def _set_paragraphs(title: str, body: str, settings: LayoutSettings, title_face:
                                 em, title_face, body_face))
     lines[-1] = replace(lines[-1], is_last=True, keep_with_next=False)
     return lines, (stats[0], stats[1], stats[2])
+
+
+def _unbroken_ends(count: int) -> list[bool]:
+    """Which lines of a paragraph of `count` lines keep with the next where a column break
+    could fall: its first (no orphan: a paragraph never starts on a column's last line) and its
+    last but one (no widow: its last line never stands alone at the top of the next column). A
+    paragraph of two or three lines is never broken. (The last line's keep is the next
+    paragraph's business.)"""
+    keeps = [False] * count
+    if count >= 2:
+        keeps[0] = keeps[count - 2] = True
+    return keeps
 
 
 def _natural_end_pt(line: SetLine, title_face: FontFace, body_face: FontFace) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import random
 import re
 from collections import Counter, defaultdict
 from itertools import pairwise
@@ -685,6 +686,72 @@ def test_a_split_notice_prints_its_heading_at_the_top_of_the_next_column():
     # Every word printed, in order (the header first, then the title: paragraphs.printed_text).
     printed = squeeze("".join(c for page in text_layer(result.pdf) for c, _, _ in page))
     assert squeeze(notice.text) in printed
+
+
+def _paragraphed(filler: int) -> str:
+    """A notice of body paragraphs of one to seven lines at 13 characters, 特此公告 and a
+    signature of two lines."""
+    rng = random.Random(filler)
+    sentence = "债权人自本公告披露之日起四十五日内，有权要求本公司清偿债务或者提供相应的担保。"
+    body = [sentence[:rng.randrange(8, len(sentence))] + "。" for _ in range(3)]
+    body += [sentence * rng.randrange(1, 3) for _ in range(4)]
+    rng.shuffle(body)
+    return "\n".join(body) + "\n特此公告。\n广州市示范贸易有限公司\n2026年11月26日"
+
+
+def _breaks_against_the_paragraphs(notice, segments) -> list[str]:
+    """Where a column break leaves a paragraph's first line alone at the foot of a column (an
+    orphan), its last line alone at the top of the next (a widow), or the signature apart from
+    the text it signs. Paragraphs start at line 0 and at every indented line (the signature's
+    lines are set flush right: indented too)."""
+    lines = notice.lines
+    signature = next(i for i, line in enumerate(lines) if line.text.startswith("广州市示范贸易"))
+    starts = [0] + [i for i, line in enumerate(lines) if i and line.indent_pt > 0] + [len(lines)]
+    paragraph_of = {i: (a, b) for a, b in pairwise(starts) for i in range(a, b)}
+    faults = []
+    for _, _, first, count in segments[:-1]:
+        below = first + count           # the first line of the next column
+        a, b = paragraph_of[below - 1]
+        if b - a >= 2 and below - 1 == a:
+            faults.append(f"orphan: {lines[below - 1].text}")
+        a, b = paragraph_of[below]
+        if b - a >= 2 and below == b - 1:
+            faults.append(f"widow: {lines[below].text}")
+        if below >= signature - 1:      # 特此公告 and the signature start a column alone
+            faults.append(f"signature apart: {lines[below].text}")
+    return faults
+
+
+def test_a_split_notice_leaves_no_widow_no_orphan_and_keeps_its_signature():
+    """A column break never leaves a paragraph's first line at the foot of a column nor its last
+    at the top of the next, and the signature (with 特此公告) goes with the text above it.
+    Without the rule, some of these placements did all three."""
+    from typesetting.column import _Placer
+
+    settings = LayoutSettings(area_height_mm=80, header_height_mm=10, columns=6, area_width_mm=250)
+    placer = _Placer(settings, contact_height=0.0)
+    faults_without: list[str] = []
+    for filler in range(16):
+        notice = set_notice("减资公告", _paragraphed(filler), settings)
+        keep = [line.keep_with_next for line in notice.lines]
+        assert not keep[-1]
+        for start_y in (0.0, settings.leading_pt * 3, settings.leading_pt * 7):
+            segments, _, _ = placer.fit(notice.line_count, 1, start_y, keep)
+            assert sum(count for _, _, _, count in segments) == notice.line_count
+            assert len(segments) >= 2
+            assert _breaks_against_the_paragraphs(notice, segments) == [], (filler, start_y)
+            without, _, _ = placer.fit(notice.line_count, 1, start_y)
+            faults_without += _breaks_against_the_paragraphs(notice, without)
+    kinds = {fault.split(":")[0] for fault in faults_without}
+    assert kinds == {"orphan", "widow", "signature apart"}, faults_without
+
+
+def test_a_notice_of_one_paragraph_keeps_two_lines_at_either_end():
+    notice = set_notice("遗失声明", "广州市示范贸易有限公司遗失营业执照正本，统一社会信用代码：91440101MA5CYAB12X，"
+                        "声明作废。" * 3, LayoutSettings())
+    keep = [line.keep_with_next for line in notice.lines]
+    assert notice.line_count >= 5
+    assert keep == [True] + [False] * (notice.line_count - 3) + [True, False]
 
 
 def _heading_would_end_a_column(filler: int, settings: LayoutSettings) -> bool:
