@@ -247,8 +247,9 @@ def export_issue(db: Database, issue_date: date, *, actor: str,
     digest = hashlib.sha256(pdf).hexdigest()
     with db.write() as s:
         lock_issue(s, issue_date)
-        now_in_issue = {n.reference: n.current_revision for n in s.scalars(
-            select(Notice).where(Notice.issue_date == issue_date, Notice.status.in_(IN_ISSUE)))}
+        now_in_issue = {reference: revision for reference, revision in s.execute(
+            select(Notice.reference, Notice.current_revision)
+            .where(Notice.issue_date == issue_date, Notice.status.in_(IN_ISSUE)))}
         if now_in_issue != rendered:
             raise DeskError("导出期间这一期的排期或正文有变动，请重新导出。")
         if live_publication(s, issue_date) is not None:
