@@ -83,11 +83,17 @@ MAX_GAP_EM = 0.245
 # cap keeps the gap after a run under a quarter em: inside a run WeasyPrint truncates each
 # glyph's TJ correction (up to 1/1000 em a glyph, _DrawModel), and the box after the run starts
 # where it should, so an 18-character code leaves up to 0.018 em more after it. The line
-# breaker avoids lines whose code must be spaced (after the line count: _best_breaks), so a code
-# is spaced only where its line has no other place, and then as little as it can be.
+# breaker avoids lines whose code must be spaced (_best_breaks), so a code is spaced only where
+# its line has no other place, and then as little as it can be. A line whose code would be
+# spaced visibly (more than SPREAD_CODE_EM between its characters) weighs as much as a split
+# code: a notice with three long codes (注册号, 统一社会信用代码, 编号) in a 13-character column
+# was set with four lines in a row of codes spaced 0.2 em to keep its codes whole, where
+# splitting one code more set them all solid (and a reader copies a split code as easily as a
+# spaced one, more easily than one whose characters look like separate words).
 TIGHT_RUN = re.compile(r"[0-9A-Za-z]+(?:[-./:·][0-9A-Za-z]+)*")
 MIN_TIGHT_CHARS = 2
 STRETCH_CAP_EM = 0.22
+SPREAD_CODE_EM = 0.05
 
 # A runt: a last line of this many characters or fewer ("…声明作 / 废。"). Each costs the
 # advertiser a line; the line breaker avoids one wherever the notice has another setting
@@ -719,20 +725,22 @@ def _code_gaps(clusters: list[_Cluster]) -> list[int]:
 
 
 # The cost of a setting, compared in tuple order: 禁则 breaks, loose lines, then for the first
-# pass split runs, lopsided splits, lines, runts (for the runt pass: runts, lines, split runs,
-# lopsided splits), then the space codes take, splits between digits, squared gaps.
+# pass split runs and lines of visibly spaced code, lopsided splits, lines, runts (for the runt
+# pass: runts, lines, split runs and spaced lines, lopsided splits), then the space codes take,
+# splits between digits, squared gaps.
 _Cost = tuple[int, int, int, int, int, int, float, int, float]
-# Where each count is in a cost tuple: (split runs, lines, runt) by pass.
-_FIRST_PASS = (2, 4, 5)
-_RUNT_PASS = (4, 3, 2)
+# Where each count is in a cost tuple: (lines, runt) by pass.
+_FIRST_PASS = (4, 5)
+_RUNT_PASS = (3, 2)
 
 
 def _dp(clusters: list[_Cluster], classes: list[int], short: list[bool], width: float, em: float,
         strict: bool, runts_first: bool = False, costs: _LineCosts | None = None,
-        first_width: float | None = None) -> tuple[list[int], tuple[int, int, int, int, int]] | None:
+        first_width: float | None = None) -> tuple[list[int], tuple[int, int, int, int, int, int]] | None:
     """The best setting by _Cost: its line ends and (禁则 breaks, loose lines, split runs,
-    lines, runt). costs: the _LineCosts of these clusters, if already made. first_width: the
-    first line's width, where it is narrower than the others (None: width)."""
+    lines, runt, lines of visibly spaced code). costs: the _LineCosts of these clusters, if
+    already made. first_width: the first line's width, where it is narrower than the others
+    (None: width)."""
     full_width = width
     n = len(clusters)
     if costs is None:
@@ -745,6 +753,7 @@ def _dp(clusters: list[_Cluster], classes: list[int], short: list[bool], width: 
     best[0] = ((0, 0, 0, 0, 0, 0, 0.0, 0, 0.0), -1)
     max_gap = MAX_GAP_EM * em
     cap = STRETCH_CAP_EM * em
+    spread_gap = SPREAD_CODE_EM * em
     epsilon = 1e-6
     for j in range(1, n + 1):
         if j < n and classes[j] == _NEVER:
@@ -770,6 +779,7 @@ def _dp(clusters: list[_Cluster], classes: list[int], short: list[bool], width: 
                 continue
             loose = 0
             spaced = 0.0
+            spread = 0
             badness = 0.0
             runt = 0
             if not last:
@@ -793,6 +803,7 @@ def _dp(clusters: list[_Cluster], classes: list[int], short: list[bool], width: 
                         # line counts most (fourth powers).
                         code_gap = (slack - stretch * cap) / inside
                         spaced = (code_gap / em) ** 4
+                        spread = 1 if code_gap > spread_gap else 0
                         gap = cap + code_gap
                 badness = (gap / em) ** 2
             elif i > 0 and chars[n] - chars[i] <= RUNT_CHARS:
@@ -802,12 +813,13 @@ def _dp(clusters: list[_Cluster], classes: list[int], short: list[bool], width: 
             lopsided = 1 if (run and short[i]) else 0
             digits = 1 if (i > 0 and classes[i] == _RUN_DIGITS) else 0
             prev = reached[0]
+            # A split code and a line of visibly spaced code weigh alike (SPREAD_CODE_EM).
             if runts_first:
                 cost = (prev[0] + kinsoku, prev[1] + loose, prev[2] + runt, prev[3] + 1,
-                        prev[4] + run, prev[5] + lopsided, prev[6] + spaced, prev[7] + digits,
+                        prev[4] + run + spread, prev[5] + lopsided, prev[6] + spaced, prev[7] + digits,
                         prev[8] + badness)
             else:
-                cost = (prev[0] + kinsoku, prev[1] + loose, prev[2] + run, prev[3] + lopsided,
+                cost = (prev[0] + kinsoku, prev[1] + loose, prev[2] + run + spread, prev[3] + lopsided,
                         prev[4] + 1, prev[5] + runt, prev[6] + spaced, prev[7] + digits,
                         prev[8] + badness)
             if choice is None or cost < choice[0]:
@@ -827,8 +839,10 @@ def _dp(clusters: list[_Cluster], classes: list[int], short: list[bool], width: 
     cost = end[0]
     # Count what the chosen setting did (the cost's first components count breaks at line
     # starts: kinsoku and run breaks are charged to the line after them).
-    split, count, runt_at = _RUNT_PASS if runts_first else _FIRST_PASS
-    return ends, (cost[0], cost[1], int(cost[split]), int(cost[count]), int(cost[runt_at]))
+    count, runt_at = _RUNT_PASS if runts_first else _FIRST_PASS
+    split = sum(1 for i in ends[:-1] if classes[i] in (_RUN, _RUN_DIGITS))
+    spread = int(cost[2 if not runts_first else 4]) - split
+    return ends, (cost[0], cost[1], split, int(cost[count]), int(cost[runt_at]), spread)
 
 
 def _balanced_breaks(clusters: list[_Cluster], classes: list[int], short: list[bool], width: float,
