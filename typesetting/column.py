@@ -8,7 +8,10 @@ continue_overflow=True), and so does everything after it - the order is the call
 A notice never splits across columns, unless it is taller than a whole column: then it starts
 at the top of the next column (or in the current one if at least MIN_SPLIT_LINES lines fit
 there) and continues at the top of the following columns, never leaving a single line alone at
-either end; it must finish on the page it started on.
+either end; it must finish on the page it started on. Where it can, a column does not end on a
+line that keeps with the next (SetLine.keep_with_next: a heading, a paragraph's first line or
+its last but one, the signature and the line above it); where the notice would not fit the page
+so, it is split where the lines fall.
 """
 
 from __future__ import annotations
@@ -199,7 +202,17 @@ class _Placer:
             keep: Sequence[bool] = ()) -> tuple[list[_Span], int, float] | None:
         """Segments for a notice of `lines` lines starting at (col, y); None if the page is full.
         keep: per line, whether it keeps with the next (SetLine.keep_with_next): a column does
-        not end on it where the notice is split."""
+        not end on it where the notice is split - where the notice still fits so. Moving breaks
+        up can leave each column a few lines short (the signature block is up to five lines),
+        and a notice that just fits a page would not fit at all: a widow is better than a
+        notice that is not printed, or that starts a page of its own."""
+        placed = self._fit(lines, col, y, keep)
+        if placed is None and any(keep):
+            placed = self._fit(lines, col, y)
+        return placed
+
+    def _fit(self, lines: int, col: int, y: float,
+             keep: Sequence[bool] = ()) -> tuple[list[_Span], int, float] | None:
         height = lines * self.lead
         gap = self.gap if y > _EPS else 0.0
         if y + gap + height <= self.col_h + _EPS:
@@ -243,7 +256,7 @@ class _Placer:
 def _split_count(first: int, avail: int, lines: int, keep: Sequence[bool]) -> int:
     """How many of a split notice's lines, from line `first`, go in a column with room for
     `avail`: all that fit, but never one line alone at the top of the next column, and never a
-    line that keeps with the next (a heading, a section heading) at the bottom of this one."""
+    line that keeps with the next (SetLine.keep_with_next) at the bottom of this one."""
     count = min(avail, lines - first)
     if lines - first - count == 1 and count > 2:
         count -= 1  # never leave one line alone at the top of the next column

@@ -198,7 +198,8 @@ class SetNotice:
     char_count: int      # printed characters without spaces (for per-character rates)
     missing: str         # characters the fonts lack (the form must ask for another wording)
     loose_lines: int     # lines whose gaps exceed a quarter em (only when nothing else fits)
-    split_runs: int      # codes / numbers / dates broken across lines (only to avoid loose lines)
+    split_runs: int      # codes / numbers / dates broken across lines (to avoid a loose line, a
+    #                      line of spaced code or a runt)
     kinsoku_breaks: int  # breaks against 禁则 (only when the text leaves no other choice)
 
     @property
@@ -600,10 +601,11 @@ def _break_classes(title: str, body: str, clusters: list[_Cluster]) -> tuple[lis
 def _best_breaks(clusters: list[_Cluster], classes: list[int], short: list[bool], width: float,
                  em: float, body_face: FontFace | None = None,
                  first_width: float | None = None) -> tuple[list[int], tuple[int, int, int]]:
-    """Line ends minimising, in this order: 禁则 breaks, loose lines, split codes, codes split
-    with fewer than MIN_SPLIT_SIDE characters on one side, line count, a runt, the space codes
-    must take where their line has no other place for it (solid codes: the sum of its fourth
-    powers, so the worst line counts most), codes split between two digits (rather than after
+    """Line ends minimising, in this order: 禁则 breaks, loose lines, split codes and lines whose
+    code would be spaced visibly (SPREAD_CODE_EM; the two weigh alike), line count, codes split
+    with fewer than MIN_SPLIT_SIDE characters on one side, a runt, the space codes must still
+    take where their line has no other place for it (solid codes: the sum of its fourth powers,
+    so the worst line counts most), codes split between two digits (rather than after
     年/月/-), and the sum of squared gaps.
     A fast pass tries only lines that are neither loose nor against 禁则; if that finds no
     setting, a full pass allows both.
@@ -725,12 +727,12 @@ def _code_gaps(clusters: list[_Cluster]) -> list[int]:
 
 
 # The cost of a setting, compared in tuple order: 禁则 breaks, loose lines, then for the first
-# pass split runs and lines of visibly spaced code, lopsided splits, lines, runts (for the runt
+# pass split runs and lines of visibly spaced code, lines, lopsided splits, runts (for the runt
 # pass: runts, lines, split runs and spaced lines, lopsided splits), then the space codes take,
 # splits between digits, squared gaps.
 _Cost = tuple[int, int, int, int, int, int, float, int, float]
 # Where each count is in a cost tuple: (lines, runt) by pass.
-_FIRST_PASS = (4, 5)
+_FIRST_PASS = (3, 5)
 _RUNT_PASS = (3, 2)
 
 
@@ -803,7 +805,8 @@ def _dp(clusters: list[_Cluster], classes: list[int], short: list[bool], width: 
                         # line counts most (fourth powers).
                         code_gap = (slack - stretch * cap) / inside
                         spaced = (code_gap / em) ** 4
-                        spread = 1 if code_gap > spread_gap else 0
+                        # (On a loose line everything is spaced: that is counted as loose.)
+                        spread = 1 if code_gap > spread_gap and not loose else 0
                         gap = cap + code_gap
                 badness = (gap / em) ** 2
             elif i > 0 and chars[n] - chars[i] <= RUNT_CHARS:
@@ -819,8 +822,8 @@ def _dp(clusters: list[_Cluster], classes: list[int], short: list[bool], width: 
                         prev[4] + run + spread, prev[5] + lopsided, prev[6] + spaced, prev[7] + digits,
                         prev[8] + badness)
             else:
-                cost = (prev[0] + kinsoku, prev[1] + loose, prev[2] + run + spread, prev[3] + lopsided,
-                        prev[4] + 1, prev[5] + runt, prev[6] + spaced, prev[7] + digits,
+                cost = (prev[0] + kinsoku, prev[1] + loose, prev[2] + run + spread, prev[3] + 1,
+                        prev[4] + lopsided, prev[5] + runt, prev[6] + spaced, prev[7] + digits,
                         prev[8] + badness)
             if choice is None or cost < choice[0]:
                 choice = (cost, i)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import random
 import re
 from collections import Counter, defaultdict
@@ -745,6 +746,33 @@ def test_a_split_notice_leaves_no_widow_no_orphan_and_keeps_its_signature():
             faults_without += _breaks_against_the_paragraphs(notice, without)
     kinds = {fault.split(":")[0] for fault in faults_without}
     assert kinds == {"orphan", "widow", "signature apart"}, faults_without
+
+
+def test_a_notice_that_fits_a_page_only_with_a_widow_is_still_printed():
+    """Keeping lines together moves a column's end up (by up to five lines for the signature
+    block): a notice that fills a page exactly would then not fit at all, and go to overflow
+    ("整版也排不下") - never printed. The keeps give way there."""
+    from typesetting.column import _place, _Placer
+
+    settings = LayoutSettings(area_height_mm=80, header_height_mm=10, columns=2, area_width_mm=84)
+    placer = _Placer(settings, contact_height=0.0)
+    per_column = math.floor(placer.col_h / placer.lead + 1e-6)
+    rng = random.Random(5)
+    sentence = "债权人自本公告披露之日起四十五日内，有权要求本公司清偿债务或者提供相应的担保。"
+    for _ in range(300):
+        body = "\n".join(sentence[:rng.randrange(14, len(sentence))] + "。" for _ in range(rng.randrange(6, 30)))
+        notice = set_notice("减资公告", body + "\n特此公告。\n广州市示范贸易有限公司\n2026年11月26日", settings)
+        keep = [line.keep_with_next for line in notice.lines]
+        # Two full columns, the first ending on a line that keeps with the next: kept so, the
+        # notice needs a third column.
+        if notice.line_count == 2 * per_column and keep[per_column - 1]:
+            break
+    else:
+        pytest.fail("no notice found that fills the page only by breaking against its paragraphs")
+    placed = placer.fit(notice.line_count, 1, 0.0, keep)
+    assert placed is not None and [count for _, _, _, count in placed[0]] == [per_column, per_column]
+    pages, _, overflow = _place([notice], settings, 0.0, True)
+    assert overflow == [] and sum(seg.count for seg in pages[0] if seg.index == 0) == notice.line_count
 
 
 def test_a_notice_of_one_paragraph_keeps_two_lines_at_either_end():
