@@ -5,7 +5,9 @@
 
 What runs (loopback only; bounded in time; stops by itself and cleans up):
 - gunicorn with deploy/gunicorn.conf.py (gthread workers), "app:create_app()", and, like
-  scripts/serve-production.sh, Flask-Limiter on Redis (redis://127.0.0.1:6379). The database is
+  scripts/serve-production.sh, Flask-Limiter on Redis (redis://127.0.0.1:6379), and beside it the
+  desk's own gunicorn (two workers, DESK_BIND in production, where nginx sends /desk/ to it;
+  --one-pool: the editor's export goes to the public's gunicorn instead). The database is
   PostgreSQL (a fresh schema in the `test` database, dropped afterwards) or SQLite (a file in a
   temporary directory).
 - N connections, each a keep-alive HTTP/1.1 connection from its own loopback source address
@@ -296,6 +298,7 @@ print(json.dumps({"done": done, "failed": failed, "durations": durations, "cpu_s
 DESK_EXPORT_LOOP = r"""
 import http.cookiejar, json, re, sys, time, urllib.parse, urllib.request
 base, day, user, password, deadline = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5])
+every = float(sys.argv[6])    # seconds from one export's start to the next's (0: back to back)
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args):
@@ -328,6 +331,7 @@ while time.time() < deadline:
         failed += 1
         sys.stderr.write(f"export answered {answer.status}\n")
         time.sleep(0.5)
+    time.sleep(max(0.0, min(t + every, deadline) - time.time()))
 print(json.dumps({"done": done, "failed": failed, "durations": durations, "cpu_s": 0.0}))
 """
 
@@ -362,17 +366,18 @@ class Exporter:
     render - typesetting.render_column in a loop in another process (no database)."""
 
     def __init__(self, database_url: str, export_date: date, workdir: Path, via: str, nice: int = 0,
-                 base_url: str = "", editor: tuple[str, str] = (EDITOR_NAME, EDITOR_PASSWORD)):
+                 base_url: str = "", editor: tuple[str, str] = (EDITOR_NAME, EDITOR_PASSWORD), every: float = 0.0):
         self.database_url, self.export_date, self.workdir, self.via = database_url, export_date, workdir, via
-        self.nice, self.base_url, self.editor = nice, base_url, editor
+        self.nice, self.base_url, self.editor, self.every = nice, base_url, editor, every
         self.process: subprocess.Popen | None = None
 
     @property
     def description(self) -> str:
         nice = f", at nice {self.nice}" if self.nice else ""
         if self.via == "desk":
+            pace = f", one every {self.every:g} s" if self.every else ""
             return (f"an editor exporting {self.export_date} ({EXPORT_NOTICES} notices) from the desk "
-                    f"(POST /desk/issues/…/export), in a loop{nice}; its CPU counts as the server's")
+                    f"(POST /desk/issues/…/export), in a loop{pace}{nice}; its CPU counts as the server's")
         if self.via == "cli":
             return (f"`flask --app app export-column {self.export_date} --continue-overflow` ({EXPORT_NOTICES} "
                     f"notices), in a loop{nice}")
@@ -386,7 +391,7 @@ class Exporter:
                "APP_ENV": "development"}
         if self.via == "desk":
             args = [sys.executable, "-c", DESK_EXPORT_LOOP, self.base_url, self.export_date.isoformat(),
-                    *self.editor, str(deadline)]
+                    *self.editor, str(deadline), str(self.every)]
         elif self.via == "cli":
             cmd = [str(VENV_BIN / "flask"), "--app", "app", "export-column", self.export_date.isoformat(),
                    "--continue-overflow", "--output", str(self.workdir / "export.pdf")]
@@ -806,12 +811,17 @@ def print_level(kind: str, s: dict) -> None:
 
 def run_database(kind: str, args, workdir: Path) -> list[dict]:
     db = create_database(kind, workdir)
-    server = exporter = None
+    server = desk = exporter = None
     summaries = []
     try:
         seeded = seed(db.url, api_keys=max(args.concurrency), repeated=args.repeated_export)
+        app_env = {"PYTHONPATH": os.pathsep.join([str(ROOT), *args.pythonpath])}
         server = start_server(db.url, workdir, workers=args.workers, threads=args.threads, app_spec=args.app,
-                              extra_env={"PYTHONPATH": os.pathsep.join([str(ROOT), *args.pythonpath])})
+                              extra_env=app_env)
+        # The editors' gunicorn, as serve-production.sh starts it beside the public's.
+        desk = server if args.one_pool else start_server(db.url, workdir, workers=args.desk_workers,
+                                                         threads=args.threads, app_spec=args.app,
+                                                         extra_env=app_env)
         via = args.export_via
         if via == "cli" and not export_command_exists():
             via = "render"
@@ -825,10 +835,10 @@ def run_database(kind: str, args, workdir: Path) -> list[dict]:
             seconds = args.seconds if connections else args.export_only_seconds
             if not args.no_export:
                 exporter = Exporter(db.url, seeded.export_date, workdir, via, nice=args.export_nice,
-                                    base_url=server.base, editor=seeded.editor)
+                                    base_url=desk.base, editor=seeded.editor, every=args.export_every)
                 exporter.start(seconds + args.export_head_start)
                 time.sleep(args.export_head_start)   # the export is rendering when the clients start
-            meter = CpuMeter({"server": [server.process.pid], "client": [os.getpid()],
+            meter = CpuMeter({"server": sorted({server.process.pid, desk.process.pid}), "client": [os.getpid()],
                               "export": [exporter.process.pid] if exporter and exporter.process else []})
             r = asyncio.run(drive(server.port, connections=connections, seconds=seconds, api_keys=seeded.api_keys,
                                   status_paths=seeded.status_paths, meter=meter))
@@ -841,14 +851,16 @@ def run_database(kind: str, args, workdir: Path) -> list[dict]:
             r.stored = count_stored(db, r.prefix) if connections else 0
             s = summarise(r)
             s.update(database=kind, export="none (--no-export)" if args.no_export
-                     else Exporter(db.url, seeded.export_date, workdir, via, nice=args.export_nice).description)
+                     else Exporter(db.url, seeded.export_date, workdir, via, nice=args.export_nice,
+                                   every=args.export_every).description)
             print_level(kind, s)
             summaries.append(s)
     finally:
         if exporter is not None:
             exporter.kill()
-        if server is not None:
-            server.stop()
+        for running in [server] + ([desk] if desk is not server else []):
+            if running is not None:
+                running.stop()
         db.cleanup()
     return summaries
 
@@ -864,6 +876,12 @@ def main(argv=None) -> int:
                         help="seconds the export runs before the clients start")
     parser.add_argument("--workers", type=int, help="WEB_WORKERS (default: deploy/gunicorn.conf.py's)")
     parser.add_argument("--threads", type=int, help="WEB_THREADS (default: deploy/gunicorn.conf.py's)")
+    parser.add_argument("--desk-workers", type=int, default=2, help="DESK_WORKERS (default 2, as serve-production.sh)")
+    parser.add_argument("--export-every", type=float, default=0.0,
+                        help="the desk's export: seconds from one start to the next (default 0: back to back; "
+                             "a faster export then means more exports, and less CPU for the submissions)")
+    parser.add_argument("--one-pool", action="store_true",
+                        help="no gunicorn of the desk's own: the export goes to the public's (before 2026-12-05)")
     parser.add_argument("--export-via", choices=("desk", "cli", "render"), default="desk",
                         help="desk: an editor's export through the web server (default, as in production); "
                              "cli: `flask export-column` in a loop; render: typesetting.render_column in a loop")
@@ -882,7 +900,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     print(f"machine: {machine()}")
     print(f"server: gunicorn -c deploy/gunicorn.conf.py '{args.app}' (workers={args.workers or 'conf'}, "
-          f"threads={args.threads or 'conf'}), limiter on Redis {REDIS_URL}")
+          f"threads={args.threads or 'conf'}), limiter on Redis {REDIS_URL}; "
+          + ("the desk on the same gunicorn (--one-pool)" if args.one_pool
+             else f"the desk on a gunicorn of its own ({args.desk_workers} worker(s))"))
     kinds = ("postgresql", "sqlite") if args.db == "both" else (args.db,)
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:

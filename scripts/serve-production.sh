@@ -12,6 +12,9 @@
 #                           (`flask send-webhooks` always does)
 #   ENV_FILE                optional: a file of NAME=value lines setting the above, the same file
 #                           the operator sources before any `flask` command (README, "Production")
+#   BIND WEB_WORKERS        the public's gunicorn (deploy/gunicorn.conf.py; 127.0.0.1:8000)
+#   DESK_BIND DESK_WORKERS  the editors' gunicorn, to which nginx sends /desk/ (deploy/nginx.conf):
+#                           default 127.0.0.1:8001 and 2 workers; DESK_BIND= (empty) for none
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,6 +73,14 @@ if [ -n "${MAIL_SERVER:-}" ]; then
 fi
 .venv/bin/gunicorn -c deploy/gunicorn.conf.py "app:create_app()" &
 pids+=("$!")
+# The desk's own gunicorn: the same app, another port (deploy/nginx.conf says why).
+desk_bind="${DESK_BIND-127.0.0.1:8001}"
+if [ -n "$desk_bind" ]; then
+  # Two workers: with one, an editor's request now and then waited 2 s before it was taken
+  # (bench_load.py's desk client, after viewing the issue page; not explained, not seen with two).
+  BIND="$desk_bind" WEB_WORKERS="${DESK_WORKERS:-2}" .venv/bin/gunicorn -c deploy/gunicorn.conf.py "app:create_app()" &
+  pids+=("$!")
+fi
 trap 'kill -TERM "${pids[@]}" 2>/dev/null' TERM INT
 status=0
 wait -n "${pids[@]}" || status=$?

@@ -143,7 +143,7 @@ def render_nginx_site(values: dict[str, str]) -> str:
 
 
 @contextlib.contextmanager
-def nginx_front(workdir: Path, upstream: str):
+def nginx_front(workdir: Path, upstream: str, desk_upstream: str | None = None):
     """Debian's nginx with a prefix of its own (no /var/log, /run or /var/lib/nginx needed),
     in the foreground, serving the rendered deploy/nginx.conf on free loopback ports."""
     prefix = workdir / "nginx"
@@ -156,7 +156,7 @@ def nginx_front(workdir: Path, upstream: str):
     # binds it, on IPv4 or on IPv6: then new ports, a few times.
     for _attempt in range(5):
         https_port, http_port = _free_port(), _free_port()
-        _write_nginx_conf(prefix, cert, key, upstream, https_port, http_port)
+        _write_nginx_conf(prefix, cert, key, upstream, desk_upstream or upstream, https_port, http_port)
         checked = subprocess.run([*command, "-t"], capture_output=True, text=True, timeout=30)
         assert checked.returncode == 0, "nginx -t:\n" + checked.stderr
         (prefix / "error.log").write_text("")
@@ -179,11 +179,12 @@ def nginx_front(workdir: Path, upstream: str):
         _stop(proc)
 
 
-def _write_nginx_conf(prefix: Path, cert: Path, key: Path, upstream: str, https_port: int, http_port: int) -> None:
+def _write_nginx_conf(prefix: Path, cert: Path, key: Path, upstream: str, desk_upstream: str, https_port: int,
+                      http_port: int) -> None:
     (prefix / "site.conf").write_text(render_nginx_site({
         "SERVER_NAME": f"{PUBLIC_HOST} localhost", "HTTPS_PORT": str(https_port), "HTTP_PORT": str(http_port),
         "TLS_CERTIFICATE": str(cert), "TLS_CERTIFICATE_KEY": str(key), "UPSTREAM": upstream,
-        "STATIC_ROOT": str(ROOT / "static")}), encoding="utf-8")
+        "DESK_UPSTREAM": desk_upstream, "STATIC_ROOT": str(ROOT / "static")}), encoding="utf-8")
     temp = {kind: prefix / "temp" / kind for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")}
     # As root, the workers would otherwise run as nobody, who may not read the checkout or the
     # test's private temporary folders.
@@ -200,6 +201,9 @@ http {{
     gzip on;
     ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;
     access_log {prefix / "access.log"};
+    # Which gunicorn answered each request (the desk has its own: deploy/nginx.conf).
+    log_format upstreams '$request_uri $upstream_addr';
+    access_log {prefix / "upstreams.log"} upstreams;
     client_body_temp_path {temp["client_body"]};
     proxy_temp_path {temp["proxy"]};
     fastcgi_temp_path {temp["fastcgi"]};
@@ -220,24 +224,27 @@ def https_site(tmp_path_factory):
         stack.callback(_keep_logs, workdir, logs)
         owner_url, app_url = stack.enter_context(least_privilege_database())
         storage = stack.enter_context(redis_with_password(workdir))
-        port = _free_port()
+        port, desk_port = _free_port(), _free_port()
         env = {k: v for k, v in os.environ.items()
                if k not in ("APP_ENV", "FORWARDED_ALLOW_IPS", "SESSION_COOKIE_SECURE")}
         env.update(DATABASE_URL=app_url, MIGRATION_DATABASE_URL=owner_url, RATELIMIT_STORAGE_URI=storage,
                    SECRET_KEY=secrets.token_hex(32), AUDIT_KEY=secrets.token_hex(32),
                    PUBLIC_BASE_URL=f"https://{PUBLIC_HOST}",
                    TRUSTED_HOSTS=f"{PUBLIC_HOST},localhost", TRUSTED_PROXY_HOPS="1",
-                   BIND=f"127.0.0.1:{port}", WEB_WORKERS="2", PYTHONPATH=str(ROOT))
+                   BIND=f"127.0.0.1:{port}", WEB_WORKERS="2", DESK_BIND=f"127.0.0.1:{desk_port}",
+                   PYTHONPATH=str(ROOT))
         log_path = workdir / "serve-production.log"
         log = stack.enter_context(open(log_path, "w"))
         proc = subprocess.Popen(["bash", str(ROOT / "scripts" / "serve-production.sh")], cwd=ROOT, env=env,
                                 stdout=log, stderr=subprocess.STDOUT)
         stack.callback(_stop, proc)               # the script exec's gunicorn: this stops gunicorn
 
-        direct = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": "localhost"})
-        _wait(lambda: _answers(direct), "serve-production.sh", proc, log_path, seconds=120)
-        front = stack.enter_context(nginx_front(workdir, f"127.0.0.1:{port}"))
-        yield {**front, "env": {**env, "APP_ENV": "production"}, "app_url": app_url, "log": log_path}
+        for bound in (port, desk_port):
+            direct = urllib.request.Request(f"http://127.0.0.1:{bound}/", headers={"Host": "localhost"})
+            _wait(lambda request=direct: _answers(request), "serve-production.sh", proc, log_path, seconds=120)
+        front = stack.enter_context(nginx_front(workdir, f"127.0.0.1:{port}", f"127.0.0.1:{desk_port}"))
+        yield {**front, "env": {**env, "APP_ENV": "production"}, "app_url": app_url, "log": log_path,
+               "app_port": port, "desk_port": desk_port}
 
 
 def _keep_logs(workdir: Path, logs: Path) -> None:
@@ -359,10 +366,12 @@ def test_the_desk_behind_https(new_page, https_site, samples, shots):
         assert headers.get("referrer-policy") == "same-origin", u
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def _no_redirects():
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
     return urllib.request.build_opener(NoRedirect)
 
 
@@ -401,6 +410,22 @@ def test_the_front_redirects_http_and_refuses_other_hosts(https_site):
             continue                                # nginx's 444: closed without an answer
         answer.close()
         pytest.fail(f"Host {other} got {answer.status}")
+
+
+def test_the_front_sends_the_desk_to_its_own_gunicorn(https_site):
+    """/desk/ goes to the editors' gunicorn (DESK_BIND), everything else of the app's to the
+    public's (BIND): nginx's log of which upstream answered each request."""
+    log = https_site["prefix"] / "upstreams.log"
+    opener = urllib.request.build_opener(NoRedirect, urllib.request.HTTPSHandler(context=https_site["ssl"]))
+    for path in ("/desk/", "/desk", "/desk/issues", "/", "/rates", "/deskless"):
+        try:
+            opener.open(https_site["url"] + path, timeout=10).close()
+        except urllib.error.HTTPError as error:      # the desk sends a visitor to log in
+            error.close()
+    answered = dict(line.split() for line in log.read_text().splitlines() if len(line.split()) == 2)
+    desk, app = f"127.0.0.1:{https_site['desk_port']}", f"127.0.0.1:{https_site['app_port']}"
+    assert [answered[path] for path in ("/desk/", "/desk", "/desk/issues")] == [desk] * 3
+    assert [answered[path] for path in ("/", "/rates", "/deskless")] == [app] * 3
 
 
 def test_the_front_answers_on_ipv6_and_does_not_compress_the_apps_pages(https_site):

@@ -169,7 +169,8 @@ def _serve_with_stand_ins(tmp_path, **env) -> list[str]:
     log = tmp_path / "started.log"
     (bin_dir / "flask").write_text(f'#!/bin/sh\necho "flask $3" >> {log}\n'
                                    'case "$3" in send-*) exec sleep 30 ;; esac\n', encoding="utf-8")
-    (bin_dir / "gunicorn").write_text(f'#!/bin/sh\nsleep 0.5\necho gunicorn >> {log}\n', encoding="utf-8")
+    (bin_dir / "gunicorn").write_text(f'#!/bin/sh\necho "gunicorn ${{BIND:-conf}} ${{WEB_WORKERS:-conf}}" >> {log}\n'
+                                      'sleep 0.5\n', encoding="utf-8")
     for tool in bin_dir.iterdir():
         tool.chmod(0o755)
     base = {k: v for k, v in os.environ.items() if not k.startswith("MAIL_")}
@@ -180,12 +181,25 @@ def _serve_with_stand_ins(tmp_path, **env) -> list[str]:
     return sorted(log.read_text(encoding="utf-8").split("\n")[:-1])
 
 
+GUNICORNS = ["gunicorn 127.0.0.1:8001 2", "gunicorn conf conf"]     # the desk's, the public's
+
+
 def test_the_webhook_sender_runs_beside_gunicorn_with_or_without_mail(tmp_path):
     """Agencies' webhooks wait in their outbox until `flask send-webhooks` sends them: it runs
     whether or not mail is set up; `flask send-mail` only with MAIL_SERVER."""
-    assert _serve_with_stand_ins(tmp_path / "a") == ["flask send-webhooks", "flask upgrade-db", "gunicorn"]
+    assert _serve_with_stand_ins(tmp_path / "a") == ["flask send-webhooks", "flask upgrade-db", *GUNICORNS]
     assert _serve_with_stand_ins(tmp_path / "b", MAIL_SERVER="smtp.example.com") == [
-        "flask send-mail", "flask send-webhooks", "flask upgrade-db", "gunicorn"]
+        "flask send-mail", "flask send-webhooks", "flask upgrade-db", *GUNICORNS]
+
+
+def test_the_desk_has_a_gunicorn_of_its_own_unless_told_otherwise(tmp_path):
+    """nginx sends /desk/ to DESK_BIND (deploy/nginx.conf): a gunicorn of its own, two workers by
+    default; DESK_WORKERS sets how many, and an empty DESK_BIND runs the one gunicorn only."""
+    assert _serve_with_stand_ins(tmp_path / "a", BIND="127.0.0.1:9000", DESK_BIND="127.0.0.1:9001",
+                                 DESK_WORKERS="3", WEB_WORKERS="5")[-2:] == [
+        "gunicorn 127.0.0.1:9000 5", "gunicorn 127.0.0.1:9001 3"]
+    assert [line for line in _serve_with_stand_ins(tmp_path / "b", DESK_BIND="")
+            if line.startswith("gunicorn")] == ["gunicorn conf conf"]
 
 
 # -- deploy/nginx.conf, installed as the README says, on Debian's own nginx ------------------------
