@@ -393,7 +393,9 @@ def _set_notice_cached(title: str, body: str, settings: LayoutSettings) -> SetNo
     else:
         lines, stats = _set_paragraph(title, body, width, 0.0, True, settings.body_size_pt,
                                       title_face, body_face)
-        lines = [replace(line, keep_with_next=k) for line, k in zip(lines, _unbroken_ends(len(lines)), strict=True)]
+        for at, keep in enumerate(_unbroken_ends(len(lines))):
+            if keep:
+                lines[at] = replace(lines[at], keep_with_next=True)
     em = settings.body_size_pt
     missing = missing_chars(title_face, title) + missing_chars(body_face, body)
     # Count loose lines on the final spacing (a line re-shaped alone can come out a little
@@ -731,9 +733,9 @@ def _code_gaps(clusters: list[_Cluster]) -> list[int]:
 # pass: runts, lines, split runs and spaced lines, lopsided splits), then the space codes take,
 # splits between digits, squared gaps.
 _Cost = tuple[int, int, int, int, int, int, float, int, float]
-# Where each count is in a cost tuple: (lines, runt) by pass.
-_FIRST_PASS = (3, 5)
-_RUNT_PASS = (3, 2)
+# Where each count is in a cost tuple: (split runs and spaced lines, lines, runt) by pass.
+_FIRST_PASS = (2, 3, 5)
+_RUNT_PASS = (4, 3, 2)
 
 
 def _dp(clusters: list[_Cluster], classes: list[int], short: list[bool], width: float, em: float,
@@ -842,9 +844,9 @@ def _dp(clusters: list[_Cluster], classes: list[int], short: list[bool], width: 
     cost = end[0]
     # Count what the chosen setting did (the cost's first components count breaks at line
     # starts: kinsoku and run breaks are charged to the line after them).
-    count, runt_at = _RUNT_PASS if runts_first else _FIRST_PASS
+    codes_at, count, runt_at = _RUNT_PASS if runts_first else _FIRST_PASS
     split = sum(1 for i in ends[:-1] if classes[i] in (_RUN, _RUN_DIGITS))
-    spread = int(cost[2 if not runts_first else 4]) - split
+    spread = int(cost[codes_at]) - split
     return ends, (cost[0], cost[1], split, int(cost[count]), int(cost[runt_at]), spread)
 
 
