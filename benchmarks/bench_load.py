@@ -818,13 +818,13 @@ def run_database(kind: str, args, workdir: Path) -> list[dict]:
         app_env = {"PYTHONPATH": os.pathsep.join([str(ROOT), *args.pythonpath])}
         server = start_server(db.url, workdir, workers=args.workers, threads=args.threads, app_spec=args.app,
                               extra_env=app_env)
-        # The editors' gunicorn, as serve-production.sh starts it beside the public's.
-        desk = server if args.one_pool else start_server(db.url, workdir, workers=args.desk_workers,
-                                                         threads=args.threads, app_spec=args.app,
-                                                         extra_env=app_env)
         via = args.export_via
         if via == "cli" and not export_command_exists():
             via = "render"
+        # The editors' gunicorn, as serve-production.sh starts it beside the public's (only when an
+        # editor exports through it).
+        desk = server if (args.one_pool or args.no_export or via != "desk") else start_server(
+            db.url, workdir, workers=args.desk_workers, threads=args.threads, app_spec=args.app, extra_env=app_env)
         if args.warmup > 0:
             # Every worker loads its fonts and fills its caches on its first requests; a server in
             # production is warm. Not measured.
