@@ -114,7 +114,11 @@
     });
   }
   var wantPreview = false;
+  // Checks are numbered: an answer to an older one (two server workers, a slow link) that comes
+  // after a newer one's would put back messages about what the advertiser typed before.
+  var liveAsked = 0;
   function liveCheck() {
+    var asked = ++liveAsked;
     var body = new FormData(form);
     body.set("action", "check");
     wantPreview = !!preview;
@@ -124,7 +128,7 @@
     fetch(form.dataset.live, {method: "POST", body: body, headers: {"X-CSRFToken": body.get("csrf_token")}})
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (res) {
-        if (!res) return;
+        if (!res || asked !== liveAsked) return;
         form.querySelectorAll(".field .live-error").forEach(function (el) {
           untie(el.closest(".field"), el.id); el.remove();
         });

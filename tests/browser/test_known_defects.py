@@ -64,6 +64,43 @@ def test_live_check_leaves_unanswered_choices_alone(page, live_server, shots):
     assert unanswered.count() == 0, f"shown before the advertiser got there: {unanswered.all_inner_texts()}"
 
 
+def test_a_late_answer_to_an_older_live_check_does_not_undo_a_newer_one(page, live_server, shots):
+    """FIXED (static/js/form.js, liveCheck() answers only its latest request): each pause in the
+    typing sends the form for a live check, and each answer rewrote every live message. Where an
+    older check's answer came back after a newer one's (two gunicorn workers, a busy server), it
+    put the messages of what the advertiser had typed before back on the page: the message under
+    减资后注册资本 went away though the amounts still did not add up - and with the preview on, an
+    older preview and its price came back. Found by CI, where the test above waited in vain for
+    that message once. By hand: a slow connection, type 原注册资本, pause, type 减资后注册资本."""
+    live = live_server["url"] + "/submit/capital-reduction/live"
+    held: list = []
+
+    def hold_the_first(route):
+        if not held:
+            held.append((route, route.fetch()))      # answered by the server now, delivered later
+        else:
+            route.continue_()
+
+    page.route(live, hold_the_first)
+    advertiser = Advertiser(page, live_server["url"], shots)
+    advertiser.open_entry("capital-reduction")
+    advertiser.form.locator('[name="capital_before"]').fill("1000万元")
+    deadline = 50
+    while not held and deadline:
+        page.wait_for_timeout(100)
+        deadline -= 1
+    assert held, "the first live check was not sent"
+    advertiser.form.locator('[name="capital_after"]').fill("2000万元")
+    message = page.locator('.field[data-field="capital_after"] .live-error', has_text="应低于原注册资本")
+    message.wait_for()
+    route, answer = held[0]
+    with page.expect_response(live):
+        route.fulfill(response=answer)               # the older check's answer, last
+    page.wait_for_timeout(300)
+    advertiser.shot("after-the-late-answer")
+    assert message.count() == 1
+
+
 def test_a_message_under_a_code_is_shown_once(page, live_server, shots, samples):
     """FIXED (static/js/form.js skips inputs the server judged): after 检查并预览 with a wrong credit
     code, the same message was printed twice under the input:
